@@ -1,0 +1,21 @@
+using System;
+using ResponseCache.Core.Persistence;
+
+namespace ResponseCache.Core;
+
+/// <summary>How an engine meets the world: its clock, its disk and its patience.</summary>
+public sealed class CacheEngineOptions
+{
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The reference writes access times from hits at most this often.</summary>
+    public static readonly TimeSpan DefaultAccessFlushInterval = TimeSpan.FromSeconds(30);
+
+    public IClock Clock { get; set; } = SystemClock.Instance;
+
+    public TimeSpan LockTimeout { get; set; } = DefaultLockTimeout;
+
+    public TimeSpan AccessFlushInterval { get; set; } = DefaultAccessFlushInterval;
+
+    internal ICacheFileSystem FileSystem { get; set; } = PhysicalFileSystem.Instance;
+}

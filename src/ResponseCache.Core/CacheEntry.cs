@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+
+namespace ResponseCache.Core;
+
+/// <summary>One entry of ai_responses.json, held as the reference writes it.</summary>
+internal sealed class CacheEntry
+{
+    public CacheEntry(KeyHash key, byte[] responseJson)
+    {
+        Key = key;
+        ResponseJson = responseJson;
+    }
+
+    public KeyHash Key { get; }
+
+    /// <summary>The response as compact UTF-8 JSON: a string for the reference's text answers, any JSON value otherwise.</summary>
+    public byte[] ResponseJson { get; set; }
+
+    /// <summary>"yyyy-MM-dd HH:mm:ss" local time of creation; absent in hand-made files.</summary>
+    public string? Timestamp { get; set; }
+
+    /// <summary>Unix seconds of creation; legacy entries without it never expire.</summary>
+    public double? CreatedAt { get; set; }
+
+    /// <summary>Unix seconds of the last hit (or creation).</summary>
+    public double? LastAccessed { get; set; }
+
+    /// <summary>The key's length as Python's len() counts it.</summary>
+    public long? TextLength { get; set; }
+
+    /// <summary>Fields this version does not know, kept verbatim so other tools' data survives a rewrite.</summary>
+    public List<KeyValuePair<string, byte[]>>? UnknownFields { get; set; }
+
+    /// <summary>The time the reference sorts by when it evicts.</summary>
+    public double RecencyKey => LastAccessed ?? CreatedAt ?? 0;
+
+    public bool IsExpired(double nowSeconds, double ttlSeconds) => CreatedAt is double created && nowSeconds - created > ttlSeconds;
+
+    // Links of the LRU list, owned by LruIndex.
+    internal CacheEntry? Older { get; set; }
+
+    internal CacheEntry? Newer { get; set; }
+}

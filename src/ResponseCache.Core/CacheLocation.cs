@@ -1,0 +1,53 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace ResponseCache.Core;
+
+/// <summary>Where the cache lives when no -Path is given.</summary>
+public static class CacheLocation
+{
+    public const string PathVariable = "RESPONSECACHE_PATH";
+    public const string FolderName = "ResponseCache";
+
+    /// <summary>RESPONSECACHE_PATH, else LocalApplicationData\ResponseCache on Windows, else $XDG_CACHE_HOME/ResponseCache or ~/.cache/ResponseCache.</summary>
+    public static string ResolveDefault() => ResolveDefault(
+        Environment.GetEnvironmentVariable,
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows),
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData));
+
+    internal static string ResolveDefault(Func<string, string?> environment, bool isWindows, string? localApplicationData)
+    {
+        string? explicitPath = environment(PathVariable);
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return explicitPath!;
+        }
+
+        if (isWindows)
+        {
+            if (!string.IsNullOrEmpty(localApplicationData))
+            {
+                return Path.Combine(localApplicationData, FolderName);
+            }
+        }
+        else
+        {
+            string? xdgCache = environment("XDG_CACHE_HOME");
+            if (!string.IsNullOrEmpty(xdgCache) && Path.IsPathRooted(xdgCache))
+            {
+                return Path.Combine(xdgCache, FolderName);
+            }
+
+            string? home = environment("HOME");
+            if (!string.IsNullOrEmpty(home))
+            {
+                return Path.Combine(home, ".cache", FolderName);
+            }
+        }
+
+        throw new CacheHomeNotFoundException(
+            $"No cache directory could be found: this account has no {(isWindows ? "LocalApplicationData folder" : "HOME directory")}. " +
+            $"Pass -Path, or set the {PathVariable} environment variable.");
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace ResponseCache.Core;
+
+/// <summary>The limits a call applies: how many entries to keep and how long an entry lives.</summary>
+public readonly struct CachePolicy
+{
+    public const int DefaultMaxEntries = 100;
+    public const double DefaultTtlDays = 7;
+
+    public CachePolicy(int maxEntries, double ttlDays)
+    {
+        if (maxEntries < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxEntries), maxEntries, "MaxEntries must be at least 1.");
+        }
+
+        if (double.IsNaN(ttlDays) || double.IsInfinity(ttlDays) || ttlDays < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ttlDays), ttlDays, "TtlDays must be a finite number of days, 0 or more.");
+        }
+
+        MaxEntries = maxEntries;
+        TtlDays = ttlDays;
+    }
+
+    public static CachePolicy Default => new CachePolicy(DefaultMaxEntries, DefaultTtlDays);
+
+    public int MaxEntries { get; }
+
+    public double TtlDays { get; }
+
+    public double TtlSeconds => TtlDays * 86400;
+}

@@ -1,0 +1,31 @@
+namespace ResponseCache.Core;
+
+/// <summary>The reference's get_stats(), plus what this process has counted.</summary>
+public sealed class CacheStatistics
+{
+    public int TotalEntries { get; internal set; }
+
+    public int ExpiredEntries { get; internal set; }
+
+    public int ActiveEntries { get; internal set; }
+
+    public int MaxEntries { get; internal set; }
+
+    public double TtlDays { get; internal set; }
+
+    public string CacheFile { get; internal set; } = string.Empty;
+
+    /// <summary>The cache file's size in KiB, rounded to two places as the reference rounds it.</summary>
+    public double CacheSizeKB { get; internal set; }
+
+    /// <summary>Hits served by this process since the cache was first used in it.</summary>
+    public long Hits { get; internal set; }
+
+    public long Misses { get; internal set; }
+
+    /// <summary>Hits / (Hits + Misses), or 0 before the first lookup.</summary>
+    public double HitRatio { get; internal set; }
+
+    /// <summary>Entries this process evicted to stay within MaxEntries.</summary>
+    public long Evictions { get; internal set; }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>
+/// The cross-process lock of one cache directory: an OS lock (flock on Unix, a share-none handle on Windows) on a
+/// lock file beside the cache file. The OS drops it when its holder dies, so a killed process never blocks anyone.
+/// The file also carries a generation number that every writer bumps, which tells the next holder exactly
+/// whether the cache changed since it last looked, even when a stat could not (same size, same clock tick).
+/// </summary>
+internal sealed class FileLock : IDisposable
+{
+    private static readonly TimeSpan s_longestPause = TimeSpan.FromMilliseconds(50);
+
+    private readonly Stream _stream;
+    private readonly byte[] _buffer = new byte[sizeof(long)];
+
+    private FileLock(Stream stream)
+    {
+        _stream = stream;
+        Generation = ReadGeneration();
+    }
+
+    /// <summary>The number of writes any process has made under this lock file.</summary>
+    public long Generation { get; private set; }
+
+    /// <summary>Waits for the lock; throws <see cref="CacheLockTimeoutException"/> once <paramref name="timeout"/> has passed.</summary>
+    public static FileLock Acquire(ICacheFileSystem fileSystem, string path, TimeSpan timeout)
+    {
+        Stopwatch waited = Stopwatch.StartNew();
+        TimeSpan pause = TimeSpan.FromMilliseconds(1);
+        while (true)
+        {
+            try
+            {
+                return new FileLock(fileSystem.OpenExclusive(path));
+            }
+            catch (IOException ex) when (!(ex is FileNotFoundException || ex is DirectoryNotFoundException))
+            {
+                if (waited.Elapsed >= timeout)
+                {
+                    throw new CacheLockTimeoutException(path, timeout, ex);
+                }
+            }
+
+            Thread.Sleep(pause);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_longestPause.Ticks));
+        }
+    }
+
+    /// <summary>Announces a write to every other process; called before the write so a crash mid-write still announces it.</summary>
+    public void BumpGeneration()
+    {
+        long next = Generation + 1;
+        for (int i = 0; i < sizeof(long); i++)
+        {
+            _buffer[i] = (byte)(next >> (8 * i));
+        }
+
+        _stream.Position = 0;
+        _stream.Write(_buffer, 0, _buffer.Length);
+        _stream.Flush();
+        Generation = next;
+    }
+
+    public void Dispose() => _stream.Dispose();
+
+    private long ReadGeneration()
+    {
+        _stream.Position = 0;
+        int read = 0;
+        while (read < _buffer.Length)
+        {
+            int n = _stream.Read(_buffer, read, _buffer.Length - read);
+            if (n == 0)
+            {
+                return 0;
+            }
+
+            read += n;
+        }
+
+        long value = 0;
+        for (int i = sizeof(long) - 1; i >= 0; i--)
+        {
+            value = (value << 8) | _buffer[i];
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.IO;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>The real disk.</summary>
+internal sealed class PhysicalFileSystem : ICacheFileSystem
+{
+    public static PhysicalFileSystem Instance { get; } = new PhysicalFileSystem();
+
+    private PhysicalFileSystem()
+    {
+    }
+
+    public bool FileExists(string path) => File.Exists(path);
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
+    public void CreateDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        string? parent = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(parent))
+        {
+            CreateDirectory(parent!);
+        }
+
+        Directory.CreateDirectory(path);
+        UnixFileModes.Set(path, UnixFileModes.OwnerAll);
+    }
+
+    public FileSignature GetSignature(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? new FileSignature(info.Length, info.LastWriteTimeUtc.Ticks) : FileSignature.Missing;
+    }
+
+    public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
+
+    public Stream CreateNew(string path)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
+        UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+        return stream;
+    }
+
+    public void FlushToDisk(Stream stream)
+    {
+        if (stream is FileStream file)
+        {
+            file.Flush(flushToDisk: true);
+        }
+        else
+        {
+            stream.Flush();
+        }
+    }
+
+    public void Replace(string source, string destination)
+    {
+        // File.Move cannot overwrite on netstandard2.0; File.Replace is rename(2) on Unix and ReplaceFile on Windows,
+        // both atomic, but it needs an existing destination.
+        if (File.Exists(destination))
+        {
+            File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);
+        }
+        else
+        {
+            File.Move(source, destination);
+        }
+    }
+
+    public void Move(string source, string destination) => File.Move(source, destination);
+
+    public void Delete(string path) => File.Delete(path);
+
+    public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) =>
+        Directory.EnumerateFiles(directory, searchPattern);
+
+    public Stream OpenExclusive(string path)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+        UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+        return stream;
+    }
+}

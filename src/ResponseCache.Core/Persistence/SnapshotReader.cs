@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>
+/// Reads ai_responses.json, salvaging every sound entry from a damaged file: a strict pass first, and when the
+/// JSON itself is broken (truncated, garbage in the middle) a scan that resynchronises on each entry name.
+/// </summary>
+internal static class SnapshotReader
+{
+    /// <summary>Nesting allowed inside a response, as ConvertFrom-Json allows by default.</summary>
+    public const int MaxResponseDepth = 1024;
+
+    private const int HashNameLength = 64;
+
+    // Two levels above a response: the file's object and the entry's object.
+    private static readonly JsonReaderOptions s_readerOptions = new JsonReaderOptions { MaxDepth = MaxResponseDepth + 2 };
+    private static readonly byte[] s_byteOrderMark = { 0xEF, 0xBB, 0xBF };
+
+    public static SnapshotContent Read(byte[] bytes)
+    {
+        ReadOnlySpan<byte> json = bytes;
+        bool hasByteOrderMark = json.StartsWith(s_byteOrderMark);
+        if (hasByteOrderMark)
+        {
+            json = json.Slice(s_byteOrderMark.Length);
+        }
+
+        if (IsBlank(json))
+        {
+            return new SnapshotContent(new List<CacheEntry>(), "the file is empty", hasByteOrderMark);
+        }
+
+        var entries = new Dictionary<KeyHash, CacheEntry>();
+        string? damage;
+        try
+        {
+            damage = ReadStrict(json, entries);
+        }
+        catch (JsonException ex)
+        {
+            damage = $"the JSON is broken near byte {ex.BytePositionInLine ?? 0} of line {(ex.LineNumber ?? 0) + 1}";
+            entries.Clear();
+            Salvage(json, entries);
+        }
+
+        return new SnapshotContent(new List<CacheEntry>(entries.Values), damage, hasByteOrderMark);
+    }
+
+    private static string? ReadStrict(ReadOnlySpan<byte> json, Dictionary<KeyHash, CacheEntry> entries)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(s_readerOptions));
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return $"the file holds a JSON {Describe(reader.TokenType)}, not an object of entries";
+        }
+
+        int malformed = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool named = TryReadHashName(ref reader, out KeyHash key);
+            reader.Read();
+            CacheEntry? entry = ReadEntry(ref reader, json, key);
+            if (named && entry is not null)
+            {
+                entries[key] = entry;
+            }
+            else
+            {
+                malformed++;
+            }
+        }
+
+        if (reader.Read())
+        {
+            throw new JsonException("Unexpected content after the end of the object.");
+        }
+
+        return malformed == 0 ? null : $"{malformed} malformed {(malformed == 1 ? "entry" : "entries")}";
+    }
+
+    /// <summary>Finds every <c>"&lt;64 hex&gt;": {</c> and keeps each that parses as a sound entry.</summary>
+    private static void Salvage(ReadOnlySpan<byte> json, Dictionary<KeyHash, CacheEntry> entries)
+    {
+        int position = 0;
+        while (position < json.Length)
+        {
+            int quote = json.Slice(position).IndexOf((byte)'"');
+            if (quote < 0)
+            {
+                return;
+            }
+
+            int nameStart = position + quote + 1;
+            position = nameStart;
+            if (nameStart + HashNameLength >= json.Length
+                || json[nameStart + HashNameLength] != (byte)'"'
+                || !KeyHash.TryParse(json.Slice(nameStart, HashNameLength), out KeyHash key))
+            {
+                continue;
+            }
+
+            int cursor = SkipWhitespace(json, nameStart + HashNameLength + 1);
+            if (cursor >= json.Length || json[cursor] != (byte)':')
+            {
+                continue;
+            }
+
+            cursor = SkipWhitespace(json, cursor + 1);
+            if (cursor >= json.Length || json[cursor] != (byte)'{')
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> rest = json.Slice(cursor);
+            try
+            {
+                var reader = new Utf8JsonReader(rest, isFinalBlock: true, new JsonReaderState(s_readerOptions));
+                reader.Read();
+                CacheEntry? entry = ReadEntry(ref reader, rest, key);
+                if (entry is not null)
+                {
+                    entries[key] = entry;
+                    position = cursor + (int)reader.BytesConsumed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a whole entry: keep scanning after its name.
+            }
+        }
+    }
+
+    /// <summary>Reads one entry value (the reader on its first token) and leaves the reader on its last token.</summary>
+    private static CacheEntry? ReadEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, KeyHash key)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        byte[]? response = null;
+        string? timestamp = null;
+        double? createdAt = null;
+        double? lastAccessed = null;
+        long? textLength = null;
+        List<KeyValuePair<string, byte[]>>? unknown = null;
+        bool sound = true;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            switch (name)
+            {
+                case "response":
+                    response = CaptureValue(ref reader, json);
+                    break;
+                case "timestamp" when reader.TokenType == JsonTokenType.String:
+                    timestamp = reader.GetString();
+                    break;
+                case "created_at" when reader.TokenType == JsonTokenType.Number:
+                    createdAt = reader.GetDouble();
+                    break;
+                case "last_accessed" when reader.TokenType == JsonTokenType.Number:
+                    lastAccessed = reader.GetDouble();
+                    break;
+                case "text_length" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long length):
+                    textLength = length;
+                    break;
+                case "timestamp":
+                case "created_at":
+                case "last_accessed":
+                case "text_length":
+                    sound = false;
+                    reader.Skip();
+                    break;
+                default:
+                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(name, CaptureValue(ref reader, json)));
+                    break;
+            }
+        }
+
+        if (!sound || response is null)
+        {
+            return null;
+        }
+
+        return new CacheEntry(key, response)
+        {
+            Timestamp = timestamp,
+            CreatedAt = createdAt,
+            LastAccessed = lastAccessed,
+            TextLength = textLength,
+            UnknownFields = unknown,
+        };
+    }
+
+    /// <summary>The value under the reader as compact JSON: scalars are sliced as they are, containers re-written without indentation.</summary>
+    private static byte[] CaptureValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.StartArray)
+        {
+            int start = (int)reader.TokenStartIndex;
+            return json.Slice(start, (int)reader.BytesConsumed - start).ToArray();
+        }
+
+        using JsonDocument document = JsonDocument.ParseValue(ref reader);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true }))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static bool TryReadHashName(ref Utf8JsonReader reader, out KeyHash key)
+    {
+        if (reader.ValueSpan.Length == HashNameLength && !reader.ValueIsEscaped)
+        {
+            return KeyHash.TryParse(reader.ValueSpan, out key);
+        }
+
+        return KeyHash.TryParse((reader.GetString() ?? string.Empty).AsSpan(), out key);
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> json) => SkipWhitespace(json, 0) == json.Length;
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int index)
+    {
+        while (index < json.Length && (json[index] == (byte)' ' || json[index] == (byte)'\n' || json[index] == (byte)'\r' || json[index] == (byte)'\t'))
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True or JsonTokenType.False => "boolean",
+        JsonTokenType.Null => "null",
+        _ => "value",
+    };
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>
+/// The on-disk side of one cache directory: ai_responses.json (the reference's format), its lock file, and the
+/// atomic replace that writes it. The engine's only way to the disk.
+/// </summary>
+internal sealed class SnapshotStore
+{
+    public const string CacheFileName = "ai_responses.json";
+
+    private const string TempSuffix = ".tmp";
+    private const string CorruptInfix = ".corrupt-";
+
+    private readonly ICacheFileSystem _fileSystem;
+    private readonly TimeSpan _lockTimeout;
+
+    public SnapshotStore(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
+    {
+        Directory = directory;
+        CacheFilePath = Path.Combine(directory, CacheFileName);
+        LockFilePath = CacheFilePath + ".lock";
+        _fileSystem = fileSystem;
+        _lockTimeout = lockTimeout;
+    }
+
+    public string Directory { get; }
+
+    public string CacheFilePath { get; }
+
+    public string LockFilePath { get; }
+
+    public FileLock AcquireLock()
+    {
+        Guard(CacheFilePath, "create the cache directory", () => _fileSystem.CreateDirectory(Directory));
+        return Guard(LockFilePath, "open the cache lock file", () => FileLock.Acquire(_fileSystem, LockFilePath, _lockTimeout));
+    }
+
+    public FileSignature Probe() => _fileSystem.GetSignature(CacheFilePath);
+
+    public SnapshotContent Load()
+    {
+        if (!_fileSystem.FileExists(CacheFilePath))
+        {
+            return SnapshotContent.Empty;
+        }
+
+        byte[] bytes = Guard(CacheFilePath, "read the cache file", () => _fileSystem.ReadAllBytes(CacheFilePath));
+        return SnapshotReader.Read(bytes);
+    }
+
+    /// <summary>Moves a damaged cache file out of the way, never overwriting anything; returns where it went.</summary>
+    public string SetAside(DateTimeOffset now)
+    {
+        string stem = CacheFilePath + CorruptInfix + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        for (int attempt = 0; ; attempt++)
+        {
+            string target = attempt == 0 ? stem : stem + "-" + attempt.ToString(CultureInfo.InvariantCulture);
+            if (_fileSystem.FileExists(target))
+            {
+                continue;
+            }
+
+            Guard(CacheFilePath, "keep the damaged cache file aside", () => _fileSystem.Move(CacheFilePath, target));
+            return target;
+        }
+    }
+
+    /// <summary>
+    /// Writes every entry to a new, exclusively created temp file in the same directory, pushes it to the disk,
+    /// then renames it over the cache file. Whatever fails, the old file stays whole.
+    /// </summary>
+    public void Save(IEnumerable<CacheEntry> entriesOldestFirst)
+    {
+        string tempPath = CacheFilePath + "." + RandomName() + TempSuffix;
+        try
+        {
+            using (Stream stream = _fileSystem.CreateNew(tempPath))
+            {
+                SnapshotWriter.Write(stream, entriesOldestFirst);
+                _fileSystem.FlushToDisk(stream);
+            }
+
+            _fileSystem.Replace(tempPath, CacheFilePath);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            TryDelete(tempPath);
+            throw new CacheStorageException($"Could not write the cache file '{CacheFilePath}': {ex.Message} The cache on disk is unchanged.", CacheFilePath, ex);
+        }
+    }
+
+    /// <summary>Deletes temp files a killed writer left behind. Only safe while holding the lock: no live writer has one then.</summary>
+    public void RemoveAbandonedTempFiles()
+    {
+        try
+        {
+            foreach (string path in _fileSystem.EnumerateFiles(Directory, CacheFileName + ".*" + TempSuffix))
+            {
+                if (IsOurTempName(Path.GetFileName(path)))
+                {
+                    TryDelete(path);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            // Leftovers cost only disk space; they are tried again on the next load.
+        }
+    }
+
+    // Ours are "ai_responses.json.<16 hex>.tmp"; the reference's own "ai_responses.json.tmp" is not ours to delete.
+    private static bool IsOurTempName(string fileName) =>
+        fileName.Length == CacheFileName.Length + 1 + 16 + TempSuffix.Length;
+
+    private static string RandomName()
+    {
+        byte[] bytes = new byte[8];
+        using (var random = RandomNumberGenerator.Create())
+        {
+            random.GetBytes(bytes);
+        }
+
+        return BitConverter.ToString(bytes).Replace("-", string.Empty).ToLowerInvariant();
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            _fileSystem.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            // A leftover temp file is removed by the next load.
+        }
+    }
+
+    private static void Guard(string path, string action, Action operation) => Guard(path, action, () =>
+    {
+        operation();
+        return true;
+    });
+
+    private static T Guard<T>(string path, string action, Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            throw new CacheStorageException($"Could not {action} '{path}': {ex.Message}", path, ex);
+        }
+    }
+}

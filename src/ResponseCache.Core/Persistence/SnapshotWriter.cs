@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>Writes entries in the reference's format: a JSON object of entries by key hash, indented by two, UTF-8 unescaped.</summary>
+internal static class SnapshotWriter
+{
+    /// <summary>Non-ASCII text stays readable, as Python's ensure_ascii=False writes it.</summary>
+    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private static readonly JsonWriterOptions s_options = new JsonWriterOptions { Indented = true, Encoder = Encoder, SkipValidation = true };
+
+    public static void Write(Stream destination, IEnumerable<CacheEntry> entries)
+    {
+        using var writer = new Utf8JsonWriter(destination, s_options);
+        writer.WriteStartObject();
+        foreach (CacheEntry entry in entries)
+        {
+            writer.WritePropertyName(entry.Key.ToString());
+            WriteEntry(writer, entry);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteEntry(Utf8JsonWriter writer, CacheEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("response");
+        writer.WriteRawValue(entry.ResponseJson, skipInputValidation: true);
+        if (entry.Timestamp is not null)
+        {
+            writer.WriteString("timestamp", entry.Timestamp);
+        }
+
+        if (entry.CreatedAt is double createdAt)
+        {
+            writer.WriteNumber("created_at", createdAt);
+        }
+
+        if (entry.LastAccessed is double lastAccessed)
+        {
+            writer.WriteNumber("last_accessed", lastAccessed);
+        }
+
+        if (entry.TextLength is long textLength)
+        {
+            writer.WriteNumber("text_length", textLength);
+        }
+
+        if (entry.UnknownFields is not null)
+        {
+            foreach (KeyValuePair<string, byte[]> field in entry.UnknownFields)
+            {
+                writer.WritePropertyName(field.Key);
+                writer.WriteRawValue(field.Value, skipInputValidation: true);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,33 @@
+using System;
+using System.Text.Json;
+
+namespace ResponseCache.Core;
+
+/// <summary>Checks on the JSON text of a response before it reaches the cache file.</summary>
+internal static class ResponseJson
+{
+    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = Persistence.SnapshotReader.MaxResponseDepth };
+
+    /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value.</summary>
+    public static void EnsureSingleValue(byte[] json, string parameterName)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = s_options.MaxDepth });
+            if (reader.Read())
+            {
+                reader.Skip();
+                if (!reader.Read())
+                {
+                    return;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"The response is not valid JSON: {ex.Message}", parameterName, ex);
+        }
+
+        throw new ArgumentException("The response must be exactly one JSON value.", parameterName);
+    }
+}
