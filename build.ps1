@@ -1,0 +1,124 @@
+#requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages the ResponseCache module.
+.DESCRIPTION
+    Build   (default) Release build, then the module as it ships, in out/ResponseCache.
+    Test    Build, then the xunit suite and the Pester suite (in a fresh pwsh) against out/ResponseCache;
+            the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
+    Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:POWERSHELL_UPDATECHECK = 'Off'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+$Root = $PSScriptRoot
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir 'ResponseCache'
+$ResultsDir = Join-Path $OutDir 'test-results'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $Description, [Parameter(Mandatory)] [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$Description failed with exit code $LASTEXITCODE." }
+}
+
+# A fresh PowerShell of the same version as this one, whether it runs as an executable or as 'dotnet pwsh'.
+function Invoke-FreshPwsh {
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    $exe = [Environment]::ProcessPath
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    & $exe @prefix -NoProfile -NonInteractive @Arguments
+}
+
+function Invoke-BuildTask {
+    $publishDir = Join-Path $Root 'artifacts/publish'
+    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $Root 'src/ResponseCache/ResponseCache.csproj') -c $Configuration -o $publishDir --nologo -v quiet }
+
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    $null = New-Item $ModuleDir -ItemType Directory -Force
+    Copy-Item (Join-Path $Root 'ResponseCache.psd1') $ModuleDir
+    Get-ChildItem $publishDir -Filter *.dll | Copy-Item -Destination $ModuleDir
+    Copy-Item (Join-Path $Root 'module/*') $ModuleDir -Recurse
+    Write-Host "Module assembled at $ModuleDir"
+}
+
+function Get-PesterManifest {
+    Invoke-Native 'Pester restore' { dotnet restore (Join-Path $Root 'tests/tools/PesterRestore.csproj') --nologo -v quiet }
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 was restored but '$manifest' is missing." }
+    $manifest
+}
+
+function Invoke-TestTask {
+    Invoke-BuildTask
+    if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
+    $null = New-Item $ResultsDir -ItemType Directory
+
+    Write-Host "`n=== xunit: engine ===" -ForegroundColor Cyan
+    dotnet test (Join-Path $Root 'tests/ResponseCache.Tests/ResponseCache.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $ResultsDir
+    $xunitExit = $LASTEXITCODE
+    $xunit = @{ Passed = 0; Failed = 0 }
+    $trx = Join-Path $ResultsDir 'xunit.trx'
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $xunit = @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed }
+    }
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1; Write-Warning 'The xunit run failed before reporting its tests.' }
+
+    Write-Host "`n=== Pester: the built module ===" -ForegroundColor Cyan
+    $pesterResult = Join-Path $ResultsDir 'pester.json'
+    Invoke-FreshPwsh -Arguments @(
+        '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
+        '-PesterManifest', (Get-PesterManifest),
+        '-ModuleManifest', (Join-Path $ModuleDir 'ResponseCache.psd1'),
+        '-ResultFile', $pesterResult)
+    $pester = @{ Passed = 0; Failed = 1 }
+    if (Test-Path $pesterResult) {
+        $counts = Get-Content $pesterResult -Raw | ConvertFrom-Json
+        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
+    } else {
+        Write-Warning 'The Pester run failed before reporting its tests.'
+    }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "`nxunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "Total: $passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-DemoTask {
+    Invoke-BuildTask
+    Invoke-FreshPwsh -Arguments @('-File', (Join-Path $Root 'examples/Demo.ps1'), '-ModuleManifest', (Join-Path $ModuleDir 'ResponseCache.psd1'))
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Build' { Invoke-BuildTask }
+        'Test' { Invoke-TestTask }
+        'Demo' { Invoke-DemoTask }
+    }
+} finally {
+    Pop-Location
+}

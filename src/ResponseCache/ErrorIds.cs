@@ -1,0 +1,16 @@
+namespace ResponseCache;
+
+/// <summary>The stable first half of every FullyQualifiedErrorId the module writes; scripts may match on them.</summary>
+internal static class ErrorIds
+{
+    public const string CacheFileLocked = nameof(CacheFileLocked);
+    public const string CacheAccessDenied = nameof(CacheAccessDenied);
+    public const string CacheWriteFailed = nameof(CacheWriteFailed);
+    public const string CacheHomeNotFound = nameof(CacheHomeNotFound);
+    public const string CachePathIsFile = nameof(CachePathIsFile);
+    public const string CachePathNotFileSystem = nameof(CachePathNotFileSystem);
+    public const string CachePathInvalid = nameof(CachePathInvalid);
+    public const string ResponseNotSerializable = nameof(ResponseNotSerializable);
+    public const string ResponseTooDeep = nameof(ResponseTooDeep);
+    public const string ResponseHasCycle = nameof(ResponseHasCycle);
+}

@@ -1,0 +1,234 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ResponseCache.Json;
+
+/// <summary>
+/// Writes a PowerShell value as compact JSON, the way ConvertTo-Json would, except that a graph deeper than the
+/// limit, a cycle, or a value JSON cannot hold is an error rather than a silent truncation:
+/// strings, numbers, booleans and null as themselves; dates as ISO 8601 round-trip text; enums as their number;
+/// dictionaries and PSCustomObjects as objects; other enumerables as arrays; any other object as its properties.
+/// </summary>
+internal sealed class ResponseSerializer
+{
+    public const int DefaultMaxDepth = 64;
+
+    /// <summary>The nesting the cache file can hold and read back.</summary>
+    public const int MaxDepthLimit = 1024;
+
+    /// <summary>Caps object graphs (a FileInfo's properties reach the whole drive) so they fail fast instead of writing for minutes.</summary>
+    private const int MaxValues = 1_000_000;
+
+    private static readonly JsonWriterOptions s_options = new JsonWriterOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private readonly int _maxDepth;
+    private readonly HashSet<object> _open = new HashSet<object>(ReferenceComparer.Instance);
+    private int _values;
+
+    private ResponseSerializer(int maxDepth)
+    {
+        _maxDepth = maxDepth;
+    }
+
+    public static byte[] Serialize(object? value, int maxDepth = DefaultMaxDepth)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, s_options))
+        {
+            new ResponseSerializer(maxDepth).Write(writer, value, depth: 0);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private void Write(Utf8JsonWriter writer, object? value, int depth)
+    {
+        if (++_values > MaxValues)
+        {
+            throw new ResponseNotSerializableException($"The response has more than {MaxValues:N0} values; cache a smaller projection of it (Select-Object).");
+        }
+
+        if (value is PSObject wrapped)
+        {
+            if (wrapped.BaseObject is PSCustomObject)
+            {
+                WriteContainer(writer, wrapped, depth, () => WriteProperties(writer, wrapped, depth));
+                return;
+            }
+
+            value = wrapped.BaseObject;
+        }
+
+        switch (value)
+        {
+            case null:
+            case DBNull:
+                writer.WriteNullValue();
+                return;
+            case string text:
+                writer.WriteStringValue(text);
+                return;
+            case char character:
+                writer.WriteStringValue(character.ToString());
+                return;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                return;
+            case Enum enumValue:
+                WriteEnum(writer, enumValue);
+                return;
+            case int or long or short or sbyte or byte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                return;
+            case ulong unsigned:
+                writer.WriteNumberValue(unsigned);
+                return;
+            case decimal number:
+                writer.WriteNumberValue(number);
+                return;
+            case double or float:
+                WriteFloatingPoint(writer, Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                return;
+            case BigInteger big:
+                writer.WriteRawValue(big.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+                return;
+            case DateTime date:
+                writer.WriteStringValue(date.ToString("o", CultureInfo.InvariantCulture));
+                return;
+            case DateTimeOffset dateOffset:
+                writer.WriteStringValue(dateOffset.ToString("o", CultureInfo.InvariantCulture));
+                return;
+            case Guid or Uri or Version or TimeSpan:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                return;
+            case IDictionary dictionary:
+                WriteContainer(writer, dictionary, depth, () => WriteDictionary(writer, dictionary, depth));
+                return;
+            case IEnumerable sequence:
+                WriteContainer(writer, sequence, depth, () => WriteSequence(writer, sequence, depth));
+                return;
+            default:
+                PSObject adapted = PSObject.AsPSObject(value);
+                WriteContainer(writer, value, depth, () => WriteProperties(writer, adapted, depth));
+                return;
+        }
+    }
+
+    private void WriteContainer(Utf8JsonWriter writer, object identity, int depth, Action writeBody)
+    {
+        if (depth >= _maxDepth)
+        {
+            throw new ResponseTooDeepException(_maxDepth);
+        }
+
+        object key = identity is PSObject wrapped ? wrapped.BaseObject : identity;
+        if (!_open.Add(key))
+        {
+            throw new ResponseCycleException(key.GetType().FullName ?? key.GetType().Name);
+        }
+
+        writeBody();
+        _open.Remove(key);
+    }
+
+    private void WriteProperties(Utf8JsonWriter writer, PSObject source, int depth)
+    {
+        writer.WriteStartObject();
+        foreach (PSPropertyInfo property in source.Properties)
+        {
+            if (!property.IsGettable)
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(property.Name);
+            Write(writer, ReadProperty(property), depth + 1);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private void WriteDictionary(Utf8JsonWriter writer, IDictionary dictionary, int depth)
+    {
+        writer.WriteStartObject();
+        foreach (DictionaryEntry item in dictionary)
+        {
+            writer.WritePropertyName(Convert.ToString(item.Key, CultureInfo.InvariantCulture) ?? string.Empty);
+            Write(writer, item.Value, depth + 1);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private void WriteSequence(Utf8JsonWriter writer, IEnumerable sequence, int depth)
+    {
+        writer.WriteStartArray();
+        foreach (object? item in sequence)
+        {
+            Write(writer, item, depth + 1);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    // A property whose getter throws is written as null, as ConvertTo-Json does.
+    private static object? ReadProperty(PSPropertyInfo property)
+    {
+        try
+        {
+            return property.Value;
+        }
+        catch (GetValueException)
+        {
+            return null;
+        }
+        catch (ExtendedTypeSystemException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteEnum(Utf8JsonWriter writer, Enum value)
+    {
+        TypeCode code = value.GetTypeCode();
+        if (code == TypeCode.UInt64)
+        {
+            writer.WriteNumberValue(Convert.ToUInt64(value, CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void WriteFloatingPoint(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            throw new ResponseNotSerializableException($"The response contains the number {value.ToString(CultureInfo.InvariantCulture)}, which JSON cannot represent.");
+        }
+
+        writer.WriteNumberValue(value);
+    }
+
+    private sealed class ReferenceComparer : IEqualityComparer<object>
+    {
+        public static readonly ReferenceComparer Instance = new ReferenceComparer();
+
+        public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
+    }
+}
