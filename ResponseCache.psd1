@@ -15,6 +15,8 @@
         'Set-CachedResponse'
         'Get-CacheStats'
         'Clear-ResponseCache'
+        'Remove-CachedResponse'
+        'Get-CacheEntry'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -5,6 +5,9 @@ namespace ResponseCache.Core;
 /// <summary>One entry of ai_responses.json, held as the reference writes it.</summary>
 internal sealed class CacheEntry
 {
+    // The 64-digit name, the field names, a timestamp, two Unix times, a length and the indentation around them.
+    private const int EntryOverheadBytes = 230;
+
     public CacheEntry(KeyHash key, byte[] responseJson)
     {
         Key = key;
@@ -14,7 +17,7 @@ internal sealed class CacheEntry
     public KeyHash Key { get; }
 
     /// <summary>The response as compact UTF-8 JSON: a string for the reference's text answers, any JSON value otherwise.</summary>
-    public byte[] ResponseJson { get; set; }
+    public byte[] ResponseJson { get; }
 
     /// <summary>"yyyy-MM-dd HH:mm:ss" local time of creation; absent in hand-made files.</summary>
     public string? Timestamp { get; set; }
@@ -30,6 +33,27 @@ internal sealed class CacheEntry
 
     /// <summary>Fields this version does not know, kept verbatim so other tools' data survives a rewrite.</summary>
     public List<KeyValuePair<string, byte[]>>? UnknownFields { get; set; }
+
+    /// <summary>
+    /// About what the entry takes in ai_responses.json: the response, fields kept from other tools, and the
+    /// indented name, timestamp and numbers around them. What the size cap (MaxSizeMB) counts.
+    /// </summary>
+    public long StoredBytes
+    {
+        get
+        {
+            long bytes = EntryOverheadBytes + ResponseJson.Length;
+            if (UnknownFields is not null)
+            {
+                foreach (KeyValuePair<string, byte[]> unknown in UnknownFields)
+                {
+                    bytes += unknown.Key.Length + unknown.Value.Length + 8;
+                }
+            }
+
+            return bytes;
+        }
+    }
 
     /// <summary>The time the reference sorts by when it evicts.</summary>
     public double RecencyKey => LastAccessed ?? CreatedAt ?? 0;

@@ -8,8 +8,13 @@ public readonly struct CachePolicy
     public const int DefaultMaxEntries = 100;
     public const double DefaultTtlDays = 7;
 
-    public CachePolicy(int maxEntries, double ttlDays)
+    public CachePolicy(int maxEntries, double ttlDays, long? maxBytes = null)
     {
+        if (maxBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "The size cap must be at least one byte.");
+        }
+
         if (maxEntries < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxEntries), maxEntries, "MaxEntries must be at least 1.");
@@ -22,6 +27,7 @@ public readonly struct CachePolicy
 
         MaxEntries = maxEntries;
         TtlDays = ttlDays;
+        MaxBytes = maxBytes;
     }
 
     public static CachePolicy Default => new CachePolicy(DefaultMaxEntries, DefaultTtlDays);
@@ -29,6 +35,9 @@ public readonly struct CachePolicy
     public int MaxEntries { get; }
 
     public double TtlDays { get; }
+
+    /// <summary>The size cap: least recently used entries go until the cache's stored bytes fit; null for none.</summary>
+    public long? MaxBytes { get; }
 
     public double TtlSeconds => TtlDays * 86400;
 }

@@ -14,6 +14,9 @@ internal sealed class LruIndex
 
     public int Count => _entries.Count;
 
+    /// <summary>The sum of the entries' <see cref="CacheEntry.StoredBytes"/>.</summary>
+    public long TotalBytes { get; private set; }
+
     public CacheEntry? Oldest => _oldest;
 
     public bool TryGet(KeyHash key, out CacheEntry entry) => _entries.TryGetValue(key, out entry!);
@@ -24,9 +27,11 @@ internal sealed class LruIndex
         if (_entries.TryGetValue(entry.Key, out CacheEntry? existing))
         {
             Unlink(existing);
+            TotalBytes -= existing.StoredBytes;
         }
 
         _entries[entry.Key] = entry;
+        TotalBytes += entry.StoredBytes;
         LinkNewest(entry);
     }
 
@@ -47,6 +52,7 @@ internal sealed class LruIndex
         }
 
         _entries.Remove(key);
+        TotalBytes -= entry.StoredBytes;
         Unlink(entry);
         return true;
     }
@@ -54,6 +60,7 @@ internal sealed class LruIndex
     public void Clear()
     {
         _entries.Clear();
+        TotalBytes = 0;
         _oldest = null;
         _newest = null;
     }

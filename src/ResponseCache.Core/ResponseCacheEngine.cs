@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using ResponseCache.Core.Persistence;
 
 namespace ResponseCache.Core;
@@ -22,6 +23,7 @@ public sealed class ResponseCacheEngine
 
     // Access times of hits not yet on disk, re-applied if another process's write forces a reload first.
     private readonly Dictionary<KeyHash, double> _pendingAccess = new Dictionary<KeyHash, double>();
+    private readonly SingleFlight _producers = new SingleFlight();
 
     private bool _loaded;
     private long _seenGeneration;
@@ -51,10 +53,59 @@ public sealed class ResponseCacheEngine
     public string CacheFilePath => _store.CacheFilePath;
 
     /// <summary>The cached response's JSON, or null on a miss. An expired entry is removed from the file and is a miss.</summary>
-    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null)
+    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null) =>
+        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance);
+
+    /// <summary>
+    /// Get-or-add: the cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache),
+    /// cached before it is returned. Callers for the same key on other threads wait for the running producer
+    /// instead of producing too; if it fails or produces nothing, the next waiter produces.
+    /// With <paramref name="refresh"/> the cache is not consulted first, but a refresh that finished while waiting counts.
+    /// </summary>
+    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
     {
         KeyHash hash = KeyHash.Compute(key);
         log ??= NullCacheLog.Instance;
+        bool waited = false;
+        while (true)
+        {
+            if ((!refresh || waited) && Get(hash, policy, log) is byte[] cached)
+            {
+                return cached;
+            }
+
+            if (_producers.TryOwnOrWait(hash, cancellation))
+            {
+                break;
+            }
+
+            waited = true;
+        }
+
+        try
+        {
+            // Another producer may have finished between this caller's miss and its taking ownership.
+            if (!refresh && Peek(hash, policy) is byte[] justCached)
+            {
+                return justCached;
+            }
+
+            byte[]? produced = produce();
+            if (produced is not null)
+            {
+                Store(new[] { PrepareItem(key, produced, hash) }, policy, log);
+            }
+
+            return produced;
+        }
+        finally
+        {
+            _producers.Complete(hash);
+        }
+    }
+
+    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log)
+    {
         lock (_gate)
         {
             RefreshIfChanged(log);
@@ -99,8 +150,7 @@ public sealed class ResponseCacheEngine
             throw new ArgumentNullException(nameof(items));
         }
 
-        log ??= NullCacheLog.Instance;
-        var prepared = new List<(KeyHash Hash, int TextLength, byte[] Json)>(items.Count);
+        var prepared = new List<PreparedItem>(items.Count);
         foreach (KeyValuePair<string, byte[]> item in items)
         {
             if (string.IsNullOrEmpty(item.Key))
@@ -108,58 +158,80 @@ public sealed class ResponseCacheEngine
                 throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
             }
 
-            ResponseJson.EnsureSingleValue(item.Value ?? throw new ArgumentNullException(nameof(items), "A response must not be null."), nameof(items));
-            prepared.Add((KeyHash.Compute(item.Key), PythonText.Length(item.Key), item.Value));
+            prepared.Add(PrepareItem(item.Key, item.Value, KeyHash.Compute(item.Key)));
         }
 
-        if (prepared.Count == 0)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            Mutate(log, () =>
-            {
-                DateTimeOffset now = _clock.Now;
-                double seconds = UnixTime.ToSeconds(now);
-                string timestamp = UnixTime.ToTimestamp(now);
-                foreach ((KeyHash hash, int textLength, byte[] json) in prepared)
-                {
-                    _index.Put(new CacheEntry(hash, json)
-                    {
-                        Timestamp = timestamp,
-                        CreatedAt = seconds,
-                        LastAccessed = seconds,
-                        TextLength = textLength,
-                    });
-                    _pendingAccess.Remove(hash);
-                }
-
-                EvictBeyond(policy.MaxEntries, log);
-                return true;
-            });
-        }
-
-        log.Verbose(prepared.Count == 1
-            ? $"Cached the response for key {prepared[0].Hash.ToShortString()}."
-            : $"Cached {prepared.Count} responses.");
+        Store(prepared, policy, log ?? NullCacheLog.Instance);
     }
 
     /// <summary>Removes one entry; false when there was none.</summary>
-    public bool Remove(string key, ICacheLog? log = null)
+    public bool Remove(string key, ICacheLog? log = null) => RemoveMany(new[] { KeyHash.Compute(key) }, log) == 1;
+
+    /// <summary>Removes entries by key hash with one write; returns how many were there.</summary>
+    public int RemoveMany(IReadOnlyCollection<KeyHash> hashes, ICacheLog? log = null)
     {
-        KeyHash hash = KeyHash.Compute(key);
+        if (hashes.Count == 0)
+        {
+            return 0;
+        }
+
         lock (_gate)
         {
-            bool removed = false;
+            int removed = 0;
             Mutate(log ?? NullCacheLog.Instance, () =>
             {
-                removed = _index.Remove(hash);
-                _pendingAccess.Remove(hash);
-                return removed;
+                foreach (KeyHash hash in hashes)
+                {
+                    _pendingAccess.Remove(hash);
+                    if (_index.Remove(hash))
+                    {
+                        removed++;
+                    }
+                }
+
+                return removed > 0;
             });
             return removed;
+        }
+    }
+
+    /// <summary>Removes every entry older than the policy's TTL; returns how many.</summary>
+    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null)
+    {
+        lock (_gate)
+        {
+            int removed = 0;
+            Mutate(log ?? NullCacheLog.Instance, () =>
+            {
+                double now = UnixTime.ToSeconds(_clock.Now);
+                List<CacheEntry> expired = _index.OldestFirst().Where(entry => entry.IsExpired(now, policy.TtlSeconds)).ToList();
+                foreach (CacheEntry entry in expired)
+                {
+                    _index.Remove(entry.Key);
+                    _pendingAccess.Remove(entry.Key);
+                }
+
+                removed = expired.Count;
+                return removed > 0;
+            });
+            return removed;
+        }
+    }
+
+    /// <summary>Every entry's metadata, least recently used first; responses are not decoded.</summary>
+    public IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog? log = null)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(log ?? NullCacheLog.Instance);
+            double now = UnixTime.ToSeconds(_clock.Now);
+            var entries = new List<CacheEntryInfo>(_index.Count);
+            foreach (CacheEntry entry in _index.OldestFirst())
+            {
+                entries.Add(new CacheEntryInfo(entry, policy.TtlSeconds, now, CacheFilePath));
+            }
+
+            return entries;
         }
     }
 
@@ -218,6 +290,60 @@ public sealed class ResponseCacheEngine
         }
     }
 
+    private static PreparedItem PrepareItem(string key, byte[] responseJson, KeyHash hash)
+    {
+        ResponseJson.EnsureSingleValue(responseJson ?? throw new ArgumentNullException(nameof(responseJson), "A response must not be null."), nameof(responseJson));
+        return new PreparedItem(hash, PythonText.Length(key), responseJson);
+    }
+
+    private void Store(IReadOnlyList<PreparedItem> items, CachePolicy policy, ICacheLog log)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            Mutate(log, () =>
+            {
+                DateTimeOffset now = _clock.Now;
+                double seconds = UnixTime.ToSeconds(now);
+                string timestamp = UnixTime.ToTimestamp(now);
+                foreach (PreparedItem item in items)
+                {
+                    _index.Put(new CacheEntry(item.Hash, item.Json)
+                    {
+                        Timestamp = timestamp,
+                        CreatedAt = seconds,
+                        LastAccessed = seconds,
+                        TextLength = item.TextLength,
+                    });
+                    _pendingAccess.Remove(item.Hash);
+                }
+
+                EvictBeyond(policy, log);
+                return true;
+            });
+        }
+
+        log.Verbose(items.Count == 1
+            ? $"Cached the response for key {items[0].Hash.ToShortString()}."
+            : $"Cached {items.Count} responses.");
+    }
+
+    /// <summary>The cached response if present and fresh, without counting a lookup or touching recency.</summary>
+    private byte[]? Peek(KeyHash hash, CachePolicy policy)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(NullCacheLog.Instance);
+            return _index.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds)
+                ? entry.ResponseJson
+                : null;
+        }
+    }
+
     private bool TryRemoveExpired(KeyHash hash, CachePolicy policy, ICacheLog log, out CacheEntry current)
     {
         CacheEntry? fresh = null;
@@ -249,14 +375,24 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private void EvictBeyond(int maxEntries, ICacheLog log)
+    /// <summary>
+    /// Evicts least recently used entries until both caps hold. The size cap never evicts the newest entry: a
+    /// response larger than the whole cap is still cached (with a warning) rather than silently dropped.
+    /// </summary>
+    private void EvictBeyond(CachePolicy policy, ICacheLog log)
     {
-        while (_index.Count > maxEntries && _index.Oldest is CacheEntry oldest)
+        while (_index.Oldest is CacheEntry oldest
+            && (_index.Count > policy.MaxEntries || (_index.TotalBytes > policy.MaxBytes && _index.Count > 1)))
         {
             _index.Remove(oldest.Key);
             _pendingAccess.Remove(oldest.Key);
             _evictions++;
             log.Verbose($"Evicted key {oldest.Key.ToShortString()} (least recently used).");
+        }
+
+        if (_index.TotalBytes > policy.MaxBytes)
+        {
+            log.Warning($"The newest response takes {_index.TotalBytes:N0} bytes, more than the whole size cap of {policy.MaxBytes:N0} bytes; it is cached until a newer entry pushes it out.");
         }
     }
 
@@ -362,5 +498,21 @@ public sealed class ResponseCacheEngine
         _seenSignature = _store.Probe();
         _pendingAccess.Clear();
         _lastSave = _clock.Now;
+    }
+
+    private readonly struct PreparedItem
+    {
+        public PreparedItem(KeyHash hash, int textLength, byte[] json)
+        {
+            Hash = hash;
+            TextLength = textLength;
+            Json = json;
+        }
+
+        public KeyHash Hash { get; }
+
+        public int TextLength { get; }
+
+        public byte[] Json { get; }
     }
 }

@@ -4,11 +4,11 @@ using System.Text.Json;
 namespace ResponseCache.Core;
 
 /// <summary>Checks on the JSON text of a response before it reaches the cache file.</summary>
-internal static class ResponseJson
+public static class ResponseJson
 {
     private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = Persistence.SnapshotReader.MaxResponseDepth };
 
-    /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value, nested no deeper than the cache file allows.</summary>
     public static void EnsureSingleValue(byte[] json, string parameterName)
     {
         try

@@ -13,4 +13,8 @@ internal static class ErrorIds
     public const string ResponseNotSerializable = nameof(ResponseNotSerializable);
     public const string ResponseTooDeep = nameof(ResponseTooDeep);
     public const string ResponseHasCycle = nameof(ResponseHasCycle);
+    public const string InvalidResponseJson = nameof(InvalidResponseJson);
+    public const string InvalidKeyHash = nameof(InvalidKeyHash);
+    public const string ScriptBlockFailed = nameof(ScriptBlockFailed);
+    public const string ForceWithoutScriptBlock = nameof(ForceWithoutScriptBlock);
 }

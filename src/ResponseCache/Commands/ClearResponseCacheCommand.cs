@@ -1,23 +1,47 @@
 using System.Management.Automation;
+using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
 
-/// <summary>Removes every entry. Medium impact: -WhatIf and -Confirm work, and a scheduled job is not prompted.</summary>
+/// <summary>Removes every entry, or with -Expired only the expired ones. Medium impact: a scheduled job is not prompted.</summary>
 [Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(void))]
+[OutputType(typeof(int))]
 public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 {
+    /// <summary>Removes only entries older than -TtlDays.</summary>
+    [Parameter]
+    public SwitchParameter Expired { get; set; }
+
+    /// <summary>With -Expired: the age beyond which entries go.</summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double TtlDays { get; set; } = CachePolicy.DefaultTtlDays;
+
+    /// <summary>Outputs the number of entries removed.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     protected override void EndProcessing()
     {
-        if (!ShouldProcess(Engine.CacheFilePath, "Remove all cached responses"))
+        string action = Expired ? $"Remove cached responses older than {TtlDays} days" : "Remove all cached responses";
+        if (!ShouldProcess(Engine.CacheFilePath, action))
         {
             return;
         }
 
         int removed = 0;
-        if (TryCache(() => removed = Engine.Clear(Log), Engine.CacheFilePath))
+        bool done = Expired
+            ? TryCache(() => removed = Engine.RemoveExpired(new CachePolicy(CachePolicy.DefaultMaxEntries, TtlDays), Log), Engine.CacheFilePath)
+            : TryCache(() => removed = Engine.Clear(Log), Engine.CacheFilePath);
+        if (!done)
         {
-            WriteVerbose($"Removed {removed} cached responses from '{Engine.CacheFilePath}'.");
+            return;
+        }
+
+        WriteVerbose($"Removed {removed} {(Expired ? "expired " : string.Empty)}cached responses from '{Engine.CacheFilePath}'.");
+        if (PassThru)
+        {
+            WriteObject(removed);
         }
     }
 }

@@ -1,17 +1,24 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using System.Threading;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
 namespace ResponseCache.Commands;
 
-/// <summary>Returns a cached response, or nothing on a miss.</summary>
-[Cmdlet(VerbsCommon.Get, "CachedResponse")]
+/// <summary>Returns a cached response, or nothing on a miss; with -ScriptBlock, produces and caches it on a miss.</summary>
+[Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet)]
 [OutputType(typeof(PSObject), typeof(string))]
-public sealed class GetCachedResponseCommand : ResponseCacheCommand
+public sealed class GetCachedResponseCommand : KeyedCacheCommand, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
     /// <summary>The key text, exactly as the reference hashes it.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Key { get; set; } = string.Empty;
 
@@ -28,10 +35,60 @@ public sealed class GetCachedResponseCommand : ResponseCacheCommand
     [Parameter]
     public SwitchParameter NoEnumerate { get; set; }
 
+    /// <summary>Get-or-add: runs on a miss; its output is cached and returned. Errors inside it are terminating.</summary>
+    [Parameter]
+    public ScriptBlock? ScriptBlock { get; set; }
+
+    /// <summary>With -ScriptBlock: runs it even on a hit, refreshing the entry.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>With -ScriptBlock: the entry cap applied when its output is cached.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxEntries { get; set; } = CachePolicy.DefaultMaxEntries;
+
+    /// <summary>With -ScriptBlock: the size cap applied when its output is cached.</summary>
+    [Parameter]
+    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
+    public double? MaxSizeMB { get; set; }
+
+    /// <summary>With -ScriptBlock: how deep its output may nest.</summary>
+    [Parameter]
+    [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
+    public int Depth { get; set; } = ResponseSerializer.DefaultMaxDepth;
+
+    private string ResolvedKey => ParameterSetName == ComposedSet ? ComposedKey : Key;
+
+    protected override void BeginProcessing()
+    {
+        if (Force && ScriptBlock is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-Force refreshes an entry by running -ScriptBlock; give a -ScriptBlock, or use Set-CachedResponse."),
+                ErrorIds.ForceWithoutScriptBlock,
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        base.BeginProcessing();
+    }
+
     protected override void ProcessRecord()
     {
+        string key = ResolvedKey;
+        var policy = new CachePolicy(MaxEntries, TtlDays, SizeCap.ToBytes(MaxSizeMB));
         byte[]? json = null;
-        if (!TryCache(() => json = Engine.Get(Key, new CachePolicy(CachePolicy.DefaultMaxEntries, TtlDays), Log), Key) || json is null)
+        if (ScriptBlock is null)
+        {
+            TryCache(() => json = Engine.Get(key, policy, Log), key);
+        }
+        else
+        {
+            json = GetOrProduce(key, policy);
+        }
+
+        if (json is null)
         {
             return;
         }
@@ -39,9 +96,55 @@ public sealed class GetCachedResponseCommand : ResponseCacheCommand
         if (AsJson)
         {
             WriteObject(Encoding.UTF8.GetString(json));
-            return;
         }
-
-        WriteObject(ResponseDeserializer.Deserialize(json), enumerateCollection: !NoEnumerate);
+        else
+        {
+            WriteObject(ResponseDeserializer.Deserialize(json), enumerateCollection: !NoEnumerate);
+        }
     }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
+
+    private byte[]? GetOrProduce(string key, CachePolicy policy)
+    {
+        Collection<PSObject>? produced = null;
+        try
+        {
+            return Engine.GetOrAdd(key, policy, Force, () =>
+            {
+                produced = RunScriptBlock();
+                return produced.Count == 0 ? null : ResponseSerializer.Serialize(AsResponse(produced), Depth);
+            }, Log, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (RuntimeException ex) when (ex is not PipelineStoppedException)
+        {
+            ErrorRecord failure = ex.ErrorRecord;
+            WriteError(new ErrorRecord(failure.Exception, ErrorIds.ScriptBlockFailed, failure.CategoryInfo.Category, key));
+            return null;
+        }
+        catch (Exception ex) when (CacheErrorRecords.IsExpected(ex))
+        {
+            // The answer was paid for: hand it over even though it could not be cached.
+            WriteError(CacheErrorRecords.From(ex, key));
+            if (produced is not null)
+            {
+                WriteObject(produced, enumerateCollection: true);
+            }
+
+            return null;
+        }
+    }
+
+    // Errors inside the scriptblock stop it: a failed API call must never be cached as an answer.
+    private Collection<PSObject> RunScriptBlock() =>
+        ScriptBlock!.InvokeWithContext(null, new List<PSVariable> { new PSVariable("ErrorActionPreference", ActionPreference.Stop) });
+
+    private static object AsResponse(Collection<PSObject> output) =>
+        output.Count == 1 ? output[0] : output.ToArray();
 }

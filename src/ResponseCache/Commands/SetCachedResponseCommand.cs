@@ -1,19 +1,21 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Text;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
 namespace ResponseCache.Commands;
 
 /// <summary>Stores responses; a pipeline of many is written to disk once, when it ends.</summary>
-[Cmdlet(VerbsCommon.Set, "CachedResponse")]
+[Cmdlet(VerbsCommon.Set, "CachedResponse", DefaultParameterSetName = KeySet)]
 [OutputType(typeof(void))]
-public sealed class SetCachedResponseCommand : ResponseCacheCommand
+public sealed class SetCachedResponseCommand : KeyedCacheCommand
 {
     private readonly List<KeyValuePair<string, byte[]>> _pending = new List<KeyValuePair<string, byte[]>>();
 
     /// <summary>The key text, exactly as the reference hashes it.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Key { get; set; } = string.Empty;
 
@@ -21,10 +23,19 @@ public sealed class SetCachedResponseCommand : ResponseCacheCommand
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     public object Response { get; set; } = string.Empty;
 
+    /// <summary>The response is JSON text, stored as that JSON value rather than as a string.</summary>
+    [Parameter]
+    public SwitchParameter AsJson { get; set; }
+
     /// <summary>Least recently used entries beyond this many are evicted.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int MaxEntries { get; set; } = CachePolicy.DefaultMaxEntries;
+
+    /// <summary>Least recently used entries are evicted until the cache's entries fit in this many MiB.</summary>
+    [Parameter]
+    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
+    public double? MaxSizeMB { get; set; }
 
     /// <summary>How deep the response may nest; deeper is an error, never a silent cut.</summary>
     [Parameter]
@@ -33,18 +44,37 @@ public sealed class SetCachedResponseCommand : ResponseCacheCommand
 
     protected override void ProcessRecord()
     {
+        string key = ParameterSetName == ComposedSet ? ComposedKey : Key;
         try
         {
-            _pending.Add(new KeyValuePair<string, byte[]>(Key, ResponseSerializer.Serialize(Response, Depth)));
+            _pending.Add(new KeyValuePair<string, byte[]>(key, AsJson ? ReadJsonText(Response) : ResponseSerializer.Serialize(Response, Depth)));
         }
         catch (ResponseSerializationException ex)
         {
-            WriteCacheError(ex, Key);
+            WriteCacheError(ex, key);
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.InvalidResponseJson, ErrorCategory.InvalidArgument, key));
         }
     }
 
     protected override void EndProcessing()
     {
-        TryCache(() => Engine.SetMany(_pending, new CachePolicy(MaxEntries, CachePolicy.DefaultTtlDays), Log), _pending.Count == 1 ? _pending[0].Key : null);
+        var policy = new CachePolicy(MaxEntries, CachePolicy.DefaultTtlDays, SizeCap.ToBytes(MaxSizeMB));
+        TryCache(() => Engine.SetMany(_pending, policy, Log), _pending.Count == 1 ? _pending[0].Key : null);
+    }
+
+    private static byte[] ReadJsonText(object response)
+    {
+        object value = response is PSObject wrapped ? wrapped.BaseObject : response;
+        if (value is not string text)
+        {
+            throw new ArgumentException($"With -AsJson the response must be JSON text, not [{value.GetType().FullName}].");
+        }
+
+        byte[] json = Encoding.UTF8.GetBytes(text.Trim());
+        ResponseJson.EnsureSingleValue(json, nameof(Response));
+        return json;
     }
 }

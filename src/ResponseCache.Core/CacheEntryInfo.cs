@@ -1,0 +1,46 @@
+using System;
+
+namespace ResponseCache.Core;
+
+/// <summary>An entry's metadata, without its response: what Get-CacheEntry lists.</summary>
+public sealed class CacheEntryInfo
+{
+    internal CacheEntryInfo(CacheEntry entry, double ttlSeconds, double nowSeconds, string cacheFile)
+    {
+        KeyHash = entry.Key.ToString();
+        Created = ToLocal(entry.CreatedAt);
+        LastAccessed = ToLocal(entry.LastAccessed);
+        Expires = entry.CreatedAt is double created ? ToLocal(created + ttlSeconds) : null;
+        IsExpired = entry.IsExpired(nowSeconds, ttlSeconds);
+        SizeBytes = entry.StoredBytes;
+        TextLength = entry.TextLength;
+        Timestamp = entry.Timestamp;
+        CacheFile = cacheFile;
+    }
+
+    /// <summary>The entry's name in ai_responses.json: the SHA-256 of its key text.</summary>
+    public string KeyHash { get; }
+
+    public DateTime? Created { get; }
+
+    public DateTime? LastAccessed { get; }
+
+    /// <summary>When the entry stops being served under the TTL asked for; null for legacy entries that never expire.</summary>
+    public DateTime? Expires { get; }
+
+    public bool IsExpired { get; }
+
+    /// <summary>About what the entry takes in the cache file.</summary>
+    public long SizeBytes { get; }
+
+    /// <summary>The length of the key text, as the reference counts it.</summary>
+    public long? TextLength { get; }
+
+    /// <summary>The reference's human-readable creation time.</summary>
+    public string? Timestamp { get; }
+
+    public string CacheFile { get; }
+
+    private static DateTime? ToLocal(double? unixSeconds) =>
+        unixSeconds is double seconds ? UnixTime.FromSeconds(seconds).LocalDateTime : null;
+}

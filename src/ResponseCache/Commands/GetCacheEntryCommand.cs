@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using ResponseCache.Core;
+
+namespace ResponseCache.Commands;
+
+/// <summary>Lists entries' metadata (no responses), least recently used first; pipes into Remove-CachedResponse.</summary>
+[Cmdlet(VerbsCommon.Get, "CacheEntry")]
+[OutputType(typeof(CacheEntryInfo))]
+public sealed class GetCacheEntryCommand : ResponseCacheCommand
+{
+    private const int ProgressThreshold = 1000;
+
+    /// <summary>The TTL that decides Expires and IsExpired.</summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double TtlDays { get; set; } = CachePolicy.DefaultTtlDays;
+
+    /// <summary>Lists only expired entries.</summary>
+    [Parameter]
+    public SwitchParameter Expired { get; set; }
+
+    /// <summary>Lists only the entry for this key text.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Key { get; set; }
+
+    protected override void EndProcessing()
+    {
+        IReadOnlyList<CacheEntryInfo> entries = new List<CacheEntryInfo>();
+        if (!TryCache(() => entries = Engine.ListEntries(new CachePolicy(CachePolicy.DefaultMaxEntries, TtlDays), Log), Engine.CacheFilePath))
+        {
+            return;
+        }
+
+        string? wanted = Key is null ? null : KeyHash.Compute(Key).ToString();
+        var progress = new ProgressRecord(1, "Listing cached responses", Engine.CacheFilePath);
+        bool showProgress = entries.Count >= ProgressThreshold;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (showProgress && i % (ProgressThreshold / 10) == 0)
+            {
+                progress.PercentComplete = i * 100 / entries.Count;
+                progress.StatusDescription = $"{i:N0} of {entries.Count:N0} entries";
+                WriteProgress(progress);
+            }
+
+            CacheEntryInfo entry = entries[i];
+            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted))
+            {
+                WriteObject(entry);
+            }
+        }
+
+        if (showProgress)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Management.Automation;
+using ResponseCache.Core;
+
+namespace ResponseCache.Commands;
+
+/// <summary>The cmdlets that address one entry, either by its raw key text or by the parts a key is composed of.</summary>
+public abstract class KeyedCacheCommand : ResponseCacheCommand
+{
+    private protected const string KeySet = "Key";
+    private protected const string ComposedSet = "Composed";
+
+    /// <summary>The model name, the first part of a composed key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public string? Model { get; set; }
+
+    /// <summary>The prompt, the second part of a composed key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public string? Prompt { get; set; }
+
+    /// <summary>The input text, the optional third part of a composed key.</summary>
+    [Parameter(ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public string? InputText { get; set; }
+
+    /// <summary>The key composed from -Model, -Prompt and -InputText (see <see cref="CacheKeys.Compose"/>).</summary>
+    private protected string ComposedKey => CacheKeys.Compose(Model!, Prompt!, InputText);
+}
