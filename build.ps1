@@ -4,15 +4,17 @@
     Builds, tests, demonstrates and packages the ResponseCache module.
 .DESCRIPTION
     Build   (default) Release build, then the module as it ships, in out/ResponseCache.
-    Test    Build, then the xunit suite and the Pester suite (in a fresh pwsh) against out/ResponseCache;
+    Test    Package, then the xunit suite and the Pester suite (in a fresh pwsh) against the packaged module;
             the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
+    Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
+            checked with Test-ModuleManifest. Test runs against this folder.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -33,7 +35,7 @@ $ResultsDir = Join-Path $OutDir 'test-results'
 
 function Invoke-Native {
     param([Parameter(Mandatory)] [string] $Description, [Parameter(Mandatory)] [scriptblock] $Command)
-    & $Command
+    & $Command | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$Description failed with exit code $LASTEXITCODE." }
 }
 
@@ -57,6 +59,19 @@ function Invoke-BuildTask {
     Write-Host "Module assembled at $ModuleDir"
 }
 
+# The folder Publish-Module -Path takes: <name>/<version>/ holding exactly what Build assembled.
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleDir 'ResponseCache.psd1')).ModuleVersion
+    $packageDir = Join-Path $OutDir "package/ResponseCache/$version"
+    if (Test-Path (Join-Path $OutDir 'package')) { Remove-Item (Join-Path $OutDir 'package') -Recurse -Force }
+    $null = New-Item $packageDir -ItemType Directory -Force
+    Copy-Item (Join-Path $ModuleDir '*') $packageDir -Recurse
+    $manifest = Test-ModuleManifest (Join-Path $packageDir 'ResponseCache.psd1') -ErrorAction Stop
+    Write-Host "Package ResponseCache $($manifest.Version) at $packageDir"
+    Join-Path $packageDir 'ResponseCache.psd1'
+}
+
 function Get-PesterManifest {
     Invoke-Native 'Pester restore' { dotnet restore (Join-Path $Root 'tests/tools/PesterRestore.csproj') --nologo -v quiet }
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
@@ -68,7 +83,7 @@ function Get-PesterManifest {
 }
 
 function Invoke-TestTask {
-    Invoke-BuildTask
+    $moduleManifest = Invoke-PackageTask
     if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
     $null = New-Item $ResultsDir -ItemType Directory
 
@@ -89,7 +104,7 @@ function Invoke-TestTask {
     Invoke-FreshPwsh -Arguments @(
         '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
         '-PesterManifest', (Get-PesterManifest),
-        '-ModuleManifest', (Join-Path $ModuleDir 'ResponseCache.psd1'),
+        '-ModuleManifest', $moduleManifest,
         '-ResultFile', $pesterResult)
     $pester = @{ Passed = 0; Failed = 1 }
     if (Test-Path $pesterResult) {
@@ -118,6 +133,7 @@ try {
         'Build' { Invoke-BuildTask }
         'Test' { Invoke-TestTask }
         'Demo' { Invoke-DemoTask }
+        'Package' { $null = Invoke-PackageTask }
     }
 } finally {
     Pop-Location

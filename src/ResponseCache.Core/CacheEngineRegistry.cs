@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.IO;
-using System.Runtime.InteropServices;
 
 namespace ResponseCache.Core;
 
@@ -9,7 +8,7 @@ namespace ResponseCache.Core;
 public static class CacheEngineRegistry
 {
     private static readonly StringComparer s_pathComparer =
-        RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        Platform.HasCaseSensitivePaths ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
     private static readonly ConcurrentDictionary<string, ResponseCacheEngine> s_engines =
         new ConcurrentDictionary<string, ResponseCacheEngine>(s_pathComparer);

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 
 namespace ResponseCache.Core;
 
@@ -13,7 +12,7 @@ public static class CacheLocation
     /// <summary>RESPONSECACHE_PATH, else LocalApplicationData\ResponseCache on Windows, else $XDG_CACHE_HOME/ResponseCache or ~/.cache/ResponseCache.</summary>
     public static string ResolveDefault() => ResolveDefault(
         Environment.GetEnvironmentVariable,
-        RuntimeInformation.IsOSPlatform(OSPlatform.Windows),
+        Platform.IsWindows,
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData));
 
     internal static string ResolveDefault(Func<string, string?> environment, bool isWindows, string? localApplicationData)

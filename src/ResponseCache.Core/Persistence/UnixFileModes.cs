@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Reflection;
-using System.Runtime.InteropServices;
 
 namespace ResponseCache.Core.Persistence;
 
@@ -23,7 +22,7 @@ internal static class UnixFileModes
 
     private static Action<string, int>? BindSetUnixFileMode()
     {
-        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        if (Platform.IsWindows)
         {
             return null;
         }

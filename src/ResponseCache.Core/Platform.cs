@@ -1,0 +1,20 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace ResponseCache.Core;
+
+/// <summary>
+/// Which OS this is, asked in ways that work on .NET Framework 4.6.2 too: RuntimeInformation is only touched off
+/// Windows, where the runtime is always a modern .NET that has it.
+/// </summary>
+internal static class Platform
+{
+    public static bool IsWindows { get; } = Environment.OSVersion.Platform == PlatformID.Win32NT;
+
+    /// <summary>Linux file systems tell "Cache" from "cache"; Windows and macOS (by default) do not.</summary>
+    public static bool HasCaseSensitivePaths { get; } = !IsWindows && !IsMacOS();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsMacOS() => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+}
