@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.IO;
 
 namespace ResponseCache.Core;
@@ -7,6 +8,8 @@ namespace ResponseCache.Core;
 /// <summary>One engine per cache directory per process, shared by every runspace and thread.</summary>
 public static class CacheEngineRegistry
 {
+    public const string LockTimeoutVariable = "RESPONSECACHE_LOCK_TIMEOUT_SECONDS";
+
     private static readonly StringComparer s_pathComparer =
         Platform.HasCaseSensitivePaths ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
@@ -17,7 +20,7 @@ public static class CacheEngineRegistry
     public static ResponseCacheEngine GetOrCreate(string directory)
     {
         string key = Normalize(directory);
-        return s_engines.GetOrAdd(key, path => new ResponseCacheEngine(path));
+        return s_engines.GetOrAdd(key, path => new ResponseCacheEngine(path, OptionsFromEnvironment()));
     }
 
     /// <summary>Writes pending access times of every engine; for module removal and process exit, so it never throws.</summary>
@@ -34,6 +37,19 @@ public static class CacheEngineRegistry
                 log?.Warning($"Access times for '{engine.CacheFilePath}' were not written: {ex.Message}");
             }
         }
+    }
+
+    /// <summary>RESPONSECACHE_LOCK_TIMEOUT_SECONDS lets a job wait longer (or a test shorter) than the default for the lock.</summary>
+    private static CacheEngineOptions OptionsFromEnvironment()
+    {
+        var options = new CacheEngineOptions();
+        string? timeout = Environment.GetEnvironmentVariable(LockTimeoutVariable);
+        if (double.TryParse(timeout, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds <= int.MaxValue)
+        {
+            options.LockTimeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        return options;
     }
 
     private static string Normalize(string directory)

@@ -27,7 +27,7 @@ internal interface ICacheFileSystem
     /// <summary>Pushes the stream's bytes through to the disk (fsync / FlushFileBuffers).</summary>
     void FlushToDisk(Stream stream);
 
-    /// <summary>Atomically puts <paramref name="source"/> in place of <paramref name="destination"/>, which may exist.</summary>
+    /// <summary>Atomically and durably puts <paramref name="source"/> in place of <paramref name="destination"/>, which may exist.</summary>
     void Replace(string source, string destination);
 
     /// <summary>Renames without overwriting; fails if <paramref name="destination"/> exists.</summary>

@@ -72,6 +72,8 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
         {
             File.Move(source, destination);
         }
+
+        DirectorySync.Flush(Path.GetDirectoryName(destination) ?? ".");
     }
 
     public void Move(string source, string destination) => File.Move(source, destination);
