@@ -9,26 +9,21 @@ namespace ResponseCache.Core;
 
 /// <summary>
 /// One cache directory, shared by every thread of the process. A single monitor guards memory and disk; every
-/// mutation also holds the directory's cross-process lock, catches up with what other processes wrote, applies
-/// itself and replaces the file atomically before it returns. Hits touch memory only: their access times are
-/// written at most once per flush interval, or by <see cref="FlushAccessTimes"/>.
+/// change also holds the directory's cross-process lock, catches up with what other processes wrote, applies
+/// itself and is durable on disk before it returns. Hits touch memory only: their access times are written at
+/// most once per flush interval, or by <see cref="FlushAccessTimes"/>.
 /// </summary>
 public sealed class ResponseCacheEngine
 {
     private readonly object _gate = new object();
-    private readonly SnapshotStore _store;
+    private readonly CacheStore _store;
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
-    private readonly LruIndex _index = new LruIndex();
-
-    // Access times of hits not yet on disk, re-applied if another process's write forces a reload first.
-    private readonly Dictionary<KeyHash, double> _pendingAccess = new Dictionary<KeyHash, double>();
+    private readonly CacheState _state = new CacheState();
     private readonly SingleFlight _producers = new SingleFlight();
 
-    private bool _loaded;
-    private long _seenGeneration;
-    private FileSignature _seenSignature;
-    private DateTimeOffset _lastSave;
+    private bool _memoryIsCurrent;
+    private DateTimeOffset _lastCommit;
     private long _hits;
     private long _misses;
     private long _evictions;
@@ -44,8 +39,8 @@ public sealed class ResponseCacheEngine
         Directory = directory;
         _clock = options.Clock;
         _accessFlushInterval = options.AccessFlushInterval;
-        _store = new SnapshotStore(directory, options.FileSystem, options.LockTimeout);
-        _lastSave = _clock.Now;
+        _store = new CacheStore(directory, options.FileSystem, options.LockTimeout);
+        _lastCommit = _clock.Now;
     }
 
     public string Directory { get; }
@@ -104,41 +99,7 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log)
-    {
-        lock (_gate)
-        {
-            RefreshIfChanged(log);
-            double now = UnixTime.ToSeconds(_clock.Now);
-            if (!_index.TryGet(hash, out CacheEntry entry))
-            {
-                _misses++;
-                log.Verbose($"Cache miss for key {hash.ToShortString()}.");
-                return null;
-            }
-
-            if (entry.IsExpired(now, policy.TtlSeconds) && !TryRemoveExpired(hash, policy, log, out entry))
-            {
-                _misses++;
-                log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than {policy.TtlDays} days and was removed.");
-                return null;
-            }
-
-            entry.LastAccessed = now;
-            _index.Touch(entry);
-            _pendingAccess[hash] = now;
-            _hits++;
-            log.Verbose($"Cache hit for key {hash.ToShortString()}: using the response cached at {entry.Timestamp ?? "an unknown time"}.");
-            if (_clock.Now - _lastSave >= _accessFlushInterval)
-            {
-                FlushAfterHit(log);
-            }
-
-            return entry.ResponseJson;
-        }
-    }
-
-    /// <summary>Stores one response (compact JSON) and evicts least recently used entries beyond the policy's cap.</summary>
+    /// <summary>Stores one response (compact JSON) and evicts least recently used entries beyond the policy's caps.</summary>
     public void Set(string key, byte[] responseJson, CachePolicy policy, ICacheLog? log = null) =>
         SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson) }, policy, log);
 
@@ -175,48 +136,19 @@ public sealed class ResponseCacheEngine
             return 0;
         }
 
-        lock (_gate)
-        {
-            int removed = 0;
-            Mutate(log ?? NullCacheLog.Instance, () =>
-            {
-                foreach (KeyHash hash in hashes)
-                {
-                    _pendingAccess.Remove(hash);
-                    if (_index.Remove(hash))
-                    {
-                        removed++;
-                    }
-                }
-
-                return removed > 0;
-            });
-            return removed;
-        }
+        return Change(log ?? NullCacheLog.Instance, () => hashes.Count(hash => _state.Remove(hash)));
     }
 
     /// <summary>Removes every entry older than the policy's TTL; returns how many.</summary>
-    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null)
+    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null) => Change(log ?? NullCacheLog.Instance, () =>
     {
-        lock (_gate)
-        {
-            int removed = 0;
-            Mutate(log ?? NullCacheLog.Instance, () =>
-            {
-                double now = UnixTime.ToSeconds(_clock.Now);
-                List<CacheEntry> expired = _index.OldestFirst().Where(entry => entry.IsExpired(now, policy.TtlSeconds)).ToList();
-                foreach (CacheEntry entry in expired)
-                {
-                    _index.Remove(entry.Key);
-                    _pendingAccess.Remove(entry.Key);
-                }
+        double now = UnixTime.ToSeconds(_clock.Now);
+        List<KeyHash> expired = _state.Index.OldestFirst().Where(entry => entry.IsExpired(now, policy.TtlSeconds)).Select(entry => entry.Key).ToList();
+        return expired.Count(hash => _state.Remove(hash));
+    });
 
-                removed = expired.Count;
-                return removed > 0;
-            });
-            return removed;
-        }
-    }
+    /// <summary>Empties the cache (the file becomes an empty object, as the reference's clear() leaves it); returns how many entries went.</summary>
+    public int Clear(ICacheLog? log = null) => Change(log ?? NullCacheLog.Instance, () => _state.Clear());
 
     /// <summary>Every entry's metadata, least recently used first; responses are not decoded.</summary>
     public IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog? log = null)
@@ -225,30 +157,7 @@ public sealed class ResponseCacheEngine
         {
             RefreshIfChanged(log ?? NullCacheLog.Instance);
             double now = UnixTime.ToSeconds(_clock.Now);
-            var entries = new List<CacheEntryInfo>(_index.Count);
-            foreach (CacheEntry entry in _index.OldestFirst())
-            {
-                entries.Add(new CacheEntryInfo(entry, policy.TtlSeconds, now, CacheFilePath));
-            }
-
-            return entries;
-        }
-    }
-
-    /// <summary>Empties the cache (the file becomes an empty object, as the reference's clear() leaves it); returns how many entries went.</summary>
-    public int Clear(ICacheLog? log = null)
-    {
-        lock (_gate)
-        {
-            int removed = 0;
-            Mutate(log ?? NullCacheLog.Instance, () =>
-            {
-                removed = _index.Count;
-                _index.Clear();
-                _pendingAccess.Clear();
-                return true;
-            });
-            return removed;
+            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, policy.TtlSeconds, now, CacheFilePath)).ToList();
         }
     }
 
@@ -258,18 +167,18 @@ public sealed class ResponseCacheEngine
         {
             RefreshIfChanged(log ?? NullCacheLog.Instance);
             double now = UnixTime.ToSeconds(_clock.Now);
-            int expired = _index.OldestFirst().Count(entry => entry.IsExpired(now, policy.TtlSeconds));
-            FileSignature file = _store.Probe();
+            int total = _state.Index.Count;
+            int expired = _state.Index.OldestFirst().Count(entry => entry.IsExpired(now, policy.TtlSeconds));
             long lookups = _hits + _misses;
             return new CacheStatistics
             {
-                TotalEntries = _index.Count,
+                TotalEntries = total,
                 ExpiredEntries = expired,
-                ActiveEntries = _index.Count - expired,
+                ActiveEntries = total - expired,
                 MaxEntries = policy.MaxEntries,
                 TtlDays = policy.TtlDays,
                 CacheFile = CacheFilePath,
-                CacheSizeKB = Math.Round(file.Length / 1024.0, 2),
+                CacheSizeKB = Math.Round(_store.SizeOnDisk / 1024.0, 2),
                 Hits = _hits,
                 Misses = _misses,
                 HitRatio = lookups == 0 ? 0 : (double)_hits / lookups,
@@ -283,10 +192,42 @@ public sealed class ResponseCacheEngine
     {
         lock (_gate)
         {
-            if (_pendingAccess.Count > 0)
+            if (_state.HasPendingAccess)
             {
-                Mutate(log ?? NullCacheLog.Instance, () => false);
+                Change(log ?? NullCacheLog.Instance, () => 0);
             }
+        }
+    }
+
+    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(log);
+            double now = UnixTime.ToSeconds(_clock.Now);
+            if (!_state.TryGet(hash, out CacheEntry entry))
+            {
+                _misses++;
+                log.Verbose($"Cache miss for key {hash.ToShortString()}.");
+                return null;
+            }
+
+            if (entry.IsExpired(now, policy.TtlSeconds) && !TryRemoveExpired(hash, policy, log, out entry))
+            {
+                _misses++;
+                log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than {policy.TtlDays} days and was removed.");
+                return null;
+            }
+
+            _state.RecordHit(entry, now);
+            _hits++;
+            log.Verbose($"Cache hit for key {hash.ToShortString()}: using the response cached at {entry.Timestamp ?? "an unknown time"}.");
+            if (_clock.Now - _lastCommit >= _accessFlushInterval)
+            {
+                FlushAfterHit(log);
+            }
+
+            return entry.ResponseJson;
         }
     }
 
@@ -303,29 +244,25 @@ public sealed class ResponseCacheEngine
             return;
         }
 
-        lock (_gate)
+        Change(log, () =>
         {
-            Mutate(log, () =>
+            DateTimeOffset now = _clock.Now;
+            double seconds = UnixTime.ToSeconds(now);
+            string timestamp = UnixTime.ToTimestamp(now);
+            foreach (PreparedItem item in items)
             {
-                DateTimeOffset now = _clock.Now;
-                double seconds = UnixTime.ToSeconds(now);
-                string timestamp = UnixTime.ToTimestamp(now);
-                foreach (PreparedItem item in items)
+                _state.Put(new CacheEntry(item.Hash, item.Json)
                 {
-                    _index.Put(new CacheEntry(item.Hash, item.Json)
-                    {
-                        Timestamp = timestamp,
-                        CreatedAt = seconds,
-                        LastAccessed = seconds,
-                        TextLength = item.TextLength,
-                    });
-                    _pendingAccess.Remove(item.Hash);
-                }
+                    Timestamp = timestamp,
+                    CreatedAt = seconds,
+                    LastAccessed = seconds,
+                    TextLength = item.TextLength,
+                });
+            }
 
-                EvictBeyond(policy, log);
-                return true;
-            });
-        }
+            EvictBeyond(policy, log);
+            return items.Count;
+        });
 
         log.Verbose(items.Count == 1
             ? $"Cached the response for key {items[0].Hash.ToShortString()}."
@@ -338,7 +275,7 @@ public sealed class ResponseCacheEngine
         lock (_gate)
         {
             RefreshIfChanged(NullCacheLog.Instance);
-            return _index.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds)
+            return _state.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds)
                 ? entry.ResponseJson
                 : null;
         }
@@ -347,17 +284,16 @@ public sealed class ResponseCacheEngine
     private bool TryRemoveExpired(KeyHash hash, CachePolicy policy, ICacheLog log, out CacheEntry current)
     {
         CacheEntry? fresh = null;
-        Mutate(log, () =>
+        Change(log, () =>
         {
             // Another process may have renewed the entry since this one last looked.
-            if (_index.TryGet(hash, out CacheEntry candidate) && !candidate.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds))
+            if (_state.TryGet(hash, out CacheEntry candidate) && !candidate.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds))
             {
                 fresh = candidate;
-                return false;
+                return 0;
             }
 
-            _pendingAccess.Remove(hash);
-            return _index.Remove(hash);
+            return _state.Remove(hash) ? 1 : 0;
         });
         current = fresh!;
         return fresh is not null;
@@ -367,7 +303,7 @@ public sealed class ResponseCacheEngine
     {
         try
         {
-            Mutate(log, () => false);
+            Change(log, () => 0);
         }
         catch (Exception ex) when (ex is CacheStorageException || ex is CacheLockTimeoutException)
         {
@@ -381,111 +317,88 @@ public sealed class ResponseCacheEngine
     /// </summary>
     private void EvictBeyond(CachePolicy policy, ICacheLog log)
     {
-        while (_index.Oldest is CacheEntry oldest
-            && (_index.Count > policy.MaxEntries || (_index.TotalBytes > policy.MaxBytes && _index.Count > 1)))
+        LruIndex index = _state.Index;
+        while (index.Oldest is CacheEntry oldest
+            && (index.Count > policy.MaxEntries || (index.TotalBytes > policy.MaxBytes && index.Count > 1)))
         {
-            _index.Remove(oldest.Key);
-            _pendingAccess.Remove(oldest.Key);
+            _state.Remove(oldest.Key);
             _evictions++;
             log.Verbose($"Evicted key {oldest.Key.ToShortString()} (least recently used).");
         }
 
-        if (_index.TotalBytes > policy.MaxBytes)
+        if (index.TotalBytes > policy.MaxBytes)
         {
-            log.Warning($"The newest response takes {_index.TotalBytes:N0} bytes, more than the whole size cap of {policy.MaxBytes:N0} bytes; it is cached until a newer entry pushes it out.");
+            log.Warning($"The newest response takes {index.TotalBytes:N0} bytes, more than the whole size cap of {policy.MaxBytes:N0} bytes; it is cached until a newer entry pushes it out.");
         }
     }
 
-    /// <summary>Reloads when a stat shows the file changed; a hit on an unchanged cache costs one stat.</summary>
+    /// <summary>Catches up when a stat shows the files changed; a hit on an unchanged cache costs two stats and no lock.</summary>
     private void RefreshIfChanged(ICacheLog log)
     {
-        if (_loaded && _store.Probe() == _seenSignature)
+        if (_memoryIsCurrent && _store.IsUnchangedOnDisk())
         {
             return;
         }
 
-        using FileLock fileLock = _store.AcquireLock();
+        using FileLock fileLock = _store.Lock();
         if (CatchUp(fileLock, log))
         {
-            Save(fileLock);
+            Commit(fileLock, mustCompact: true);
         }
     }
 
-    /// <summary>Runs a change under the cross-process lock on up-to-date state and writes the result.</summary>
-    private void Mutate(ICacheLog log, Func<bool> change)
+    /// <summary>
+    /// Runs a change under the cross-process lock on up-to-date memory and makes it durable; returns the change's
+    /// count. If writing fails, memory is rebuilt from disk on the next call, so it never serves what the disk lacks.
+    /// </summary>
+    private int Change(ICacheLog log, Func<int> change)
     {
-        using FileLock fileLock = _store.AcquireLock();
-        bool mustRewrite = CatchUp(fileLock, log);
-        bool changed = change();
-        if (changed || mustRewrite || _pendingAccess.Count > 0)
+        lock (_gate)
         {
-            Save(fileLock);
+            using FileLock fileLock = _store.Lock();
+            bool mustCompact = CatchUp(fileLock, log);
+            int count;
+            try
+            {
+                count = change();
+            }
+            catch
+            {
+                _memoryIsCurrent = false;
+                _state.Abandon();
+                throw;
+            }
+
+            Commit(fileLock, mustCompact);
+            return count;
         }
     }
 
-    /// <summary>Reloads if another process wrote since this one last looked; true when the file must be rewritten (damaged, or a BOM).</summary>
+    /// <summary>Applies what others wrote; true when the files must be rewritten (damage salvaged, or a byte-order mark).</summary>
     private bool CatchUp(FileLock fileLock, ICacheLog log)
     {
-        FileSignature signature = _store.Probe();
-        if (_loaded && fileLock.Generation == _seenGeneration && signature == _seenSignature)
-        {
-            return false;
-        }
-
-        SnapshotContent content = _store.Load();
-        _store.RemoveAbandonedTempFiles();
-        bool mustRewrite = content.HasByteOrderMark;
-        if (content.IsDamaged)
-        {
-            string aside = _store.SetAside(_clock.Now);
-            log.Warning($"The cache file '{CacheFilePath}' was damaged ({content.Damage}). It was kept as '{aside}' and {content.Entries.Count} sound entries were recovered.");
-            mustRewrite = true;
-        }
-
-        Rebuild(content.Entries);
-        _loaded = true;
-        _seenGeneration = fileLock.Generation;
-        _seenSignature = signature;
-        return mustRewrite;
+        CatchUp changes = _store.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
+        _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
+        _memoryIsCurrent = true;
+        return changes.MustCompact;
     }
 
-    private void Rebuild(List<CacheEntry> entries)
+    private void Commit(FileLock fileLock, bool mustCompact)
     {
-        _index.Clear();
-        var stillPending = new Dictionary<KeyHash, double>();
-        foreach (CacheEntry entry in entries)
+        List<JournalOp> changes = _state.TakeChanges();
+        if (changes.Count == 0 && !mustCompact)
         {
-            if (_pendingAccess.TryGetValue(entry.Key, out double accessed) && accessed > (entry.LastAccessed ?? double.MinValue))
-            {
-                entry.LastAccessed = accessed;
-                stillPending[entry.Key] = accessed;
-            }
+            return;
         }
 
-        _pendingAccess.Clear();
-        foreach (KeyValuePair<KeyHash, double> pending in stillPending)
-        {
-            _pendingAccess[pending.Key] = pending.Value;
-        }
-
-        // OrderBy is stable: entries with equal times keep their file order, which is the order they were written in.
-        foreach (CacheEntry entry in entries.OrderBy(entry => entry.RecencyKey))
-        {
-            _index.Put(entry);
-        }
-    }
-
-    private void Save(FileLock fileLock)
-    {
         try
         {
-            fileLock.BumpGeneration();
-            _store.Save(_index.OldestFirst());
+            _store.Commit(fileLock, changes, _state.Index, mustCompact);
         }
         catch (Exception ex)
         {
-            // Memory now holds a change the disk does not: forget it, and read the disk again next time.
-            _loaded = false;
+            _memoryIsCurrent = false;
+            _state.Abandon();
             if (ex is IOException && ex is not CacheStorageException)
             {
                 throw new CacheStorageException($"Could not update the cache lock file '{_store.LockFilePath}': {ex.Message}", _store.LockFilePath, ex);
@@ -494,10 +407,8 @@ public sealed class ResponseCacheEngine
             throw;
         }
 
-        _seenGeneration = fileLock.Generation;
-        _seenSignature = _store.Probe();
-        _pendingAccess.Clear();
-        _lastSave = _clock.Now;
+        _state.Committed();
+        _lastCommit = _clock.Now;
     }
 
     private readonly struct PreparedItem

@@ -8,24 +8,29 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// The cross-process lock of one cache directory: an OS lock (flock on Unix, a share-none handle on Windows) on a
 /// lock file beside the cache file. The OS drops it when its holder dies, so a killed process never blocks anyone.
-/// The file also carries a generation number that every writer bumps, which tells the next holder exactly
-/// whether the cache changed since it last looked, even when a stat could not (same size, same clock tick).
+/// The file carries two counters that tell the next holder exactly what changed since it last looked, even when a
+/// stat could not (same size, same clock tick): the generation (bumped by every write) and the epoch (bumped when
+/// the journal is folded into a new snapshot, so readers know their journal offset no longer applies).
 /// </summary>
 internal sealed class FileLock : IDisposable
 {
+    private const int CounterCount = 2;
     private static readonly TimeSpan s_longestPause = TimeSpan.FromMilliseconds(50);
 
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[sizeof(long)];
+    private readonly byte[] _buffer = new byte[CounterCount * sizeof(long)];
 
     private FileLock(Stream stream)
     {
         _stream = stream;
-        Generation = ReadGeneration();
+        ReadCounters();
     }
 
     /// <summary>The number of writes any process has made under this lock file.</summary>
     public long Generation { get; private set; }
+
+    /// <summary>The number of compactions (snapshot rewritten, journal emptied).</summary>
+    public long Epoch { get; private set; }
 
     /// <summary>Waits for the lock; throws <see cref="CacheLockTimeoutException"/> once <paramref name="timeout"/> has passed.</summary>
     public static FileLock Acquire(ICacheFileSystem fileSystem, string path, TimeSpan timeout)
@@ -54,21 +59,19 @@ internal sealed class FileLock : IDisposable
     /// <summary>Announces a write to every other process; called before the write so a crash mid-write still announces it.</summary>
     public void BumpGeneration()
     {
-        long next = Generation + 1;
-        for (int i = 0; i < sizeof(long); i++)
-        {
-            _buffer[i] = (byte)(next >> (8 * i));
-        }
+        Generation++;
+        WriteCounters();
+    }
 
-        _stream.Position = 0;
-        _stream.Write(_buffer, 0, _buffer.Length);
-        _stream.Flush();
-        Generation = next;
+    public void BumpEpoch()
+    {
+        Epoch++;
+        WriteCounters();
     }
 
     public void Dispose() => _stream.Dispose();
 
-    private long ReadGeneration()
+    private void ReadCounters()
     {
         _stream.Position = 0;
         int read = 0;
@@ -77,18 +80,42 @@ internal sealed class FileLock : IDisposable
             int n = _stream.Read(_buffer, read, _buffer.Length - read);
             if (n == 0)
             {
-                return 0;
+                break;
             }
 
             read += n;
         }
 
+        Array.Clear(_buffer, read, _buffer.Length - read);
+        Generation = ReadCounter(0);
+        Epoch = ReadCounter(1);
+    }
+
+    private void WriteCounters()
+    {
+        WriteCounter(0, Generation);
+        WriteCounter(1, Epoch);
+        _stream.Position = 0;
+        _stream.Write(_buffer, 0, _buffer.Length);
+        _stream.Flush();
+    }
+
+    private long ReadCounter(int index)
+    {
         long value = 0;
         for (int i = sizeof(long) - 1; i >= 0; i--)
         {
-            value = (value << 8) | _buffer[i];
+            value = (value << 8) | _buffer[(index * sizeof(long)) + i];
         }
 
         return value;
+    }
+
+    private void WriteCounter(int index, long value)
+    {
+        for (int i = 0; i < sizeof(long); i++)
+        {
+            _buffer[(index * sizeof(long)) + i] = (byte)(value >> (8 * i));
+        }
     }
 }

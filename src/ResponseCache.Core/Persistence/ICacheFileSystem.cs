@@ -37,6 +37,9 @@ internal interface ICacheFileSystem
 
     IEnumerable<string> EnumerateFiles(string directory, string searchPattern);
 
+    /// <summary>Opens (creating if needed, owner-only on Unix) a file to read and write in place: the journal.</summary>
+    Stream OpenReadWrite(string path);
+
     /// <summary>Opens the lock file with an exclusive OS lock; throws <see cref="IOException"/> while another holder has it.</summary>
     Stream OpenExclusive(string path);
 }

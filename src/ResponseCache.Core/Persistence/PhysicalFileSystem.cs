@@ -83,6 +83,13 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
     public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) =>
         Directory.EnumerateFiles(directory, searchPattern);
 
+    public Stream OpenReadWrite(string path)
+    {
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 64 * 1024);
+        UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+        return stream;
+    }
+
     public Stream OpenExclusive(string path)
     {
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);

@@ -16,8 +16,8 @@ internal static class SnapshotReader
 
     private const int HashNameLength = 64;
 
-    // Two levels above a response: the file's object and the entry's object.
-    private static readonly JsonReaderOptions s_readerOptions = new JsonReaderOptions { MaxDepth = MaxResponseDepth + 2 };
+    // Levels above a response: the file and its entry, or a journal line, its record, its op list, its op and its entry.
+    internal static readonly JsonReaderOptions ReaderOptions = new JsonReaderOptions { MaxDepth = MaxResponseDepth + 4 };
     private static readonly byte[] s_byteOrderMark = { 0xEF, 0xBB, 0xBF };
 
     public static SnapshotContent Read(byte[] bytes)
@@ -52,7 +52,7 @@ internal static class SnapshotReader
 
     private static string? ReadStrict(ReadOnlySpan<byte> json, Dictionary<KeyHash, CacheEntry> entries)
     {
-        var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(s_readerOptions));
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -119,7 +119,7 @@ internal static class SnapshotReader
             ReadOnlySpan<byte> rest = json.Slice(cursor);
             try
             {
-                var reader = new Utf8JsonReader(rest, isFinalBlock: true, new JsonReaderState(s_readerOptions));
+                var reader = new Utf8JsonReader(rest, isFinalBlock: true, new JsonReaderState(ReaderOptions));
                 reader.Read();
                 CacheEntry? entry = ReadEntry(ref reader, rest, key);
                 if (entry is not null)
@@ -136,7 +136,7 @@ internal static class SnapshotReader
     }
 
     /// <summary>Reads one entry value (the reader on its first token) and leaves the reader on its last token.</summary>
-    private static CacheEntry? ReadEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, KeyHash key)
+    internal static CacheEntry? ReadEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, KeyHash key)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {

@@ -26,7 +26,7 @@ internal static class SnapshotWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteEntry(Utf8JsonWriter writer, CacheEntry entry)
+    internal static void WriteEntry(Utf8JsonWriter writer, CacheEntry entry)
     {
         writer.WriteStartObject();
         writer.WritePropertyName("response");

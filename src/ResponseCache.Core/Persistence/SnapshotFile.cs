@@ -1,45 +1,32 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
 
 namespace ResponseCache.Core.Persistence;
 
 /// <summary>
-/// The on-disk side of one cache directory: ai_responses.json (the reference's format), its lock file, and the
-/// atomic replace that writes it. The engine's only way to the disk.
+/// ai_responses.json, in the reference's format: read with salvage, written by atomic replace, kept aside when damaged.
+/// Callers hold the cache's lock.
 /// </summary>
-internal sealed class SnapshotStore
+internal sealed class SnapshotFile
 {
     public const string CacheFileName = "ai_responses.json";
 
     private const string TempSuffix = ".tmp";
-    private const string CorruptInfix = ".corrupt-";
 
     private readonly ICacheFileSystem _fileSystem;
-    private readonly TimeSpan _lockTimeout;
 
-    public SnapshotStore(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
+    public SnapshotFile(string directory, ICacheFileSystem fileSystem)
     {
         Directory = directory;
         CacheFilePath = Path.Combine(directory, CacheFileName);
-        LockFilePath = CacheFilePath + ".lock";
         _fileSystem = fileSystem;
-        _lockTimeout = lockTimeout;
     }
 
     public string Directory { get; }
 
     public string CacheFilePath { get; }
-
-    public string LockFilePath { get; }
-
-    public FileLock AcquireLock()
-    {
-        Guard(CacheFilePath, "create the cache directory", () => _fileSystem.CreateDirectory(Directory));
-        return Guard(LockFilePath, "open the cache lock file", () => FileLock.Acquire(_fileSystem, LockFilePath, _lockTimeout));
-    }
 
     public FileSignature Probe() => _fileSystem.GetSignature(CacheFilePath);
 
@@ -50,26 +37,12 @@ internal sealed class SnapshotStore
             return SnapshotContent.Empty;
         }
 
-        byte[] bytes = Guard(CacheFilePath, "read the cache file", () => _fileSystem.ReadAllBytes(CacheFilePath));
+        byte[] bytes = FileOperation.Run(CacheFilePath, "read the cache file", () => _fileSystem.ReadAllBytes(CacheFilePath));
         return SnapshotReader.Read(bytes);
     }
 
     /// <summary>Moves a damaged cache file out of the way, never overwriting anything; returns where it went.</summary>
-    public string SetAside(DateTimeOffset now)
-    {
-        string stem = CacheFilePath + CorruptInfix + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        for (int attempt = 0; ; attempt++)
-        {
-            string target = attempt == 0 ? stem : stem + "-" + attempt.ToString(CultureInfo.InvariantCulture);
-            if (_fileSystem.FileExists(target))
-            {
-                continue;
-            }
-
-            Guard(CacheFilePath, "keep the damaged cache file aside", () => _fileSystem.Move(CacheFilePath, target));
-            return target;
-        }
-    }
+    public string SetAside(DateTimeOffset now) => DamagedFiles.SetAside(_fileSystem, CacheFilePath, now);
 
     /// <summary>
     /// Writes every entry to a new, exclusively created temp file in the same directory, pushes it to the disk,
@@ -138,24 +111,6 @@ internal sealed class SnapshotStore
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
             // A leftover temp file is removed by the next load.
-        }
-    }
-
-    private static void Guard(string path, string action, Action operation) => Guard(path, action, () =>
-    {
-        operation();
-        return true;
-    });
-
-    private static T Guard<T>(string path, string action, Func<T> operation)
-    {
-        try
-        {
-            return operation();
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            throw new CacheStorageException($"Could not {action} '{path}': {ex.Message}", path, ex);
         }
     }
 }

@@ -1,0 +1,25 @@
+using System.Collections.Generic;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>What changed on disk since this process last looked, for the engine to apply to its memory.</summary>
+internal sealed class CatchUp
+{
+    public static readonly CatchUp Nothing = new CatchUp(null, new List<JournalOp>(), mustCompact: false);
+
+    public CatchUp(List<CacheEntry>? snapshotEntries, List<JournalOp> journalOps, bool mustCompact)
+    {
+        SnapshotEntries = snapshotEntries;
+        JournalOps = journalOps;
+        MustCompact = mustCompact;
+    }
+
+    /// <summary>Every snapshot entry when memory must be rebuilt from scratch; null when the journal's new lines suffice.</summary>
+    public List<CacheEntry>? SnapshotEntries { get; }
+
+    /// <summary>Journal changes to apply, in order, on top of the snapshot (or of memory).</summary>
+    public List<JournalOp> JournalOps { get; }
+
+    /// <summary>The files need rewriting: damage was salvaged, or a byte-order mark must go so the reference can read the file.</summary>
+    public bool MustCompact { get; }
+}

@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>
+/// The journal's line format: one line per call, holding every change that call made, so a line is applied whole
+/// or not at all. <c>{"crc":"&lt;8 hex&gt;","rec":{"ops":[...]}}</c> + newline, where crc is the CRC-32 of the rec
+/// value's bytes. Ops: <c>{"set":"&lt;hash&gt;","entry":{...}}</c>, <c>{"remove":"&lt;hash&gt;"}</c>,
+/// <c>{"touch":"&lt;hash&gt;","at":&lt;unix seconds&gt;}</c>, <c>{"clear":true}</c>.
+/// </summary>
+internal static class JournalCodec
+{
+    private const byte NewLine = (byte)'\n';
+    private static readonly byte[] s_prefix = Encoding.ASCII.GetBytes("{\"crc\":\"");
+    private static readonly byte[] s_middle = Encoding.ASCII.GetBytes("\",\"rec\":");
+    private static readonly int s_headerLength = s_prefix.Length + 8 + s_middle.Length;
+    private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
+
+    public static byte[] Encode(IReadOnlyList<JournalOp> ops)
+    {
+        using var record = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(record, s_writerOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("ops");
+            foreach (JournalOp op in ops)
+            {
+                WriteOp(writer, op);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        byte[] recordBytes = record.GetBuffer();
+        int recordLength = (int)record.Length;
+        string crc = Crc32.Compute(recordBytes.AsSpan(0, recordLength)).ToString("x8", CultureInfo.InvariantCulture);
+
+        byte[] line = new byte[s_headerLength + recordLength + 2];
+        s_prefix.CopyTo(line, 0);
+        Encoding.ASCII.GetBytes(crc, 0, 8, line, s_prefix.Length);
+        s_middle.CopyTo(line, s_prefix.Length + 8);
+        Buffer.BlockCopy(recordBytes, 0, line, s_headerLength, recordLength);
+        line[line.Length - 2] = (byte)'}';
+        line[line.Length - 1] = NewLine;
+        return line;
+    }
+
+    /// <summary>Decodes every whole, sound line; a bad tail is a write cut short, a bad line before sound ones is damage.</summary>
+    public static JournalContent Decode(ReadOnlySpan<byte> bytes)
+    {
+        var ops = new List<JournalOp>();
+        int position = 0;
+        int validLength = 0;
+        bool badLineSeen = false;
+        bool damaged = false;
+        var lineOps = new List<JournalOp>();
+        while (position < bytes.Length)
+        {
+            int end = bytes.Slice(position).IndexOf(NewLine);
+            if (end < 0)
+            {
+                break;
+            }
+
+            ReadOnlySpan<byte> line = bytes.Slice(position, end);
+            position += end + 1;
+            lineOps.Clear();
+            if (TryDecodeLine(line, lineOps))
+            {
+                // Bad lines at the end are one interrupted append; a bad line with sound ones after it is damage.
+                damaged |= badLineSeen;
+                ops.AddRange(lineOps);
+                validLength = position;
+            }
+            else
+            {
+                badLineSeen = true;
+            }
+        }
+
+        return new JournalContent(ops, validLength, bytes.Length - validLength, damaged);
+    }
+
+    private static bool TryDecodeLine(ReadOnlySpan<byte> line, List<JournalOp> ops)
+    {
+        if (line.Length < s_headerLength + 3
+            || !line.StartsWith(s_prefix)
+            || !line.Slice(s_prefix.Length + 8).StartsWith(s_middle)
+            || line[line.Length - 1] != (byte)'}'
+            || !TryParseHex(line.Slice(s_prefix.Length, 8), out uint expected))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> record = line.Slice(s_headerLength, line.Length - s_headerLength - 1);
+        if (Crc32.Compute(record) != expected)
+        {
+            return false;
+        }
+
+        try
+        {
+            return TryReadRecord(record, ops);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryReadRecord(ReadOnlySpan<byte> record, List<JournalOp> ops)
+    {
+        var reader = new Utf8JsonReader(record, isFinalBlock: true, new JsonReaderState(SnapshotReader.ReaderOptions));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+            || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("ops")
+            || !reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (!TryReadOp(ref reader, record, out JournalOp op))
+            {
+                return false;
+            }
+
+            ops.Add(op);
+        }
+
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    private static bool TryReadOp(ref Utf8JsonReader reader, ReadOnlySpan<byte> record, out JournalOp op)
+    {
+        op = default;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        {
+            return false;
+        }
+
+        string kind = reader.GetString()!;
+        reader.Read();
+        if (kind == "clear")
+        {
+            op = JournalOp.Clear();
+            return reader.TokenType == JsonTokenType.True && reader.Read() && reader.TokenType == JsonTokenType.EndObject;
+        }
+
+        if (reader.TokenType != JsonTokenType.String || !KeyHash.TryParse((reader.GetString() ?? string.Empty).AsSpan(), out KeyHash key))
+        {
+            return false;
+        }
+
+        reader.Read();
+        switch (kind)
+        {
+            case "remove":
+                op = JournalOp.Remove(key);
+                return reader.TokenType == JsonTokenType.EndObject;
+            case "touch" when reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("at"):
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.Number)
+                {
+                    return false;
+                }
+
+                op = JournalOp.Touch(key, reader.GetDouble());
+                return reader.Read() && reader.TokenType == JsonTokenType.EndObject;
+            case "set" when reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("entry"):
+                reader.Read();
+                CacheEntry? entry = SnapshotReader.ReadEntry(ref reader, record, key);
+                if (entry is null)
+                {
+                    return false;
+                }
+
+                op = JournalOp.Set(entry);
+                return reader.Read() && reader.TokenType == JsonTokenType.EndObject;
+            default:
+                return false;
+        }
+    }
+
+    private static void WriteOp(Utf8JsonWriter writer, JournalOp op)
+    {
+        writer.WriteStartObject();
+        switch (op.Kind)
+        {
+            case JournalOpKind.Set:
+                writer.WriteString("set", op.Key.ToString());
+                writer.WritePropertyName("entry");
+                SnapshotWriter.WriteEntry(writer, op.Entry!);
+                break;
+            case JournalOpKind.Remove:
+                writer.WriteString("remove", op.Key.ToString());
+                break;
+            case JournalOpKind.Touch:
+                writer.WriteString("touch", op.Key.ToString());
+                writer.WriteNumber("at", op.AccessedAt);
+                break;
+            case JournalOpKind.Clear:
+                writer.WriteBoolean("clear", true);
+                break;
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static bool TryParseHex(ReadOnlySpan<byte> hex, out uint value)
+    {
+        value = 0;
+        foreach (byte b in hex)
+        {
+            int nibble = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                _ => -1,
+            };
+            if (nibble < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | (uint)nibble;
+        }
+
+        return true;
+    }
+}
