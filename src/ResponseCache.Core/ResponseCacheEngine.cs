@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using ResponseCache.Core.Persistence;
 
@@ -21,6 +22,7 @@ public sealed class ResponseCacheEngine
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheState _state = new CacheState();
     private readonly SingleFlight _producers = new SingleFlight();
+    private readonly Queue<WriteRequest> _writeQueue = new Queue<WriteRequest>();
 
     private bool _memoryIsCurrent;
     private DateTimeOffset _lastCommit;
@@ -237,6 +239,10 @@ public sealed class ResponseCacheEngine
         return new PreparedItem(hash, PythonText.Length(key), responseJson);
     }
 
+    /// <summary>
+    /// Group commit: the request joins a queue, and whichever writer takes the monitor first writes every queued
+    /// request under one lock with one journal append and one fsync. The others find theirs done (or failed).
+    /// </summary>
     private void Store(IReadOnlyList<PreparedItem> items, CachePolicy policy, ICacheLog log)
     {
         if (items.Count == 0)
@@ -244,29 +250,67 @@ public sealed class ResponseCacheEngine
             return;
         }
 
-        Change(log, () =>
+        var request = new WriteRequest(items, policy);
+        lock (_writeQueue)
         {
-            DateTimeOffset now = _clock.Now;
-            double seconds = UnixTime.ToSeconds(now);
-            string timestamp = UnixTime.ToTimestamp(now);
-            foreach (PreparedItem item in items)
+            _writeQueue.Enqueue(request);
+        }
+
+        lock (_gate)
+        {
+            if (!request.IsDone)
             {
-                _state.Put(new CacheEntry(item.Hash, item.Json)
-                {
-                    Timestamp = timestamp,
-                    CreatedAt = seconds,
-                    LastAccessed = seconds,
-                    TextLength = item.TextLength,
-                });
+                WriteQueued();
             }
+        }
 
-            EvictBeyond(policy, log);
-            return items.Count;
-        });
+        request.Log.ReplayInto(log);
+        request.ThrowIfFailed();
+    }
 
-        log.Verbose(items.Count == 1
-            ? $"Cached the response for key {items[0].Hash.ToShortString()}."
-            : $"Cached {items.Count} responses.");
+    private void WriteQueued()
+    {
+        List<WriteRequest> batch;
+        lock (_writeQueue)
+        {
+            batch = _writeQueue.ToList();
+            _writeQueue.Clear();
+        }
+
+        try
+        {
+            Change(batch[0].Log, () =>
+            {
+                DateTimeOffset now = _clock.Now;
+                double seconds = UnixTime.ToSeconds(now);
+                string timestamp = UnixTime.ToTimestamp(now);
+                foreach (WriteRequest request in batch)
+                {
+                    foreach (PreparedItem item in request.Items)
+                    {
+                        _state.Put(new CacheEntry(item.Hash, item.Json)
+                        {
+                            Timestamp = timestamp,
+                            CreatedAt = seconds,
+                            LastAccessed = seconds,
+                            TextLength = item.TextLength,
+                        });
+                    }
+
+                    EvictBeyond(request.Policy, request.Log);
+                    request.Log.Verbose(request.Items.Count == 1
+                        ? $"Cached the response for key {request.Items[0].Hash.ToShortString()}."
+                        : $"Cached {request.Items.Count} responses.");
+                }
+
+                return batch.Count;
+            });
+            batch.ForEach(request => request.Complete(null));
+        }
+        catch (Exception ex)
+        {
+            batch.ForEach(request => request.Complete(ex));
+        }
     }
 
     /// <summary>The cached response if present and fresh, without counting a lookup or touching recency.</summary>
@@ -425,5 +469,33 @@ public sealed class ResponseCacheEngine
         public int TextLength { get; }
 
         public byte[] Json { get; }
+    }
+
+    /// <summary>One caller's items waiting for group commit, and how that commit ended for them.</summary>
+    private sealed class WriteRequest
+    {
+        private ExceptionDispatchInfo? _failure;
+
+        public WriteRequest(IReadOnlyList<PreparedItem> items, CachePolicy policy)
+        {
+            Items = items;
+            Policy = policy;
+        }
+
+        public IReadOnlyList<PreparedItem> Items { get; }
+
+        public CachePolicy Policy { get; }
+
+        public BufferedCacheLog Log { get; } = new BufferedCacheLog();
+
+        public bool IsDone { get; private set; }
+
+        public void Complete(Exception? failure)
+        {
+            _failure = failure is null ? null : ExceptionDispatchInfo.Capture(failure);
+            IsDone = true;
+        }
+
+        public void ThrowIfFailed() => _failure?.Throw();
     }
 }
