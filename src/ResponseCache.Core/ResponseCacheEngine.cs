@@ -51,13 +51,14 @@ public sealed class ResponseCacheEngine
 
     /// <summary>The cached response's JSON, or null on a miss. An expired entry is removed from the file and is a miss.</summary>
     public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null) =>
-        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance);
+        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance, countLookup: true);
 
     /// <summary>
     /// Get-or-add: the cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache),
     /// cached before it is returned. Callers for the same key on other threads wait for the running producer
     /// instead of producing too; if it fails or produces nothing, the next waiter produces.
     /// With <paramref name="refresh"/> the cache is not consulted first, but a refresh that finished while waiting counts.
+    /// Each call counts once in the statistics: a hit when it did not have to produce, a miss when it did.
     /// </summary>
     public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
     {
@@ -66,8 +67,9 @@ public sealed class ResponseCacheEngine
         bool waited = false;
         while (true)
         {
-            if ((!refresh || waited) && Get(hash, policy, log) is byte[] cached)
+            if ((!refresh || waited) && Get(hash, policy, log, countLookup: false) is byte[] cached)
             {
+                CountLookup(hit: true);
                 return cached;
             }
 
@@ -84,9 +86,11 @@ public sealed class ResponseCacheEngine
             // Another producer may have finished between this caller's miss and its taking ownership.
             if (!refresh && Peek(hash, policy) is byte[] justCached)
             {
+                CountLookup(hit: true);
                 return justCached;
             }
 
+            CountLookup(hit: false);
             byte[]? produced = produce();
             if (produced is not null)
             {
@@ -201,7 +205,22 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log)
+    private void CountLookup(bool hit)
+    {
+        lock (_gate)
+        {
+            if (hit)
+            {
+                _hits++;
+            }
+            else
+            {
+                _misses++;
+            }
+        }
+    }
+
+    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log, bool countLookup)
     {
         lock (_gate)
         {
@@ -209,20 +228,20 @@ public sealed class ResponseCacheEngine
             double now = UnixTime.ToSeconds(_clock.Now);
             if (!_state.TryGet(hash, out CacheEntry entry))
             {
-                _misses++;
+                _misses += countLookup ? 1 : 0;
                 log.Verbose($"Cache miss for key {hash.ToShortString()}.");
                 return null;
             }
 
             if (entry.IsExpired(now, policy.TtlSeconds) && !TryRemoveExpired(hash, policy, log, out entry))
             {
-                _misses++;
+                _misses += countLookup ? 1 : 0;
                 log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than {policy.TtlDays} days and was removed.");
                 return null;
             }
 
             _state.RecordHit(entry, now);
-            _hits++;
+            _hits += countLookup ? 1 : 0;
             log.Verbose($"Cache hit for key {hash.ToShortString()}: using the response cached at {entry.Timestamp ?? "an unknown time"}.");
             if (_clock.Now - _lastCommit >= _accessFlushInterval)
             {
