@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 
@@ -85,6 +86,7 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public Stream OpenReadWrite(string path)
     {
+        RefuseSymbolicLink(path);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 64 * 1024);
         UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
         return stream;
@@ -92,8 +94,27 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public Stream OpenExclusive(string path)
     {
+        RefuseSymbolicLink(path);
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
         UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
         return stream;
+    }
+
+    // The lock file and the journal have fixed names and are written in place (the journal is even truncated), so a
+    // link planted there by someone who can write to the directory would aim those writes at another file. Only on
+    // Unix: on Windows, placeholders of synced folders (OneDrive) are reparse points too, and creating a link needs
+    // privileges there.
+    private static void RefuseSymbolicLink(string path)
+    {
+        if (Platform.IsWindows)
+        {
+            return;
+        }
+
+        var info = new FileInfo(path);
+        if (info.Exists && (info.Attributes & FileAttributes.ReparsePoint) != 0)
+        {
+            throw new UnauthorizedAccessException($"'{path}' is a symbolic link; the cache does not write through links.");
+        }
     }
 }
