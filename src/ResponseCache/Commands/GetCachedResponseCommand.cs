@@ -13,7 +13,7 @@ namespace ResponseCache.Commands;
 /// <summary>Returns a cached response, or nothing on a miss; with -ScriptBlock, produces and caches it on a miss.</summary>
 [Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet)]
 [OutputType(typeof(PSObject), typeof(string))]
-public sealed class GetCachedResponseCommand : KeyedCacheCommand, IDisposable
+public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
@@ -43,21 +43,6 @@ public sealed class GetCachedResponseCommand : KeyedCacheCommand, IDisposable
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>With -ScriptBlock: the entry cap applied when its output is cached.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int MaxEntries { get; set; } = CachePolicy.DefaultMaxEntries;
-
-    /// <summary>With -ScriptBlock: the size cap applied when its output is cached.</summary>
-    [Parameter]
-    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
-    public double? MaxSizeMB { get; set; }
-
-    /// <summary>With -ScriptBlock: how deep its output may nest.</summary>
-    [Parameter]
-    [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
-    public int Depth { get; set; } = ResponseSerializer.DefaultMaxDepth;
-
     private string ResolvedKey => ParameterSetName == ComposedSet ? ComposedKey : Key;
 
     protected override void BeginProcessing()
@@ -77,7 +62,7 @@ public sealed class GetCachedResponseCommand : KeyedCacheCommand, IDisposable
     protected override void ProcessRecord()
     {
         string key = ResolvedKey;
-        var policy = new CachePolicy(MaxEntries, TtlDays, SizeCap.ToBytes(MaxSizeMB));
+        var policy = StoragePolicy(TtlDays);
         byte[]? json = null;
         if (ScriptBlock is null)
         {

@@ -10,7 +10,7 @@ namespace ResponseCache.Commands;
 /// <summary>Stores responses; a pipeline of many is written to disk once, when it ends.</summary>
 [Cmdlet(VerbsCommon.Set, "CachedResponse", DefaultParameterSetName = KeySet)]
 [OutputType(typeof(void))]
-public sealed class SetCachedResponseCommand : KeyedCacheCommand
+public sealed class SetCachedResponseCommand : StoringCacheCommand
 {
     private readonly List<KeyValuePair<string, byte[]>> _pending = new List<KeyValuePair<string, byte[]>>();
 
@@ -26,21 +26,6 @@ public sealed class SetCachedResponseCommand : KeyedCacheCommand
     /// <summary>The response is JSON text, stored as that JSON value rather than as a string.</summary>
     [Parameter]
     public SwitchParameter AsJson { get; set; }
-
-    /// <summary>Least recently used entries beyond this many are evicted.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int MaxEntries { get; set; } = CachePolicy.DefaultMaxEntries;
-
-    /// <summary>Least recently used entries are evicted until the cache's entries fit in this many MiB.</summary>
-    [Parameter]
-    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
-    public double? MaxSizeMB { get; set; }
-
-    /// <summary>How deep the response may nest; deeper is an error, never a silent cut.</summary>
-    [Parameter]
-    [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
-    public int Depth { get; set; } = ResponseSerializer.DefaultMaxDepth;
 
     protected override void ProcessRecord()
     {
@@ -61,7 +46,7 @@ public sealed class SetCachedResponseCommand : KeyedCacheCommand
 
     protected override void EndProcessing()
     {
-        var policy = new CachePolicy(MaxEntries, CachePolicy.DefaultTtlDays, SizeCap.ToBytes(MaxSizeMB));
+        var policy = StoragePolicy(CachePolicy.DefaultTtlDays);
         TryCache(() => Engine.SetMany(_pending, policy, Log), _pending.Count == 1 ? _pending[0].Key : null);
     }
 
