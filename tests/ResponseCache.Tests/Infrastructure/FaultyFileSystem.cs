@@ -3,7 +3,7 @@ using ResponseCache.Core.Persistence;
 namespace ResponseCache.Tests.Infrastructure;
 
 /// <summary>Where <see cref="FaultyFileSystem"/> can make the disk fail.</summary>
-internal enum FaultPoint
+public enum FaultPoint
 {
     /// <summary>Creating the snapshot's temp file.</summary>
     CreateNew,
