@@ -1,0 +1,82 @@
+using ResponseCache.Core;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests;
+
+public sealed class AccessFlushTests : CacheTestBase
+{
+    private double LastAccessedOnDisk(string key) => CacheFileContent.Entry(CacheFile, key).GetProperty("last_accessed").GetDouble();
+
+    [Fact]
+    public void Hits_do_not_write_the_file_before_the_flush_interval_has_passed()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), Policy());
+        byte[] before = File.ReadAllBytes(CacheFile);
+
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        engine.Get("question", Policy());
+        Clock.Advance(TimeSpan.FromSeconds(19));
+        engine.Get("question", Policy());
+
+        Assert.Equal(before, File.ReadAllBytes(CacheFile));
+        Assert.Equal(1, Disk.Replaces);
+    }
+
+    [Fact]
+    public void The_first_hit_after_the_flush_interval_writes_the_access_times()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), Policy());
+        double created = Clock.UnixSeconds;
+
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        engine.Get("question", Policy());
+
+        Assert.Equal(created + 30, LastAccessedOnDisk("question"), precision: 3);
+    }
+
+    [Fact]
+    public void FlushAccessTimes_writes_hits_still_held_in_memory()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), Policy());
+        double created = Clock.UnixSeconds;
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        engine.Get("question", Policy());
+        Assert.Equal(created, LastAccessedOnDisk("question"), precision: 3);
+
+        engine.FlushAccessTimes();
+
+        Assert.Equal(created + 5, LastAccessedOnDisk("question"), precision: 3);
+    }
+
+    [Fact]
+    public void FlushAccessTimes_without_pending_hits_leaves_the_file_alone()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), Policy());
+        engine.Get("unknown", Policy());
+        byte[] before = File.ReadAllBytes(CacheFile);
+        int replaces = Disk.Replaces;
+
+        engine.FlushAccessTimes();
+
+        Assert.Equal(before, File.ReadAllBytes(CacheFile));
+        Assert.Equal(replaces, Disk.Replaces);
+    }
+
+    [Fact]
+    public void A_set_also_writes_the_access_times_of_earlier_hits()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), Policy());
+        double created = Clock.UnixSeconds;
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        engine.Get("question", Policy());
+
+        engine.Set("other", Responses.Json("other answer"), Policy());
+
+        Assert.Equal(created + 5, LastAccessedOnDisk("question"), precision: 3);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ResponseCache.Tests.Infrastructure;
+
+/// <summary>
+/// Drives the Python reference (tests/reference/cache_manager.py, copied beside the test assembly) in a python3
+/// process: a list of operations in, their results out, as JSON on stdin and stdout.
+/// </summary>
+internal static class ReferenceCacheManager
+{
+    private const string Driver = """
+        import json, sys, time
+        sys.path.insert(0, sys.argv[1])
+        from cache_manager import CacheManager
+        command = json.loads(sys.stdin.read())
+        manager = CacheManager(command['dir'], max_entries=command['max_entries'], ttl_days=command['ttl_days'], quiet=True)
+        results = []
+        for op in command['ops']:
+            kind = op[0]
+            if kind == 'set':
+                manager.set(op[1], op[2]); results.append(None)
+            elif kind == 'get':
+                results.append(manager.get(op[1]))
+            elif kind == 'stats':
+                results.append(manager.get_stats())
+            elif kind == 'strict_load':
+                with open(manager.cache_file, 'r', encoding='utf-8') as f:
+                    results.append(json.load(f))
+            elif kind == 'parse_timestamp':
+                results.append(time.mktime(time.strptime(op[1], '%Y-%m-%d %H:%M:%S')))
+            elif kind == 'len':
+                results.append(len(op[1]))
+        sys.stdout.write(json.dumps(results, ensure_ascii=True))
+        """;
+
+    private static readonly Lazy<string?> s_missingReason = new(FindMissingReason);
+
+    /// <summary>Why the reference cannot run here, or null when it can.</summary>
+    public static string? MissingReason => s_missingReason.Value;
+
+    private static string ScriptDirectory => Path.Combine(AppContext.BaseDirectory, "reference");
+
+    /// <summary>Runs the operations (each an array like ["set", key, response]) against the directory; returns one result per operation.</summary>
+    public static JsonArray Run(string cacheDirectory, int maxEntries, double ttlDays, params object?[][] ops)
+    {
+        var command = new JsonObject
+        {
+            ["dir"] = cacheDirectory,
+            ["max_entries"] = maxEntries,
+            ["ttl_days"] = ttlDays,
+            ["ops"] = JsonSerializer.SerializeToNode(ops),
+        };
+        (int exitCode, string stdout, string stderr) = Python(new[] { "-c", Driver, ScriptDirectory }, command.ToJsonString());
+        Assert.True(exitCode == 0, $"The Python reference failed (exit code {exitCode}):\n{stderr}");
+        return JsonNode.Parse(stdout)!.AsArray();
+    }
+
+    public static JsonArray Run(string cacheDirectory, params object?[][] ops) => Run(cacheDirectory, 100, 7, ops);
+
+    private static (int ExitCode, string Stdout, string Stderr) Python(string[] arguments, string stdin)
+    {
+        var start = new ProcessStartInfo("python3")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        using Process process = Process.Start(start)!;
+        process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+    }
+
+    private static string? FindMissingReason()
+    {
+        if (!File.Exists(Path.Combine(ScriptDirectory, "cache_manager.py")))
+        {
+            return $"The Python reference was not copied to '{ScriptDirectory}'.";
+        }
+
+        try
+        {
+            (int exitCode, _, _) = Python(new[] { "-c", "import sys; sys.exit(0 if sys.version_info >= (3, 6) else 1)" }, string.Empty);
+            return exitCode == 0 ? null : "python3 is older than 3.6, which the reference needs.";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "python3 is not on PATH, so the round trip with the Python reference cannot run.";
+        }
+    }
+}
+
+/// <summary>A fact that needs python3; skipped, saying why, only where python3 is missing.</summary>
+public sealed class PythonFactAttribute : FactAttribute
+{
+    public PythonFactAttribute()
+    {
+        if (ReferenceCacheManager.MissingReason is string reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A fact about Unix file modes and symlinks; skipped on Windows.</summary>
+public sealed class UnixFactAttribute : FactAttribute
+{
+    public UnixFactAttribute()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Skip = "Unix file modes and symlink handling apply to Unix only.";
+        }
+    }
+}

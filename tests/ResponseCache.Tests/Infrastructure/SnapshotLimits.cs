@@ -1,0 +1,8 @@
+using ResponseCache.Core.Persistence;
+
+namespace ResponseCache.Tests.Infrastructure;
+
+internal static class SnapshotLimits
+{
+    public const int MaxResponseDepth = SnapshotReader.MaxResponseDepth;
+}

@@ -1,0 +1,300 @@
+using System.Text;
+using ResponseCache.Core;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests;
+
+/// <summary>
+/// A cache larger than 256 KB appends each call's changes to ai_responses.json.journal instead of rewriting the
+/// snapshot, and other instances catch up from the journal.
+/// </summary>
+public sealed class JournalTests : CacheTestBase
+{
+    private const int InitialEntries = 400;
+
+    private long JournalLength => File.Exists(JournalFile) ? new FileInfo(JournalFile).Length : 0;
+
+    private string JournalAsidePath => JournalFile + ".corrupt-" + Clock.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>400 entries of 1 KB, written as one snapshot: well past the size where sets stop rewriting it.</summary>
+    private ResponseCacheEngine LargeCache()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.SetMany(Enumerable.Range(0, InitialEntries).Select(i => new KeyValuePair<string, byte[]>($"key {i}", Responses.OfSize(1024, (char)('a' + (i % 26))))).ToList(), Roomy);
+        Assert.True(new FileInfo(CacheFile).Length > 256 * 1024, "The test cache is too small to use the journal.");
+        Assert.Equal(0, JournalLength);
+        return engine;
+    }
+
+    /// <summary>The journal's lines, each with its newline.</summary>
+    private List<byte[]> JournalLines()
+    {
+        byte[] bytes = File.ReadAllBytes(JournalFile);
+        var lines = new List<byte[]>();
+        int start = 0;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == (byte)'\n')
+            {
+                lines.Add(bytes[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        Assert.Equal(bytes.Length, start);
+        return lines;
+    }
+
+    private void AssertInitialEntriesPresent(ResponseCacheEngine engine)
+    {
+        Assert.Equal(Responses.OfSize(1024, 'a'), engine.Get("key 0", Roomy));
+        Assert.Equal(Responses.OfSize(1024, (char)('a' + (399 % 26))), engine.Get("key 399", Roomy));
+    }
+
+    [Fact]
+    public void A_set_on_a_large_cache_appends_to_the_journal_and_leaves_the_snapshot_untouched()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        byte[] snapshot = File.ReadAllBytes(CacheFile);
+        DateTime snapshotWritten = File.GetLastWriteTimeUtc(CacheFile);
+        int replaces = Disk.Replaces;
+
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        long afterFirst = JournalLength;
+        engine.Set("new 2", Responses.Json("two"), Roomy);
+
+        Assert.True(afterFirst > 0);
+        Assert.True(JournalLength > afterFirst);
+        Assert.Equal(2, JournalLines().Count);
+        Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
+        Assert.Equal(snapshotWritten, File.GetLastWriteTimeUtc(CacheFile));
+        Assert.Equal(replaces, Disk.Replaces);
+    }
+
+    [Fact]
+    public void A_fresh_instance_replays_the_snapshot_and_the_journal()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("new", Responses.Json("new answer"), Roomy);
+        engine.Set("key 5", Responses.Json("overwritten"), Roomy);
+        engine.Remove("key 6");
+
+        ResponseCacheEngine fresh = NewEngine();
+
+        Assert.Equal(InitialEntries, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal("new answer", Responses.Text(fresh.Get("new", Roomy)));
+        Assert.Equal("overwritten", Responses.Text(fresh.Get("key 5", Roomy)));
+        Assert.Null(fresh.Get("key 6", Roomy));
+        AssertInitialEntriesPresent(fresh);
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_ignored_and_every_earlier_set_survives()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        engine.Set("new 2", Responses.Json("two"), Roomy);
+        engine.Set("torn", Responses.Json("three"), Roomy);
+        byte[] lastLine = JournalLines()[^1];
+        using (var journal = new FileStream(JournalFile, FileMode.Open))
+        {
+            journal.SetLength(journal.Length - (lastLine.Length / 2));
+        }
+
+        ResponseCacheEngine fresh = NewEngine();
+
+        Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy, Log)));
+        Assert.Equal("two", Responses.Text(fresh.Get("new 2", Roomy, Log)));
+        Assert.Null(fresh.Get("torn", Roomy, Log));
+        Assert.Empty(Log.Warnings);
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void After_a_half_appended_line_the_next_set_is_kept_and_nothing_is_lost()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        byte[] firstLine = JournalLines()[0];
+        using (var journal = new FileStream(JournalFile, FileMode.Append))
+        {
+            journal.Write(firstLine, 0, firstLine.Length / 2);
+        }
+
+        ResponseCacheEngine other = NewEngine();
+        other.Set("new 2", Responses.Json("two"), Roomy, Log);
+        ResponseCacheEngine fresh = NewEngine();
+
+        Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy, Log)));
+        Assert.Equal("two", Responses.Text(fresh.Get("new 2", Roomy, Log)));
+        Assert.Equal("two", Responses.Text(engine.Get("new 2", Roomy, Log)));
+        Assert.Empty(Log.Warnings);
+        AssertInitialEntriesPresent(fresh);
+    }
+
+    [Fact]
+    public void A_damaged_middle_line_sets_the_journal_aside_and_the_sound_lines_are_recovered()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        engine.Set("damaged", Responses.Json("two"), Roomy);
+        engine.Set("new 3", Responses.Json("three"), Roomy);
+        byte[] journal = File.ReadAllBytes(JournalFile);
+        byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(journal).Replace("\"two\"", "\"tw0\"", StringComparison.Ordinal));
+        File.WriteAllBytes(JournalFile, damagedJournal);
+
+        ResponseCacheEngine fresh = NewEngine();
+        fresh.Get("new 1", Roomy, Log);
+
+        string warning = Assert.Single(Log.Warnings);
+        Assert.Contains(JournalAsidePath, warning);
+        Assert.Equal(damagedJournal, File.ReadAllBytes(JournalAsidePath));
+        Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy)));
+        Assert.Equal("three", Responses.Text(fresh.Get("new 3", Roomy)));
+        Assert.Null(fresh.Get("damaged", Roomy));
+        AssertInitialEntriesPresent(fresh);
+        Assert.True(CacheFileContent.Contains(CacheFile, "new 3"), "The recovered changes were not folded into the snapshot.");
+    }
+
+    [Fact]
+    public void Another_instance_catches_up_from_the_journal_without_a_snapshot_rewrite()
+    {
+        ResponseCacheEngine first = LargeCache();
+        ResponseCacheEngine second = NewEngine();
+        AssertInitialEntriesPresent(second);
+        int replaces = Disk.Replaces;
+
+        first.Set("from first", Responses.Json("1"), Roomy);
+        Assert.Equal("1", Responses.Text(second.Get("from first", Roomy)));
+        second.Set("from second", Responses.Json("2"), Roomy);
+        Assert.Equal("2", Responses.Text(first.Get("from second", Roomy)));
+        first.Remove("from second");
+
+        Assert.Null(second.Get("from second", Roomy));
+        Assert.Equal(replaces, Disk.Replaces);
+        Assert.Equal(3, JournalLines().Count);
+    }
+
+    [Fact]
+    public void Hits_flushed_on_a_large_cache_go_to_the_journal_and_steer_another_instances_eviction()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        engine.Get("key 0", Roomy);
+        int replaces = Disk.Replaces;
+
+        engine.FlushAccessTimes();
+        NewEngine().Set("new", Responses.Json("new"), Policy(maxEntries: InitialEntries));
+
+        Assert.Equal(replaces, Disk.Replaces);
+        ResponseCacheEngine fresh = NewEngine();
+        Assert.NotNull(fresh.Get("key 0", Roomy));
+        Assert.Equal(InitialEntries, fresh.GetStatistics(Roomy).TotalEntries);
+    }
+
+    /// <summary>Sets 20 KB responses until the journal is folded into the snapshot; returns the keys set.</summary>
+    private List<string> SetUntilCompacted(ResponseCacheEngine engine)
+    {
+        var keys = new List<string>();
+        long longestJournal = 0;
+        int replaces = Disk.Replaces;
+        while (Disk.Replaces == replaces)
+        {
+            Assert.True(keys.Count < 100, "The journal was never compacted.");
+            string key = $"big {keys.Count}";
+            engine.Set(key, Responses.OfSize(20_000), Roomy);
+            keys.Add(key);
+            longestJournal = Math.Max(longestJournal, JournalLength);
+        }
+
+        Assert.True(longestJournal > 200 * 1024, "Compaction came before the journal had grown.");
+        return keys;
+    }
+
+    [Fact]
+    public void A_journal_that_outgrows_the_threshold_is_folded_into_the_snapshot_and_emptied()
+    {
+        ResponseCacheEngine engine = LargeCache();
+
+        List<string> keys = SetUntilCompacted(engine);
+
+        Assert.Equal(0, JournalLength);
+        Dictionary<string, System.Text.Json.JsonElement> snapshot = CacheFileContent.Entries(CacheFile);
+        Assert.Equal(InitialEntries + keys.Count, snapshot.Count);
+        Assert.All(keys, key => Assert.Contains(CacheFileContent.HashOf(key), snapshot.Keys));
+        Assert.Equal(InitialEntries + keys.Count, NewEngine().GetStatistics(Roomy).TotalEntries);
+    }
+
+    [PythonFact]
+    public void The_compacted_snapshot_is_read_by_the_python_reference()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        List<string> keys = SetUntilCompacted(engine);
+
+        System.Text.Json.Nodes.JsonArray results = ReferenceCacheManager.Run(
+            CacheDirectory, maxEntries: 100_000, ttlDays: 100_000, new object?[] { "get", keys[^1] }, new object?[] { "get", "key 0" }, new object?[] { "stats" });
+
+        Assert.Equal(new string('x', 19_998), results[0]!.GetValue<string>());
+        Assert.Equal(new string('a', 1022), results[1]!.GetValue<string>());
+        Assert.Equal(InitialEntries + keys.Count, results[2]!["total_entries"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void A_journal_left_behind_by_a_crash_during_compaction_replays_to_the_same_content()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("journaled", Responses.Json("journaled answer"), Roomy);
+        engine.Set("key 5", Responses.Json("overwritten before compaction"), Roomy);
+        engine.Remove("key 7");
+        byte[] journalBeforeCompaction = File.ReadAllBytes(JournalFile);
+        List<string> bigKeys = SetUntilCompacted(engine);
+        int compactedCount = CacheFileContent.Entries(CacheFile).Count;
+
+        // The crash: the new snapshot is in place, but the journal was never truncated.
+        File.WriteAllBytes(JournalFile, journalBeforeCompaction);
+        ResponseCacheEngine fresh = NewEngine();
+
+        Assert.Equal(compactedCount, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal("journaled answer", Responses.Text(fresh.Get("journaled", Roomy)));
+        Assert.Equal("overwritten before compaction", Responses.Text(fresh.Get("key 5", Roomy)));
+        Assert.Null(fresh.Get("key 7", Roomy));
+        Assert.All(bigKeys, key => Assert.Equal(Responses.OfSize(20_000), fresh.Get(key, Roomy)));
+        AssertInitialEntriesPresent(fresh);
+    }
+
+    [Theory]
+    [InlineData(FaultPoint.Write)]
+    [InlineData(FaultPoint.FlushToDisk)]
+    public void A_failed_append_leaves_journal_and_snapshot_byte_identical_and_loses_nothing(FaultPoint fault)
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("before", Responses.Json("kept"), Roomy);
+        byte[] journal = File.ReadAllBytes(JournalFile);
+        byte[] snapshot = File.ReadAllBytes(CacheFile);
+        Disk.Fail(fault, ".journal");
+
+        Assert.Throws<CacheStorageException>(() => engine.Set("during", Responses.Json("lost"), Roomy));
+        Disk.Heal();
+
+        Assert.Equal(journal, File.ReadAllBytes(JournalFile));
+        Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
+        Assert.Equal("kept", Responses.Text(engine.Get("before", Roomy)));
+        Assert.Null(engine.Get("during", Roomy));
+        ResponseCacheEngine fresh = NewEngine();
+        Assert.Equal("kept", Responses.Text(fresh.Get("before", Roomy, Log)));
+        AssertInitialEntriesPresent(fresh);
+        Assert.Empty(Log.Warnings);
+    }
+
+    [Fact]
+    public void A_response_nested_to_the_limit_replays_from_the_journal()
+    {
+        ResponseCacheEngine engine = LargeCache();
+
+        engine.Set("deep", Responses.Nested(SnapshotLimits.MaxResponseDepth), Roomy);
+
+        Assert.Single(JournalLines());
+        Assert.Equal(Responses.Nested(SnapshotLimits.MaxResponseDepth), NewEngine().Get("deep", Roomy, Log));
+        Assert.Empty(Log.Warnings);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ResponseCache.Core;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests;
+
+/// <summary>The file is shared with the Python CacheManager: each must read what the other writes.</summary>
+public sealed class ReferenceFormatTests : CacheTestBase
+{
+    // The fake clock is not the machine's: a long TTL keeps the reference from expiring the engine's entries.
+    private JsonArray Reference(params object?[][] ops) => ReferenceCacheManager.Run(CacheDirectory, maxEntries: 100, ttlDays: 100_000, ops);
+
+    private static object?[] Op(params object?[] parts) => parts;
+
+    [PythonFact]
+    public void A_file_written_by_the_reference_loads_in_the_engine()
+    {
+        Reference(Op("set", "question", "réponse 😀"), Op("set", "other", "second answer"));
+
+        ResponseCacheEngine engine = NewEngine();
+
+        Assert.Equal("réponse 😀", Responses.Text(engine.Get("question", Policy(), Log)));
+        Assert.Equal("second answer", Responses.Text(engine.Get("other", Policy(), Log)));
+        Assert.Empty(Log.Warnings);
+    }
+
+    [PythonFact]
+    public void A_file_written_by_the_engine_loads_in_the_reference()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("réponse 😀"), Policy());
+        engine.Set("structured", "{\"answer\":42,\"list\":[1,\"two\"]}"u8.ToArray(), Policy());
+
+        JsonArray results = Reference(Op("strict_load"), Op("get", "question"), Op("get", "structured"), Op("stats"));
+
+        Assert.Equal(2, results[0]!.AsObject().Count);
+        Assert.Equal("réponse 😀", results[1]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("{\"answer\":42,\"list\":[1,\"two\"]}"), results[2]));
+        Assert.Equal(2, results[3]!["total_entries"]!.GetValue<int>());
+    }
+
+    [PythonFact]
+    public void Fields_the_engine_does_not_know_survive_its_rewrite()
+    {
+        CacheFileContent.Write(CacheFile, ("question", CacheFileContent.EntryJson(
+            "\"answer\"", Clock.UnixSeconds, Clock.UnixSeconds, "\"model\": \"gpt-4\",\n    \"usage\": {\"tokens\": 12, \"nested\": [1, 2.5, null]}")));
+
+        NewEngine().Set("other", Responses.Json("other"), Policy());
+
+        JsonNode entry = Reference(Op("strict_load"))[0]![CacheFileContent.HashOf("question")]!;
+        Assert.Equal("gpt-4", entry["model"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("{\"tokens\": 12, \"nested\": [1, 2.5, null]}"), entry["usage"]));
+        Assert.Equal("answer", entry["response"]!.GetValue<string>());
+    }
+
+    [PythonFact]
+    public void The_timestamp_is_local_time_in_the_references_format_and_created_at_is_unix_seconds()
+    {
+        NewEngine().Set("question", Responses.Json("answer"), Policy());
+
+        JsonElement entry = CacheFileContent.Entry(CacheFile, "question");
+        string timestamp = entry.GetProperty("timestamp").GetString()!;
+        Assert.Equal("2026-03-04 05:06:07", timestamp);
+        Assert.Equal(Clock.Now.ToUnixTimeSeconds(), entry.GetProperty("created_at").GetDouble());
+        Assert.Equal(entry.GetProperty("created_at").GetDouble(), entry.GetProperty("last_accessed").GetDouble());
+        Assert.NotNull(Reference(Op("parse_timestamp", timestamp))[0]);
+    }
+
+    [PythonFact]
+    public void Text_length_counts_like_pythons_len_with_characters_beyond_the_bmp_counting_once()
+    {
+        const string Key = "naïve 😀 𝄞 key";
+        NewEngine().Set(Key, Responses.Json("answer"), Policy());
+        long engineLength = CacheFileContent.Entry(CacheFile, Key).GetProperty("text_length").GetInt64();
+
+        JsonArray results = Reference(Op("len", Key), Op("set", "python " + Key, "answer"), Op("strict_load"));
+
+        Assert.Equal(results[0]!.GetValue<long>(), engineLength);
+        Assert.Equal(results[0]!.GetValue<long>() + "python ".Length, results[2]![CacheFileContent.HashOf("python " + Key)]!["text_length"]!.GetValue<long>());
+        Assert.NotEqual(Key.Length, engineLength);
+    }
+
+    [PythonFact]
+    public void The_engine_sees_entries_the_reference_added_after_it_loaded_the_file()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("from engine", Responses.Json("engine answer"), Policy());
+
+        Reference(Op("set", "from python", "python answer"));
+
+        Assert.Equal("python answer", Responses.Text(engine.Get("from python", Policy())));
+        Assert.Equal("engine answer", Responses.Text(engine.Get("from engine", Policy())));
+    }
+
+    [PythonFact]
+    public void Both_agree_on_the_entry_name_for_a_key()
+    {
+        const string Key = "gpt-4|Übersetze|文本 😀";
+        NewEngine().Set(Key, Responses.Json("engine"), Policy());
+
+        JsonArray results = Reference(Op("get", Key));
+
+        Assert.Equal("engine", results[0]!.GetValue<string>());
+    }
+}

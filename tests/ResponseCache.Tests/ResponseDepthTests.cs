@@ -1,0 +1,35 @@
+using ResponseCache.Core;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests;
+
+/// <summary>How deeply nested a response may be: as deep as ConvertFrom-Json allows by default, and no deeper.</summary>
+public sealed class ResponseDepthTests : CacheTestBase
+{
+    [Fact]
+    public void A_response_nested_to_the_limit_is_stored_and_read_back_by_another_instance()
+    {
+        NewEngine().Set("deep", Responses.Nested(SnapshotLimits.MaxResponseDepth), Policy());
+
+        Assert.Equal(Responses.Nested(SnapshotLimits.MaxResponseDepth), NewEngine().Get("deep", Policy()));
+    }
+
+    [Fact]
+    public void A_response_nested_beyond_the_limit_is_refused_before_anything_is_written()
+    {
+        ResponseCacheEngine engine = NewEngine();
+
+        Assert.Throws<ArgumentException>(() => engine.Set("deep", Responses.Nested(SnapshotLimits.MaxResponseDepth + 1), Policy()));
+
+        Assert.False(File.Exists(CacheFile));
+    }
+
+    [Fact]
+    public void A_response_that_is_not_one_json_value_is_refused()
+    {
+        ResponseCacheEngine engine = NewEngine();
+
+        Assert.Throws<ArgumentException>(() => engine.Set("two values", "1 2"u8.ToArray(), Policy()));
+        Assert.Throws<ArgumentException>(() => engine.Set("broken", "{\"a\":"u8.ToArray(), Policy()));
+    }
+}
