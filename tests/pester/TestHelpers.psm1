@@ -1,0 +1,172 @@
+<#
+.SYNOPSIS
+    What the Pester files share: the module under test, fresh pwsh processes, the Python reference, and cache files
+    written by hand (to test expiry without waiting for it).
+#>
+Set-StrictMode -Version Latest
+
+$script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ReferenceDirectory = Join-Path $script:RepositoryRoot 'tests/reference'
+
+# The built module the runner names; out/ when a developer runs Invoke-Pester by hand after a build.
+function Get-ModuleUnderTestPath {
+    if ($env:RESPONSECACHE_TEST_MODULE) { return $env:RESPONSECACHE_TEST_MODULE }
+    Join-Path $script:RepositoryRoot 'out/ResponseCache/ResponseCache.psd1'
+}
+
+function Import-ModuleUnderTest {
+    Import-Module (Get-ModuleUnderTestPath) -Global
+}
+
+# A new, not yet existing directory under $TestDrive (or the temp folder outside a test run).
+function New-CacheDirectoryPath {
+    param([string] $Parent = $(if (Test-Path variable:global:TestDrive) { $global:TestDrive } else { [IO.Path]::GetTempPath() }))
+    Join-Path $Parent ('cache-' + [guid]::NewGuid().ToString('N'))
+}
+
+function Get-CacheFilePath {
+    param([Parameter(Mandatory)] [string] $Directory)
+    Join-Path $Directory 'ai_responses.json'
+}
+
+# The on-disk name of a key: lowercase hex SHA-256 of its UTF-8 text, as the reference computes it.
+function Get-KeyHash {
+    param([Parameter(Mandatory)] [string] $Key)
+    $sha = [Security.Cryptography.SHA256]::Create()
+    try {
+        -join ($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($Key)) | ForEach-Object { $_.ToString('x2') })
+    } finally {
+        $sha.Dispose()
+    }
+}
+
+function Get-UnixSeconds {
+    param([TimeSpan] $Ago = [TimeSpan]::Zero)
+    ([DateTimeOffset]::UtcNow - $Ago).ToUnixTimeMilliseconds() / 1000.0
+}
+
+<#
+.SYNOPSIS
+    Writes ai_responses.json in the reference's format with the given entries, each @{ Key; Response; AgeDays }
+    (AgeDays sets created_at and last_accessed that many days in the past; 0 by default).
+#>
+function Write-CacheFile {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [hashtable[]] $Entries
+    )
+    $null = New-Item -ItemType Directory -Path $Directory -Force
+    $content = [ordered]@{}
+    foreach ($entry in $Entries) {
+        $age = if ($entry.ContainsKey('AgeDays')) { [TimeSpan]::FromDays($entry.AgeDays) } else { [TimeSpan]::Zero }
+        $seconds = Get-UnixSeconds -Ago $age
+        $content[(Get-KeyHash $entry.Key)] = [ordered]@{
+            response      = $entry.Response
+            timestamp     = [DateTimeOffset]::FromUnixTimeMilliseconds([long]($seconds * 1000)).LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss')
+            created_at    = $seconds
+            last_accessed = $seconds
+            text_length   = $entry.Key.Length
+        }
+    }
+    $path = Get-CacheFilePath $Directory
+    [IO.File]::WriteAllText($path, ($content | ConvertTo-Json -Depth 20), [Text.UTF8Encoding]::new($false))
+    $path
+}
+
+function Get-FileSha256 {
+    param([Parameter(Mandatory)] [string] $Path)
+    (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash
+}
+
+# The pwsh that runs these tests, started the way build.ps1's Invoke-FreshPwsh starts it.
+function Get-FreshPwshCommandLine {
+    $exe = [Environment]::ProcessPath
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    [pscustomobject]@{ FileName = $exe; Prefix = $prefix }
+}
+
+# The script a fresh process runs: strict, stopping on errors, with the module under test imported.
+function Get-FreshScriptText {
+    param([Parameter(Mandatory)] [string] $Script)
+    $module = (Get-ModuleUnderTestPath) -replace "'", "''"
+    "`$ErrorActionPreference = 'Stop'`nSet-StrictMode -Version Latest`nImport-Module '$module'`n$Script"
+}
+
+function ConvertTo-EncodedCommand {
+    param([Parameter(Mandatory)] [string] $Text)
+    [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Text))
+}
+
+<#
+.SYNOPSIS
+    Runs a script in a fresh, non-interactive pwsh with the module under test imported; waits for it.
+    Returns ExitCode, Output (stdout lines) and Errors (stderr lines). -Environment adds variables for that process only.
+#>
+function Invoke-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{}
+    )
+    $commandLine = Get-FreshPwshCommandLine
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+    }
+    $errorFile = [IO.Path]::GetTempFileName()
+    try {
+        $encoded = ConvertTo-EncodedCommand (Get-FreshScriptText $Script)
+        [string[]] $output = & $commandLine.FileName @($commandLine.Prefix) -NoProfile -NonInteractive -EncodedCommand $encoded 2>$errorFile
+        [pscustomobject]@{
+            ExitCode = $LASTEXITCODE
+            Output   = @($output | Where-Object { $null -ne $_ })
+            Errors   = @(Get-Content -LiteralPath $errorFile)
+        }
+    } finally {
+        Remove-Item -LiteralPath $errorFile -ErrorAction Ignore
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
+<#
+.SYNOPSIS
+    Starts a script in a fresh, non-interactive pwsh without waiting; returns the Process, whose standard output
+    the caller reads line by line (StandardOutput.ReadLine()). The caller must stop and dispose it.
+#>
+function Start-FreshPwsh {
+    param([Parameter(Mandatory)] [string] $Script)
+    $commandLine = Get-FreshPwshCommandLine
+    $startInfo = [Diagnostics.ProcessStartInfo]::new($commandLine.FileName)
+    foreach ($argument in @($commandLine.Prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', (ConvertTo-EncodedCommand (Get-FreshScriptText $Script)))) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.UseShellExecute = $false
+    [Diagnostics.Process]::Start($startInfo)
+}
+
+<#
+.SYNOPSIS
+    Runs Python code with the reference CacheManager of tests/reference as `cm` (quiet, over -Directory, with
+    -MaxEntries and -TtlDays) and `json` imported; returns what the code prints. Throws when python3 fails.
+#>
+function Invoke-ReferenceCache {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string] $Code,
+        [int] $MaxEntries = 100,
+        [double] $TtlDays = 7
+    )
+    $prelude = @"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from cache_manager import CacheManager
+cm = CacheManager(sys.argv[2], max_entries=int(sys.argv[3]), ttl_days=float(sys.argv[4]), quiet=True)
+"@
+    $output = $prelude + "`n" + $Code | python3 - $script:ReferenceDirectory $Directory $MaxEntries $TtlDays
+    if ($LASTEXITCODE -ne 0) { throw "python3 failed with exit code $LASTEXITCODE running the reference CacheManager." }
+    $output
+}
+
+Export-ModuleMember -Function *
