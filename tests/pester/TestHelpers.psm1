@@ -108,23 +108,19 @@ function Invoke-FreshPwsh {
         [hashtable] $Environment = @{}
     )
     $commandLine = Get-FreshPwshCommandLine
-    $saved = @{}
-    foreach ($name in $Environment.Keys) {
-        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $Environment[$name])
-    }
     $errorFile = [IO.Path]::GetTempFileName()
     try {
         $encoded = ConvertTo-EncodedCommand (Get-FreshScriptText $Script)
-        [string[]] $output = & $commandLine.FileName @($commandLine.Prefix) -NoProfile -NonInteractive -EncodedCommand $encoded 2>$errorFile
-        [pscustomobject]@{
-            ExitCode = $LASTEXITCODE
-            Output   = @($output | Where-Object { $null -ne $_ })
-            Errors   = @(Get-Content -LiteralPath $errorFile)
+        Use-EnvironmentVariable -Variables $Environment -ScriptBlock {
+            [string[]] $output = & $commandLine.FileName @($commandLine.Prefix) -NoProfile -NonInteractive -EncodedCommand $encoded 2>$errorFile
+            [pscustomobject]@{
+                ExitCode = $LASTEXITCODE
+                Output   = @($output | Where-Object { $null -ne $_ })
+                Errors   = @(Get-Content -LiteralPath $errorFile)
+            }
         }
     } finally {
         Remove-Item -LiteralPath $errorFile -ErrorAction Ignore
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     }
 }
 
@@ -156,7 +152,8 @@ function Invoke-ReferenceCache {
         [Parameter(Mandatory)] [string] $Directory,
         [Parameter(Mandatory)] [string] $Code,
         [int] $MaxEntries = 100,
-        [double] $TtlDays = 7
+        [double] $TtlDays = 7,
+        [hashtable] $Environment = @{}
     )
     $prelude = @"
 import json, sys
@@ -164,9 +161,33 @@ sys.path.insert(0, sys.argv[1])
 from cache_manager import CacheManager
 cm = CacheManager(sys.argv[2], max_entries=int(sys.argv[3]), ttl_days=float(sys.argv[4]), quiet=True)
 "@
-    $output = $prelude + "`n" + $Code | python3 - $script:ReferenceDirectory $Directory $MaxEntries $TtlDays
-    if ($LASTEXITCODE -ne 0) { throw "python3 failed with exit code $LASTEXITCODE running the reference CacheManager." }
-    $output
+    # UTF-8 both ways, whatever the console's code page: keys and responses beyond ASCII must arrive intact.
+    $savedEncodings = $OutputEncoding, [Console]::OutputEncoding
+    try {
+        $OutputEncoding = [Console]::OutputEncoding = [Text.UTF8Encoding]::new($false)
+        Use-EnvironmentVariable -Variables ($Environment + @{ PYTHONUTF8 = '1' }) -ScriptBlock {
+            $output = $prelude + "`n" + $Code | python3 - $script:ReferenceDirectory $Directory $MaxEntries $TtlDays
+            if ($LASTEXITCODE -ne 0) { throw "python3 failed with exit code $LASTEXITCODE running the reference CacheManager." }
+            $output
+        }
+    } finally {
+        $OutputEncoding, [Console]::OutputEncoding = $savedEncodings
+    }
+}
+
+# Runs the script block with the environment variables set, restoring their previous values afterwards.
+function Use-EnvironmentVariable {
+    param([Parameter(Mandatory)] [hashtable] $Variables, [Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $saved = @{}
+    foreach ($name in $Variables.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Variables[$name])
+    }
+    try {
+        & $ScriptBlock
+    } finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
 }
 
 Export-ModuleMember -Function *
