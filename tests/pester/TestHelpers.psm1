@@ -126,20 +126,55 @@ function Invoke-FreshPwsh {
 
 <#
 .SYNOPSIS
-    Starts a script in a fresh, non-interactive pwsh without waiting; returns the Process, whose standard output
-    the caller reads line by line (StandardOutput.ReadLine()). The caller must stop and dispose it.
+    Starts a script in a fresh, non-interactive pwsh without waiting; returns the Process. The caller reads its
+    standard output line by line (StandardOutput.ReadLine()), may write lines to its standard input, and ends with
+    Wait-FreshPwsh (or stops it and disposes it). -Environment adds variables for that process only.
 #>
 function Start-FreshPwsh {
-    param([Parameter(Mandatory)] [string] $Script)
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{}
+    )
     $commandLine = Get-FreshPwshCommandLine
     $startInfo = [Diagnostics.ProcessStartInfo]::new($commandLine.FileName)
     foreach ($argument in @($commandLine.Prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', (ConvertTo-EncodedCommand (Get-FreshScriptText $Script)))) {
         $startInfo.ArgumentList.Add($argument)
     }
+    foreach ($name in $Environment.Keys) { $startInfo.Environment[$name] = [string] $Environment[$name] }
+    $startInfo.RedirectStandardInput = $true
     $startInfo.RedirectStandardOutput = $true
     $startInfo.RedirectStandardError = $true
     $startInfo.UseShellExecute = $false
     [Diagnostics.Process]::Start($startInfo)
+}
+
+# Waits for a process from Start-FreshPwsh to end; returns ExitCode, Output (the stdout lines not read yet) and Errors.
+function Wait-FreshPwsh {
+    param([Parameter(Mandatory)] [Diagnostics.Process] $Process)
+    try {
+        $Process.StandardInput.Close()
+        $errors = $Process.StandardError.ReadToEndAsync()
+        $output = $Process.StandardOutput.ReadToEnd()
+        $Process.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $Process.ExitCode
+            Output   = @($output -split '\r?\n' | Where-Object { $_ -ne '' })
+            Errors   = @($errors.Result -split '\r?\n' | Where-Object { $_ -ne '' })
+        }
+    } finally {
+        $Process.Dispose()
+    }
+}
+
+# Kills a process from Start-FreshPwsh at once (SIGKILL on Unix: no finally blocks, no exit handlers run).
+function Stop-FreshPwsh {
+    param([Parameter(Mandatory)] [Diagnostics.Process] $Process)
+    try {
+        if (-not $Process.HasExited) { $Process.Kill() }
+        $Process.WaitForExit()
+    } finally {
+        $Process.Dispose()
+    }
 }
 
 <#
@@ -188,6 +223,48 @@ function Use-EnvironmentVariable {
     } finally {
         foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
     }
+}
+
+<#
+.SYNOPSIS
+    Reads the cache the way a fresh load would, but independently of the module: the entries of ai_responses.json,
+    then the journal's ops replayed over them (a last line without its newline is a write cut short, and ignored).
+    Returns a hashtable from key hash to response (as ConvertFrom-Json -AsHashtable reads it).
+#>
+function Read-CacheOnDisk {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $responses = @{}
+    $snapshot = Get-CacheFilePath $Directory
+    if (Test-Path -LiteralPath $snapshot) {
+        $entries = Get-Content -LiteralPath $snapshot -Raw | ConvertFrom-Json -AsHashtable -Depth 1100
+        foreach ($hash in $entries.Keys) { $responses[$hash] = $entries[$hash].response }
+    }
+    $journal = "$snapshot.journal"
+    if (Test-Path -LiteralPath $journal) {
+        $text = [IO.File]::ReadAllText($journal)
+        $whole = $text.Substring(0, $text.LastIndexOf("`n") + 1)
+        foreach ($line in $whole -split "`n" | Where-Object { $_ -ne '' }) {
+            foreach ($op in ($line | ConvertFrom-Json -AsHashtable -Depth 1100).rec.ops) {
+                if ($op.ContainsKey('set')) { $responses[$op.set] = $op.entry.response }
+                elseif ($op.ContainsKey('remove')) { $responses.Remove($op.remove) }
+                elseif ($op.ContainsKey('clear')) { $responses.Clear() }
+            }
+        }
+    }
+    $responses
+}
+
+<#
+.SYNOPSIS
+    Writes a cache too large to be rewritten on every call (400 entries of 1 KB, over CacheStore.SmallCacheBytes),
+    so the module's next writes go to ai_responses.json.journal. Returns the keys written (their responses are
+    'seed <n>' padded to 1 KB).
+#>
+function Write-LargeCacheFile {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $keys = foreach ($n in 1..400) { "seed $n" }
+    $null = Write-CacheFile -Directory $Directory -Entries @(foreach ($key in $keys) { @{ Key = $key; Response = $key.PadRight(1024, '.') } })
+    $keys
 }
 
 Export-ModuleMember -Function *
