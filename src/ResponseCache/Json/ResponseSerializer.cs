@@ -133,7 +133,8 @@ internal sealed class ResponseSerializer
             throw new ResponseTooDeepException(_maxDepth);
         }
 
-        object key = identity is PSObject wrapped ? wrapped.BaseObject : identity;
+        // Every PSCustomObject shares one BaseObject, so a PSCustomObject's identity is the PSObject that holds its properties.
+        object key = identity is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : identity;
         if (!_open.Add(key))
         {
             throw new ResponseCycleException(key.GetType().FullName ?? key.GetType().Name);

@@ -1,0 +1,119 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+
+    # The error a call ends with when it stops on its first error.
+    function Get-CallError {
+        param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+        $ErrorActionPreference = 'Stop'
+        try {
+            & $ScriptBlock
+        } catch {
+            return $_
+        }
+        throw 'The call succeeded; an error was expected.'
+    }
+
+    <#
+    Makes a directory refuse new files, and returns a script block that undoes it; $null where this process cannot.
+    root ignores file modes, so for root the directory is made immutable (chattr +i) where the file system allows it.
+    #>
+    function Protect-Directory {
+        param([Parameter(Mandatory)] [string] $Path)
+        if ($IsWindows) { return $null }
+        if ((id -u) -ne '0') {
+            chmod 0500 $Path
+            return { chmod 0700 $Path }.GetNewClosure()
+        }
+        if ($null -eq (Get-Command chattr -ErrorAction Ignore)) { return $null }
+        chattr +i $Path 2>$null
+        if ($LASTEXITCODE -ne 0) { return $null }
+        { chattr -i $Path }.GetNewClosure()
+    }
+}
+
+Describe 'Bad input leaves the cache as it was' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        Set-CachedResponse -Key 'kept' -Response 'unchanged' -Path $dir
+        $cacheFile = Get-CacheFilePath $dir
+        $before = Get-FileSha256 $cacheFile
+        $aFile = Join-Path $TestDrive 'a-file.txt'
+        Set-Content -LiteralPath $aFile -Value 'not a directory'
+        $cycle = [pscustomobject]@{ name = 'loop'; self = $null }
+        $cycle.self = $cycle
+        $cyclicTable = @{ name = 'loop' }
+        $cyclicTable.self = $cyclicTable
+        $sixDeep = @{ 1 = @{ 2 = @{ 3 = @{ 4 = @{ 5 = @{ 6 = 'bottom' } } } } } }
+    }
+
+    It '<Case>: <ErrorId> (<Category>)' -ForEach @(
+        @{ Case = 'Set with an empty key'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key '' -Response 'x' -Path $dir } }
+        @{ Case = 'Set with a $null key'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key $null -Response 'x' -Path $dir } }
+        @{ Case = 'Get with an empty key'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key '' -Path $dir } }
+        @{ Case = 'Get with a $null key'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key $null -Path $dir } }
+        @{ Case = 'Set with a $null response'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationErrorNullNotAllowed'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $null -Path $dir } }
+        @{ Case = 'Set with -MaxEntries 0'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'new' -Response 'x' -MaxEntries 0 -Path $dir } }
+        @{ Case = 'Set with -MaxEntries -1'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'new' -Response 'x' -MaxEntries -1 -Path $dir } }
+        @{ Case = 'Get with -MaxEntries 0'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -MaxEntries 0 -Path $dir } }
+        @{ Case = 'Get with -TtlDays -1'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays -1 -Path $dir } }
+        @{ Case = 'Get with -TtlDays NaN'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays ([double]::NaN) -Path $dir } }
+        @{ Case = 'Get with -TtlDays Infinity'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays ([double]::PositiveInfinity) -Path $dir } }
+        @{ Case = 'Clear -Expired with -TtlDays -1'; Command = 'Clear'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Clear-ResponseCache -Expired -TtlDays -1 -Path $dir -Confirm:$false } }
+        @{ Case = 'Clear -Expired with -TtlDays NaN'; Command = 'Clear'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Clear-ResponseCache -Expired -TtlDays ([double]::NaN) -Path $dir -Confirm:$false } }
+        @{ Case = 'Set with -Path naming a file'; Command = 'Set'; ErrorId = 'CachePathIsFile'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 'x' -Path $aFile } }
+        @{ Case = 'Get with -Path naming a file'; Command = 'Get'; ErrorId = 'CachePathIsFile'; Category = 'InvalidArgument'; Call = { Get-CachedResponse -Key 'kept' -Path $aFile } }
+        @{ Case = 'Set with -Path under a file'; Command = 'Set'; ErrorId = 'CacheWriteFailed'; Category = 'WriteError'; Call = { Set-CachedResponse -Key 'kept' -Response 'x' -Path (Join-Path $aFile 'cache') } }
+        @{ Case = 'Set with a PSCustomObject that contains itself'; Command = 'Set'; ErrorId = 'ResponseHasCycle'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $cycle -Path $dir } }
+        @{ Case = 'Set with a hashtable that contains itself'; Command = 'Set'; ErrorId = 'ResponseHasCycle'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $cyclicTable -Path $dir } }
+        @{ Case = 'Set with a response 6 levels deep and -Depth 5'; Command = 'Set'; ErrorId = 'ResponseTooDeep'; Category = 'LimitsExceeded'; Call = { Set-CachedResponse -Key 'kept' -Response $sixDeep -Depth 5 -Path $dir } }
+        @{ Case = 'Set with a NaN response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([double]::NaN) -Path $dir } }
+        @{ Case = 'Set with Infinity inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ score = [double]::PositiveInfinity } -Path $dir } }
+        @{ Case = 'Set with a response of over a million values'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([int[]]::new(1000001)) -Path $dir } }
+        @{ Case = 'Set -AsJson with text that is not JSON'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"unclosed": ' -AsJson -Path $dir } }
+    ) {
+        $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand' }[$Command]
+
+        $failure = Get-CallError $Call
+
+        $failure.FullyQualifiedErrorId | Should -BeExactly "$ErrorId,ResponseCache.Commands.$commandType"
+        $failure.CategoryInfo.Category | Should -Be $Category
+        Get-FileSha256 $cacheFile | Should -Be $before
+        Get-CachedResponse -Key 'kept' -Path $dir | Should -BeExactly 'unchanged'
+    }
+
+    It 'stores the sound items of a pipeline and reports only the bad one' {
+        $items = @(
+            [pscustomobject]@{ Key = 'first'; Response = 'one' }
+            [pscustomobject]@{ Key = 'bad'; Response = $cycle }
+            [pscustomobject]@{ Key = 'last'; Response = 'three' }
+        )
+
+        $items | Set-CachedResponse -Path $dir -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeExactly 'ResponseHasCycle,ResponseCache.Commands.SetCachedResponseCommand'
+        $failures[0].TargetObject | Should -BeExactly 'bad'
+        'first', 'bad', 'last', 'kept' | Get-CachedResponse -Path $dir | Should -Be @('one', 'three', 'unchanged')
+    }
+
+    It 'fails Set with CacheAccessDenied (PermissionDenied) in a directory that cannot be written, keeping the file' {
+        $undo = Protect-Directory $dir
+        if ($null -eq $undo) {
+            Set-ItResult -Skipped -Because 'this process cannot make a directory refuse writes (Windows, or root without chattr)'
+            return
+        }
+        try {
+            $failure = Get-CallError { Set-CachedResponse -Key 'new' -Response 'x' -Path $dir }
+            $stillThere = Get-CachedResponse -Key 'kept' -Path $dir
+        } finally {
+            & $undo
+        }
+
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'CacheAccessDenied,ResponseCache.Commands.SetCachedResponseCommand'
+        $failure.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $stillThere | Should -BeExactly 'unchanged'
+        Get-FileSha256 $cacheFile | Should -Be $before
+        Get-ChildItem -LiteralPath $dir -Filter '*.tmp' | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,78 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+}
+
+Describe 'Get-CacheStats' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    It 'returns one ResponseCache.Core.CacheStatistics with every documented property' {
+        $stats = @(Get-CacheStats -Path $dir)
+
+        $stats.Count | Should -Be 1
+        $stats[0] | Should -BeOfType ([ResponseCache.Core.CacheStatistics])
+        $stats[0].PSObject.Properties.Name | Should -Be @(
+            'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'TtlDays', 'CacheFile',
+            'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions')
+    }
+
+    It 'counts entries, hits, misses and evictions after a known sequence' {
+        foreach ($key in 'a', 'b', 'c') { Set-CachedResponse -Key $key -Response "answer $key" -Path $dir -MaxEntries 3 }
+        $null = Get-CachedResponse -Key 'a' -Path $dir
+        $null = Get-CachedResponse -Key 'a' -Path $dir
+        $null = Get-CachedResponse -Key 'c' -Path $dir
+        $null = Get-CachedResponse -Key 'not cached' -Path $dir
+        Set-CachedResponse -Key 'd' -Response 'answer d' -Path $dir -MaxEntries 3
+
+        $stats = Get-CacheStats -Path $dir -MaxEntries 3
+
+        $stats.TotalEntries | Should -Be 3
+        $stats.ExpiredEntries | Should -Be 0
+        $stats.ActiveEntries | Should -Be 3
+        $stats.Hits | Should -Be 3
+        $stats.Misses | Should -Be 1
+        $stats.HitRatio | Should -Be 0.75
+        $stats.Evictions | Should -Be 1
+        $stats.MaxEntries | Should -Be 3
+        $stats.TtlDays | Should -Be 7
+    }
+
+    It 'reports zero lookups as a hit ratio of 0 and an absent file as 0 KB' {
+        $stats = Get-CacheStats -Path $dir
+
+        $stats.TotalEntries | Should -Be 0
+        $stats.HitRatio | Should -Be 0
+        $stats.CacheSizeKB | Should -Be 0
+    }
+
+    It 'counts entries older than -TtlDays as expired without removing them' {
+        Write-CacheFile -Directory $dir -Entries @(
+            @{ Key = 'ten days old'; Response = 'x'; AgeDays = 10 }
+            @{ Key = 'twenty days old'; Response = 'y'; AgeDays = 20 }
+            @{ Key = 'today'; Response = 'z' }
+        )
+
+        $default = Get-CacheStats -Path $dir
+        $longer = Get-CacheStats -Path $dir -TtlDays 15
+
+        $default.TotalEntries | Should -Be 3
+        $default.ExpiredEntries | Should -Be 2
+        $default.ActiveEntries | Should -Be 1
+        $longer.ExpiredEntries | Should -Be 1
+        $longer.ActiveEntries | Should -Be 2
+        $longer.TtlDays | Should -Be 15
+    }
+
+    It 'names the cache file and gives its size in KB rounded to two places' {
+        Set-CachedResponse -Key 'sized' -Response ('x' * 3000) -Path $dir
+
+        $stats = Get-CacheStats -Path $dir
+        $file = Get-Item -LiteralPath (Get-CacheFilePath $dir)
+
+        $stats.CacheFile | Should -BeExactly $file.FullName
+        $stats.CacheSizeKB | Should -Be ([math]::Round($file.Length / 1024, 2))
+        $stats.CacheSizeKB | Should -BeGreaterThan 2.9
+    }
+}

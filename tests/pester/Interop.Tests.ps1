@@ -1,0 +1,88 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+}
+
+Describe 'Sharing ai_responses.json with the Python CacheManager' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    Context 'The Python reference CacheManager' {
+        It 'get() returns the text response the module wrote, also for a key beyond ASCII' {
+            $key = 'résumé ✓ 🚀'
+            Set-CachedResponse -Key $key -Response 'über' -Path $dir
+
+            $answer = Invoke-ReferenceCache -Directory $dir -Code "print(json.dumps(cm.get('$key')))" | ConvertFrom-Json
+
+            $answer | Should -BeExactly 'über'
+        }
+
+        It 'get() returns a dict for an object response the module wrote' {
+            Set-CachedResponse -Key 'object' -Response ([ordered]@{ role = 'assistant'; tokens = 12; parts = @('a', 'b') }) -Path $dir
+
+            $answer = Invoke-ReferenceCache -Directory $dir -Code "r = cm.get('object'); print(type(r).__name__); print(json.dumps(r))"
+
+            $answer[0] | Should -BeExactly 'dict'
+            $answer[1] | Should -BeExactly '{"role": "assistant", "tokens": 12, "parts": ["a", "b"]}'
+        }
+
+        It 'the module writes each entry''s fields as the reference does, text_length counted as Python''s len()' {
+            $key = 'emoji 🚀'
+            # A zone away from UTC on both sides, so a timestamp written in UTC would not match.
+            $zone = @{ TZ = 'Asia/Kolkata' }
+            $run = Invoke-FreshPwsh -Environment $zone -Script "Set-CachedResponse -Key '$key' -Response 'x' -Path '$dir'"
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+
+            $entry = Invoke-ReferenceCache -Environment $zone -Directory $dir -Code @"
+e = cm.cache[cm._generate_key('$key')]
+import time
+print(json.dumps({
+    'fields': sorted(e.keys()),
+    'text_length': e['text_length'],
+    'python_len': len('$key'),
+    'times_ok': isinstance(e['created_at'], float) and e['created_at'] <= e['last_accessed'],
+    'timestamp': e['timestamp'],
+    'local_created': time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e['created_at'])),
+}))
+"@ | ConvertFrom-Json
+
+            $entry.fields | Should -Be @('created_at', 'last_accessed', 'response', 'text_length', 'timestamp')
+            $entry.python_len | Should -Be 7 -Because 'Python counts the emoji as one character, .NET as two UTF-16 units'
+            $entry.text_length | Should -Be $entry.python_len
+            $entry.times_ok | Should -BeTrue
+            $entry.timestamp | Should -Match '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
+            $entry.timestamp | Should -BeExactly $entry.local_created -Because 'the timestamp is created_at in local time, as time.strftime writes it'
+        }
+
+        It 'the module reads a text response the reference wrote' {
+            $null = Invoke-ReferenceCache -Directory $dir -Code "cm.set('from python', 'a Python answer')"
+
+            Get-CachedResponse -Key 'from python' -Path $dir | Should -BeExactly 'a Python answer'
+        }
+
+        It 'the module reads a JSON object response the reference wrote as a PSCustomObject' {
+            $null = Invoke-ReferenceCache -Directory $dir -Code "cm.set('object from python', {'title': 'T', 'scenes': [{'n': 1}, {'n': 2}]})"
+
+            $cached = Get-CachedResponse -Key 'object from python' -Path $dir
+
+            $cached | Should -BeOfType [pscustomobject]
+            $cached.title | Should -BeExactly 'T'
+            $cached.scenes.n | Should -Be @(1, 2)
+        }
+
+        It 'keeps fields it does not know when it rewrites the file' {
+            $null = Invoke-ReferenceCache -Directory $dir -Code @"
+cm.set('annotated', 'x')
+cm.cache[cm._generate_key('annotated')]['model'] = {'name': 'gpt', 'version': 4}
+cm.flush()
+"@
+            Set-CachedResponse -Key 'another' -Response 'y' -Path $dir
+
+            $model = Invoke-ReferenceCache -Directory $dir -Code "print(json.dumps(cm.cache[cm._generate_key('annotated')]['model']))" | ConvertFrom-Json
+
+            $model.name | Should -BeExactly 'gpt'
+            $model.version | Should -Be 4
+        }
+    }
+}

@@ -1,0 +1,270 @@
+<#
+.SYNOPSIS
+    What the Pester files share: the module under test, fresh pwsh processes, the Python reference, and cache files
+    written by hand (to test expiry without waiting for it).
+#>
+Set-StrictMode -Version Latest
+
+$script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ReferenceDirectory = Join-Path $script:RepositoryRoot 'tests/reference'
+
+# The built module the runner names; out/ when a developer runs Invoke-Pester by hand after a build.
+function Get-ModuleUnderTestPath {
+    if ($env:RESPONSECACHE_TEST_MODULE) { return $env:RESPONSECACHE_TEST_MODULE }
+    Join-Path $script:RepositoryRoot 'out/ResponseCache/ResponseCache.psd1'
+}
+
+function Import-ModuleUnderTest {
+    Import-Module (Get-ModuleUnderTestPath) -Global
+}
+
+# A new, not yet existing directory under $TestDrive (or the temp folder outside a test run).
+function New-CacheDirectoryPath {
+    param([string] $Parent = $(if (Test-Path variable:global:TestDrive) { $global:TestDrive } else { [IO.Path]::GetTempPath() }))
+    Join-Path $Parent ('cache-' + [guid]::NewGuid().ToString('N'))
+}
+
+function Get-CacheFilePath {
+    param([Parameter(Mandatory)] [string] $Directory)
+    Join-Path $Directory 'ai_responses.json'
+}
+
+# The on-disk name of a key: lowercase hex SHA-256 of its UTF-8 text, as the reference computes it.
+function Get-KeyHash {
+    param([Parameter(Mandatory)] [string] $Key)
+    $sha = [Security.Cryptography.SHA256]::Create()
+    try {
+        -join ($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($Key)) | ForEach-Object { $_.ToString('x2') })
+    } finally {
+        $sha.Dispose()
+    }
+}
+
+function Get-UnixSeconds {
+    param([TimeSpan] $Ago = [TimeSpan]::Zero)
+    ([DateTimeOffset]::UtcNow - $Ago).ToUnixTimeMilliseconds() / 1000.0
+}
+
+<#
+.SYNOPSIS
+    Writes ai_responses.json in the reference's format with the given entries, each @{ Key; Response; AgeDays }
+    (AgeDays sets created_at and last_accessed that many days in the past; 0 by default).
+#>
+function Write-CacheFile {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [hashtable[]] $Entries
+    )
+    $null = New-Item -ItemType Directory -Path $Directory -Force
+    $content = [ordered]@{}
+    foreach ($entry in $Entries) {
+        $age = if ($entry.ContainsKey('AgeDays')) { [TimeSpan]::FromDays($entry.AgeDays) } else { [TimeSpan]::Zero }
+        $seconds = Get-UnixSeconds -Ago $age
+        $content[(Get-KeyHash $entry.Key)] = [ordered]@{
+            response      = $entry.Response
+            timestamp     = [DateTimeOffset]::FromUnixTimeMilliseconds([long]($seconds * 1000)).LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss')
+            created_at    = $seconds
+            last_accessed = $seconds
+            text_length   = $entry.Key.Length
+        }
+    }
+    $path = Get-CacheFilePath $Directory
+    [IO.File]::WriteAllText($path, ($content | ConvertTo-Json -Depth 20), [Text.UTF8Encoding]::new($false))
+    $path
+}
+
+function Get-FileSha256 {
+    param([Parameter(Mandatory)] [string] $Path)
+    (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash
+}
+
+# The pwsh that runs these tests, started the way build.ps1's Invoke-FreshPwsh starts it.
+function Get-FreshPwshCommandLine {
+    $exe = [Environment]::ProcessPath
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    [pscustomobject]@{ FileName = $exe; Prefix = $prefix }
+}
+
+# The script a fresh process runs: strict, stopping on errors, with the module under test imported.
+function Get-FreshScriptText {
+    param([Parameter(Mandatory)] [string] $Script)
+    $module = (Get-ModuleUnderTestPath) -replace "'", "''"
+    "`$ErrorActionPreference = 'Stop'`nSet-StrictMode -Version Latest`nImport-Module '$module'`n$Script"
+}
+
+function ConvertTo-EncodedCommand {
+    param([Parameter(Mandatory)] [string] $Text)
+    [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Text))
+}
+
+<#
+.SYNOPSIS
+    Runs a script in a fresh, non-interactive pwsh with the module under test imported; waits for it.
+    Returns ExitCode, Output (stdout lines) and Errors (stderr lines). -Environment adds variables for that process only.
+#>
+function Invoke-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{}
+    )
+    $commandLine = Get-FreshPwshCommandLine
+    $errorFile = [IO.Path]::GetTempFileName()
+    try {
+        $encoded = ConvertTo-EncodedCommand (Get-FreshScriptText $Script)
+        Use-EnvironmentVariable -Variables $Environment -ScriptBlock {
+            [string[]] $output = & $commandLine.FileName @($commandLine.Prefix) -NoProfile -NonInteractive -EncodedCommand $encoded 2>$errorFile
+            [pscustomobject]@{
+                ExitCode = $LASTEXITCODE
+                Output   = @($output | Where-Object { $null -ne $_ })
+                Errors   = @(Get-Content -LiteralPath $errorFile)
+            }
+        }
+    } finally {
+        Remove-Item -LiteralPath $errorFile -ErrorAction Ignore
+    }
+}
+
+<#
+.SYNOPSIS
+    Starts a script in a fresh, non-interactive pwsh without waiting; returns the Process. The caller reads its
+    standard output line by line (StandardOutput.ReadLine()), may write lines to its standard input, and ends with
+    Wait-FreshPwsh (or stops it and disposes it). -Environment adds variables for that process only.
+#>
+function Start-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{}
+    )
+    $commandLine = Get-FreshPwshCommandLine
+    $startInfo = [Diagnostics.ProcessStartInfo]::new($commandLine.FileName)
+    foreach ($argument in @($commandLine.Prefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', (ConvertTo-EncodedCommand (Get-FreshScriptText $Script)))) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+    foreach ($name in $Environment.Keys) { $startInfo.Environment[$name] = [string] $Environment[$name] }
+    $startInfo.RedirectStandardInput = $true
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.UseShellExecute = $false
+    [Diagnostics.Process]::Start($startInfo)
+}
+
+# Waits for a process from Start-FreshPwsh to end; returns ExitCode, Output (the stdout lines not read yet) and Errors.
+function Wait-FreshPwsh {
+    param([Parameter(Mandatory)] [Diagnostics.Process] $Process)
+    try {
+        $Process.StandardInput.Close()
+        $errors = $Process.StandardError.ReadToEndAsync()
+        $output = $Process.StandardOutput.ReadToEnd()
+        $Process.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $Process.ExitCode
+            Output   = @($output -split '\r?\n' | Where-Object { $_ -ne '' })
+            Errors   = @($errors.Result -split '\r?\n' | Where-Object { $_ -ne '' })
+        }
+    } finally {
+        $Process.Dispose()
+    }
+}
+
+# Kills a process from Start-FreshPwsh at once (SIGKILL on Unix: no finally blocks, no exit handlers run).
+function Stop-FreshPwsh {
+    param([Parameter(Mandatory)] [Diagnostics.Process] $Process)
+    try {
+        if (-not $Process.HasExited) { $Process.Kill() }
+        $Process.WaitForExit()
+    } finally {
+        $Process.Dispose()
+    }
+}
+
+<#
+.SYNOPSIS
+    Runs Python code with the reference CacheManager of tests/reference as `cm` (quiet, over -Directory, with
+    -MaxEntries and -TtlDays) and `json` imported; returns what the code prints. Throws when python3 fails.
+#>
+function Invoke-ReferenceCache {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string] $Code,
+        [int] $MaxEntries = 100,
+        [double] $TtlDays = 7,
+        [hashtable] $Environment = @{}
+    )
+    $prelude = @"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from cache_manager import CacheManager
+cm = CacheManager(sys.argv[2], max_entries=int(sys.argv[3]), ttl_days=float(sys.argv[4]), quiet=True)
+"@
+    # UTF-8 both ways, whatever the console's code page: keys and responses beyond ASCII must arrive intact.
+    $savedEncodings = $OutputEncoding, [Console]::OutputEncoding
+    try {
+        $OutputEncoding = [Console]::OutputEncoding = [Text.UTF8Encoding]::new($false)
+        Use-EnvironmentVariable -Variables ($Environment + @{ PYTHONUTF8 = '1' }) -ScriptBlock {
+            $output = $prelude + "`n" + $Code | python3 - $script:ReferenceDirectory $Directory $MaxEntries $TtlDays
+            if ($LASTEXITCODE -ne 0) { throw "python3 failed with exit code $LASTEXITCODE running the reference CacheManager." }
+            $output
+        }
+    } finally {
+        $OutputEncoding, [Console]::OutputEncoding = $savedEncodings
+    }
+}
+
+# Runs the script block with the environment variables set, restoring their previous values afterwards.
+function Use-EnvironmentVariable {
+    param([Parameter(Mandatory)] [hashtable] $Variables, [Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $saved = @{}
+    foreach ($name in $Variables.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $Variables[$name])
+    }
+    try {
+        & $ScriptBlock
+    } finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
+<#
+.SYNOPSIS
+    Reads the cache the way a fresh load would, but independently of the module: the entries of ai_responses.json,
+    then the journal's ops replayed over them (a last line without its newline is a write cut short, and ignored).
+    Returns a hashtable from key hash to response (as ConvertFrom-Json -AsHashtable reads it).
+#>
+function Read-CacheOnDisk {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $responses = @{}
+    $snapshot = Get-CacheFilePath $Directory
+    if (Test-Path -LiteralPath $snapshot) {
+        $entries = Get-Content -LiteralPath $snapshot -Raw | ConvertFrom-Json -AsHashtable -Depth 1100
+        foreach ($hash in $entries.Keys) { $responses[$hash] = $entries[$hash].response }
+    }
+    $journal = "$snapshot.journal"
+    if (Test-Path -LiteralPath $journal) {
+        $text = [IO.File]::ReadAllText($journal)
+        $whole = $text.Substring(0, $text.LastIndexOf("`n") + 1)
+        foreach ($line in $whole -split "`n" | Where-Object { $_ -ne '' }) {
+            foreach ($op in ($line | ConvertFrom-Json -AsHashtable -Depth 1100).rec.ops) {
+                if ($op.ContainsKey('set')) { $responses[$op.set] = $op.entry.response }
+                elseif ($op.ContainsKey('remove')) { $responses.Remove($op.remove) }
+                elseif ($op.ContainsKey('clear')) { $responses.Clear() }
+            }
+        }
+    }
+    $responses
+}
+
+<#
+.SYNOPSIS
+    Writes a cache too large to be rewritten on every call (400 entries of 1 KB, over CacheStore.SmallCacheBytes),
+    so the module's next writes go to ai_responses.json.journal. Returns the keys written (their responses are
+    'seed <n>' padded to 1 KB).
+#>
+function Write-LargeCacheFile {
+    param([Parameter(Mandatory)] [string] $Directory)
+    $keys = foreach ($n in 1..400) { "seed $n" }
+    $null = Write-CacheFile -Directory $Directory -Entries @(foreach ($key in $keys) { @{ Key = $key; Response = $key.PadRight(1024, '.') } })
+    $keys
+}
+
+Export-ModuleMember -Function *
