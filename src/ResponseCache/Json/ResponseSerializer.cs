@@ -133,7 +133,8 @@ internal sealed class ResponseSerializer
             throw new ResponseTooDeepException(_maxDepth);
         }
 
-        object key = identity is PSObject wrapped ? wrapped.BaseObject : identity;
+        // Every PSCustomObject shares one BaseObject, so a PSCustomObject's identity is the PSObject that holds its properties.
+        object key = identity is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : identity;
         if (!_open.Add(key))
         {
             throw new ResponseCycleException(key.GetType().FullName ?? key.GetType().Name);
@@ -218,6 +219,13 @@ internal sealed class ResponseSerializer
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
             throw new ResponseNotSerializableException($"The response contains the number {value.ToString(CultureInfo.InvariantCulture)}, which JSON cannot represent.");
+        }
+
+        // Written as 3.0, not 3, so a whole [double] comes back as [double], as ConvertTo-Json and Python's json write it.
+        if (Math.Abs(value) < 1e15 && Math.Floor(value) == value)
+        {
+            writer.WriteRawValue(value.ToString("0.0", CultureInfo.InvariantCulture), skipInputValidation: true);
+            return;
         }
 
         writer.WriteNumberValue(value);
