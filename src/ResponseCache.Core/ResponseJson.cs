@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Text.Json;
 
 namespace ResponseCache.Core;
@@ -29,5 +30,22 @@ public static class ResponseJson
         }
 
         throw new ArgumentException("The response must be exactly one JSON value.", parameterName);
+    }
+
+    /// <summary>
+    /// The JSON text as the compact JSON the cache holds, so a response given as text reads back the same in this
+    /// process as after a reload; throws <see cref="ArgumentException"/> as <see cref="EnsureSingleValue"/> does.
+    /// </summary>
+    public static byte[] ToCompact(byte[] json, string parameterName)
+    {
+        EnsureSingleValue(json, parameterName);
+        using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = s_options.MaxDepth });
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Persistence.SnapshotWriter.Encoder, SkipValidation = true }))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+
+        return buffer.ToArray();
     }
 }

@@ -58,8 +58,6 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             throw new ArgumentException($"With -AsJson the response must be JSON text, not [{value.GetType().FullName}].");
         }
 
-        byte[] json = Encoding.UTF8.GetBytes(text.Trim());
-        ResponseJson.EnsureSingleValue(json, nameof(Response));
-        return json;
+        return ResponseJson.ToCompact(Encoding.UTF8.GetBytes(text.Trim()), nameof(Response));
     }
 }

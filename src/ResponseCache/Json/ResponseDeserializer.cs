@@ -10,11 +10,14 @@ namespace ResponseCache.Json;
 
 /// <summary>
 /// Reads a cached response's JSON back as ConvertFrom-Json would: objects as PSCustomObject, arrays as object[],
-/// whole numbers as int, long or BigInteger, other numbers as double.
+/// whole numbers as int (Windows PowerShell only), long or BigInteger, other numbers as double.
 /// </summary>
 internal static class ResponseDeserializer
 {
     private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = ResponseSerializer.MaxDepthLimit };
+
+    // PowerShell 7's ConvertFrom-Json returns every whole number that fits as [long]; Windows PowerShell's gives [int] when it fits.
+    private static readonly bool s_wholeNumbersAsLong = typeof(object).Assembly.GetName().Name != "mscorlib";
 
     public static object? Deserialize(byte[] json)
     {
@@ -74,7 +77,7 @@ internal static class ResponseDeserializer
 
     private static object ReadNumber(ref Utf8JsonReader reader)
     {
-        if (reader.TryGetInt32(out int small))
+        if (!s_wholeNumbersAsLong && reader.TryGetInt32(out int small))
         {
             return small;
         }

@@ -221,6 +221,13 @@ internal sealed class ResponseSerializer
             throw new ResponseNotSerializableException($"The response contains the number {value.ToString(CultureInfo.InvariantCulture)}, which JSON cannot represent.");
         }
 
+        // Written as 3.0, not 3, so a whole [double] comes back as [double], as ConvertTo-Json and Python's json write it.
+        if (Math.Abs(value) < 1e15 && Math.Floor(value) == value)
+        {
+            writer.WriteRawValue(value.ToString("0.0", CultureInfo.InvariantCulture), skipInputValidation: true);
+            return;
+        }
+
         writer.WriteNumberValue(value);
     }
 

@@ -1,0 +1,80 @@
+<#
+.SYNOPSIS
+    What the feature test files (objects, get-or-add, composed keys, maintenance, manifest) share: a private cache
+    directory per test, key hashes, cache files written by hand in the reference format, and a description of a
+    value's types deep enough to compare two object graphs.
+#>
+Set-StrictMode -Version Latest
+
+# A new, not yet existing cache directory under the test's drive, so no test touches another's cache or the user's.
+function New-TestCachePath {
+    param([Parameter(Mandatory)] [string] $Parent)
+    Join-Path $Parent ('cache-' + [guid]::NewGuid().ToString('N'))
+}
+
+# The on-disk name of a key: lowercase hex SHA-256 of its UTF-8 text, as the Python reference computes it.
+function Get-KeyHash {
+    param([Parameter(Mandatory)] [string] $Key)
+    $sha = [Security.Cryptography.SHA256]::Create()
+    try {
+        -join ($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($Key)) | ForEach-Object { $_.ToString('x2') })
+    } finally {
+        $sha.Dispose()
+    }
+}
+
+function Get-UnixSeconds {
+    param([Parameter(Mandatory)] [DateTimeOffset] $Time)
+    $Time.ToUnixTimeMilliseconds() / 1000.0
+}
+
+<#
+.SYNOPSIS
+    Writes ai_responses.json as the Python reference's json.dump(indent=2) would, from entries
+    @{ Key; Json (the response as raw JSON text); CreatedAt; LastAccessed } where the times are DateTimeOffsets
+    (CreatedAt $null: an entry without created_at, which never expires). Entries are written in the order given.
+#>
+function Write-ReferenceCacheFile {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [hashtable[]] $Entries
+    )
+    $null = New-Item -ItemType Directory -Path $Directory -Force
+    $invariant = [Globalization.CultureInfo]::InvariantCulture
+    $blocks = foreach ($entry in $Entries) {
+        $fields = [Collections.Generic.List[string]]::new()
+        $fields.Add('    "response": ' + ($entry.Json -replace '\n', "`n    "))
+        if ($null -ne $entry['CreatedAt']) {
+            $fields.Add('    "timestamp": "' + $entry.CreatedAt.LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss', $invariant) + '"')
+            $fields.Add('    "created_at": ' + (Get-UnixSeconds $entry.CreatedAt).ToString('R', $invariant))
+        }
+        if ($null -ne $entry['LastAccessed']) {
+            $fields.Add('    "last_accessed": ' + (Get-UnixSeconds $entry.LastAccessed).ToString('R', $invariant))
+        }
+        $fields.Add('    "text_length": ' + $entry.Key.Length)
+        '  "' + (Get-KeyHash $entry.Key) + "`": {`n" + ($fields -join ",`n") + "`n  }"
+    }
+    $path = Join-Path $Directory 'ai_responses.json'
+    [IO.File]::WriteAllText($path, "{`n" + ($blocks -join ",`n") + "`n}", [Text.UTF8Encoding]::new($false))
+    $path
+}
+
+<#
+.SYNOPSIS
+    The .NET types of a value and of everything inside it, as one string, e.g. 'PSCustomObject{a:Int64,b:Object[][String]}',
+    so two graphs that ConvertTo-Json renders alike can also be checked to hold the same types.
+#>
+function Get-TypeShape {
+    param([AllowNull()] $Value)
+    if ($null -eq $Value) { return 'null' }
+    if ($Value -is [Management.Automation.PSCustomObject]) {
+        $members = foreach ($property in $Value.PSObject.Properties) { $property.Name + ':' + (Get-TypeShape $property.Value) }
+        return 'PSCustomObject{' + ($members -join ',') + '}'
+    }
+    if ($Value -is [Array]) {
+        return $Value.GetType().Name + '[' + ((@($Value) | ForEach-Object { Get-TypeShape $_ }) -join ',') + ']'
+    }
+    $Value.GetType().Name
+}
+
+Export-ModuleMember -Function New-TestCachePath, Get-KeyHash, Get-UnixSeconds, Write-ReferenceCacheFile, Get-TypeShape

@@ -1,0 +1,202 @@
+<#
+    Get-CachedResponse -ScriptBlock (get-or-add): a miss runs the scriptblock once and caches its output, a hit does
+    not run it, -Force refreshes, a failure caches nothing and surfaces its error, and runspaces of one process that
+    ask for the same key at once share one run.
+#>
+
+BeforeAll {
+    Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
+}
+
+Describe 'Get-or-add' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+        $runs = @{ Count = 0 }
+    }
+
+    It 'on a miss runs the scriptblock once, caches its output and returns it' {
+        $answer = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'the answer' }
+
+        $answer | Should -BeExactly 'the answer'
+        $runs.Count | Should -Be 1
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'the answer'
+        (Get-Content (Join-Path $cache 'ai_responses.json') -Raw | ConvertFrom-Json).(Get-KeyHash 'question').response | Should -BeExactly 'the answer'
+    }
+
+    It 'on a hit returns the cached response without running the scriptblock' {
+        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'first' }
+
+        $answer = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'second' }
+
+        $answer | Should -BeExactly 'first'
+        $runs.Count | Should -Be 1
+    }
+
+    It 'hits a response stored by Set-CachedResponse' {
+        Set-CachedResponse -Key 'question' -Response 'stored' -Path $cache
+
+        Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'produced' } | Should -BeExactly 'stored'
+        $runs.Count | Should -Be 0
+    }
+
+    It 'returns on the miss the same objects it returns on later hits' {
+        $miss = Get-CachedResponse -Key 'object' -Path $cache -ScriptBlock { [ordered]@{ tokens = 12; tags = @('a', 'b') } }
+        $hit = Get-CachedResponse -Key 'object' -Path $cache -ScriptBlock { throw 'must not run' }
+
+        Get-TypeShape $miss | Should -BeExactly (Get-TypeShape $hit)
+        $miss.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
+        ConvertTo-Json $miss -Compress | Should -BeExactly (ConvertTo-Json $hit -Compress)
+    }
+
+    It 'caches several output objects as one array' {
+        $miss = Get-CachedResponse -Key 'list' -Path $cache -ScriptBlock { 'a'; 'b'; 'c' }
+
+        $miss | Should -Be @('a', 'b', 'c')
+        Get-CachedResponse -Key 'list' -AsJson -Path $cache | Should -BeExactly '["a","b","c"]'
+    }
+
+    It 'caches nothing and returns nothing when the scriptblock outputs nothing, so the next call runs it again' {
+        $first = Get-CachedResponse -Key 'empty' -Path $cache -ScriptBlock { $runs.Count++ }
+        $second = Get-CachedResponse -Key 'empty' -Path $cache -ScriptBlock { $runs.Count++ }
+
+        $first | Should -BeNullOrEmpty
+        $second | Should -BeNullOrEmpty
+        $runs.Count | Should -Be 2
+        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'runs the scriptblock in the caller''s scope chain, so it sees the caller''s variables' {
+        $prompt = 'What is 6 x 7?'
+
+        Get-CachedResponse -Key 'scope' -Path $cache -ScriptBlock { "asked: $prompt" } | Should -BeExactly 'asked: What is 6 x 7?'
+    }
+
+    It 'with -Force runs the scriptblock even on a hit and replaces the cached response' {
+        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'old' }
+
+        $refreshed = Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { $runs.Count++; 'new' }
+
+        $refreshed | Should -BeExactly 'new'
+        $runs.Count | Should -Be 2
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'new'
+        @(Get-CacheEntry -Path $cache).Count | Should -Be 1
+    }
+
+    It 'refuses -Force without -ScriptBlock with ForceWithoutScriptBlock and changes nothing' {
+        Set-CachedResponse -Key 'question' -Response 'kept' -Path $cache
+
+        { Get-CachedResponse -Key 'question' -Force -Path $cache } |
+            Should -Throw -ErrorId 'ForceWithoutScriptBlock,ResponseCache.Commands.GetCachedResponseCommand'
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'kept'
+    }
+}
+
+Describe 'A failing scriptblock' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+        $runs = @{ Count = 0 }
+    }
+
+    It 'that throws caches nothing and writes ScriptBlockFailed carrying the original error' {
+        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; throw 'The API returned 503' } -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $output | Should -BeNullOrEmpty
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly 'ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand'
+        $failure[0].Exception.Message | Should -BeExactly 'The API returned 503'
+        $failure[0].TargetObject | Should -BeExactly 'question'
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'that writes a non-terminating error is stopped by it, caches nothing and keeps the error''s category' {
+        $output = Get-CachedResponse -Key 'question' -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue -ScriptBlock {
+            'partial answer'
+            Write-Error -Message 'Quota exceeded for model gpt' -Category QuotaExceeded
+            $runs.Count++
+            'rest of the answer'
+        }
+
+        $output | Should -BeNullOrEmpty
+        $runs.Count | Should -Be 0
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
+        $failure[0].Exception.Message | Should -BeExactly 'Quota exceeded for model gpt'
+        $failure[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
+        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'with -ErrorAction Stop throws an error a script can catch by its id' {
+        $caught = try {
+            Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'timeout' } -ErrorAction Stop
+        } catch {
+            $_
+        }
+
+        $caught.FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
+        $caught.Exception.Message | Should -BeExactly 'timeout'
+    }
+
+    It 'leaves the key missing, so the next call runs its scriptblock and caches that output' {
+        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'down' } -ErrorAction SilentlyContinue
+
+        Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'recovered' } | Should -BeExactly 'recovered'
+        $runs.Count | Should -Be 1
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'recovered'
+    }
+
+    It 'with -Force keeps the previously cached response' {
+        Set-CachedResponse -Key 'question' -Response 'good old answer' -Path $cache
+
+        $null = Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { throw 'down' } -ErrorAction SilentlyContinue
+
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'good old answer'
+    }
+
+    It 'whose output cannot be cached still returns it, with the error, and caches nothing' {
+        $output = Get-CachedResponse -Key 'deep' -Depth 2 -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue -ScriptBlock {
+            $runs.Count++
+            @{ a = @{ b = @{ c = 'paid for' } } }
+        }
+
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooDeep,*'
+        $output.a.b.c | Should -BeExactly 'paid for'
+        $runs.Count | Should -Be 1
+        Get-CachedResponse -Key 'deep' -Path $cache | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-or-add from parallel runspaces of one process' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+        $runLog = Join-Path $TestDrive "runs-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $runLog
+    }
+
+    It 'runs the scriptblock once for 8 callers of the same key, and every caller gets its output' {
+        # Every caller signals before it asks; the one whose scriptblock runs holds it until all 8 have asked,
+        # so the others really arrive while it runs (with a bound, so a broken build cannot hang the suite).
+        $arrived = [Threading.CountdownEvent]::new(8)
+        $module = $env:RESPONSECACHE_TEST_MODULE
+
+        $answers = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
+            Import-Module $using:module
+            $arrived = $using:arrived
+            $runLog = $using:runLog
+            $null = $arrived.Signal()
+            Get-CachedResponse -Key 'shared question' -Path $using:cache -ScriptBlock {
+                $null = New-Item -ItemType File -Path (Join-Path $runLog ([guid]::NewGuid().ToString('N')))
+                $null = $arrived.Wait([TimeSpan]::FromSeconds(30))
+                [pscustomobject]@{ answer = 42 }
+            }
+        }
+
+        @(Get-ChildItem $runLog).Count | Should -Be 1
+        $answers.Count | Should -Be 8
+        $answers.answer | Should -Be @(42, 42, 42, 42, 42, 42, 42, 42)
+        $stats = Get-CacheStats -Path $cache
+        $stats.Misses | Should -Be 1
+        $stats.Hits | Should -Be 7
+    }
+}

@@ -1,0 +1,316 @@
+<#
+    Responses that are PowerShell objects: they come back as ConvertFrom-Json would return the same JSON, .NET
+    objects are stored as the about topic documents, nesting deeper than -Depth is an error rather than a silent cut,
+    and -AsJson reads and writes the JSON text itself.
+#>
+
+BeforeAll {
+    Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
+
+    # What PowerShell itself gives back for a value written with ConvertTo-Json and read with ConvertFrom-Json.
+    function ConvertTo-PowerShellRoundTrip($Value) {
+        ConvertTo-Json -InputObject $Value -Depth 20 -Compress | ConvertFrom-Json -NoEnumerate
+    }
+
+    function ConvertTo-CompactJson($Value) {
+        ConvertTo-Json -InputObject $Value -Depth 20 -Compress
+    }
+
+    # A chain of hashtables $Levels deep: @{ next = @{ next = ... @{ leaf = 1 } } }.
+    function New-NestedValue([int] $Levels) {
+        $value = @{ leaf = 1 }
+        for ($i = 1; $i -lt $Levels; $i++) { $value = @{ next = $value } }
+        $value
+    }
+}
+
+Describe 'A response comes back as ConvertFrom-Json returns the same JSON' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+    }
+
+    It 'round-trips <Name> with the values and the types PowerShell''s own JSON round trip gives' -ForEach @(
+        @{ Name = 'a string'; Make = { 'héllo "wörld" ✓' } }
+        @{ Name = 'an int'; Make = { 42 } }
+        @{ Name = 'a long'; Make = { 5000000000 } }
+        @{ Name = 'a negative int'; Make = { -7 } }
+        @{ Name = 'a double'; Make = { 2.5 } }
+        @{ Name = 'a whole double'; Make = { 3.0 } }
+        @{ Name = 'a bool'; Make = { $true } }
+        @{ Name = 'an array'; Make = { , @('a', 1, 2.5, $false, $null) } }
+        @{ Name = 'a hashtable'; Make = { @{ answer = 'yes'; tokens = 12 } } }
+        @{ Name = 'an ordered dictionary'; Make = { [ordered]@{ z = 1; a = 'two'; m = @(3, 4) } } }
+        @{ Name = 'a PSCustomObject'; Make = { [pscustomobject]@{ name = 'x'; count = 1; ratio = 0.25 } } }
+        @{ Name = 'a nested graph'; Make = {
+                [ordered]@{
+                    id      = 'chatcmpl-1'
+                    choices = @([pscustomobject]@{ index = 0; message = [ordered]@{ role = 'assistant'; content = 'Hi' } })
+                    usage   = @{ total_tokens = 12 }
+                    matrix  = @(@(1, 2), @(3.5, $null))
+                    empty   = [ordered]@{}
+                }
+            }
+        }
+    ) {
+        $value = & $Make
+        Set-CachedResponse -Key 'value' -Response $value -Path $cache -ErrorAction Stop
+
+        $cached = Get-CachedResponse -Key 'value' -NoEnumerate -Path $cache
+        $expected = ConvertTo-PowerShellRoundTrip $value
+
+        Get-TypeShape $cached | Should -BeExactly (Get-TypeShape $expected)
+        ConvertTo-CompactJson $cached | Should -BeExactly (ConvertTo-CompactJson $expected)
+    }
+
+    It 'returns a dictionary or a PSCustomObject as a PSCustomObject, whose properties read like the original keys' {
+        Set-CachedResponse -Key 'dictionary' -Response ([ordered]@{ model = 'gpt'; usage = @{ prompt = 7 } }) -Path $cache
+
+        $cached = Get-CachedResponse -Key 'dictionary' -Path $cache
+
+        $cached.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
+        $cached.usage.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
+        $cached.PSObject.Properties.Name | Should -Be @('model', 'usage')
+        $cached.usage.prompt | Should -Be 7
+    }
+
+    It 'returns a hand-written JSON object, indented as the Python reference writes it, as ConvertFrom-Json reads that text' {
+        $json = @'
+{
+  "id": "chatcmpl-9",
+  "choices": [
+    {
+      "message": {
+        "role": "assistant",
+        "content": "Grüße ✓"
+      },
+      "logprobs": null
+    }
+  ],
+  "usage": {
+    "total_tokens": 12,
+    "cost": 0.0031
+  },
+  "cached": false
+}
+'@
+        Write-ReferenceCacheFile -Directory $cache -Entries @(
+            @{ Key = 'python'; Json = $json; CreatedAt = [DateTimeOffset]::Now; LastAccessed = [DateTimeOffset]::Now }) | Out-Null
+
+        $cached = Get-CachedResponse -Key 'python' -Path $cache
+        $expected = $json | ConvertFrom-Json
+
+        $cached.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
+        $cached.choices[0].message.content | Should -BeExactly 'Grüße ✓'
+        Get-TypeShape $cached | Should -BeExactly (Get-TypeShape $expected)
+        ConvertTo-CompactJson $cached | Should -BeExactly (ConvertTo-CompactJson $expected)
+    }
+
+    It 'returns a hand-written JSON string response, the Python scripts'' usual answer, as a [string]' {
+        Write-ReferenceCacheFile -Directory $cache -Entries @(
+            @{ Key = 'python text'; Json = '"The answer is 42.\nLine two."'; CreatedAt = [DateTimeOffset]::Now; LastAccessed = [DateTimeOffset]::Now }) | Out-Null
+
+        $cached = Get-CachedResponse -Key 'python text' -Path $cache
+
+        $cached | Should -BeOfType [string]
+        $cached | Should -BeExactly "The answer is 42.`nLine two."
+    }
+}
+
+Describe '.NET objects are stored as the about topic documents' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+    }
+
+    It 'stores a [datetime] as ISO 8601 round-trip text that casts back to the same [datetime]' {
+        $date = [datetime]::new(2024, 2, 29, 13, 45, 30).AddTicks(1234567)
+        Set-CachedResponse -Key 'date' -Response $date -Path $cache
+
+        $cached = Get-CachedResponse -Key 'date' -Path $cache
+
+        $cached | Should -BeOfType [string]
+        $cached | Should -BeExactly '2024-02-29T13:45:30.1234567'
+        [datetime]$cached | Should -Be $date
+    }
+
+    It 'stores a [datetimeoffset] as ISO 8601 text with its offset' {
+        $moment = [DateTimeOffset]::new(2024, 2, 29, 13, 45, 30, [TimeSpan]::FromHours(-5))
+        Set-CachedResponse -Key 'offset' -Response $moment -Path $cache
+
+        $cached = Get-CachedResponse -Key 'offset' -Path $cache
+
+        $cached | Should -BeExactly '2024-02-29T13:45:30.0000000-05:00'
+        [DateTimeOffset]$cached | Should -Be $moment
+    }
+
+    It 'stores an enum as its number' {
+        Set-CachedResponse -Key 'enum' -Response ([DayOfWeek]::Friday) -Path $cache
+
+        Get-CachedResponse -Key 'enum' -AsJson -Path $cache | Should -BeExactly '5'
+        Get-CachedResponse -Key 'enum' -Path $cache | Should -Be 5
+    }
+
+    It 'stores a <Type> as its text' -ForEach @(
+        @{ Type = '[uri]'; Make = { [uri]'https://example.com/v1/chat?model=gpt&n=2' }; Text = 'https://example.com/v1/chat?model=gpt&n=2' }
+        @{ Type = '[guid]'; Make = { [guid]'0f8fad5b-d9cb-469f-a165-70867728950e' }; Text = '0f8fad5b-d9cb-469f-a165-70867728950e' }
+        @{ Type = '[version]'; Make = { [version]'1.2.3.4' }; Text = '1.2.3.4' }
+        @{ Type = '[timespan]'; Make = { [timespan]'1.02:03:04' }; Text = '1.02:03:04' }
+        @{ Type = '[char]'; Make = { [char]'x' }; Text = 'x' }
+    ) {
+        Set-CachedResponse -Key 'text' -Response (& $Make) -Path $cache
+
+        $cached = Get-CachedResponse -Key 'text' -Path $cache
+
+        $cached | Should -BeOfType [string]
+        $cached | Should -BeExactly $Text
+    }
+
+    It 'stores any other object as an object of its properties' {
+        $pair = [Collections.Generic.KeyValuePair[string, datetime]]::new('released', [datetime]::new(2020, 1, 2))
+        Set-CachedResponse -Key 'pair' -Response $pair -Path $cache
+
+        $cached = Get-CachedResponse -Key 'pair' -Path $cache
+
+        $cached.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
+        $cached.Key | Should -BeExactly 'released'
+        $cached.Value | Should -BeExactly '2020-01-02T00:00:00.0000000'
+    }
+
+    It 'caches the Select-Object projection of a file the about topic recommends, with its dates as ISO text' {
+        $file = New-Item -Path (Join-Path $TestDrive "$([guid]::NewGuid()).txt") -ItemType File -Value 'twelve bytes'
+        Set-CachedResponse -Key 'file' -Response ($file | Select-Object Name, Length, LastWriteTime) -Path $cache
+
+        $cached = Get-CachedResponse -Key 'file' -Path $cache
+
+        $cached.Name | Should -BeExactly $file.Name
+        $cached.Length | Should -Be 12
+        [datetime]$cached.LastWriteTime | Should -Be $file.LastWriteTime
+    }
+
+    It 'refuses a whole FileInfo, whose properties never end, with an error instead of a cut-off copy' {
+        $file = New-Item -Path (Join-Path $TestDrive "$([guid]::NewGuid()).txt") -ItemType File -Value 'data'
+
+        Set-CachedResponse -Key 'file' -Response ([IO.FileInfo]::new($file.FullName)) -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooDeep,*'
+        Get-CachedResponse -Key 'file' -Path $cache | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Nesting, cycles and values JSON cannot hold' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+    }
+
+    It 'stores a graph exactly -Depth levels deep whole' {
+        Set-CachedResponse -Key 'deep' -Response (New-NestedValue 5) -Depth 5 -Path $cache -ErrorAction Stop
+
+        (Get-CachedResponse -Key 'deep' -Path $cache).next.next.next.next.leaf | Should -Be 1
+    }
+
+    It 'refuses a graph deeper than -Depth with ResponseTooDeep and stores nothing' {
+        Set-CachedResponse -Key 'deep' -Response (New-NestedValue 6) -Depth 5 -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly 'ResponseTooDeep,ResponseCache.Commands.SetCachedResponseCommand'
+        $failure[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $failure[0].TargetObject | Should -BeExactly 'deep'
+        Get-CachedResponse -Key 'deep' -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a graph deeper than the default depth of 64, and stores it whole with a larger -Depth' {
+        $value = New-NestedValue 65
+
+        Set-CachedResponse -Key 'deep' -Response $value -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooDeep,*'
+        Get-CachedResponse -Key 'deep' -Path $cache | Should -BeNullOrEmpty
+
+        Set-CachedResponse -Key 'deep' -Response $value -Depth 65 -Path $cache -ErrorAction Stop
+        Get-CachedResponse -Key 'deep' -AsJson -Path $cache | Should -BeExactly (ConvertTo-Json -InputObject $value -Depth 100 -Compress)
+    }
+
+    It 'refuses an object that contains itself with ResponseHasCycle' {
+        $loop = @{ name = 'loop' }
+        $loop.self = $loop
+
+        Set-CachedResponse -Key 'cycle' -Response $loop -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseHasCycle,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        Get-CachedResponse -Key 'cycle' -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'stores the same object twice side by side, which is not a cycle' {
+        $shared = [pscustomobject]@{ n = 1 }
+
+        Set-CachedResponse -Key 'shared' -Response @{ a = $shared; b = $shared } -Path $cache -ErrorAction Stop
+
+        (Get-CachedResponse -Key 'shared' -Path $cache).b.n | Should -Be 1
+    }
+
+    It 'refuses NaN with ResponseNotSerializable' {
+        Set-CachedResponse -Key 'nan' -Response @{ score = [double]::NaN } -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseNotSerializable,*'
+        Get-CachedResponse -Key 'nan' -Path $cache | Should -BeNullOrEmpty
+    }
+}
+
+Describe '-AsJson' {
+    BeforeEach {
+        $cache = New-TestCachePath -Parent $TestDrive
+    }
+
+    It 'on Get returns the response as compact JSON text' {
+        Set-CachedResponse -Key 'object' -Response ([ordered]@{ answer = 'yes'; scores = @(1, 2.5) }) -Path $cache
+
+        $text = Get-CachedResponse -Key 'object' -AsJson -Path $cache
+
+        $text | Should -BeOfType [string]
+        $text | Should -BeExactly '{"answer":"yes","scores":[1,2.5]}'
+    }
+
+    It 'on Get returns a hand-written, indented response as compact JSON text' {
+        Write-ReferenceCacheFile -Directory $cache -Entries @(
+            @{ Key = 'python'; Json = "{`n  `"a`": [`n    1,`n    true`n  ]`n}"; CreatedAt = [DateTimeOffset]::Now; LastAccessed = [DateTimeOffset]::Now }) | Out-Null
+
+        Get-CachedResponse -Key 'python' -AsJson -Path $cache | Should -BeExactly '{"a":[1,true]}'
+    }
+
+    It 'on Set stores the JSON value itself, not a string holding it' {
+        Set-CachedResponse -Key 'raw' -Response ' {"model": "gpt", "choices": [{"text": "hi"}], "n": 2} ' -AsJson -Path $cache -ErrorAction Stop
+
+        $cached = Get-CachedResponse -Key 'raw' -Path $cache
+
+        $cached.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
+        $cached.choices[0].text | Should -BeExactly 'hi'
+        Get-CachedResponse -Key 'raw' -AsJson -Path $cache | Should -BeExactly '{"model":"gpt","choices":[{"text":"hi"}],"n":2}'
+    }
+
+    It 'on Set refuses <Name> with InvalidResponseJson and stores nothing' -ForEach @(
+        @{ Name = 'text that is not JSON'; Response = 'not json' }
+        @{ Name = 'a truncated object'; Response = '{"a": [1, 2' }
+        @{ Name = 'two JSON values'; Response = '{"a": 1} {"b": 2}' }
+        @{ Name = 'a value that is not text'; Response = 42 }
+    ) {
+        Set-CachedResponse -Key 'bad' -Response $Response -AsJson -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidResponseJson,ResponseCache.Commands.SetCachedResponseCommand'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-CachedResponse -Key 'bad' -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'on Set stores the valid items of a pipeline and reports only the invalid one' {
+        @(
+            [pscustomobject]@{ Key = 'good'; Response = '[1, 2]' }
+            [pscustomobject]@{ Key = 'bad'; Response = '[1, 2' }
+        ) | Set-CachedResponse -AsJson -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure.Count | Should -Be 1
+        $failure[0].TargetObject | Should -BeExactly 'bad'
+        Get-CachedResponse -Key 'good' -AsJson -Path $cache | Should -BeExactly '[1,2]'
+        Get-CachedResponse -Key 'bad' -Path $cache | Should -BeNullOrEmpty
+    }
+}
