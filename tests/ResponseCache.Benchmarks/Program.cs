@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -22,10 +22,10 @@ switch (args)
 IConfig config = DefaultConfig.Instance
     .AddJob(Job.Default
         .WithWarmupCount(3)
-        .WithIterationCount(12)
-        .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250))
+        .WithIterationCount(15)
         .WithId("Noisy2Core"))
-    .AddExporter(JsonExporter.Brief, MarkdownExporter.GitHub)
+    .AddExporter(JsonExporter.Brief)
+    .AddColumn(StatisticColumn.Median)
     .WithOptions(ConfigOptions.DisableLogFile);
 var summary = BenchmarkRunner.Run<EngineBenchmarks>(config, args);
 return summary.HasCriticalValidationErrors || summary.Reports.Length == 0 ? 1 : 0;
