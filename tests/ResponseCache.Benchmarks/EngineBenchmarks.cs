@@ -18,6 +18,8 @@ public class EngineBenchmarks
     private CachePolicy _atCap;
     private CachePolicy _underCap;
     private int _next;
+    private FileStream _baselineFile = null!;
+    private byte[] _journalSizedLine = [];
 
     [Params(200, 2_000, 20_000)]
     public int Entries { get; set; }
@@ -36,6 +38,8 @@ public class EngineBenchmarks
             _presentKeys[i] = BenchWorkload.FillKey(i);
         }
 
+        _baselineFile = new FileStream(Path.Combine(_directory, "fsync-baseline.bin"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1);
+        _journalSizedLine = new byte[BenchWorkload.ResponseJson.Length + 256];
         _absentKeys = new string[1024];
         for (int i = 0; i < _absentKeys.Length; i++)
         {
@@ -44,7 +48,11 @@ public class EngineBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_directory, recursive: true);
+    public void Cleanup()
+    {
+        _baselineFile.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     [Benchmark]
     public byte[]? Hit() => _engine.Get(_presentKeys[_next++ % _presentKeys.Length], _atCap);
@@ -59,6 +67,17 @@ public class EngineBenchmarks
     /// <summary>A new key at the cap: one entry in, the least recently used one out, as in the reference's bench_seed.py.</summary>
     [Benchmark]
     public void SetAtCapEvicting() => _engine.Set($"model|prompt|new {_next++}", BenchWorkload.ResponseJson, _atCap);
+
+    /// <summary>
+    /// No engine: what the disk alone charges for one set's durability, a journal-sized append and its fsync, measured
+    /// in the same run (it does not depend on N). On a shared disk it is the noisy part of every set.
+    /// </summary>
+    [Benchmark]
+    public void AppendAndFsyncBaseline()
+    {
+        _baselineFile.Write(_journalSizedLine, 0, _journalSizedLine.Length);
+        _baselineFile.Flush(flushToDisk: true);
+    }
 
     /// <summary>What a new process pays: a fresh engine's first call reads the existing cache.</summary>
     [Benchmark]

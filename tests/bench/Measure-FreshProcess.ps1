@@ -52,6 +52,9 @@ $firstCallCache, $warmupCache, $memoryCache | Remove-Item -Recurse -Force
         Processes = $FirstCallProcesses
         FirstCallMs = Get-Median ($cold | ForEach-Object FirstCallMs)
         ImportMs = Get-Median ($cold | ForEach-Object ImportMs)
+        JitMs = Get-Median ($cold | ForEach-Object FirstCallJitMs)
+        JitMethods = Get-Median ($cold | ForEach-Object FirstCallJitMethods)
+        AfterCodeWarmupJitMs = Get-Median ($codeWarm | ForEach-Object FirstCallJitMs)
         OneEntryFirstCallMs = Get-Median ($codeWarm | ForEach-Object WarmupMs)
         AfterCodeWarmupMs = Get-Median ($codeWarm | ForEach-Object FirstCallMs)
     }
