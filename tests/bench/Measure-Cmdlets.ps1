@@ -14,7 +14,7 @@ param(
     [int] $SetIterations = 400,
     [int] $Rounds = 3,
     [int] $PipelineItems = 5000,
-    [int] $PipelineRounds = 5
+    [int] $PipelineRounds = 9
 )
 
 $ErrorActionPreference = 'Stop'
@@ -32,20 +32,22 @@ function Measure-SideBySide {
     $callTicks = [Collections.Generic.List[double]]::new()
     $dateTicks = [Collections.Generic.List[double]]::new()
     $i = 0
-    for ($round = 0; $round -lt $RoundCount; $round++) {
+    # Round 0 is a warm-up, not recorded: the JIT takes thousands of calls to settle on its optimized code.
+    for ($round = 0; $round -le $RoundCount; $round++) {
         for ($n = 0; $n -lt $Count; $n++) {
             $i++
             if ($i % 2) {
                 $t0 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Call $i
                 $t1 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Baseline $i
                 $t2 = [Diagnostics.Stopwatch]::GetTimestamp()
-                $callTicks.Add($t1 - $t0); $dateTicks.Add($t2 - $t1)
+                $callTime = $t1 - $t0; $dateTime = $t2 - $t1
             } else {
                 $t0 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Baseline $i
                 $t1 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Call $i
                 $t2 = [Diagnostics.Stopwatch]::GetTimestamp()
-                $dateTicks.Add($t1 - $t0); $callTicks.Add($t2 - $t1)
+                $dateTime = $t1 - $t0; $callTime = $t2 - $t1
             }
+            if ($round -gt 0) { $callTicks.Add($callTime); $dateTicks.Add($dateTime) }
         }
     }
     $callUs = ConvertTo-Microseconds ([long](Get-Median $callTicks.ToArray()))
@@ -58,9 +60,6 @@ $fill = foreach ($n in 0..($cacheEntries - 1)) { [pscustomobject]@{ Key = "model
 $fill | Set-CachedResponse -Path $directory -MaxEntries $cacheEntries
 $keys = [string[]] ($fill | ForEach-Object Key)
 
-# Warm-up: JIT, binding caches and the engine's first load are not what these cases measure.
-foreach ($n in 1..200) { $null = Get-CachedResponse -Key $keys[$n] -Path $directory; $null = Get-Date }
-
 $results = [ordered]@{}
 $results.Hit = Measure-SideBySide -Count $Iterations -RoundCount $Rounds -Call {
     param($i) Get-CachedResponse -Key $keys[$i % $cacheEntries] -Path $directory
@@ -70,6 +69,10 @@ $results.Miss = Measure-SideBySide -Count $Iterations -RoundCount $Rounds -Call 
 }
 $results.SetAtCap = Measure-SideBySide -Count $SetIterations -RoundCount $Rounds -Call {
     param($i) Set-CachedResponse -Key "model|prompt|new $i" -Response $payload -Path $directory -MaxEntries $cacheEntries
+}
+# Not a cmdlet: the provider path resolution every ResponseCache cmdlet runs on -Path (or the default folder).
+$results.PathResolution = Measure-SideBySide -Count $Iterations -RoundCount $Rounds -Call {
+    param($i) $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($directory)
 }
 
 $pipelineTicks = [Collections.Generic.List[double]]::new()
