@@ -134,9 +134,12 @@ foreach ($case in 'Hit', 'Miss', 'SetAtCap') {
 Add ("| Resolving -Path alone (not a cmdlet) | {0:N0} | {1} | {2} | {3} |" -f $cmdlets.PathResolution.Calls, (Format-Us $cmdlets.PathResolution.MedianUs), (Format-Us $cmdlets.PathResolution.GetDateUs), (Format-Ratio $cmdlets.PathResolution.Ratio))
 Add ("| Pipeline, per item | {0:N0} x {1} | {2} | {3} | {4} |" -f $cmdlets.Pipeline.Items, $cmdlets.Pipeline.Rounds, (Format-Us $cmdlets.Pipeline.PerItemUs), (Format-Us $cmdlets.Pipeline.GetDateUs), (Format-Ratio $pipelineRatio))
 Add
+Add ("Piped into ``-MaxEntries 1`` instead (the same per-item work, a one-entry write at the end) an item costs {0}: the rest of" -f (Format-Us $cmdlets.Pipeline.CapOnePerItemUs))
+Add ("the {0} is the single write of 5,000 entries." -f (Format-Us $cmdlets.Pipeline.PerItemUs))
+Add
 Add ("For scale: the engine's own hit is {0}, so about {1} of a cmdlet hit is PowerShell: binding, resolving -Path, output." -f `
     (Format-Us (Get-EngineCase 'Hit' 2000).MedianUs), (Format-Us ($cmdlets.Hit.MedianUs - (Get-EngineCase 'Hit' 2000).MedianUs)))
-Add ('"Resolving -Path alone" calls `SessionState.Path.GetUnresolvedProviderPathFromPSPath`, which every ResponseCache cmdlet runs (on'
+Add '"Resolving -Path alone" calls `SessionState.Path.GetUnresolvedProviderPathFromPSPath`, which every ResponseCache cmdlet runs (on'
 Add ("-Path or the default folder), from script in the same loop: {0} of a ``Get-Date`` call on its own. A hit" -f (Format-Ratio $cmdlets.PathResolution.Ratio))
 Add ("in the reference (Python dict) is {0}; in an imported Clixml hashtable it is {1} against {2} for Get-Date." -f `
     (Format-Us $reference['2000'].HitUs), (Format-Us $clixml['2000'].HitUs), (Format-Us $clixml['2000'].GetDateUs))
