@@ -9,12 +9,15 @@
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
     Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
+    Bench   Build, then BenchmarkDotNet over the engine (tests/ResponseCache.Benchmarks), the cmdlets, the Python
+            reference and Export-/Import-Clixml side by side (tests/bench), and writes BENCHMARKS.md with the
+            targets met or not. Takes about ten minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -127,6 +130,47 @@ function Invoke-DemoTask {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-BenchTask {
+    Invoke-BuildTask
+    $benchScripts = Join-Path $Root 'tests/bench'
+    $benchProject = Join-Path $Root 'tests/ResponseCache.Benchmarks'
+    $artifacts = Join-Path $Root 'BenchmarkDotNet.Artifacts'
+    $results = Join-Path $OutDir 'bench'
+    # On the repository's disk rather than the temp folder, which may be in memory: every fsync must be real.
+    $work = Join-Path $OutDir 'bench-work'
+    foreach ($dir in $results, $work) {
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+        $null = New-Item $dir -ItemType Directory
+    }
+    $env:RESPONSECACHE_BENCH_DIR = $work
+    $manifest = Join-Path $ModuleDir 'ResponseCache.psd1'
+
+    Write-Host "`n=== BenchmarkDotNet: the engine ===" -ForegroundColor Cyan
+    Invoke-Native 'BenchmarkDotNet' { dotnet run -c Release --project $benchProject -- --artifacts $artifacts }
+    Write-Host "`n=== Memory of a loaded cache: the engine ===" -ForegroundColor Cyan
+    $engineMemory = dotnet run -c Release --no-build --project $benchProject -- rss 20000
+    if ($LASTEXITCODE -ne 0) { throw "The engine memory probe failed with exit code $LASTEXITCODE." }
+    $engineMemory | Select-Object -Last 1 | Set-Content (Join-Path $results 'engine-memory.json')
+
+    $benches = [ordered]@{
+        'cmdlets' = @('-File', (Join-Path $benchScripts 'Measure-Cmdlets.ps1'), '-ModuleManifest', $manifest)
+        'fresh-process' = @('-File', (Join-Path $benchScripts 'Measure-FreshProcess.ps1'), '-ModuleManifest', $manifest)
+        'reference' = @('-File', (Join-Path $benchScripts 'Measure-Reference.ps1'))
+        'clixml' = @('-File', (Join-Path $benchScripts 'Measure-Clixml.ps1'))
+    }
+    foreach ($name in $benches.Keys) {
+        Write-Host "`n=== Bench: $name ===" -ForegroundColor Cyan
+        [string[]] $arguments = $benches[$name] + @('-WorkDirectory', $work, '-ResultFile', (Join-Path $results "$name.json"))
+        Invoke-Native "The $name bench" { Invoke-FreshPwsh -Arguments $arguments }
+    }
+
+    & (Join-Path $benchScripts 'Write-BenchmarksReport.ps1') -ResultsDirectory $results -OutFile (Join-Path $Root 'BENCHMARKS.md') `
+        -EngineReport (Join-Path $artifacts 'results/ResponseCache.Benchmarks.EngineBenchmarks-report-brief.json') `
+        -Command 'dotnet tool restore && dotnet pwsh ./build.ps1 -Task Bench'
+    Remove-Item $work -Recurse -Force
+    Write-Host "BENCHMARKS.md written; raw results in $results"
+}
+
 Push-Location $Root
 try {
     switch ($Task) {
@@ -134,6 +178,7 @@ try {
         'Test' { Invoke-TestTask }
         'Demo' { Invoke-DemoTask }
         'Package' { $null = Invoke-PackageTask }
+        'Bench' { Invoke-BenchTask }
     }
 } finally {
     Pop-Location

@@ -1,0 +1,31 @@
+using System;
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using ResponseCache.Benchmarks;
+
+// 'rss N' and 'fill DIR N' are the resident-memory probe and its helper; anything else goes to BenchmarkDotNet.
+switch (args)
+{
+    case ["rss", string entries]:
+        ResidentMemory.Measure(int.Parse(entries, CultureInfo.InvariantCulture));
+        return 0;
+    case ["fill", string directory, string entries]:
+        BenchWorkload.Fill(directory, int.Parse(entries, CultureInfo.InvariantCulture));
+        return 0;
+}
+
+// A noisy shared 2-core machine: few but fixed iterations, medians reported, and a run that ends in minutes.
+IConfig config = DefaultConfig.Instance
+    .AddJob(Job.Default
+        .WithWarmupCount(3)
+        .WithIterationCount(15)
+        .WithId("Noisy2Core"))
+    .AddExporter(JsonExporter.Brief)
+    .AddColumn(StatisticColumn.Median)
+    .WithOptions(ConfigOptions.DisableLogFile);
+var summary = BenchmarkRunner.Run<EngineBenchmarks>(config, args);
+return summary.HasCriticalValidationErrors || summary.Reports.Length == 0 ? 1 : 0;
