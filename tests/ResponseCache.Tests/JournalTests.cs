@@ -240,26 +240,55 @@ public sealed class JournalTests : CacheTestBase
     }
 
     [Fact]
-    public void A_journal_left_behind_by_a_crash_during_compaction_replays_to_the_same_content()
+    public void A_crash_between_the_new_snapshot_and_emptying_the_journal_neither_loses_nor_revives_anything()
     {
         ResponseCacheEngine engine = LargeCache();
-        engine.Set("journaled", Responses.Json("journaled answer"), Roomy);
-        engine.Set("key 5", Responses.Json("overwritten before compaction"), Roomy);
+        engine.Set("answer", Responses.Json("old answer"), Roomy);
         engine.Remove("key 7");
-        byte[] journalBeforeCompaction = File.ReadAllBytes(JournalFile);
-        List<string> bigKeys = SetUntilCompacted(engine);
-        int compactedCount = CacheFileContent.Entries(CacheFile).Count;
+        engine.Set("key 9", Responses.Json("journaled"), Roomy);
 
-        // The crash: the new snapshot is in place, but the journal was never truncated.
-        File.WriteAllBytes(JournalFile, journalBeforeCompaction);
+        // One call that outgrows the journal (so it compacts) and changes keys the journal already mentions.
+        // The journal cannot be emptied: the process died right after the new snapshot was renamed into place.
+        Disk.Fail(FaultPoint.SetLength, ".journal");
+        Assert.Throws<CacheStorageException>(() => engine.SetMany(
+            new[]
+            {
+                new KeyValuePair<string, byte[]>("answer", Responses.Json("new answer")),
+                new KeyValuePair<string, byte[]>("key 7", Responses.Json("back again")),
+                new KeyValuePair<string, byte[]>("big", Responses.OfSize(300_000)),
+            },
+            Roomy));
+        Disk.Heal();
+        Assert.True(JournalLength > 0, "The crash should have left the journal behind.");
+        Assert.Equal("new answer", CacheFileContent.Entry(CacheFile, "answer").GetProperty("response").GetString());
+
         ResponseCacheEngine fresh = NewEngine();
 
-        Assert.Equal(compactedCount, fresh.GetStatistics(Roomy).TotalEntries);
-        Assert.Equal("journaled answer", Responses.Text(fresh.Get("journaled", Roomy)));
-        Assert.Equal("overwritten before compaction", Responses.Text(fresh.Get("key 5", Roomy)));
-        Assert.Null(fresh.Get("key 7", Roomy));
-        Assert.All(bigKeys, key => Assert.Equal(Responses.OfSize(20_000), fresh.Get(key, Roomy)));
-        AssertInitialEntriesPresent(fresh);
+        Assert.Equal("new answer", Responses.Text(fresh.Get("answer", Roomy, Log)));
+        Assert.Equal("back again", Responses.Text(fresh.Get("key 7", Roomy)));
+        Assert.Equal("journaled", Responses.Text(fresh.Get("key 9", Roomy)));
+        Assert.Equal(Responses.OfSize(300_000), fresh.Get("big", Roomy));
+        Assert.Equal(InitialEntries + 2, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Empty(Log.Warnings);
+    }
+
+    [Fact]
+    public void A_compaction_whose_snapshot_cannot_be_written_leaves_the_journal_as_it_was()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("answer", Responses.Json("kept"), Roomy);
+        byte[] journal = File.ReadAllBytes(JournalFile);
+        byte[] snapshot = File.ReadAllBytes(CacheFile);
+        Disk.Fail(FaultPoint.Replace);
+
+        Assert.Throws<CacheStorageException>(() => engine.Set("big", Responses.OfSize(300_000), Roomy));
+        Disk.Heal();
+
+        Assert.Equal(journal, File.ReadAllBytes(JournalFile));
+        Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
+        ResponseCacheEngine fresh = NewEngine();
+        Assert.Null(fresh.Get("big", Roomy));
+        Assert.Equal("kept", Responses.Text(fresh.Get("answer", Roomy)));
     }
 
     [Theory]

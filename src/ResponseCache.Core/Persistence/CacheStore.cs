@@ -92,14 +92,19 @@ internal sealed class CacheStore
             string aside = _journal.SetAside(now);
             log.Warning($"The cache journal '{_journal.Path}' was damaged. It was kept as '{aside}'; its {changes.Ops.Count} sound changes were recovered.");
             mustCompact = true;
+            _journalEnd = 0;
         }
-        else if (changes.DiscardedLength > 0)
+        else
         {
-            _journal.Truncate(_journalEnd + changes.ValidLength);
-            log.Verbose($"Dropped {changes.DiscardedLength} bytes at the end of '{_journal.Path}': a write cut short by a crash, which never reported success.");
+            if (changes.DiscardedLength > 0)
+            {
+                _journal.Truncate(_journalEnd + changes.ValidLength);
+                log.Verbose($"Dropped {changes.DiscardedLength} bytes at the end of '{_journal.Path}': a write cut short by a crash, which never reported success.");
+            }
+
+            _journalEnd += changes.ValidLength;
         }
 
-        _journalEnd += changes.ValidLength;
         _seenSnapshot = _snapshot.Probe();
         _seenJournal = _journal.Probe();
         _generation = fileLock.Generation;
@@ -112,31 +117,47 @@ internal sealed class CacheStore
     {
         fileLock.BumpGeneration();
         _generation = fileLock.Generation;
-        if (mustCompact || state.TotalBytes <= SmallCacheBytes)
+        byte[]? line = mustCompact || state.TotalBytes <= SmallCacheBytes ? null : JournalCodec.Encode(ops);
+        if (line is not null && _journalEnd + line.Length <= Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes))
         {
-            Compact(fileLock, state);
+            AppendToJournal(line);
             return;
         }
 
-        byte[] line = JournalCodec.Encode(ops);
-        if (_journalEnd + line.Length > Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes))
+        // A crash after the new snapshot is in place but before the journal is emptied leaves both, and the next
+        // load replays the journal onto a snapshot that already holds its changes. That is harmless only if the
+        // journal also ends with this call's changes: replayed in order, the last change to each key wins again.
+        long journalEndBefore = _journalEnd;
+        if (_journalEnd > 0 && ops.Count > 0)
         {
-            Compact(fileLock, state);
-            return;
+            AppendToJournal(line ?? JournalCodec.Encode(ops));
         }
 
+        try
+        {
+            _snapshot.Save(state.OldestFirst());
+        }
+        catch (CacheStorageException) when (_journalEnd != journalEndBefore)
+        {
+            // The call failed, so it must leave no trace: take its line back out of the journal.
+            _journal.Truncate(journalEndBefore);
+            _journalEnd = journalEndBefore;
+            throw;
+        }
+
+        EmptyJournal(fileLock);
+    }
+
+    private void AppendToJournal(byte[] line)
+    {
         _journal.Append(line, _journalEnd);
         _journalEnd += line.Length;
         _seenJournal = _journal.Probe();
     }
 
-    /// <summary>
-    /// Writes the whole state as a new snapshot, then empties the journal. A crash between the two is harmless:
-    /// replaying a journal onto a snapshot that already holds its changes gives the same state.
-    /// </summary>
-    private void Compact(FileLock fileLock, LruIndex state)
+    /// <summary>After a new snapshot holds everything: the journal starts over, and the epoch tells other processes so.</summary>
+    private void EmptyJournal(FileLock fileLock)
     {
-        _snapshot.Save(state.OldestFirst());
         if (_journalEnd > 0 || _journal.Probe().Length > 0)
         {
             _journal.Truncate(0);

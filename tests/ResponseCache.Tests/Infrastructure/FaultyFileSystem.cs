@@ -16,6 +16,9 @@ public enum FaultPoint
 
     /// <summary>The rename that puts a new snapshot in place.</summary>
     Replace,
+
+    /// <summary>Cutting a file to a length, as when the journal is emptied after a compaction.</summary>
+    SetLength,
 }
 
 /// <summary>
@@ -153,7 +156,11 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
         public override long Seek(long offset, SeekOrigin origin) => Inner.Seek(offset, origin);
 
-        public override void SetLength(long value) => Inner.SetLength(value);
+        public override void SetLength(long value)
+        {
+            _owner.ThrowIfFailing(FaultPoint.SetLength, Path);
+            Inner.SetLength(value);
+        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
