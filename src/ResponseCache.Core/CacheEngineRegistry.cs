@@ -23,6 +23,10 @@ public static class CacheEngineRegistry
         return s_engines.GetOrAdd(key, path => new ResponseCacheEngine(path, OptionsFromEnvironment()));
     }
 
+    /// <summary>The engine of a directory this process already uses, without creating one.</summary>
+    public static ResponseCacheEngine? Find(string directory) =>
+        s_engines.TryGetValue(Normalize(directory), out ResponseCacheEngine? engine) ? engine : null;
+
     /// <summary>Writes pending access times of every engine; for module removal and process exit, so it never throws.</summary>
     public static void FlushAll(ICacheLog? log = null)
     {

@@ -13,6 +13,9 @@ internal static class SnapshotWriter
 
     private static readonly JsonWriterOptions s_options = new JsonWriterOptions { Indented = true, Encoder = Encoder, SkipValidation = true };
 
+    // Hands the bytes to the stream as it goes, so a large cache is never held twice in memory while it is written.
+    private const int FlushThreshold = 64 * 1024;
+
     public static void Write(Stream destination, IEnumerable<CacheEntry> entries)
     {
         using var writer = new Utf8JsonWriter(destination, s_options);
@@ -21,6 +24,10 @@ internal static class SnapshotWriter
         {
             writer.WritePropertyName(entry.Key.ToString());
             WriteEntry(writer, entry);
+            if (writer.BytesPending >= FlushThreshold)
+            {
+                writer.Flush();
+            }
         }
 
         writer.WriteEndObject();

@@ -25,7 +25,13 @@ public abstract class ResponseCacheCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         string directory = ResolveDirectory();
-        _engine = CacheEngineRegistry.GetOrCreate(directory);
+        _engine = CacheEngineRegistry.Find(directory);
+        if (_engine is null)
+        {
+            // Checked once per directory and process, not on every call: a hit costs less than this stat.
+            ThrowIfFile(directory);
+            _engine = CacheEngineRegistry.GetOrCreate(directory);
+        }
     }
 
     /// <summary>Reports a failure of one item and carries on with the next (non-terminating).</summary>
@@ -70,15 +76,7 @@ public abstract class ResponseCacheCommand : PSCmdlet
         string directory;
         try
         {
-            directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(requested, out ProviderInfo provider, out _);
-            if (provider.ImplementingType != typeof(FileSystemProvider))
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"The cache path '{requested}' is on the {provider.Name} provider; the cache must be on the file system."),
-                    ErrorIds.CachePathNotFileSystem,
-                    ErrorCategory.InvalidArgument,
-                    requested));
-            }
+            directory = NativeCachePath.TryResolve(requested, SessionState) ?? ResolveThroughProvider(requested);
         }
         catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
         {
@@ -86,6 +84,11 @@ public abstract class ResponseCacheCommand : PSCmdlet
             throw;
         }
 
+        return directory;
+    }
+
+    private void ThrowIfFile(string directory)
+    {
         if (File.Exists(directory))
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -93,6 +96,19 @@ public abstract class ResponseCacheCommand : PSCmdlet
                 ErrorIds.CachePathIsFile,
                 ErrorCategory.InvalidArgument,
                 directory));
+        }
+    }
+
+    private string ResolveThroughProvider(string requested)
+    {
+        string directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(requested, out ProviderInfo provider, out _);
+        if (provider.ImplementingType != typeof(FileSystemProvider))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The cache path '{requested}' is on the {provider.Name} provider; the cache must be on the file system."),
+                ErrorIds.CachePathNotFileSystem,
+                ErrorCategory.InvalidArgument,
+                requested));
         }
 
         return directory;
