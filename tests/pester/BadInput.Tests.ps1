@@ -70,6 +70,8 @@ Describe 'Bad input leaves the cache as it was' {
         @{ Case = 'Set with a NaN response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([double]::NaN) -Path $dir } }
         @{ Case = 'Set with Infinity inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ score = [double]::PositiveInfinity } -Path $dir } }
         @{ Case = 'Set with a response of over a million values'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([int[]]::new(1000001)) -Path $dir } }
+        @{ Case = 'Set with a scriptblock as the response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response { Invoke-RestMethod 'https://example.invalid' } -Path $dir } }
+        @{ Case = 'Set with a type inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ kind = [string] } -Path $dir } }
         @{ Case = 'Set -AsJson with text that is not JSON'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"unclosed": ' -AsJson -Path $dir } }
     ) {
         $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand' }[$Command]

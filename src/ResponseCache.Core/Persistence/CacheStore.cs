@@ -51,7 +51,7 @@ internal sealed class CacheStore
 
     public FileLock Lock()
     {
-        FileOperation.Run(CacheFilePath, "create the cache directory", () => _fileSystem.CreateDirectory(_snapshot.Directory));
+        FileOperation.Run(_snapshot.Directory, "create the cache directory", () => _fileSystem.CreateDirectory(_snapshot.Directory));
         return FileOperation.Run(LockFilePath, "open the cache lock file", () => FileLock.Acquire(_fileSystem, LockFilePath, _lockTimeout));
     }
 

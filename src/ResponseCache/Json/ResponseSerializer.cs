@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Numerics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -119,6 +120,8 @@ internal sealed class ResponseSerializer
             case IEnumerable sequence:
                 WriteContainer(writer, sequence, depth, () => WriteSequence(writer, sequence, depth));
                 return;
+            case ScriptBlock or Delegate or MemberInfo or IntPtr or UIntPtr:
+                throw new ResponseNotSerializableException($"The response contains a [{value.GetType().FullName}], which is code, not data; cache what it produces instead.");
             default:
                 PSObject adapted = PSObject.AsPSObject(value);
                 WriteContainer(writer, value, depth, () => WriteProperties(writer, adapted, depth));

@@ -1,0 +1,65 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+
+    function Get-UnixMode {
+        param([Parameter(Mandatory)] [string] $Path)
+        [Convert]::ToString([int][IO.File]::GetUnixFileMode($Path), 8)
+    }
+}
+
+Describe 'Cache files on Unix' -Skip:$IsWindows {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent (Join-Path $TestDrive 'nested')
+    }
+
+    It 'creates the cache directory 0700 and every file in it 0600, whatever the umask would give' {
+        $cacheFile = Get-CacheFilePath $dir
+        Set-CachedResponse -Key 'private' -Response 'a medical summary' -Path $dir
+
+        Get-UnixMode $dir | Should -Be '700'
+        Get-UnixMode $cacheFile | Should -Be '600'
+        Get-UnixMode "$cacheFile.lock" | Should -Be '600'
+    }
+
+    It 'keeps the journal of a large cache 0600 too' {
+        $null = New-Item -ItemType Directory -Path $dir
+        $null = Write-LargeCacheFile -Directory $dir
+        Set-CachedResponse -Key 'appended' -Response 'x' -Path $dir -MaxEntries 1000
+
+        $journal = (Get-CacheFilePath $dir) + '.journal'
+        (Get-Item $journal).Length | Should -BeGreaterThan 0
+        Get-UnixMode $journal | Should -Be '600'
+    }
+
+    It 'refuses a symbolic link planted at <Name> and leaves its target untouched' -ForEach @(
+        @{ Name = 'the lock file'; Suffix = '.lock' }
+        @{ Name = 'the journal'; Suffix = '.journal' }
+    ) {
+        $null = New-Item -ItemType Directory -Path $dir
+        $victim = Join-Path $TestDrive "victim-$([guid]::NewGuid().ToString('N'))"
+        Set-Content -LiteralPath $victim -Value 'precious' -NoNewline
+        $null = New-Item -ItemType SymbolicLink -Path ((Get-CacheFilePath $dir) + $Suffix) -Target $victim
+
+        Set-CachedResponse -Key 'k' -Response 'v' -Path $dir -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'CacheAccessDenied,*'
+        $failure[0].Exception.Message | Should -BeLike '*symbolic link*'
+        Get-Content -LiteralPath $victim -Raw | Should -Be 'precious'
+        Get-UnixMode $victim | Should -Not -Be '600'
+    }
+
+    It 'never writes to the fixed temp name the reference uses, and leaves no temp file of its own behind' {
+        $null = New-Item -ItemType Directory -Path $dir
+        $planted = (Get-CacheFilePath $dir) + '.tmp'
+        Set-Content -LiteralPath $planted -Value 'the reference''s own temp name' -NoNewline
+
+        Set-CachedResponse -Key 'one' -Response '1' -Path $dir
+        Set-CachedResponse -Key 'two' -Response '2' -Path $dir
+
+        Get-Content -LiteralPath $planted -Raw | Should -Be 'the reference''s own temp name'
+        @(Get-ChildItem -LiteralPath $dir -Filter '*.tmp' | Where-Object Name -ne 'ai_responses.json.tmp') | Should -HaveCount 0
+        Get-CachedResponse -Key 'two' -Path $dir | Should -Be '2'
+    }
+}
