@@ -5,6 +5,7 @@
 
 BeforeAll {
     Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 
     function Get-StoredKeyHashes([string] $Directory) {
@@ -14,7 +15,7 @@ BeforeAll {
 
 Describe 'Composed keys' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'names the entry by the SHA-256 of "model|prompt|input", and Get -Key with that text hits it' {
@@ -92,7 +93,7 @@ Describe 'Composed keys' {
 
 Describe 'Composed keys from the pipeline, bound by property name' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         $requests = @(
             [pscustomobject]@{ Model = 'gpt'; Prompt = 'translate'; InputText = 'hello'; Response = 'bonjour' }
             [pscustomobject]@{ Model = 'gpt'; Prompt = 'translate'; InputText = 'bye'; Response = 'au revoir' }

@@ -1,29 +1,13 @@
 <#
 .SYNOPSIS
-    What the feature test files (objects, get-or-add, composed keys, maintenance, manifest) share: a private cache
-    directory per test, key hashes, cache files written by hand in the reference format, and a description of a
-    value's types deep enough to compare two object graphs.
+    What the feature test files (objects, get-or-add, composed keys, maintenance) share beyond TestHelpers: cache
+    files written by hand byte for byte as the Python reference writes them, and a description of a value's types deep
+    enough to compare two object graphs.
 #>
 Set-StrictMode -Version Latest
+Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
 
-# A new, not yet existing cache directory under the test's drive, so no test touches another's cache or the user's.
-function New-TestCachePath {
-    param([Parameter(Mandatory)] [string] $Parent)
-    Join-Path $Parent ('cache-' + [guid]::NewGuid().ToString('N'))
-}
-
-# The on-disk name of a key: lowercase hex SHA-256 of its UTF-8 text, as the Python reference computes it.
-function Get-KeyHash {
-    param([Parameter(Mandatory)] [string] $Key)
-    $sha = [Security.Cryptography.SHA256]::Create()
-    try {
-        -join ($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($Key)) | ForEach-Object { $_.ToString('x2') })
-    } finally {
-        $sha.Dispose()
-    }
-}
-
-function Get-UnixSeconds {
+function ConvertTo-UnixSeconds {
     param([Parameter(Mandatory)] [DateTimeOffset] $Time)
     $Time.ToUnixTimeMilliseconds() / 1000.0
 }
@@ -46,10 +30,10 @@ function Write-ReferenceCacheFile {
         $fields.Add('    "response": ' + ($entry.Json -replace '\n', "`n    "))
         if ($null -ne $entry['CreatedAt']) {
             $fields.Add('    "timestamp": "' + $entry.CreatedAt.LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss', $invariant) + '"')
-            $fields.Add('    "created_at": ' + (Get-UnixSeconds $entry.CreatedAt).ToString('R', $invariant))
+            $fields.Add('    "created_at": ' + (ConvertTo-UnixSeconds $entry.CreatedAt).ToString('R', $invariant))
         }
         if ($null -ne $entry['LastAccessed']) {
-            $fields.Add('    "last_accessed": ' + (Get-UnixSeconds $entry.LastAccessed).ToString('R', $invariant))
+            $fields.Add('    "last_accessed": ' + (ConvertTo-UnixSeconds $entry.LastAccessed).ToString('R', $invariant))
         }
         $fields.Add('    "text_length": ' + $entry.Key.Length)
         '  "' + (Get-KeyHash $entry.Key) + "`": {`n" + ($fields -join ",`n") + "`n  }"
@@ -77,4 +61,4 @@ function Get-TypeShape {
     $Value.GetType().Name
 }
 
-Export-ModuleMember -Function New-TestCachePath, Get-KeyHash, Get-UnixSeconds, Write-ReferenceCacheFile, Get-TypeShape
+Export-ModuleMember -Function Write-ReferenceCacheFile, Get-TypeShape

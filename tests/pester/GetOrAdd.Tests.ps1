@@ -6,12 +6,13 @@
 
 BeforeAll {
     Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 }
 
 Describe 'Get-or-add' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         $runs = @{ Count = 0 }
     }
 
@@ -94,7 +95,7 @@ Describe 'Get-or-add' {
 
 Describe 'A failing scriptblock' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         $runs = @{ Count = 0 }
     }
 
@@ -169,7 +170,7 @@ Describe 'A failing scriptblock' {
 
 Describe 'Get-or-add from parallel runspaces of one process' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         $runLog = Join-Path $TestDrive "runs-$([guid]::NewGuid().ToString('N'))"
         $null = New-Item -ItemType Directory -Path $runLog
     }

@@ -6,6 +6,7 @@
 
 BeforeAll {
     Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 
     function Get-ListedHashes([string] $Directory) {
@@ -31,7 +32,7 @@ BeforeAll {
 
 Describe 'Remove-CachedResponse' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         foreach ($key in 'alpha', 'beta', 'gamma') { Set-CachedResponse -Key $key -Response "$key answer" -Path $cache }
     }
 
@@ -87,7 +88,7 @@ Describe 'Remove-CachedResponse' {
 
 Describe 'Clear-ResponseCache' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         Write-MixedAgeCache $cache
     }
 
@@ -130,7 +131,7 @@ Describe 'Clear-ResponseCache' {
 
 Describe 'Get-CacheEntry' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'lists each entry''s metadata with the values in the file' {
@@ -230,7 +231,7 @@ Describe 'Get-CacheEntry' {
 
 Describe 'The size cap, -MaxSizeMB' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         # Every response is the same length, so every entry has the same size; the cap holds three of them.
         $response = 'r' * 400
         Set-CachedResponse -Key 'probe' -Response $response -Path $cache
@@ -313,7 +314,7 @@ Describe 'Progress on large listings' {
     }
 
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'Get-CacheEntry writes progress when it lists 1000 entries or more' {
@@ -331,7 +332,7 @@ Describe 'Progress on large listings' {
 
 Describe 'Default views' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
         Set-CachedResponse -Key 'cached' -Response 'answer' -Path $cache
     }
 

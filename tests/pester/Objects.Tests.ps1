@@ -6,6 +6,7 @@
 
 BeforeAll {
     Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 
     # What PowerShell itself gives back for a value written with ConvertTo-Json and read with ConvertFrom-Json.
@@ -27,7 +28,7 @@ BeforeAll {
 
 Describe 'A response comes back as ConvertFrom-Json returns the same JSON' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'round-trips <Name> with the values and the types PowerShell''s own JSON round trip gives' -ForEach @(
@@ -119,7 +120,7 @@ Describe 'A response comes back as ConvertFrom-Json returns the same JSON' {
 
 Describe '.NET objects are stored as the about topic documents' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'stores a [datetime] as ISO 8601 round-trip text that casts back to the same [datetime]' {
@@ -200,7 +201,7 @@ Describe '.NET objects are stored as the about topic documents' {
 
 Describe 'Nesting, cycles and values JSON cannot hold' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'stores a graph exactly -Depth levels deep whole' {
@@ -259,7 +260,7 @@ Describe 'Nesting, cycles and values JSON cannot hold' {
 
 Describe '-AsJson' {
     BeforeEach {
-        $cache = New-TestCachePath -Parent $TestDrive
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
     It 'on Get returns the response as compact JSON text' {

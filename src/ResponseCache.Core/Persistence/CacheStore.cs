@@ -117,8 +117,10 @@ internal sealed class CacheStore
     {
         fileLock.BumpGeneration();
         _generation = fileLock.Generation;
-        byte[]? line = mustCompact || state.TotalBytes <= SmallCacheBytes ? null : JournalCodec.Encode(ops);
-        if (line is not null && _journalEnd + line.Length <= Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes))
+        long journalLimit = Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes);
+        bool mustRewrite = mustCompact || state.TotalBytes <= SmallCacheBytes || _journalEnd + JournalCodec.MinimumLength(ops) > journalLimit;
+        byte[]? line = mustRewrite ? null : JournalCodec.Encode(ops);
+        if (line is not null && _journalEnd + line.Length <= journalLimit)
         {
             AppendToJournal(line);
             return;

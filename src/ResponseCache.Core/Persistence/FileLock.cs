@@ -74,18 +74,7 @@ internal sealed class FileLock : IDisposable
     private void ReadCounters()
     {
         _stream.Position = 0;
-        int read = 0;
-        while (read < _buffer.Length)
-        {
-            int n = _stream.Read(_buffer, read, _buffer.Length - read);
-            if (n == 0)
-            {
-                break;
-            }
-
-            read += n;
-        }
-
+        int read = StreamReading.ReadAtMost(_stream, _buffer);
         Array.Clear(_buffer, read, _buffer.Length - read);
         Generation = ReadCounter(0);
         Epoch = ReadCounter(1);

@@ -21,6 +21,18 @@ internal static class JournalCodec
     private static readonly int s_headerLength = s_prefix.Length + 8 + s_middle.Length;
     private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
 
+    /// <summary>A length the encoded line cannot be shorter than (its responses alone), known without encoding it.</summary>
+    public static long MinimumLength(IReadOnlyList<JournalOp> ops)
+    {
+        long length = 0;
+        foreach (JournalOp op in ops)
+        {
+            length += op.Entry?.ResponseJson.Length ?? 0;
+        }
+
+        return length;
+    }
+
     public static byte[] Encode(IReadOnlyList<JournalOp> ops)
     {
         using var record = new MemoryStream();

@@ -37,18 +37,7 @@ internal sealed class JournalFile
             long length = Math.Max(0, stream.Length - offset);
             var buffer = new byte[length];
             stream.Position = offset;
-            int read = 0;
-            while (read < buffer.Length)
-            {
-                int n = stream.Read(buffer, read, buffer.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
+            int read = StreamReading.ReadAtMost(stream, buffer);
             return read == buffer.Length ? buffer : buffer.AsSpan(0, read).ToArray();
         });
         return JournalCodec.Decode(bytes);
