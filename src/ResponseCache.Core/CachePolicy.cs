@@ -30,7 +30,10 @@ public readonly struct CachePolicy
         MaxBytes = maxBytes;
     }
 
-    public static CachePolicy Default => new CachePolicy(DefaultMaxEntries, DefaultTtlDays);
+    public static CachePolicy Default => ForTtl(DefaultTtlDays);
+
+    /// <summary>For calls that only judge expiry (listing, pruning): the TTL given, the default caps.</summary>
+    public static CachePolicy ForTtl(double ttlDays) => new CachePolicy(DefaultMaxEntries, ttlDays);
 
     public int MaxEntries { get; }
 

@@ -225,7 +225,8 @@ public sealed class ResponseCacheEngine
         lock (_gate)
         {
             RefreshIfChanged(log);
-            double now = UnixTime.ToSeconds(_clock.Now);
+            DateTimeOffset time = _clock.Now;
+            double now = UnixTime.ToSeconds(time);
             if (!_state.TryGet(hash, out CacheEntry entry))
             {
                 _misses += countLookup ? 1 : 0;
@@ -243,7 +244,7 @@ public sealed class ResponseCacheEngine
             _state.RecordHit(entry, now);
             _hits += countLookup ? 1 : 0;
             log.Verbose($"Cache hit for key {hash.ToShortString()}: using the response cached at {entry.Timestamp ?? "an unknown time"}.");
-            if (_clock.Now - _lastCommit >= _accessFlushInterval)
+            if (time - _lastCommit >= _accessFlushInterval)
             {
                 FlushAfterHit(log);
             }

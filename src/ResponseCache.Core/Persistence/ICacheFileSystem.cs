@@ -11,8 +11,6 @@ internal interface ICacheFileSystem
 {
     bool FileExists(string path);
 
-    bool DirectoryExists(string path);
-
     /// <summary>Creates the directory (and parents); on Unix a directory this call creates is owner-only (0700).</summary>
     void CreateDirectory(string path);
 

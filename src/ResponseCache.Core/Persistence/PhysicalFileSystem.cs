@@ -15,8 +15,6 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public bool FileExists(string path) => File.Exists(path);
 
-    public bool DirectoryExists(string path) => Directory.Exists(path);
-
     public void CreateDirectory(string path)
     {
         if (Directory.Exists(path))

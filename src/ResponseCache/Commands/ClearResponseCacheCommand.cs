@@ -31,7 +31,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
         int removed = 0;
         bool done = Expired
-            ? TryCache(() => removed = Engine.RemoveExpired(new CachePolicy(CachePolicy.DefaultMaxEntries, TtlDays), Log), Engine.CacheFilePath)
+            ? TryCache(() => removed = Engine.RemoveExpired(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath)
             : TryCache(() => removed = Engine.Clear(Log), Engine.CacheFilePath);
         if (!done)
         {

@@ -28,7 +28,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         IReadOnlyList<CacheEntryInfo> entries = new List<CacheEntryInfo>();
-        if (!TryCache(() => entries = Engine.ListEntries(new CachePolicy(CachePolicy.DefaultMaxEntries, TtlDays), Log), Engine.CacheFilePath))
+        if (!TryCache(() => entries = Engine.ListEntries(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath))
         {
             return;
         }

@@ -12,13 +12,8 @@ internal static class NativeCachePath
 {
     private static readonly bool s_isWindows = System.IO.Path.DirectorySeparatorChar == '\\';
 
-    /// <summary>The full path, when <paramref name="requested"/> means the same to .NET as to PowerShell; otherwise null.</summary>
-    public static string? TryResolve(string requested, SessionState sessionState)
-    {
-        return IsFullyQualified(requested, sessionState) ? System.IO.Path.GetFullPath(requested) : null;
-    }
-
-    private static bool IsFullyQualified(string path, SessionState sessionState)
+    /// <summary>True when <paramref name="path"/> is fully qualified and means the same to .NET as to PowerShell.</summary>
+    public static bool IsFullyQualified(string path, SessionState sessionState)
     {
         if (!s_isWindows)
         {

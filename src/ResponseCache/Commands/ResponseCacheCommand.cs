@@ -76,7 +76,8 @@ public abstract class ResponseCacheCommand : PSCmdlet
         string directory;
         try
         {
-            directory = NativeCachePath.TryResolve(requested, SessionState) ?? ResolveThroughProvider(requested);
+            // The engine registry normalises the path, so a native one needs nothing more here.
+            directory = NativeCachePath.IsFullyQualified(requested, SessionState) ? requested : ResolveThroughProvider(requested);
         }
         catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
         {

@@ -58,8 +58,6 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
     public bool FileExists(string path) => _disk.FileExists(path);
 
-    public bool DirectoryExists(string path) => _disk.DirectoryExists(path);
-
     public void CreateDirectory(string path) => _disk.CreateDirectory(path);
 
     public FileSignature GetSignature(string path) => _disk.GetSignature(path);
