@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using ResponseCache.Core.Persistence;
 
 namespace ResponseCache.Core;
@@ -11,12 +10,16 @@ namespace ResponseCache.Core;
 /// </summary>
 internal sealed class CacheState
 {
-    private readonly Dictionary<KeyHash, double> _pendingAccess = new Dictionary<KeyHash, double>();
     private readonly List<JournalOp> _changes = new List<JournalOp>();
 
-    public LruIndex Index { get; } = new LruIndex();
+    // Entries hit since the last write, each once; an entry that left the index meanwhile (replaced by a newer
+    // snapshot or another process's set) hands its time on to its successor when this process catches up.
+    private List<CacheEntry> _pendingHits = new List<CacheEntry>();
+    private int _pendingCount;
 
-    public bool HasPendingAccess => _pendingAccess.Count > 0;
+    public LruIndex Index { get; private set; } = new LruIndex();
+
+    public bool HasPendingAccess => _pendingCount > 0;
 
     public bool TryGet(KeyHash key, out CacheEntry entry) => Index.TryGet(key, out entry);
 
@@ -25,24 +28,24 @@ internal sealed class CacheState
     {
         entry.LastAccessed = now;
         Index.Touch(entry);
-        _pendingAccess[entry.Key] = now;
+        MarkPending(entry);
     }
 
     public void Put(CacheEntry entry)
     {
-        Index.Put(entry);
-        _pendingAccess.Remove(entry.Key);
+        ClearPending(Index.Put(entry));
         _changes.Add(JournalOp.Set(entry));
     }
 
     public bool Remove(KeyHash key)
     {
-        _pendingAccess.Remove(key);
-        if (!Index.Remove(key))
+        CacheEntry? removed = Index.Remove(key);
+        if (removed is null)
         {
             return false;
         }
 
+        ClearPending(removed);
         _changes.Add(JournalOp.Remove(key));
         return true;
     }
@@ -51,17 +54,31 @@ internal sealed class CacheState
     {
         int removed = Index.Count;
         Index.Clear();
-        _pendingAccess.Clear();
+        ForgetPendingHits();
         _changes.Add(JournalOp.Clear());
         return removed;
     }
 
-    /// <summary>The call's changes, plus the access times of earlier hits, ready for the journal.</summary>
+    /// <summary>The call's changes, plus the access times of earlier hits in the order they happened, ready for the journal.</summary>
     public List<JournalOp> TakeChanges()
     {
-        foreach (KeyValuePair<KeyHash, double> access in _pendingAccess.OrderBy(pair => pair.Value))
+        if (_pendingCount > 0)
         {
-            _changes.Add(JournalOp.Touch(access.Key, access.Value));
+            // Every hit made its entry the newest, so the pending ones are found newest first near the list's end.
+            var touched = new CacheEntry[_pendingCount];
+            int found = 0;
+            for (CacheEntry? entry = Index.Newest; entry is not null && found < touched.Length; entry = entry.Older)
+            {
+                if (entry.AccessPending)
+                {
+                    touched[touched.Length - ++found] = entry;
+                }
+            }
+
+            for (int i = touched.Length - found; i < touched.Length; i++)
+            {
+                _changes.Add(JournalOp.Touch(touched[i].Key, touched[i].LastAccessed ?? 0));
+            }
         }
 
         var changes = new List<JournalOp>(_changes);
@@ -70,23 +87,33 @@ internal sealed class CacheState
     }
 
     /// <summary>The changes are on disk: access times no longer pending.</summary>
-    public void Committed() => _pendingAccess.Clear();
+    public void Committed() => ForgetPendingHits();
 
     /// <summary>A failed call: forget its changes (memory is rebuilt from disk next).</summary>
     public void Abandon() => _changes.Clear();
 
-    /// <summary>Brings memory up to what is on disk: a new snapshot's entries (if given), then journal ops, then this process's pending hits.</summary>
-    public void CatchUp(List<CacheEntry>? snapshotEntries, List<JournalOp> journalOps)
+    private void ForgetPendingHits()
     {
-        if (snapshotEntries is not null)
+        foreach (CacheEntry entry in _pendingHits)
         {
-            Index.Clear();
+            entry.AccessPending = false;
+        }
 
-            // OrderBy is stable: entries with equal times keep their file order, the order they were written in.
-            foreach (CacheEntry entry in snapshotEntries.OrderBy(entry => entry.RecencyKey))
-            {
-                Index.Put(entry);
-            }
+        _pendingHits.Clear();
+        _pendingCount = 0;
+    }
+
+    /// <summary>
+    /// Brings memory up to what is on disk: a new snapshot's entries (if given, in file order), then journal ops,
+    /// then this process's pending hits.
+    /// </summary>
+    public void CatchUp(LruIndex? snapshot, List<JournalOp> journalOps)
+    {
+        if (snapshot is not null)
+        {
+            // The reference evicts by last access, so that is the recency order, whatever order the file is in.
+            snapshot.SortByRecency();
+            Index = snapshot;
         }
 
         foreach (JournalOp op in journalOps)
@@ -94,17 +121,56 @@ internal sealed class CacheState
             Replay(op);
         }
 
-        foreach (KeyValuePair<KeyHash, double> access in _pendingAccess.ToList())
+        if (_pendingCount > 0)
         {
-            if (!Index.TryGet(access.Key, out CacheEntry entry))
+            CarryPendingHits();
+        }
+    }
+
+    private void CarryPendingHits()
+    {
+        List<CacheEntry> hits = _pendingHits;
+        _pendingHits = new List<CacheEntry>(hits.Count);
+        _pendingCount = 0;
+        foreach (CacheEntry hit in hits)
+        {
+            if (!hit.AccessPending)
             {
-                _pendingAccess.Remove(access.Key);
+                continue;
             }
-            else if (access.Value > (entry.LastAccessed ?? double.MinValue))
+
+            hit.AccessPending = false;
+            if (!Index.TryGet(hit.Key, out CacheEntry current))
             {
-                entry.LastAccessed = access.Value;
-                Index.Touch(entry);
+                continue;
             }
+
+            if (hit.LastAccessed > (current.LastAccessed ?? double.MinValue))
+            {
+                current.LastAccessed = hit.LastAccessed;
+                Index.Touch(current);
+            }
+
+            MarkPending(current);
+        }
+    }
+
+    private void MarkPending(CacheEntry entry)
+    {
+        if (!entry.AccessPending)
+        {
+            entry.AccessPending = true;
+            _pendingHits.Add(entry);
+            _pendingCount++;
+        }
+    }
+
+    private void ClearPending(CacheEntry? entry)
+    {
+        if (entry is not null && entry.AccessPending)
+        {
+            entry.AccessPending = false;
+            _pendingCount--;
         }
     }
 

@@ -79,4 +79,36 @@ public sealed class AccessFlushTests : CacheTestBase
 
         Assert.Equal(created + 5, LastAccessedOnDisk("question"), precision: 3);
     }
+
+    [Fact]
+    public void A_hit_held_in_memory_is_written_after_another_instance_rewrote_the_file()
+    {
+        ResponseCacheEngine first = NewEngine();
+        first.Set("a", Responses.Json("A"), Policy());
+        first.Set("b", Responses.Json("B"), Policy());
+        Clock.Advance(TimeSpan.FromSeconds(10));
+        double hitTime = Clock.UnixSeconds;
+        first.Get("a", Policy());
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        NewEngine().Set("c", Responses.Json("C"), Policy());
+        first.FlushAccessTimes();
+
+        Assert.Equal(hitTime, LastAccessedOnDisk("a"));
+    }
+
+    [Fact]
+    public void A_hit_held_in_memory_does_not_bring_back_an_entry_another_instance_removed()
+    {
+        ResponseCacheEngine first = NewEngine();
+        first.Set("a", Responses.Json("A"), Policy());
+        first.Set("b", Responses.Json("B"), Policy());
+        first.Get("a", Policy());
+
+        NewEngine().Remove("a");
+        first.FlushAccessTimes();
+
+        Assert.False(CacheFileContent.Contains(CacheFile, "a"));
+        Assert.Null(first.Get("a", Policy()));
+    }
 }

@@ -85,4 +85,19 @@ public sealed class LruEvictionTests : CacheTestBase
         Assert.True(CacheFileContent.Contains(CacheFile, "a"));
         Assert.False(CacheFileContent.Contains(CacheFile, "b"));
     }
+
+    [Fact]
+    public void A_large_hand_made_file_in_any_order_is_listed_by_last_accessed_and_equal_times_keep_file_order()
+    {
+        var random = new Random(7);
+        (string Key, int SecondsAgo)[] written = Enumerable.Range(0, 600).Select(i => ($"key {i}", random.Next(200))).ToArray();
+        CacheFileContent.Write(CacheFile, written
+            .Select(entry => (entry.Key, CacheFileContent.EntryJson("\"x\"", createdAt: Clock.UnixSeconds - 1000, lastAccessed: Clock.UnixSeconds - entry.SecondsAgo)))
+            .ToArray());
+
+        string[] listed = NewEngine().ListEntries(Roomy).Select(entry => entry.KeyHash).ToArray();
+
+        IEnumerable<string> oldestFirstThenFileOrder = written.OrderByDescending(entry => entry.SecondsAgo).Select(entry => CacheFileContent.HashOf(entry.Key));
+        Assert.Equal(oldestFirstThenFileOrder, listed);
+    }
 }

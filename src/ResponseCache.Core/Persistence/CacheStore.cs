@@ -69,7 +69,7 @@ internal sealed class CacheStore
             return Persistence.CatchUp.Nothing;
         }
 
-        List<CacheEntry>? entries = null;
+        LruIndex? entries = null;
         bool mustCompact = false;
         if (rebuild)
         {

@@ -7,7 +7,7 @@ internal sealed class CatchUp
 {
     public static readonly CatchUp Nothing = new CatchUp(null, new List<JournalOp>(), mustCompact: false);
 
-    public CatchUp(List<CacheEntry>? snapshotEntries, List<JournalOp> journalOps, bool mustCompact)
+    public CatchUp(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact)
     {
         SnapshotEntries = snapshotEntries;
         JournalOps = journalOps;
@@ -15,7 +15,7 @@ internal sealed class CatchUp
     }
 
     /// <summary>Every snapshot entry when memory must be rebuilt from scratch; null when the journal's new lines suffice.</summary>
-    public List<CacheEntry>? SnapshotEntries { get; }
+    public LruIndex? SnapshotEntries { get; }
 
     /// <summary>Journal changes to apply, in order, on top of the snapshot (or of memory).</summary>
     public List<JournalOp> JournalOps { get; }

@@ -138,7 +138,7 @@ internal static class JournalCodec
 
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
-            if (!TryReadOp(ref reader, record, out JournalOp op))
+            if (ReadOp(ref reader, record) is not JournalOp op)
             {
                 return false;
             }
@@ -149,54 +149,46 @@ internal static class JournalCodec
         return reader.TokenType == JsonTokenType.EndArray;
     }
 
-    private static bool TryReadOp(ref Utf8JsonReader reader, ReadOnlySpan<byte> record, out JournalOp op)
+    /// <summary>One op, the reader on its opening brace; null when it is not a sound op.</summary>
+    private static JournalOp? ReadOp(ref Utf8JsonReader reader, ReadOnlySpan<byte> record)
     {
-        op = default;
         if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
         {
-            return false;
+            return null;
         }
 
         string kind = reader.GetString()!;
         reader.Read();
         if (kind == "clear")
         {
-            op = JournalOp.Clear();
-            return reader.TokenType == JsonTokenType.True && reader.Read() && reader.TokenType == JsonTokenType.EndObject;
+            return reader.TokenType == JsonTokenType.True && reader.Read() && reader.TokenType == JsonTokenType.EndObject ? JournalOp.Clear() : null;
         }
 
         if (reader.TokenType != JsonTokenType.String || !KeyHash.TryParse((reader.GetString() ?? string.Empty).AsSpan(), out KeyHash key))
         {
-            return false;
+            return null;
         }
 
         reader.Read();
         switch (kind)
         {
             case "remove":
-                op = JournalOp.Remove(key);
-                return reader.TokenType == JsonTokenType.EndObject;
+                return reader.TokenType == JsonTokenType.EndObject ? JournalOp.Remove(key) : null;
             case "touch" when reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("at"):
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number)
                 {
-                    return false;
+                    return null;
                 }
 
-                op = JournalOp.Touch(key, reader.GetDouble());
-                return reader.Read() && reader.TokenType == JsonTokenType.EndObject;
+                double accessedAt = reader.GetDouble();
+                return reader.Read() && reader.TokenType == JsonTokenType.EndObject ? JournalOp.Touch(key, accessedAt) : null;
             case "set" when reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("entry"):
                 reader.Read();
                 CacheEntry? entry = SnapshotReader.ReadEntry(ref reader, record, key);
-                if (entry is null)
-                {
-                    return false;
-                }
-
-                op = JournalOp.Set(entry);
-                return reader.Read() && reader.TokenType == JsonTokenType.EndObject;
+                return entry is not null && reader.Read() && reader.TokenType == JsonTokenType.EndObject ? JournalOp.Set(entry) : null;
             default:
-                return false;
+                return null;
         }
     }
 

@@ -9,7 +9,7 @@ internal enum JournalOpKind
 }
 
 /// <summary>One change to the cache, as the journal records it and as replay applies it.</summary>
-internal readonly struct JournalOp
+internal sealed class JournalOp
 {
     private JournalOp(JournalOpKind kind, KeyHash key, CacheEntry? entry, double accessedAt)
     {

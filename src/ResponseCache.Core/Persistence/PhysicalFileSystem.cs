@@ -82,19 +82,22 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
     public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) =>
         Directory.EnumerateFiles(directory, searchPattern);
 
-    public Stream OpenReadWrite(string path)
-    {
-        RefuseSymbolicLink(path);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 64 * 1024);
-        UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
-        return stream;
-    }
+    public Stream OpenReadWrite(string path) => OpenOrCreate(path, FileShare.ReadWrite, bufferSize: 64 * 1024);
 
-    public Stream OpenExclusive(string path)
+    public Stream OpenExclusive(string path) => OpenOrCreate(path, FileShare.None, bufferSize: 1);
+
+    private static Stream OpenOrCreate(string path, FileShare share, int bufferSize)
     {
-        RefuseSymbolicLink(path);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
-        UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+        bool existed = ExistsRefusingLinks(path);
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share, bufferSize);
+
+        // Only a file this open created gets its mode: the lock file is opened on every call, and the mode API is
+        // bound by reflection, whose first use costs more than the rest of a hit.
+        if (!existed)
+        {
+            UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+        }
+
         return stream;
     }
 
@@ -102,17 +105,19 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
     // link planted there by someone who can write to the directory would aim those writes at another file. Only on
     // Unix: on Windows, placeholders of synced folders (OneDrive) are reparse points too, and creating a link needs
     // privileges there.
-    private static void RefuseSymbolicLink(string path)
+    private static bool ExistsRefusingLinks(string path)
     {
-        if (Platform.IsWindows)
+        var info = new FileInfo(path);
+        if (!info.Exists)
         {
-            return;
+            return false;
         }
 
-        var info = new FileInfo(path);
-        if (info.Exists && (info.Attributes & FileAttributes.ReparsePoint) != 0)
+        if (!Platform.IsWindows && (info.Attributes & FileAttributes.ReparsePoint) != 0)
         {
             throw new UnauthorizedAccessException($"'{path}' is a symbolic link; the cache does not write through links.");
         }
+
+        return true;
     }
 }

@@ -31,10 +31,10 @@ internal static class SnapshotReader
 
         if (IsBlank(json))
         {
-            return new SnapshotContent(new List<CacheEntry>(), "the file is empty", hasByteOrderMark);
+            return new SnapshotContent(new LruIndex(), "the file is empty", hasByteOrderMark);
         }
 
-        var entries = new Dictionary<KeyHash, CacheEntry>();
+        var entries = new LruIndex();
         string? damage;
         try
         {
@@ -47,10 +47,10 @@ internal static class SnapshotReader
             Salvage(json, entries);
         }
 
-        return new SnapshotContent(new List<CacheEntry>(entries.Values), damage, hasByteOrderMark);
+        return new SnapshotContent(entries, damage, hasByteOrderMark);
     }
 
-    private static string? ReadStrict(ReadOnlySpan<byte> json, Dictionary<KeyHash, CacheEntry> entries)
+    private static string? ReadStrict(ReadOnlySpan<byte> json, LruIndex entries)
     {
         var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         reader.Read();
@@ -67,7 +67,7 @@ internal static class SnapshotReader
             CacheEntry? entry = ReadEntry(ref reader, json, key);
             if (named && entry is not null)
             {
-                entries[key] = entry;
+                entries.Put(entry);
             }
             else
             {
@@ -84,7 +84,7 @@ internal static class SnapshotReader
     }
 
     /// <summary>Finds every <c>"&lt;64 hex&gt;": {</c> and keeps each that parses as a sound entry.</summary>
-    private static void Salvage(ReadOnlySpan<byte> json, Dictionary<KeyHash, CacheEntry> entries)
+    private static void Salvage(ReadOnlySpan<byte> json, LruIndex entries)
     {
         int position = 0;
         while (position < json.Length)
@@ -124,7 +124,7 @@ internal static class SnapshotReader
                 CacheEntry? entry = ReadEntry(ref reader, rest, key);
                 if (entry is not null)
                 {
-                    entries[key] = entry;
+                    entries.Put(entry);
                     position = cursor + (int)reader.BytesConsumed;
                 }
             }
@@ -154,34 +154,32 @@ internal static class SnapshotReader
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string name = reader.GetString()!;
+            EntryField field = FieldOf(ref reader);
+            string? otherName = field == EntryField.Other ? reader.GetString() : null;
             reader.Read();
-            switch (name)
+            switch (field)
             {
-                case "response":
+                case EntryField.Response:
                     response = CaptureValue(ref reader, json);
                     break;
-                case "timestamp" when reader.TokenType == JsonTokenType.String:
+                case EntryField.Timestamp when reader.TokenType == JsonTokenType.String:
                     timestamp = reader.GetString();
                     break;
-                case "created_at" when reader.TokenType == JsonTokenType.Number:
+                case EntryField.CreatedAt when reader.TokenType == JsonTokenType.Number:
                     createdAt = reader.GetDouble();
                     break;
-                case "last_accessed" when reader.TokenType == JsonTokenType.Number:
+                case EntryField.LastAccessed when reader.TokenType == JsonTokenType.Number:
                     lastAccessed = reader.GetDouble();
                     break;
-                case "text_length" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long length):
+                case EntryField.TextLength when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long length):
                     textLength = length;
                     break;
-                case "timestamp":
-                case "created_at":
-                case "last_accessed":
-                case "text_length":
-                    sound = false;
-                    reader.Skip();
+                case EntryField.Other:
+                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(otherName!, CaptureValue(ref reader, json)));
                     break;
                 default:
-                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(name, CaptureValue(ref reader, json)));
+                    sound = false;
+                    reader.Skip();
                     break;
             }
         }
@@ -200,6 +198,15 @@ internal static class SnapshotReader
             UnknownFields = unknown,
         };
     }
+
+    // Compared as UTF-8 rather than read as strings: five allocations fewer per entry.
+    private static EntryField FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("response"u8) ? EntryField.Response
+        : reader.ValueTextEquals("timestamp"u8) ? EntryField.Timestamp
+        : reader.ValueTextEquals("created_at"u8) ? EntryField.CreatedAt
+        : reader.ValueTextEquals("last_accessed"u8) ? EntryField.LastAccessed
+        : reader.ValueTextEquals("text_length"u8) ? EntryField.TextLength
+        : EntryField.Other;
 
     /// <summary>The value under the reader as compact JSON: scalars are sliced as they are, containers re-written without indentation.</summary>
     private static byte[] CaptureValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
@@ -251,4 +258,14 @@ internal static class SnapshotReader
         JsonTokenType.Null => "null",
         _ => "value",
     };
+
+    private enum EntryField
+    {
+        Other,
+        Response,
+        Timestamp,
+        CreatedAt,
+        LastAccessed,
+        TextLength,
+    }
 }
