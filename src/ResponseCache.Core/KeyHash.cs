@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace ResponseCache.Core;
@@ -13,9 +12,6 @@ namespace ResponseCache.Core;
 public readonly struct KeyHash : IEquatable<KeyHash>
 {
     private const int HexLength = 64;
-
-    [ThreadStatic]
-    private static SHA256? s_sha256;
 
     private readonly ulong _w0;
     private readonly ulong _w1;
@@ -37,13 +33,14 @@ public readonly struct KeyHash : IEquatable<KeyHash>
             throw new ArgumentNullException(nameof(text));
         }
 
-        SHA256 sha256 = s_sha256 ??= SHA256.Create();
         int byteCount = Encoding.UTF8.GetByteCount(text);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(byteCount);
         try
         {
             Encoding.UTF8.GetBytes(text, 0, text.Length, buffer, 0);
-            return FromDigest(sha256.ComputeHash(buffer, 0, byteCount));
+            Span<byte> digest = stackalloc byte[Sha256.DigestLength];
+            Sha256.Hash(buffer.AsSpan(0, byteCount), digest);
+            return FromDigest(digest);
         }
         finally
         {
@@ -124,11 +121,11 @@ public readonly struct KeyHash : IEquatable<KeyHash>
 
     public static bool operator !=(KeyHash left, KeyHash right) => !left.Equals(right);
 
-    private static KeyHash FromDigest(byte[] digest) => new KeyHash(
-        BinaryPrimitives.ReadUInt64BigEndian(digest.AsSpan(0, 8)),
-        BinaryPrimitives.ReadUInt64BigEndian(digest.AsSpan(8, 8)),
-        BinaryPrimitives.ReadUInt64BigEndian(digest.AsSpan(16, 8)),
-        BinaryPrimitives.ReadUInt64BigEndian(digest.AsSpan(24, 8)));
+    private static KeyHash FromDigest(ReadOnlySpan<byte> digest) => new KeyHash(
+        BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(0, 8)),
+        BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(8, 8)),
+        BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(16, 8)),
+        BinaryPrimitives.ReadUInt64BigEndian(digest.Slice(24, 8)));
 
     private static int HexValue(char c) => c switch
     {
