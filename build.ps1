@@ -3,7 +3,8 @@
 .SYNOPSIS
     Builds, tests, demonstrates and packages the ResponseCache module.
 .DESCRIPTION
-    Build   (default) Release build, then the module as it ships, in out/ResponseCache.
+    Build   (default) Release build, then the module as it ships, in out/ResponseCache, with the engine also
+            precompiled (ReadyToRun) for each PowerShell 7 platform in out/ResponseCache/ReadyToRun/<rid>.
     Test    Package, then the xunit suite and the Pester suite (in a fresh pwsh) against the packaged module;
             the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
@@ -36,6 +37,21 @@ $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'ResponseCache'
 $ResultsDir = Join-Path $OutDir 'test-results'
 
+# The PowerShell 7 platforms that get the engine precompiled (src/ResponseCache/ReadyToRunEngine.cs says why), each
+# with the runtime pack of PowerShell 7.6's .NET it is compiled against. linux-x64's image serves musl too: crossgen2
+# has one Linux target. The feed has no win-arm64 runtime pack; win-x64's gives the same image (any two packs gave
+# byte-identical images for each target tried: only the engine's own methods are compiled, none of the framework's).
+$ReadyToRunNetVersion = '10.0.12'
+$ReadyToRunTargets = [ordered]@{
+    'win-x64'     = 'win-x64'
+    'win-x86'     = 'win-x86'
+    'win-arm64'   = 'win-x64'
+    'linux-x64'   = 'linux-x64'
+    'linux-arm64' = 'linux-arm64'
+    'osx-x64'     = 'osx-x64'
+    'osx-arm64'   = 'osx-arm64'
+}
+
 function Invoke-Native {
     param([Parameter(Mandatory)] [string] $Description, [Parameter(Mandatory)] [scriptblock] $Command)
     & $Command | Out-Host
@@ -59,7 +75,47 @@ function Invoke-BuildTask {
     Copy-Item (Join-Path $Root 'ResponseCache.psd1') $ModuleDir
     Get-ChildItem $publishDir -Filter *.dll | Copy-Item -Destination $ModuleDir
     Copy-Item (Join-Path $Root 'module/*') $ModuleDir -Recurse
+    Add-ReadyToRunImages
     Write-Host "Module assembled at $ModuleDir"
+}
+
+# ReadyToRun/<rid>/ResponseCache.Core.dll beside the IL copy, for each of $ReadyToRunTargets.
+function Add-ReadyToRunImages {
+    $hostRid = Get-HostRid
+    $referenceRids = @($ReadyToRunTargets.Values | Sort-Object -Unique) -join ' '
+    Invoke-Native 'ReadyToRun tools restore' {
+        dotnet restore (Join-Path $Root 'build/tools/ReadyToRunRestore.csproj') --nologo -v quiet `
+            "-p:HostRid=$hostRid" "-p:NetVersion=$ReadyToRunNetVersion" "-p:ReferenceRids=$referenceRids"
+    }
+    $packages = Get-NuGetPackagesFolder
+    $crossgen = Join-Path $packages "microsoft.netcore.app.crossgen2.$hostRid/$ReadyToRunNetVersion/tools/crossgen2$(if ($IsWindows) { '.exe' })"
+    $framework = 'net' + ([version]$ReadyToRunNetVersion).ToString(2)
+    foreach ($rid in $ReadyToRunTargets.Keys) {
+        $pack = $ReadyToRunTargets[$rid]
+        New-ReadyToRunImage -Crossgen $crossgen -Rid $rid -References (Join-Path $packages "microsoft.netcore.app.runtime.$pack/$ReadyToRunNetVersion/runtimes/$pack/lib/$framework/*.dll")
+    }
+    Write-Host "ReadyToRun engine for $($ReadyToRunTargets.Keys -join ', ')"
+}
+
+function New-ReadyToRunImage {
+    param([Parameter(Mandatory)] [string] $Crossgen, [Parameter(Mandatory)] [string] $Rid, [Parameter(Mandatory)] [string] $References)
+    $os, $architecture = $Rid -split '-', 2
+    $targetOs = if ($os -eq 'win') { 'windows' } else { $os }
+    $image = Join-Path (New-Item (Join-Path $ModuleDir "ReadyToRun/$Rid") -ItemType Directory -Force) 'ResponseCache.Core.dll'
+    $output = & $Crossgen (Join-Path $ModuleDir 'ResponseCache.Core.dll') -o $image -r $References --targetos $targetOs --targetarch $architecture -O 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "crossgen2 for $Rid failed with exit code $LASTEXITCODE`: $($output -join [Environment]::NewLine)" }
+}
+
+# The RID of crossgen2's package that runs on this machine.
+function Get-HostRid {
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' }
+        elseif ([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -like '*musl*') { 'linux-musl' } else { 'linux' }
+    "$os-$([Runtime.InteropServices.RuntimeInformation]::OSArchitecture)".ToLowerInvariant()
+}
+
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
 }
 
 # The folder Publish-Module -Path takes: <name>/<version>/ holding exactly what Build assembled.
@@ -77,10 +133,7 @@ function Invoke-PackageTask {
 
 function Get-PesterManifest {
     Invoke-Native 'Pester restore' { dotnet restore (Join-Path $Root 'tests/tools/PesterRestore.csproj') --nologo -v quiet }
-    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
-        ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
-    }
-    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    $manifest = Join-Path (Get-NuGetPackagesFolder) 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 was restored but '$manifest' is missing." }
     $manifest
 }
