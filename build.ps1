@@ -37,20 +37,12 @@ $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'ResponseCache'
 $ResultsDir = Join-Path $OutDir 'test-results'
 
-# The PowerShell 7 platforms that get the engine precompiled (src/ResponseCache/ReadyToRunEngine.cs says why), each
-# with the runtime pack of PowerShell 7.6's .NET it is compiled against. linux-x64's image serves musl too: crossgen2
-# has one Linux target. The feed has no win-arm64 runtime pack; win-x64's gives the same image (any two packs gave
-# byte-identical images for each target tried: only the engine's own methods are compiled, none of the framework's).
-$ReadyToRunNetVersion = '10.0.12'
-$ReadyToRunTargets = [ordered]@{
-    'win-x64'     = 'win-x64'
-    'win-x86'     = 'win-x86'
-    'win-arm64'   = 'win-x64'
-    'linux-x64'   = 'linux-x64'
-    'linux-arm64' = 'linux-arm64'
-    'osx-x64'     = 'osx-x64'
-    'osx-arm64'   = 'osx-arm64'
-}
+# The PowerShell 7 platforms that get the engine precompiled (src/ResponseCache/ReadyToRunEngine.cs says why).
+# linux-x64's image serves musl too: crossgen2 has one Linux target. The images are compiled against the .NET this
+# build runs on: only the engine's own methods are compiled, none of the framework's, and the runtime packs of each
+# target platform were tried and gave byte-identical images, so they are not downloaded (about 730 MB).
+$ReadyToRunCrossgenVersion = '10.0.12'
+$ReadyToRunTargets = @('win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64')
 
 function Invoke-Native {
     param([Parameter(Mandatory)] [string] $Description, [Parameter(Mandatory)] [scriptblock] $Command)
@@ -82,19 +74,16 @@ function Invoke-BuildTask {
 # ReadyToRun/<rid>/ResponseCache.Core.dll beside the IL copy, for each of $ReadyToRunTargets.
 function Add-ReadyToRunImages {
     $hostRid = Get-HostRid
-    $referenceRids = @($ReadyToRunTargets.Values | Sort-Object -Unique) -join ' '
     Invoke-Native 'ReadyToRun tools restore' {
         dotnet restore (Join-Path $Root 'build/tools/ReadyToRunRestore.csproj') --nologo -v quiet `
-            "-p:HostRid=$hostRid" "-p:NetVersion=$ReadyToRunNetVersion" "-p:ReferenceRids=$referenceRids"
+            "-p:HostRid=$hostRid" "-p:CrossgenVersion=$ReadyToRunCrossgenVersion"
     }
-    $packages = Get-NuGetPackagesFolder
-    $crossgen = Join-Path $packages "microsoft.netcore.app.crossgen2.$hostRid/$ReadyToRunNetVersion/tools/crossgen2$(if ($IsWindows) { '.exe' })"
-    $framework = 'net' + ([version]$ReadyToRunNetVersion).ToString(2)
-    foreach ($rid in $ReadyToRunTargets.Keys) {
-        $pack = $ReadyToRunTargets[$rid]
-        New-ReadyToRunImage -Crossgen $crossgen -Rid $rid -References (Join-Path $packages "microsoft.netcore.app.runtime.$pack/$ReadyToRunNetVersion/runtimes/$pack/lib/$framework/*.dll")
+    $crossgen = Join-Path (Get-NuGetPackagesFolder) "microsoft.netcore.app.crossgen2.$hostRid/$ReadyToRunCrossgenVersion/tools/crossgen2$(if ($IsWindows) { '.exe' })"
+    $references = Join-Path ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) '*.dll'
+    foreach ($rid in $ReadyToRunTargets) {
+        New-ReadyToRunImage -Crossgen $crossgen -Rid $rid -References $references
     }
-    Write-Host "ReadyToRun engine for $($ReadyToRunTargets.Keys -join ', ')"
+    Write-Host "ReadyToRun engine for $($ReadyToRunTargets -join ', ')"
 }
 
 function New-ReadyToRunImage {

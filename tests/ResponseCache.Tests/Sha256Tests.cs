@@ -96,6 +96,19 @@ public sealed class Sha256Tests
         }
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(1024)]
+    [InlineData(1025)]
+    [InlineData(10_000)]
+    public void Keys_short_and_long_hash_the_same_on_either_side_of_the_managed_limit(int utf8Length)
+    {
+        string key = "model|Summarize|" + new string('x', utf8Length - 18) + "é";
+
+        Assert.Equal(utf8Length, Encoding.UTF8.GetByteCount(key));
+        Assert.Equal(CacheFileContent.HashOf(key), KeyHash.Compute(key).ToString());
+    }
+
     private static string HexOf(ReadOnlySpan<byte> message)
     {
         Span<byte> digest = stackalloc byte[Sha256.DigestLength];
