@@ -43,7 +43,7 @@ internal sealed class LruIndex
     /// <summary>Adds or replaces the entry and makes it the most recently used; returns the entry it replaced, if any.</summary>
     public CacheEntry? Put(CacheEntry entry)
     {
-        CacheEntry? replaced = Detach(entry.Key);
+        CacheEntry? replaced = Remove(entry.Key);
         if (replaced is null && Count == _buckets.Length)
         {
             Grow();
@@ -66,9 +66,6 @@ internal sealed class LruIndex
             LinkNewest(entry);
         }
     }
-
-    /// <summary>Removes the key's entry and returns it; null when there was none.</summary>
-    public CacheEntry? Remove(KeyHash key) => Detach(key);
 
     public void Clear()
     {
@@ -185,7 +182,8 @@ internal sealed class LruIndex
         return true;
     }
 
-    private CacheEntry? Detach(KeyHash key)
+    /// <summary>Removes the key's entry and returns it; null when there was none.</summary>
+    public CacheEntry? Remove(KeyHash key)
     {
         ref CacheEntry? link = ref _buckets[BucketOf(key)];
         while (link is not null)

@@ -9,12 +9,19 @@ public static class ResponseJson
 {
     private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = Persistence.SnapshotReader.MaxResponseDepth };
 
+    private static readonly JsonWriterOptions s_compactOptions = new JsonWriterOptions
+    {
+        Encoder = Persistence.SnapshotWriter.Encoder,
+        SkipValidation = true,
+        MaxDepth = Persistence.SnapshotReader.MaxResponseDepth,
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value, nested no deeper than the cache file allows.</summary>
     public static void EnsureSingleValue(byte[] json, string parameterName)
     {
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = s_options.MaxDepth });
+            var reader = new Utf8JsonReader(json, s_options);
             if (reader.Read())
             {
                 reader.Skip();
@@ -40,10 +47,16 @@ public static class ResponseJson
     {
         EnsureSingleValue(json, parameterName);
         using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = s_options.MaxDepth });
+        return Compact(document.RootElement);
+    }
+
+    /// <summary>The value as the compact JSON the cache holds, as deep as a response may be.</summary>
+    internal static byte[] Compact(JsonElement value)
+    {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Persistence.SnapshotWriter.Encoder, SkipValidation = true }))
+        using (var writer = new Utf8JsonWriter(buffer, s_compactOptions))
         {
-            document.RootElement.WriteTo(writer);
+            value.WriteTo(writer);
         }
 
         return buffer.ToArray();

@@ -16,7 +16,7 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
 
     public void OnImport()
     {
-        if (WindowsPowerShellDependencies.IsNeeded)
+        if (ModuleHost.IsWindowsPowerShell)
         {
             WindowsPowerShellDependencies.Register();
         }
@@ -35,7 +35,7 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         CacheEngineRegistry.FlushAll();
-        if (WindowsPowerShellDependencies.IsNeeded)
+        if (ModuleHost.IsWindowsPowerShell)
         {
             WindowsPowerShellDependencies.Unregister();
         }

@@ -87,8 +87,7 @@ internal static class ReadyToRunEngine
                 return null;
         }
 
-        string? moduleDirectory = Path.GetDirectoryName(typeof(ReadyToRunEngine).Assembly.Location);
-        return string.IsNullOrEmpty(moduleDirectory) ? null : Path.Combine(moduleDirectory, FolderName, os + "-" + architecture, "ResponseCache.Core.dll");
+        return ModuleHost.Directory.Length == 0 ? null : Path.Combine(ModuleHost.Directory, FolderName, os + "-" + architecture, "ResponseCache.Core.dll");
     }
 
     private static int PEMachine(string path)

@@ -12,11 +12,6 @@ namespace ResponseCache;
 /// </summary>
 internal static class WindowsPowerShellDependencies
 {
-    private static readonly string s_moduleDirectory = Path.GetDirectoryName(typeof(WindowsPowerShellDependencies).Assembly.Location) ?? string.Empty;
-
-    /// <summary>True on .NET Framework, whose core library is still called mscorlib.</summary>
-    public static bool IsNeeded { get; } = typeof(object).Assembly.GetName().Name == "mscorlib";
-
     public static void Register() => AppDomain.CurrentDomain.AssemblyResolve += Resolve;
 
     public static void Unregister() => AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
@@ -29,7 +24,7 @@ internal static class WindowsPowerShellDependencies
             return null;
         }
 
-        string shipped = Path.Combine(s_moduleDirectory, name + ".dll");
+        string shipped = Path.Combine(ModuleHost.Directory, name + ".dll");
         return File.Exists(shipped) ? Assembly.LoadFrom(shipped) : null;
     }
 }

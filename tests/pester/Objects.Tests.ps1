@@ -289,6 +289,14 @@ Describe '-AsJson' {
         Get-CachedResponse -Key 'raw' -AsJson -Path $cache | Should -BeExactly '{"model":"gpt","choices":[{"text":"hi"}],"n":2}'
     }
 
+    It 'on Set stores JSON text nested 1,010 levels deep, within the 1,024 a response may have' {
+        $deep = ('[' * 1010) + '1' + (']' * 1010)
+
+        Set-CachedResponse -Key 'deep' -Response $deep -AsJson -Path $cache -ErrorAction Stop
+
+        Get-CachedResponse -Key 'deep' -AsJson -Path $cache | Should -BeExactly $deep
+    }
+
     It 'on Set refuses <Name> with InvalidResponseJson and stores nothing' -ForEach @(
         @{ Name = 'text that is not JSON'; Response = 'not json' }
         @{ Name = 'a truncated object'; Response = '{"a": [1, 2' }

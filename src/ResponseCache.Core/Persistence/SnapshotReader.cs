@@ -218,13 +218,7 @@ internal static class SnapshotReader
         }
 
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true, MaxDepth = MaxResponseDepth }))
-        {
-            document.RootElement.WriteTo(writer);
-        }
-
-        return buffer.ToArray();
+        return ResponseJson.Compact(document.RootElement);
     }
 
     private static bool TryReadHashName(ref Utf8JsonReader reader, out KeyHash key)

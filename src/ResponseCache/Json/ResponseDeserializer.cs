@@ -16,9 +16,6 @@ internal static class ResponseDeserializer
 {
     private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = ResponseSerializer.MaxDepthLimit };
 
-    // PowerShell 7's ConvertFrom-Json returns every whole number that fits as [long]; Windows PowerShell's gives [int] when it fits.
-    private static readonly bool s_wholeNumbersAsLong = typeof(object).Assembly.GetName().Name != "mscorlib";
-
     public static object? Deserialize(byte[] json)
     {
         var reader = new Utf8JsonReader(json, s_options);
@@ -77,7 +74,8 @@ internal static class ResponseDeserializer
 
     private static object ReadNumber(ref Utf8JsonReader reader)
     {
-        if (!s_wholeNumbersAsLong && reader.TryGetInt32(out int small))
+        // PowerShell 7's ConvertFrom-Json returns every whole number that fits as [long]; Windows PowerShell's gives [int] when it fits.
+        if (ModuleHost.IsWindowsPowerShell && reader.TryGetInt32(out int small))
         {
             return small;
         }
