@@ -9,14 +9,18 @@ namespace ResponseCache.Core;
 /// </summary>
 internal sealed class SingleFlight
 {
-    private readonly Dictionary<KeyHash, ManualResetEventSlim> _running = new Dictionary<KeyHash, ManualResetEventSlim>();
+    private readonly object _gate = new object();
+
+    // Created by the first producer: an engine that only reads never pays for the table or its compilation.
+    private Dictionary<KeyHash, ManualResetEventSlim>? _running;
 
     /// <summary>True when the caller now owns the run for <paramref name="key"/> and must call <see cref="Complete"/>; false after waiting for another owner's run.</summary>
     public bool TryOwnOrWait(KeyHash key, CancellationToken cancellation)
     {
         ManualResetEventSlim? running;
-        lock (_running)
+        lock (_gate)
         {
+            _running ??= new Dictionary<KeyHash, ManualResetEventSlim>();
             if (!_running.TryGetValue(key, out running))
             {
                 _running[key] = new ManualResetEventSlim(initialState: false);
@@ -31,9 +35,9 @@ internal sealed class SingleFlight
     public void Complete(KeyHash key)
     {
         ManualResetEventSlim done;
-        lock (_running)
+        lock (_gate)
         {
-            done = _running[key];
+            done = _running![key];
             _running.Remove(key);
         }
 

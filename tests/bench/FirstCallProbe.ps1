@@ -3,37 +3,47 @@
     Runs inside a fresh pwsh: imports the module, then times the first Get-CachedResponse on an existing cache.
 .DESCRIPTION
     With -WarmupDirectory, a first call on that (small) cache runs before, so the measured call finds the code
-    already loaded and compiled and what remains is reading the data. The JIT's own count of the time it spent
-    compiling during the measured call is reported too. Prints one JSON line, in milliseconds.
+    already loaded and compiled and what remains is reading the data. With -GetDateBaseline, the first Get-Date
+    is timed the same way instead: what the first call of any compiled cmdlet costs in a process this young.
+    The JIT's own count of what it compiled during the measured call is reported too; it is read outside the
+    timed window, whose only other statements are the two timestamps. Prints one JSON line, in milliseconds.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $CacheDirectory,
     [Parameter(Mandatory)] [string] $Key,
-    [string] $WarmupDirectory
+    [string] $WarmupDirectory,
+    [switch] $GetDateBaseline
 )
 
 $ErrorActionPreference = 'Stop'
 $ms = 1000.0 / [Diagnostics.Stopwatch]::Frequency
 $t0 = [Diagnostics.Stopwatch]::GetTimestamp()
-Import-Module $ModuleManifest
-$t1 = [Diagnostics.Stopwatch]::GetTimestamp()
+if ($GetDateBaseline) { Import-Module Microsoft.PowerShell.Utility } else { Import-Module $ModuleManifest }
+$imported = [Diagnostics.Stopwatch]::GetTimestamp()
 $warmupMs = $null
 if ($WarmupDirectory) {
     $null = Get-CachedResponse -Key $Key -Path $WarmupDirectory
-    $warmupMs = ([Diagnostics.Stopwatch]::GetTimestamp() - $t1) * $ms
-    $t1 = [Diagnostics.Stopwatch]::GetTimestamp()
+    $warmupMs = ([Diagnostics.Stopwatch]::GetTimestamp() - $imported) * $ms
 }
-$jitBefore = [Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds
-$methodsBefore = [Runtime.JitInfo]::GetCompiledMethodCount()
-$response = Get-CachedResponse -Key $Key -Path $CacheDirectory
-$t2 = [Diagnostics.Stopwatch]::GetTimestamp()
-$jitMs = [Runtime.JitInfo]::GetCompilationTime().TotalMilliseconds - $jitBefore
-$jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount() - $methodsBefore
+$jitBefore = [Runtime.JitInfo]::GetCompilationTime($true).TotalMilliseconds
+$methodsBefore = [Runtime.JitInfo]::GetCompiledMethodCount($true)
+if ($GetDateBaseline) {
+    $t1 = [Diagnostics.Stopwatch]::GetTimestamp()
+    $response = Get-Date -Format o
+    $t2 = [Diagnostics.Stopwatch]::GetTimestamp()
+}
+else {
+    $t1 = [Diagnostics.Stopwatch]::GetTimestamp()
+    $response = Get-CachedResponse -Key $Key -Path $CacheDirectory
+    $t2 = [Diagnostics.Stopwatch]::GetTimestamp()
+}
+$jitMs = [Runtime.JitInfo]::GetCompilationTime($true).TotalMilliseconds - $jitBefore
+$jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($true) - $methodsBefore
 if ($null -eq $response) { throw "The first call missed '$Key' in '$CacheDirectory'." }
 
 [ordered]@{
-    ImportMs = ($t1 - $t0) * $ms
+    ImportMs = ($imported - $t0) * $ms
     WarmupMs = $warmupMs
     FirstCallMs = ($t2 - $t1) * $ms
     FirstCallJitMs = $jitMs

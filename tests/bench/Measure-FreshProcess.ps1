@@ -35,6 +35,11 @@ $probe = Join-Path $PSScriptRoot 'FirstCallProbe.ps1'
 $cold = foreach ($n in 1..$FirstCallProcesses) {
     Invoke-FreshPwsh -Arguments @('-File', $probe, '-ModuleManifest', $ModuleManifest, '-CacheDirectory', $firstCallCache, '-Key', $key) | ConvertFrom-Json
 }
+# What the first call of any compiled cmdlet costs in a process this young: the floor under ours.
+$getDate = foreach ($n in 1..$FirstCallProcesses) {
+    Invoke-FreshPwsh -Arguments @('-File', $probe, '-ModuleManifest', $ModuleManifest, '-CacheDirectory', $firstCallCache, '-Key', $key,
+        '-GetDateBaseline') | ConvertFrom-Json
+}
 # The same first call after one on a one-entry cache: what is left once the code is loaded is reading the data.
 $codeWarm = foreach ($n in 1..$FirstCallProcesses) {
     Invoke-FreshPwsh -Arguments @('-File', $probe, '-ModuleManifest', $ModuleManifest, '-CacheDirectory', $firstCallCache, '-Key', $key,
@@ -55,6 +60,7 @@ $firstCallCache, $warmupCache, $memoryCache | Remove-Item -Recurse -Force
         JitMs = Get-Median ($cold | ForEach-Object FirstCallJitMs)
         JitMethods = Get-Median ($cold | ForEach-Object FirstCallJitMethods)
         AfterCodeWarmupJitMs = Get-Median ($codeWarm | ForEach-Object FirstCallJitMs)
+        GetDateFirstCallMs = Get-Median ($getDate | ForEach-Object FirstCallMs)
         OneEntryFirstCallMs = Get-Median ($codeWarm | ForEach-Object WarmupMs)
         AfterCodeWarmupMs = Get-Median ($codeWarm | ForEach-Object FirstCallMs)
     }

@@ -19,7 +19,6 @@ internal static class JournalCodec
     private static readonly byte[] s_prefix = Encoding.ASCII.GetBytes("{\"crc\":\"");
     private static readonly byte[] s_middle = Encoding.ASCII.GetBytes("\",\"rec\":");
     private static readonly int s_headerLength = s_prefix.Length + 8 + s_middle.Length;
-    private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
 
     /// <summary>A length the encoded line cannot be shorter than (its responses alone), known without encoding it.</summary>
     public static long MinimumLength(IReadOnlyList<JournalOp> ops)
@@ -33,10 +32,14 @@ internal static class JournalCodec
         return length;
     }
 
+    // Built per write, not held in a static: replaying the journal on a process's first read would otherwise
+    // construct the writer's encoder too.
+    private static JsonWriterOptions WriterOptions => new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
+
     public static byte[] Encode(IReadOnlyList<JournalOp> ops)
     {
         using var record = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(record, s_writerOptions))
+        using (var writer = new Utf8JsonWriter(record, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("ops");
