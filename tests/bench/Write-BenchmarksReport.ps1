@@ -154,15 +154,18 @@ Add '| Entries | First Get-CachedResponse | First Get-Date, the floor | Same cal
 Add '|---:|---:|---:|---:|---:|---:|---:|'
 Add ("| {0:N0} | {1:N1} ms | {2:N1} ms | {3:N1} ms | {4:N1} ms | {5:N1} ms | {6} |" -f $fresh.FirstCall.Entries, $firstCallMs, $fresh.FirstCall.GetDateFirstCallMs, $fresh.FirstCall.AfterCodeWarmupMs, $referenceLoadMs, $clixml['2000'].LoadMs, (Format-Us (Get-EngineCase 'Load' 2000).MedianUs))
 Add
-Add ("The floor is the first ``Get-Date`` in the same kind of fresh process, timed the same way: what any compiled cmdlet's first call costs. The first call on a 1-entry cache takes {0:N1} ms," -f $fresh.FirstCall.OneEntryFirstCallMs)
-Add ("so that much is loading and running code for the first time rather than reading data. By the runtime's own count (``JitInfo``, this thread), the cold first call on 2,000 entries compiled {0:N0} methods" -f $fresh.FirstCall.JitMethods)
-Add ("in {0:N1} ms; after the code warm-up, the JIT still took {1:N1} ms of it. The two counter reads sit outside the timed window." -f $fresh.FirstCall.JitMs, $fresh.FirstCall.AfterCodeWarmupJitMs)
-Add ''
-Add 'The engine runs from its ReadyToRun image here (linux-x64); from the IL copy alone, the same call took 27.1 ms on 2026-11-25 (median of 7 processes, alternated with the image: 15.2 ms).'
-Add 'Where a fresh process still spends the time, found with `perf` and the JIT''s method list: the runtime binding each precompiled'
-Add 'method and loading each type on first use; first touch of the memory the entries are copied into (page faults and zeroing);'
-Add 'the cmdlet assembly, which PowerShell loads itself, compiled at tier 0; and System.Text.Json''s vectorised string search, which'
-Add 'no image holds on this AVX-512 machine (with AVX2 disabled, so that the framework''s precompiled copy runs, the load was no faster).'
+Add 'The floor is the first `Get-Date` in the same kind of fresh process, timed the same way: what the first call of any'
+Add ("compiled cmdlet costs. The first call on a 1-entry cache takes {0:N1} ms: that much is loading and running code for the" -f $fresh.FirstCall.OneEntryFirstCallMs)
+Add ("first time, not reading data. By the runtime's own count (``JitInfo``, this thread), the cold first call on 2,000 entries")
+Add ("compiled {0:N0} methods in {1:N1} ms; after the code warm-up, the JIT still took {2:N1} ms of it. The counters are read" -f $fresh.FirstCall.JitMethods, $fresh.FirstCall.JitMs, $fresh.FirstCall.AfterCodeWarmupJitMs)
+Add 'outside the timed window.'
+Add
+Add 'The engine runs from its ReadyToRun image here (linux-x64); from the IL copy alone, the same call took 27.1 ms on'
+Add '2026-11-25 (median of 7 processes, alternated with the image: 15.2 ms). Where a fresh process still spends the time,'
+Add 'found with `perf` and the JIT''s method list: the runtime binding each precompiled method and loading each type on first'
+Add 'use; first touch of the memory the entries are copied into (page faults and zeroing); the cmdlet assembly, which'
+Add 'PowerShell loads itself, compiled at tier 0; and System.Text.Json''s vectorised string search, which no image holds on'
+Add 'this AVX-512 machine (with AVX2 disabled, so that the framework''s precompiled copy runs, the load was no faster).'
 Add 'The reference''s figure is the load alone, inside an already running interpreter whose JSON parser is C.'
 Add
 Add '| Entries | Reference load | Import-Clixml | Engine Load (BDN, warm) |'
