@@ -58,6 +58,29 @@ internal sealed class LruIndex
         return replaced;
     }
 
+    /// <summary>Removes the key's entry and returns it; null when there was none.</summary>
+    public CacheEntry? Remove(KeyHash key)
+    {
+        ref CacheEntry? link = ref _buckets[BucketOf(key)];
+        while (link is not null)
+        {
+            CacheEntry candidate = link;
+            if (candidate.Key.Equals(key))
+            {
+                link = candidate.NextInBucket;
+                candidate.NextInBucket = null;
+                Count--;
+                TotalBytes -= candidate.StoredBytes;
+                Unlink(candidate);
+                return candidate;
+            }
+
+            link = ref candidate.NextInBucket;
+        }
+
+        return null;
+    }
+
     public void Touch(CacheEntry entry)
     {
         if (!ReferenceEquals(_newest, entry))
@@ -180,29 +203,6 @@ internal sealed class LruIndex
         }
 
         return true;
-    }
-
-    /// <summary>Removes the key's entry and returns it; null when there was none.</summary>
-    public CacheEntry? Remove(KeyHash key)
-    {
-        ref CacheEntry? link = ref _buckets[BucketOf(key)];
-        while (link is not null)
-        {
-            CacheEntry candidate = link;
-            if (candidate.Key.Equals(key))
-            {
-                link = candidate.NextInBucket;
-                candidate.NextInBucket = null;
-                Count--;
-                TotalBytes -= candidate.StoredBytes;
-                Unlink(candidate);
-                return candidate;
-            }
-
-            link = ref candidate.NextInBucket;
-        }
-
-        return null;
     }
 
     private void Grow()

@@ -10,9 +10,9 @@ namespace ResponseCache;
 /// <summary>
 /// On PowerShell 7, loads the ReadyToRun (precompiled) copy of ResponseCache.Core for this OS and architecture, from
 /// ReadyToRun/&lt;os&gt;-&lt;arch&gt;/ in the module folder, before anything binds the engine: the cmdlets' references then
-/// bind to it. PowerShell 7 runs the engine's IL at tier 0, and compiling it was measured at about 20 of the 35 ms of
-/// the first Get-CachedResponse in a fresh process. When there is no image for the platform, or it does not load, the
-/// IL copy beside this assembly binds as it always did; Windows PowerShell never gets here.
+/// bind to it. PowerShell 7 otherwise compiles the engine's IL on first use, measured at about 12 of the 27 ms of the
+/// first Get-CachedResponse in a fresh process (BENCHMARKS.md). When there is no image for the platform, or it does not
+/// load, the IL copy beside this assembly binds as it always did; Windows PowerShell never gets here.
 /// </summary>
 internal static class ReadyToRunEngine
 {
