@@ -7,7 +7,7 @@ namespace ResponseCache.Tests;
 /// <summary>A damaged ai_responses.json is kept aside for a person to look at, and every sound entry is recovered.</summary>
 public sealed class DamagedFileTests : CacheTestBase
 {
-    private string AsidePath => CacheFile + ".corrupt-" + Clock.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+    private string AsidePath => AsidePathOf(CacheFile);
 
     private void WriteCacheFile(byte[] bytes)
     {
@@ -36,12 +36,7 @@ public sealed class DamagedFileTests : CacheTestBase
     [Fact]
     public void A_truncated_file_is_set_aside_and_its_whole_entries_are_recovered()
     {
-        ResponseCacheEngine writer = NewEngine();
-        foreach (string key in new[] { "a", "b", "c" })
-        {
-            writer.Set(key, Responses.Json("answer " + key), Policy());
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        SetOneSecondApart(NewEngine(), Policy(), key => Responses.Json("answer " + key), "a", "b", "c");
 
         byte[] whole = File.ReadAllBytes(CacheFile);
         int cut = Encoding.UTF8.GetString(whole).IndexOf(CacheFileContent.HashOf("c"), StringComparison.Ordinal) + 90;

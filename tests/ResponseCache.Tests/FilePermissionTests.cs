@@ -30,8 +30,7 @@ public sealed class FilePermissionTests : CacheTestBase
     [UnixFact]
     public void The_journal_of_a_large_cache_is_owner_only()
     {
-        ResponseCacheEngine engine = NewEngine();
-        engine.SetMany(Enumerable.Range(0, 400).Select(i => new KeyValuePair<string, byte[]>($"key {i}", Responses.OfSize(1024))).ToList(), Roomy);
+        ResponseCacheEngine engine = LargeCache();
 
         engine.Set("one more", Responses.Json("answer"), Roomy);
 

@@ -10,21 +10,7 @@ namespace ResponseCache.Tests;
 /// </summary>
 public sealed class JournalTests : CacheTestBase
 {
-    private const int InitialEntries = 400;
-
-    private long JournalLength => File.Exists(JournalFile) ? new FileInfo(JournalFile).Length : 0;
-
-    private string JournalAsidePath => JournalFile + ".corrupt-" + Clock.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>400 entries of 1 KB, written as one snapshot: well past the size where sets stop rewriting it.</summary>
-    private ResponseCacheEngine LargeCache()
-    {
-        ResponseCacheEngine engine = NewEngine();
-        engine.SetMany(Enumerable.Range(0, InitialEntries).Select(i => new KeyValuePair<string, byte[]>($"key {i}", Responses.OfSize(1024, (char)('a' + (i % 26))))).ToList(), Roomy);
-        Assert.True(new FileInfo(CacheFile).Length > 256 * 1024, "The test cache is too small to use the journal.");
-        Assert.Equal(0, JournalLength);
-        return engine;
-    }
+    private string JournalAsidePath => AsidePathOf(JournalFile);
 
     /// <summary>The journal's lines, each with its newline.</summary>
     private List<byte[]> JournalLines()
@@ -45,10 +31,10 @@ public sealed class JournalTests : CacheTestBase
         return lines;
     }
 
-    private void AssertInitialEntriesPresent(ResponseCacheEngine engine)
+    private void AssertLargeCacheEntriesPresent(ResponseCacheEngine engine)
     {
-        Assert.Equal(Responses.OfSize(1024, 'a'), engine.Get("key 0", Roomy));
-        Assert.Equal(Responses.OfSize(1024, (char)('a' + (399 % 26))), engine.Get("key 399", Roomy));
+        Assert.Equal(LargeCacheResponse(0), engine.Get("key 0", Roomy));
+        Assert.Equal(LargeCacheResponse(LargeCacheEntries - 1), engine.Get($"key {LargeCacheEntries - 1}", Roomy));
     }
 
     [Fact]
@@ -81,11 +67,11 @@ public sealed class JournalTests : CacheTestBase
 
         ResponseCacheEngine fresh = NewEngine();
 
-        Assert.Equal(InitialEntries, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal(LargeCacheEntries, fresh.GetStatistics(Roomy).TotalEntries);
         Assert.Equal("new answer", Responses.Text(fresh.Get("new", Roomy)));
         Assert.Equal("overwritten", Responses.Text(fresh.Get("key 5", Roomy)));
         Assert.Null(fresh.Get("key 6", Roomy));
-        AssertInitialEntriesPresent(fresh);
+        AssertLargeCacheEntriesPresent(fresh);
     }
 
     [Fact]
@@ -129,7 +115,7 @@ public sealed class JournalTests : CacheTestBase
         Assert.Equal("two", Responses.Text(fresh.Get("new 2", Roomy, Log)));
         Assert.Equal("two", Responses.Text(engine.Get("new 2", Roomy, Log)));
         Assert.Empty(Log.Warnings);
-        AssertInitialEntriesPresent(fresh);
+        AssertLargeCacheEntriesPresent(fresh);
     }
 
     [Fact]
@@ -152,7 +138,7 @@ public sealed class JournalTests : CacheTestBase
         Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy)));
         Assert.Equal("three", Responses.Text(fresh.Get("new 3", Roomy)));
         Assert.Null(fresh.Get("damaged", Roomy));
-        AssertInitialEntriesPresent(fresh);
+        AssertLargeCacheEntriesPresent(fresh);
         Assert.True(CacheFileContent.Contains(CacheFile, "new 3"), "The recovered changes were not folded into the snapshot.");
     }
 
@@ -161,7 +147,7 @@ public sealed class JournalTests : CacheTestBase
     {
         ResponseCacheEngine first = LargeCache();
         ResponseCacheEngine second = NewEngine();
-        AssertInitialEntriesPresent(second);
+        AssertLargeCacheEntriesPresent(second);
         int replaces = Disk.Replaces;
 
         first.Set("from first", Responses.Json("1"), Roomy);
@@ -184,12 +170,12 @@ public sealed class JournalTests : CacheTestBase
         int replaces = Disk.Replaces;
 
         engine.FlushAccessTimes();
-        NewEngine().Set("new", Responses.Json("new"), Policy(maxEntries: InitialEntries));
+        NewEngine().Set("new", Responses.Json("new"), Policy(maxEntries: LargeCacheEntries));
 
         Assert.Equal(replaces, Disk.Replaces);
         ResponseCacheEngine fresh = NewEngine();
         Assert.NotNull(fresh.Get("key 0", Roomy));
-        Assert.Equal(InitialEntries, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal(LargeCacheEntries, fresh.GetStatistics(Roomy).TotalEntries);
     }
 
     /// <summary>Sets 20 KB responses until the journal is folded into the snapshot; returns the keys set.</summary>
@@ -220,9 +206,9 @@ public sealed class JournalTests : CacheTestBase
 
         Assert.Equal(0, JournalLength);
         Dictionary<string, System.Text.Json.JsonElement> snapshot = CacheFileContent.Entries(CacheFile);
-        Assert.Equal(InitialEntries + keys.Count, snapshot.Count);
+        Assert.Equal(LargeCacheEntries + keys.Count, snapshot.Count);
         Assert.All(keys, key => Assert.Contains(CacheFileContent.HashOf(key), snapshot.Keys));
-        Assert.Equal(InitialEntries + keys.Count, NewEngine().GetStatistics(Roomy).TotalEntries);
+        Assert.Equal(LargeCacheEntries + keys.Count, NewEngine().GetStatistics(Roomy).TotalEntries);
     }
 
     [PythonFact]
@@ -232,11 +218,11 @@ public sealed class JournalTests : CacheTestBase
         List<string> keys = SetUntilCompacted(engine);
 
         System.Text.Json.Nodes.JsonArray results = ReferenceCacheManager.Run(
-            CacheDirectory, maxEntries: 100_000, ttlDays: 100_000, new object?[] { "get", keys[^1] }, new object?[] { "get", "key 0" }, new object?[] { "stats" });
+            CacheDirectory, new object?[] { "get", keys[^1] }, new object?[] { "get", "key 0" }, new object?[] { "stats" });
 
         Assert.Equal(new string('x', 19_998), results[0]!.GetValue<string>());
         Assert.Equal(new string('a', 1022), results[1]!.GetValue<string>());
-        Assert.Equal(InitialEntries + keys.Count, results[2]!["total_entries"]!.GetValue<int>());
+        Assert.Equal(LargeCacheEntries + keys.Count, results[2]!["total_entries"]!.GetValue<int>());
     }
 
     [Fact]
@@ -268,7 +254,7 @@ public sealed class JournalTests : CacheTestBase
         Assert.Equal("back again", Responses.Text(fresh.Get("key 7", Roomy)));
         Assert.Equal("journaled", Responses.Text(fresh.Get("key 9", Roomy)));
         Assert.Equal(Responses.OfSize(300_000), fresh.Get("big", Roomy));
-        Assert.Equal(InitialEntries + 2, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal(LargeCacheEntries + 2, fresh.GetStatistics(Roomy).TotalEntries);
         Assert.Empty(Log.Warnings);
     }
 
@@ -311,7 +297,7 @@ public sealed class JournalTests : CacheTestBase
         Assert.Null(engine.Get("during", Roomy));
         ResponseCacheEngine fresh = NewEngine();
         Assert.Equal("kept", Responses.Text(fresh.Get("before", Roomy, Log)));
-        AssertInitialEntriesPresent(fresh);
+        AssertLargeCacheEntriesPresent(fresh);
         Assert.Empty(Log.Warnings);
     }
 

@@ -9,6 +9,11 @@ public sealed class KeyHashTests : CacheTestBase
     [InlineData("hello")]
     [InlineData("gpt-4|Summarise|Ünïcödé text 😀")]
     [InlineData("")]
+    [InlineData("é")]
+    [InlineData("café crème brûlée")]
+    [InlineData("😀")]
+    [InlineData("gpt-4|要約してください|日本語のテキスト")]
+    [InlineData("model|🎉 emoji 👩‍👩‍👧 family|中文 한국어 Ελληνικά")]
     public void A_key_hashes_to_the_lowercase_hex_sha256_of_its_utf8(string key)
     {
         Assert.Equal(CacheFileContent.HashOf(key), KeyHash.Compute(key).ToString());

@@ -5,15 +5,6 @@ namespace ResponseCache.Tests;
 
 public sealed class LruEvictionTests : CacheTestBase
 {
-    private void SetOneSecondApart(ResponseCacheEngine engine, CachePolicy policy, params string[] keys)
-    {
-        foreach (string key in keys)
-        {
-            engine.Set(key, Responses.Json("answer to " + key), policy);
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
-    }
-
     [Fact]
     public void Entries_are_listed_least_recently_used_first_and_a_hit_makes_an_entry_the_newest()
     {

@@ -8,8 +8,7 @@ namespace ResponseCache.Tests;
 /// <summary>The file is shared with the Python CacheManager: each must read what the other writes.</summary>
 public sealed class ReferenceFormatTests : CacheTestBase
 {
-    // The fake clock is not the machine's: a long TTL keeps the reference from expiring the engine's entries.
-    private JsonArray Reference(params object?[][] ops) => ReferenceCacheManager.Run(CacheDirectory, maxEntries: 100, ttlDays: 100_000, ops);
+    private JsonArray Reference(params object?[][] ops) => ReferenceCacheManager.Run(CacheDirectory, ops);
 
     private static object?[] Op(params object?[] parts) => parts;
 

@@ -21,11 +21,7 @@ public sealed class SizeCapTests : CacheTestBase
         long entryBytes = EntryBytes();
         ResponseCacheEngine engine = NewEngine();
         CachePolicy policy = Policy(maxEntries: 100, maxBytes: (3 * entryBytes) + (entryBytes / 2));
-        foreach (string key in new[] { "a", "b", "c" })
-        {
-            engine.Set(key, Responses.OfSize(1000), policy);
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        SetOneSecondApart(engine, policy, _ => Responses.OfSize(1000), "a", "b", "c");
 
         engine.Get("a", policy);
         engine.Set("d", Responses.OfSize(1000), policy);
@@ -41,11 +37,7 @@ public sealed class SizeCapTests : CacheTestBase
     {
         long entryBytes = EntryBytes();
         ResponseCacheEngine engine = NewEngine();
-        foreach (string key in new[] { "a", "b", "c", "d", "e" })
-        {
-            engine.Set(key, Responses.OfSize(1000), Roomy);
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        SetOneSecondApart(engine, Roomy, _ => Responses.OfSize(1000), "a", "b", "c", "d", "e");
 
         // The entry cap alone would keep four; the size cap allows only two.
         engine.Set("f", Responses.OfSize(1000), Policy(maxEntries: 4, maxBytes: 2 * entryBytes));
@@ -58,11 +50,7 @@ public sealed class SizeCapTests : CacheTestBase
     public void The_entry_cap_evicts_even_when_the_size_cap_has_room()
     {
         ResponseCacheEngine engine = NewEngine();
-        foreach (string key in new[] { "a", "b", "c" })
-        {
-            engine.Set(key, Responses.OfSize(100), Policy(maxEntries: 2, maxBytes: 1_000_000));
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        SetOneSecondApart(engine, Policy(maxEntries: 2, maxBytes: 1_000_000), _ => Responses.OfSize(100), "a", "b", "c");
 
         Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).Order(), CacheFileContent.Entries(CacheFile).Keys.Order());
     }

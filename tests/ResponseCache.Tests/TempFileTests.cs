@@ -6,17 +6,17 @@ namespace ResponseCache.Tests;
 /// <summary>Temp files of the atomic replace that a killed writer left behind.</summary>
 public sealed class TempFileTests : CacheTestBase
 {
-    private string AbandonedTempPath(string hex16 = "0123456789abcdef") => Path.Combine(CacheDirectory, $"ai_responses.json.{hex16}.tmp");
+    private string AbandonedTempPath => Path.Combine(CacheDirectory, "ai_responses.json.0123456789abcdef.tmp");
 
     [Fact]
     public void A_temp_file_abandoned_by_a_killed_writer_is_removed_by_the_next_write()
     {
         NewEngine().Set("question", Responses.Json("answer"), Policy());
-        File.WriteAllText(AbandonedTempPath(), "{ half written");
+        File.WriteAllText(AbandonedTempPath, "{ half written");
 
         NewEngine().Set("other", Responses.Json("other"), Policy());
 
-        Assert.False(File.Exists(AbandonedTempPath()));
+        Assert.False(File.Exists(AbandonedTempPath));
         Assert.Equal(2, CacheFileContent.Entries(CacheFile).Count);
     }
 
@@ -41,11 +41,11 @@ public sealed class TempFileTests : CacheTestBase
         NewEngine().Set("question", Responses.Json("answer"), Policy());
         string victim = Path.Combine(OutsideDirectory, "victim.txt");
         File.WriteAllText(victim, "precious");
-        File.CreateSymbolicLink(AbandonedTempPath(), victim);
+        File.CreateSymbolicLink(AbandonedTempPath, victim);
 
         NewEngine().Set("other", Responses.Json("other"), Policy());
 
         Assert.Equal("precious", File.ReadAllText(victim));
-        Assert.False(File.Exists(AbandonedTempPath()));
+        Assert.False(File.Exists(AbandonedTempPath));
     }
 }

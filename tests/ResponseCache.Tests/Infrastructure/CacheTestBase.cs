@@ -41,14 +41,46 @@ public abstract class CacheTestBase : IDisposable
     protected static CachePolicy Roomy => Policy(maxEntries: 100_000);
 
     /// <summary>Another engine on the same directory: what another process would have.</summary>
-    internal ResponseCacheEngine NewEngine(TimeSpan? lockTimeout = null, TimeSpan? accessFlushInterval = null) =>
+    internal ResponseCacheEngine NewEngine(TimeSpan? lockTimeout = null) =>
         new(CacheDirectory, new CacheEngineOptions
         {
             Clock = Clock,
             FileSystem = Disk,
             LockTimeout = lockTimeout ?? TimeSpan.FromSeconds(60),
-            AccessFlushInterval = accessFlushInterval ?? CacheEngineOptions.DefaultAccessFlushInterval,
         });
+
+    protected const int LargeCacheEntries = 400;
+
+    protected long JournalLength => File.Exists(JournalFile) ? new FileInfo(JournalFile).Length : 0;
+
+    /// <summary>Where a damaged file is kept aside when found at the fake clock's time.</summary>
+    protected string AsidePathOf(string file) => file + ".corrupt-" + Clock.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The response <see cref="LargeCache"/> stores under "key i".</summary>
+    protected static byte[] LargeCacheResponse(int i) => Responses.OfSize(1024, (char)('a' + (i % 26)));
+
+    /// <summary>400 entries of 1 KB, written as one snapshot: well past the size where sets stop rewriting it.</summary>
+    internal ResponseCacheEngine LargeCache()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.SetMany(Enumerable.Range(0, LargeCacheEntries).Select(i => new KeyValuePair<string, byte[]>($"key {i}", LargeCacheResponse(i))).ToList(), Roomy);
+        Assert.True(new FileInfo(CacheFile).Length > 256 * 1024, "The test cache is too small to use the journal.");
+        Assert.Equal(0, JournalLength);
+        return engine;
+    }
+
+    /// <summary>Stores the keys in order, one second apart on the fake clock, so the first is the least recently used.</summary>
+    internal void SetOneSecondApart(ResponseCacheEngine engine, CachePolicy policy, params string[] keys) =>
+        SetOneSecondApart(engine, policy, key => Responses.Json("answer to " + key), keys);
+
+    internal void SetOneSecondApart(ResponseCacheEngine engine, CachePolicy policy, Func<string, byte[]> response, params string[] keys)
+    {
+        foreach (string key in keys)
+        {
+            engine.Set(key, response(key), policy);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
 
     protected IEnumerable<string> FilesInCacheDirectory() =>
         Directory.Exists(CacheDirectory) ? Directory.EnumerateFiles(CacheDirectory).Select(Path.GetFileName).OfType<string>() : Enumerable.Empty<string>();

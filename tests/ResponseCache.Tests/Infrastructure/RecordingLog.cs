@@ -2,11 +2,10 @@ using ResponseCache.Core;
 
 namespace ResponseCache.Tests.Infrastructure;
 
-/// <summary>Keeps what the engine reported, as the cmdlets' warning and verbose streams would show it.</summary>
+/// <summary>Keeps the warnings the engine reported, as the cmdlets' warning stream would show them; no test reads its verbose messages.</summary>
 internal sealed class RecordingLog : ICacheLog
 {
     private readonly List<string> _warnings = new();
-    private readonly List<string> _verbose = new();
 
     public IReadOnlyList<string> Warnings
     {
@@ -19,23 +18,8 @@ internal sealed class RecordingLog : ICacheLog
         }
     }
 
-    public IReadOnlyList<string> VerboseMessages
-    {
-        get
-        {
-            lock (_verbose)
-            {
-                return _verbose.ToList();
-            }
-        }
-    }
-
     public void Verbose(string message)
     {
-        lock (_verbose)
-        {
-            _verbose.Add(message);
-        }
     }
 
     public void Warning(string message)
