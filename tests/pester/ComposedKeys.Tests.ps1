@@ -4,13 +4,11 @@
 #>
 
 BeforeAll {
-    Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 
-    function Get-StoredKeyHashes([string] $Directory) {
-        @((Get-Content (Join-Path $Directory 'ai_responses.json') -Raw | ConvertFrom-Json).PSObject.Properties.Name)
-    }
+    function Get-StoredKeyHashes([string] $Directory) { @((Read-CacheOnDisk $Directory).Keys) }
 }
 
 Describe 'Composed keys' {
@@ -87,7 +85,8 @@ Describe 'Composed keys' {
     }
 
     It 'requires -Prompt with -Model' {
-        { Get-CachedResponse -Model 'gpt' -InputText 'x' -Path $cache -ErrorAction Stop } | Should -Throw
+        { Get-CachedResponse -Model 'gpt' -InputText 'x' -Path $cache -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MissingMandatoryParameter,ResponseCache.Commands.GetCachedResponseCommand'
     }
 }
 

@@ -2,6 +2,17 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
 
+    # A fresh pwsh that takes the cache's lock the way the engine does, prints 'locked', and holds the lock until it
+    # reads a line or is stopped.
+    function Start-LockHolder([string] $LockFile) {
+        Start-FreshPwsh -Script @"
+`$lock = [IO.FileStream]::new('$LockFile', 'OpenOrCreate', 'ReadWrite', 'None')
+`$lock.Lock(0, 16)
+[Console]::Out.WriteLine('locked')
+`$null = [Console]::In.ReadLine()
+"@
+    }
+
     # Starts 3 writers at once, each setting its keys from 4 runspaces in parallel; returns every key written.
     function Invoke-ParallelWriters {
         param([Parameter(Mandatory)] [string] $Directory)
@@ -97,12 +108,7 @@ Describe 'Several processes on one cache' {
         Set-CachedResponse -Key 'kept' -Response 'still here' -Path $dir
         $cacheFile = Get-CacheFilePath $dir
         $before = Get-FileSha256 $cacheFile
-        $holder = Start-FreshPwsh -Script @"
-`$lock = [IO.FileStream]::new('$cacheFile.lock', 'OpenOrCreate', 'ReadWrite', 'None')
-`$lock.Lock(0, 16)
-[Console]::Out.WriteLine('locked')
-`$null = [Console]::In.ReadLine()
-"@
+        $holder = Start-LockHolder "$cacheFile.lock"
         try {
             $holder.StandardOutput.ReadLine() | Should -Be 'locked'
 
@@ -129,12 +135,7 @@ try {
     It 'is not blocked by the lock file of a process killed while it held the lock' {
         Set-CachedResponse -Key 'kept' -Response 'still here' -Path $dir
         $lockFile = "$(Get-CacheFilePath $dir).lock"
-        $holder = Start-FreshPwsh -Script @"
-`$lock = [IO.FileStream]::new('$lockFile', 'OpenOrCreate', 'ReadWrite', 'None')
-`$lock.Lock(0, 16)
-[Console]::Out.WriteLine('locked')
-`$null = [Console]::In.ReadLine()
-"@
+        $holder = Start-LockHolder $lockFile
         $holder.StandardOutput.ReadLine() | Should -Be 'locked'
         Stop-FreshPwsh $holder
         $lockFile | Should -Exist

@@ -5,8 +5,8 @@
 #>
 
 BeforeAll {
-    Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 }
 
@@ -179,7 +179,7 @@ Describe 'Get-or-add from parallel runspaces of one process' {
         # Every caller signals before it asks; the one whose scriptblock runs holds it until all 8 have asked,
         # so the others really arrive while it runs (with a bound, so a broken build cannot hang the suite).
         $arrived = [Threading.CountdownEvent]::new(8)
-        $module = $env:RESPONSECACHE_TEST_MODULE
+        $module = Get-ModuleUnderTestPath
 
         $answers = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
             Import-Module $using:module

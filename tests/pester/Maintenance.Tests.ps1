@@ -5,8 +5,8 @@
 #>
 
 BeforeAll {
-    Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 
     function Get-ListedHashes([string] $Directory) {
@@ -297,7 +297,7 @@ Describe 'Progress on large listings' {
             $shell = [powershell]::Create()
             try {
                 $null = $shell.AddScript('param($module, $path) Import-Module $module; $null = Get-CacheEntry -Path $path')
-                $null = $shell.AddArgument($env:RESPONSECACHE_TEST_MODULE).AddArgument($Directory)
+                $null = $shell.AddArgument((Get-ModuleUnderTestPath)).AddArgument($Directory)
                 $null = $shell.Invoke()
                 $shell.Streams.Error | Should -BeNullOrEmpty
                 $shell.Streams.Progress.Count

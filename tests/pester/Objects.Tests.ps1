@@ -5,8 +5,8 @@
 #>
 
 BeforeAll {
-    Import-Module $env:RESPONSECACHE_TEST_MODULE -Force -ErrorAction Stop
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 
     # What PowerShell itself gives back for a value written with ConvertTo-Json and read with ConvertFrom-Json.

@@ -18,9 +18,9 @@ function Import-ModuleUnderTest {
     Import-Module (Get-ModuleUnderTestPath) -Global
 }
 
-# A new, not yet existing directory under $TestDrive (or the temp folder outside a test run).
+# A new, not yet existing directory under -Parent (the tests pass $TestDrive).
 function New-CacheDirectoryPath {
-    param([string] $Parent = $(if (Test-Path variable:global:TestDrive) { $global:TestDrive } else { [IO.Path]::GetTempPath() }))
+    param([Parameter(Mandatory)] [string] $Parent)
     Join-Path $Parent ('cache-' + [guid]::NewGuid().ToString('N'))
 }
 
