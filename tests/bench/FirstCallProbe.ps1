@@ -8,12 +8,13 @@
     The JIT's own count of what it compiled during the measured call is reported too; it is read outside the
     timed window, whose only other statements are the two timestamps. Prints one JSON line, in milliseconds.
 #>
+[CmdletBinding(DefaultParameterSetName = 'Cache')]
 param(
-    [Parameter(Mandatory)] [string] $ModuleManifest,
-    [Parameter(Mandatory)] [string] $CacheDirectory,
-    [Parameter(Mandatory)] [string] $Key,
-    [string] $WarmupDirectory,
-    [switch] $GetDateBaseline
+    [Parameter(Mandatory, ParameterSetName = 'Cache')] [string] $ModuleManifest,
+    [Parameter(Mandatory, ParameterSetName = 'Cache')] [string] $CacheDirectory,
+    [Parameter(Mandatory, ParameterSetName = 'Cache')] [string] $Key,
+    [Parameter(ParameterSetName = 'Cache')] [string] $WarmupDirectory,
+    [Parameter(Mandatory, ParameterSetName = 'GetDate')] [switch] $GetDateBaseline
 )
 
 $ErrorActionPreference = 'Stop'
@@ -40,7 +41,7 @@ else {
 }
 $jitMs = [Runtime.JitInfo]::GetCompilationTime($true).TotalMilliseconds - $jitBefore
 $jitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($true) - $methodsBefore
-if ($null -eq $response) { throw "The first call missed '$Key' in '$CacheDirectory'." }
+if ($null -eq $response) { throw "The first call returned nothing: $(if ($GetDateBaseline) { 'Get-Date' } else { "a miss on '$Key' in '$CacheDirectory'" })." }
 
 [ordered]@{
     ImportMs = ($imported - $t0) * $ms

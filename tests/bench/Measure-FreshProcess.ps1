@@ -37,8 +37,7 @@ $cold = foreach ($n in 1..$FirstCallProcesses) {
 }
 # What the first call of any compiled cmdlet costs in a process this young: the floor under ours.
 $getDate = foreach ($n in 1..$FirstCallProcesses) {
-    Invoke-FreshPwsh -Arguments @('-File', $probe, '-ModuleManifest', $ModuleManifest, '-CacheDirectory', $firstCallCache, '-Key', $key,
-        '-GetDateBaseline') | ConvertFrom-Json
+    Invoke-FreshPwsh -Arguments @('-File', $probe, '-GetDateBaseline') | ConvertFrom-Json
 }
 # The same first call after one on a one-entry cache: what is left once the code is loaded is reading the data.
 $codeWarm = foreach ($n in 1..$FirstCallProcesses) {
