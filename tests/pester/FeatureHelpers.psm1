@@ -38,7 +38,7 @@ function Write-ReferenceCacheFile {
         $fields.Add('    "text_length": ' + $entry.Key.Length)
         '  "' + (Get-KeyHash $entry.Key) + "`": {`n" + ($fields -join ",`n") + "`n  }"
     }
-    $path = Join-Path $Directory 'ai_responses.json'
+    $path = Get-CacheFilePath $Directory
     [IO.File]::WriteAllText($path, "{`n" + ($blocks -join ",`n") + "`n}", [Text.UTF8Encoding]::new($false))
     $path
 }
