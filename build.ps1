@@ -3,8 +3,7 @@
 .SYNOPSIS
     Builds, tests, demonstrates and packages the ResponseCache module.
 .DESCRIPTION
-    Build   (default) Release build, then the module as it ships, in out/ResponseCache, with the engine also
-            precompiled (ReadyToRun) for each PowerShell 7 platform in out/ResponseCache/ReadyToRun/<rid>.
+    Build   (default) Release build, then the module as it ships, in out/ResponseCache.
     Test    Package, then the xunit suite and the Pester suite (in a fresh pwsh) against the packaged module;
             the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
@@ -37,13 +36,6 @@ $OutDir = Join-Path $Root 'out'
 $ModuleDir = Join-Path $OutDir 'ResponseCache'
 $ResultsDir = Join-Path $OutDir 'test-results'
 
-# The PowerShell 7 platforms that get the engine precompiled (src/ResponseCache/ReadyToRunEngine.cs says why).
-# linux-x64's image serves musl too: crossgen2 has one Linux target. The images are compiled against the .NET this
-# build runs on: only the engine's own methods are compiled, none of the framework's, and the runtime packs of each
-# target platform were tried and gave byte-identical images, so they are not downloaded (about 730 MB).
-$ReadyToRunCrossgenVersion = '10.0.12'
-$ReadyToRunTargets = @('win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64')
-
 function Invoke-Native {
     param([Parameter(Mandatory)] [string] $Description, [Parameter(Mandatory)] [scriptblock] $Command)
     & $Command | Out-Host
@@ -67,39 +59,7 @@ function Invoke-BuildTask {
     Copy-Item (Join-Path $Root 'ResponseCache.psd1') $ModuleDir
     Get-ChildItem $publishDir -Filter *.dll | Copy-Item -Destination $ModuleDir
     Copy-Item (Join-Path $Root 'module/*') $ModuleDir -Recurse
-    Add-ReadyToRunImages
     Write-Host "Module assembled at $ModuleDir"
-}
-
-# ReadyToRun/<rid>/ResponseCache.Core.dll beside the IL copy, for each of $ReadyToRunTargets.
-function Add-ReadyToRunImages {
-    $hostRid = Get-HostRid
-    Invoke-Native 'ReadyToRun tools restore' {
-        dotnet restore (Join-Path $Root 'build/tools/ReadyToRunRestore.csproj') --nologo -v quiet `
-            "-p:HostRid=$hostRid" "-p:CrossgenVersion=$ReadyToRunCrossgenVersion"
-    }
-    $crossgen = Join-Path (Get-NuGetPackagesFolder) "microsoft.netcore.app.crossgen2.$hostRid/$ReadyToRunCrossgenVersion/tools/crossgen2$(if ($IsWindows) { '.exe' })"
-    $references = Join-Path ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) '*.dll'
-    foreach ($rid in $ReadyToRunTargets) {
-        New-ReadyToRunImage -Crossgen $crossgen -Rid $rid -References $references
-    }
-    Write-Host "ReadyToRun engine for $($ReadyToRunTargets -join ', ')"
-}
-
-function New-ReadyToRunImage {
-    param([Parameter(Mandatory)] [string] $Crossgen, [Parameter(Mandatory)] [string] $Rid, [Parameter(Mandatory)] [string] $References)
-    $os, $architecture = $Rid -split '-', 2
-    $targetOs = if ($os -eq 'win') { 'windows' } else { $os }
-    $image = Join-Path (New-Item (Join-Path $ModuleDir "ReadyToRun/$Rid") -ItemType Directory -Force) 'ResponseCache.Core.dll'
-    $output = & $Crossgen (Join-Path $ModuleDir 'ResponseCache.Core.dll') -o $image -r $References --targetos $targetOs --targetarch $architecture -O 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "crossgen2 for $Rid failed with exit code $LASTEXITCODE`: $($output -join [Environment]::NewLine)" }
-}
-
-# The RID of crossgen2's package that runs on this machine.
-function Get-HostRid {
-    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' }
-        elseif ([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -like '*musl*') { 'linux-musl' } else { 'linux' }
-    "$os-$([Runtime.InteropServices.RuntimeInformation]::OSArchitecture)".ToLowerInvariant()
 }
 
 function Get-NuGetPackagesFolder {

@@ -62,12 +62,4 @@ internal sealed class CacheEntry
 
     /// <summary>A hit on this entry is in memory only: its access time waits for the next write. Owned by CacheState.</summary>
     internal bool AccessPending { get; set; }
-
-    // Links of the LRU list and of the key table's bucket chain, owned by LruIndex. A field, so the table can
-    // unlink through a reference to whichever link points at the entry.
-    internal CacheEntry? Older { get; set; }
-
-    internal CacheEntry? Newer { get; set; }
-
-    internal CacheEntry? NextInBucket;
 }

@@ -67,8 +67,13 @@ internal sealed class CacheState
             // Every hit made its entry the newest, so the pending ones are found newest first near the list's end.
             var touched = new CacheEntry[_pendingCount];
             int found = 0;
-            for (CacheEntry? entry = Index.Newest; entry is not null && found < touched.Length; entry = entry.Older)
+            foreach (CacheEntry entry in Index.NewestFirst())
             {
+                if (found == touched.Length)
+                {
+                    break;
+                }
+
                 if (entry.AccessPending)
                 {
                     touched[touched.Length - ++found] = entry;

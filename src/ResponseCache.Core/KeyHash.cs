@@ -14,12 +14,9 @@ public readonly struct KeyHash : IEquatable<KeyHash>
 {
     private const int HexLength = 64;
 
-    // Up to this many UTF-8 bytes a key is hashed in managed code, which needs no start-up; longer keys (a whole
-    // article as input) go to the OS, whose SHA instructions are several times faster per byte once it is loaded.
-    private const int ManagedHashLimit = 1024;
-
+    // A SHA256 instance is not thread-safe, and creating one per key costs more than hashing a short key.
     [ThreadStatic]
-    private static SHA256? s_osSha256;
+    private static SHA256? s_sha256;
 
     private readonly ulong _w0;
     private readonly ulong _w1;
@@ -46,14 +43,7 @@ public readonly struct KeyHash : IEquatable<KeyHash>
         try
         {
             Encoding.UTF8.GetBytes(text, 0, text.Length, buffer, 0);
-            if (byteCount > ManagedHashLimit)
-            {
-                return FromDigest((s_osSha256 ??= SHA256.Create()).ComputeHash(buffer, 0, byteCount));
-            }
-
-            Span<byte> digest = stackalloc byte[Sha256.DigestLength];
-            Sha256.Hash(buffer.AsSpan(0, byteCount), digest);
-            return FromDigest(digest);
+            return FromDigest((s_sha256 ??= SHA256.Create()).ComputeHash(buffer, 0, byteCount));
         }
         finally
         {

@@ -1,39 +1,30 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ResponseCache.Core;
 
 /// <summary>
 /// The entries by key, threaded on a recency list (oldest first), so lookup, touch, insert and eviction are all O(1).
-/// The key table is the entries' own bucket chains rather than a Dictionary: a Dictionary keyed by a struct is
-/// framework code the runtime must compile on first use in every process, which cost more than reading a
-/// 2,000-entry cache; this is ours, so it ships precompiled. Not thread-safe: the engine serialises access.
+/// Not thread-safe: the engine serialises access.
 /// </summary>
 internal sealed class LruIndex
 {
-    private const int InitialBuckets = 16;
+    private readonly Dictionary<KeyHash, LinkedListNode<CacheEntry>> _byKey = new Dictionary<KeyHash, LinkedListNode<CacheEntry>>();
+    private LinkedList<CacheEntry> _recency = new LinkedList<CacheEntry>();
 
-    private CacheEntry?[] _buckets = new CacheEntry?[InitialBuckets];
-    private CacheEntry? _oldest;
-    private CacheEntry? _newest;
-
-    public int Count { get; private set; }
+    public int Count => _byKey.Count;
 
     /// <summary>The sum of the entries' <see cref="CacheEntry.StoredBytes"/>.</summary>
     public long TotalBytes { get; private set; }
 
-    public CacheEntry? Oldest => _oldest;
-
-    public CacheEntry? Newest => _newest;
+    public CacheEntry? Oldest => _recency.First?.Value;
 
     public bool TryGet(KeyHash key, out CacheEntry entry)
     {
-        for (CacheEntry? candidate = _buckets[BucketOf(key)]; candidate is not null; candidate = candidate.NextInBucket)
+        if (_byKey.TryGetValue(key, out LinkedListNode<CacheEntry>? node))
         {
-            if (candidate.Key.Equals(key))
-            {
-                entry = candidate;
-                return true;
-            }
+            entry = node.Value;
+            return true;
         }
 
         entry = null!;
@@ -44,74 +35,58 @@ internal sealed class LruIndex
     public CacheEntry? Put(CacheEntry entry)
     {
         CacheEntry? replaced = Remove(entry.Key);
-        if (replaced is null && Count == _buckets.Length)
-        {
-            Grow();
-        }
-
-        ref CacheEntry? bucket = ref _buckets[BucketOf(entry.Key)];
-        entry.NextInBucket = bucket;
-        bucket = entry;
-        Count++;
+        _byKey.Add(entry.Key, _recency.AddLast(entry));
         TotalBytes += entry.StoredBytes;
-        LinkNewest(entry);
         return replaced;
     }
 
     /// <summary>Removes the key's entry and returns it; null when there was none.</summary>
     public CacheEntry? Remove(KeyHash key)
     {
-        ref CacheEntry? link = ref _buckets[BucketOf(key)];
-        while (link is not null)
+        if (!_byKey.TryGetValue(key, out LinkedListNode<CacheEntry>? node))
         {
-            CacheEntry candidate = link;
-            if (candidate.Key.Equals(key))
-            {
-                link = candidate.NextInBucket;
-                candidate.NextInBucket = null;
-                Count--;
-                TotalBytes -= candidate.StoredBytes;
-                Unlink(candidate);
-                return candidate;
-            }
-
-            link = ref candidate.NextInBucket;
+            return null;
         }
 
-        return null;
+        _byKey.Remove(key);
+        _recency.Remove(node);
+        TotalBytes -= node.Value.StoredBytes;
+        return node.Value;
     }
 
+    /// <summary>Makes the entry, which must be in the index, the most recently used.</summary>
     public void Touch(CacheEntry entry)
     {
-        if (!ReferenceEquals(_newest, entry))
+        LinkedListNode<CacheEntry> node = _byKey[entry.Key];
+        if (node != _recency.Last)
         {
-            Unlink(entry);
-            LinkNewest(entry);
+            _recency.Remove(node);
+            _recency.AddLast(node);
         }
     }
 
     public void Clear()
     {
-        _buckets = new CacheEntry?[InitialBuckets];
-        Count = 0;
+        _byKey.Clear();
+        _recency.Clear();
         TotalBytes = 0;
-        _oldest = null;
-        _newest = null;
     }
 
     /// <summary>The entries from least to most recently used.</summary>
-    public IEnumerable<CacheEntry> OldestFirst()
+    public IEnumerable<CacheEntry> OldestFirst() => _recency;
+
+    /// <summary>The entries from most to least recently used.</summary>
+    public IEnumerable<CacheEntry> NewestFirst()
     {
-        for (CacheEntry? entry = _oldest; entry is not null; entry = entry.Newer)
+        for (LinkedListNode<CacheEntry>? node = _recency.Last; node is not null; node = node.Previous)
         {
-            yield return entry;
+            yield return node.Value;
         }
     }
 
     /// <summary>
     /// Reorders the recency list by <see cref="CacheEntry.RecencyKey"/>, keeping the present order among equal
-    /// times: a bottom-up merge sort of the list itself, one pass when it is already in order (as this engine
-    /// writes its snapshots).
+    /// times (a stable sort); nothing to do when it is already in order, as this engine writes its snapshots.
     /// </summary>
     public void SortByRecency()
     {
@@ -120,150 +95,27 @@ internal sealed class LruIndex
             return;
         }
 
-        CacheEntry? head = _oldest;
-        CacheEntry? tail = null;
-        for (int runLength = 1; ; runLength *= 2)
+        List<CacheEntry> sorted = _recency.OrderBy(entry => entry.RecencyKey).ToList();
+        _recency = new LinkedList<CacheEntry>();
+        foreach (CacheEntry entry in sorted)
         {
-            CacheEntry? left = head;
-            head = null;
-            tail = null;
-            int merges = 0;
-            while (left is not null)
-            {
-                merges++;
-                CacheEntry? right = left;
-                int leftCount = 0;
-                while (leftCount < runLength && right is not null)
-                {
-                    leftCount++;
-                    right = right.Newer;
-                }
-
-                int rightCount = runLength;
-                while (leftCount > 0 || (rightCount > 0 && right is not null))
-                {
-                    CacheEntry next;
-                    if (leftCount > 0 && (rightCount == 0 || right is null || left!.RecencyKey <= right.RecencyKey))
-                    {
-                        next = left!;
-                        left = left!.Newer;
-                        leftCount--;
-                    }
-                    else
-                    {
-                        next = right!;
-                        right = right!.Newer;
-                        rightCount--;
-                    }
-
-                    if (tail is null)
-                    {
-                        head = next;
-                    }
-                    else
-                    {
-                        tail.Newer = next;
-                    }
-
-                    tail = next;
-                }
-
-                left = right;
-            }
-
-            tail!.Newer = null;
-            if (merges <= 1)
-            {
-                break;
-            }
+            _byKey[entry.Key] = _recency.AddLast(entry);
         }
-
-        CacheEntry? older = null;
-        for (CacheEntry? entry = head; entry is not null; entry = entry.Newer)
-        {
-            entry.Older = older;
-            older = entry;
-        }
-
-        _oldest = head;
-        _newest = tail;
     }
 
     private bool IsInRecencyOrder()
     {
-        CacheEntry? entry = _oldest;
-        while (entry?.Newer is CacheEntry newer)
+        double previous = double.MinValue;
+        foreach (CacheEntry entry in _recency)
         {
-            if (newer.RecencyKey < entry.RecencyKey)
+            if (entry.RecencyKey < previous)
             {
                 return false;
             }
 
-            entry = newer;
+            previous = entry.RecencyKey;
         }
 
         return true;
-    }
-
-    private void Grow()
-    {
-        var buckets = new CacheEntry?[_buckets.Length * 2];
-        int mask = buckets.Length - 1;
-        foreach (CacheEntry? head in _buckets)
-        {
-            CacheEntry? entry = head;
-            while (entry is not null)
-            {
-                CacheEntry? next = entry.NextInBucket;
-                ref CacheEntry? bucket = ref buckets[entry.Key.GetHashCode() & mask];
-                entry.NextInBucket = bucket;
-                bucket = entry;
-                entry = next;
-            }
-        }
-
-        _buckets = buckets;
-    }
-
-    private int BucketOf(KeyHash key) => key.GetHashCode() & (_buckets.Length - 1);
-
-    private void LinkNewest(CacheEntry entry)
-    {
-        entry.Older = _newest;
-        entry.Newer = null;
-        if (_newest is null)
-        {
-            _oldest = entry;
-        }
-        else
-        {
-            _newest.Newer = entry;
-        }
-
-        _newest = entry;
-    }
-
-    private void Unlink(CacheEntry entry)
-    {
-        if (entry.Older is null)
-        {
-            _oldest = entry.Newer;
-        }
-        else
-        {
-            entry.Older.Newer = entry.Newer;
-        }
-
-        if (entry.Newer is null)
-        {
-            _newest = entry.Older;
-        }
-        else
-        {
-            entry.Newer.Older = entry.Older;
-        }
-
-        entry.Older = null;
-        entry.Newer = null;
     }
 }

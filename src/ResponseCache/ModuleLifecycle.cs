@@ -6,9 +6,8 @@ using ResponseCache.Core;
 namespace ResponseCache;
 
 /// <summary>
-/// Module life: on import, resolves shipped dependencies on Windows PowerShell, loads the precompiled engine on
-/// PowerShell 7, and arranges for pending access times to be written at process exit; on removal, writes them and
-/// undoes the import's hooks.
+/// Module life: on import, resolves shipped dependencies on Windows PowerShell and arranges for pending access
+/// times to be written at process exit; on removal, writes them and undoes the import's hooks.
 /// </summary>
 public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -19,11 +18,6 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer, IModuleAssembl
         if (ModuleHost.IsWindowsPowerShell)
         {
             WindowsPowerShellDependencies.Register();
-        }
-        else
-        {
-            // Before anything binds ResponseCache.Core; the exit hook below names it only in its lambda, compiled when it runs.
-            ReadyToRunEngine.Preload();
         }
 
         if (Interlocked.Exchange(ref s_exitHookInstalled, 1) == 0)

@@ -32,14 +32,12 @@ internal static class JournalCodec
         return length;
     }
 
-    // Built per write, not held in a static: replaying the journal on a process's first read would otherwise
-    // construct the writer's encoder too.
-    private static JsonWriterOptions WriterOptions => new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
+    private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
 
     public static byte[] Encode(IReadOnlyList<JournalOp> ops)
     {
         using var record = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(record, WriterOptions))
+        using (var writer = new Utf8JsonWriter(record, s_writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("ops");
