@@ -47,7 +47,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
     /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(Mandatory = true, ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet)]
     public ScriptBlock? ScriptBlock { get; set; }
 
