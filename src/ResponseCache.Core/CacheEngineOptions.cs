@@ -11,9 +11,14 @@ public sealed class CacheEngineOptions
     /// <summary>The reference writes access times from hits at most this often.</summary>
     public static readonly TimeSpan DefaultAccessFlushInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>Long enough for a slow API call; a wait for another caller's producer of the same key ends here.</summary>
+    public static readonly TimeSpan DefaultProducerWaitTimeout = TimeSpan.FromMinutes(5);
+
     public IClock Clock { get; set; } = SystemClock.Instance;
 
     public TimeSpan LockTimeout { get; set; } = DefaultLockTimeout;
+
+    public TimeSpan ProducerWaitTimeout { get; set; } = DefaultProducerWaitTimeout;
 
     public TimeSpan AccessFlushInterval { get; set; } = DefaultAccessFlushInterval;
 

@@ -38,3 +38,24 @@ public sealed class CacheHomeNotFoundException : InvalidOperationException
     {
     }
 }
+
+/// <summary>A get-or-add for a key was called from inside the producer of the same key, which would wait for itself.</summary>
+public sealed class ReentrantGetOrAddException : InvalidOperationException
+{
+    internal ReentrantGetOrAddException(KeyHash key)
+        : base($"The response for key {key.ToShortString()} is being produced by this same caller: a get-or-add for a key cannot run inside the producer of that key.")
+    {
+    }
+}
+
+/// <summary>Another caller's producer for the same key ran longer than the engine waits for it.</summary>
+public sealed class ProducerWaitTimeoutException : TimeoutException
+{
+    internal ProducerWaitTimeoutException(KeyHash key, TimeSpan timeout)
+        : base($"Another caller has been producing the response for key {key.ToShortString()} for more than {timeout.TotalSeconds:0.###} s; stopped waiting for it.")
+    {
+        Timeout = timeout;
+    }
+
+    public TimeSpan Timeout { get; }
+}

@@ -21,7 +21,7 @@ public sealed class ResponseCacheEngine
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheState _state = new CacheState();
-    private readonly SingleFlight _producers = new SingleFlight();
+    private readonly SingleFlight _producers;
     private readonly Queue<WriteRequest> _writeQueue = new Queue<WriteRequest>();
 
     private bool _memoryIsCurrent;
@@ -42,6 +42,7 @@ public sealed class ResponseCacheEngine
         _clock = options.Clock;
         _accessFlushInterval = options.AccessFlushInterval;
         _store = new CacheStore(directory, options.FileSystem, options.LockTimeout);
+        _producers = new SingleFlight(options.ProducerWaitTimeout);
         _lastCommit = _clock.Now;
     }
 
@@ -50,58 +51,67 @@ public sealed class ResponseCacheEngine
     public string CacheFilePath => _store.CacheFilePath;
 
     /// <summary>The cached response's JSON, or null on a miss. An expired entry is removed from the file and is a miss.</summary>
-    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null) =>
-        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance, countLookup: true);
+    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default) =>
+        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance, countLookup: true, cancellation);
 
     /// <summary>
     /// Get-or-add: the cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache),
-    /// cached before it is returned. Callers for the same key on other threads wait for the running producer
-    /// instead of producing too; if it fails or produces nothing, the next waiter produces.
+    /// cached before it is returned. Callers for the same key on other threads wait (at most the options' producer
+    /// wait timeout) for the running producer and share its outcome: its response, its null, or its exception. A
+    /// producer that throws <see cref="OperationCanceledException"/> answered nothing, and a waiter produces instead.
     /// With <paramref name="refresh"/> the cache is not consulted first, but a refresh that finished while waiting counts.
-    /// Each call counts once in the statistics: a hit when it did not have to produce, a miss when it did.
+    /// Each call counts once in the statistics: a hit when it got a response without producing, otherwise a miss.
     /// </summary>
+    /// <exception cref="ReentrantGetOrAddException">Called for a key from inside that key's own producer.</exception>
+    /// <exception cref="ProducerWaitTimeoutException">Another caller's producer for the key ran longer than the timeout.</exception>
     public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
     {
         KeyHash hash = KeyHash.Compute(key);
         log ??= NullCacheLog.Instance;
-        bool waited = false;
-        while (true)
+        if (!refresh && Get(hash, policy, log, countLookup: false, cancellation) is byte[] cached)
         {
-            if ((!refresh || waited) && Get(hash, policy, log, countLookup: false) is byte[] cached)
-            {
-                CountLookup(hit: true);
-                return cached;
-            }
-
-            if (_producers.TryOwnOrWait(hash, cancellation))
-            {
-                break;
-            }
-
-            waited = true;
+            CountLookup(hit: true);
+            return cached;
         }
 
+        if (!_producers.TryOwnOrWait(hash, cancellation, out byte[]? shared))
+        {
+            CountLookup(hit: shared is not null);
+            log.Verbose(shared is null
+                ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
+                : $"Using the response another caller just produced for key {hash.ToShortString()}.");
+            return shared;
+        }
+
+        byte[]? produced = null;
+        Exception? failure = null;
         try
         {
             // Another producer may have finished between this caller's miss and its taking ownership.
-            if (!refresh && Peek(hash, policy) is byte[] justCached)
+            if (!refresh && Peek(hash, policy, cancellation) is byte[] justCached)
             {
                 CountLookup(hit: true);
-                return justCached;
+                return produced = justCached;
             }
 
             CountLookup(hit: false);
-            byte[]? produced = produce();
+            produced = produce();
             if (produced is not null)
             {
-                Store(new[] { PrepareItem(key, produced, hash) }, policy, log);
+                Store(new[] { PrepareItem(key, produced, hash) }, policy, log, cancellation);
             }
 
             return produced;
         }
+        catch (Exception ex)
+        {
+            // Only a run that produced nothing failed for the waiters: a response that could not be stored is still theirs.
+            failure = produced is null ? ex : null;
+            throw;
+        }
         finally
         {
-            _producers.Complete(hash);
+            _producers.Complete(hash, produced, failure);
         }
     }
 
@@ -220,11 +230,11 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log, bool countLookup)
+    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log, bool countLookup, CancellationToken cancellation = default)
     {
         lock (_gate)
         {
-            RefreshIfChanged(log);
+            RefreshIfChanged(log, cancellation);
             DateTimeOffset time = _clock.Now;
             double now = UnixTime.ToSeconds(time);
             if (!_state.TryGet(hash, out CacheEntry entry))
@@ -263,7 +273,7 @@ public sealed class ResponseCacheEngine
     /// Group commit: the request joins a queue, and whichever writer takes the monitor first writes every queued
     /// request under one lock with one journal append and one fsync. The others find theirs done (or failed).
     /// </summary>
-    private void Store(IReadOnlyList<PreparedItem> items, CachePolicy policy, ICacheLog log)
+    private void Store(IReadOnlyList<PreparedItem> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation = default)
     {
         if (items.Count == 0)
         {
@@ -280,7 +290,7 @@ public sealed class ResponseCacheEngine
         {
             if (!request.IsDone)
             {
-                WriteQueued();
+                WriteQueued(cancellation);
             }
         }
 
@@ -288,7 +298,7 @@ public sealed class ResponseCacheEngine
         request.ThrowIfFailed();
     }
 
-    private void WriteQueued()
+    private void WriteQueued(CancellationToken cancellation)
     {
         List<WriteRequest> batch;
         lock (_writeQueue)
@@ -324,7 +334,7 @@ public sealed class ResponseCacheEngine
                 }
 
                 return batch.Count;
-            });
+            }, cancellation);
             batch.ForEach(request => request.Complete(null));
         }
         catch (Exception ex)
@@ -334,11 +344,11 @@ public sealed class ResponseCacheEngine
     }
 
     /// <summary>The cached response if present and fresh, without counting a lookup or touching recency.</summary>
-    private byte[]? Peek(KeyHash hash, CachePolicy policy)
+    private byte[]? Peek(KeyHash hash, CachePolicy policy, CancellationToken cancellation)
     {
         lock (_gate)
         {
-            RefreshIfChanged(NullCacheLog.Instance);
+            RefreshIfChanged(NullCacheLog.Instance, cancellation);
             return _state.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds)
                 ? entry.ResponseJson
                 : null;
@@ -397,14 +407,14 @@ public sealed class ResponseCacheEngine
     }
 
     /// <summary>Catches up when a stat shows the files changed; a hit on an unchanged cache costs two stats and no lock.</summary>
-    private void RefreshIfChanged(ICacheLog log)
+    private void RefreshIfChanged(ICacheLog log, CancellationToken cancellation = default)
     {
         if (_memoryIsCurrent && _store.IsUnchangedOnDisk())
         {
             return;
         }
 
-        using FileLock fileLock = _store.Lock();
+        using FileLock fileLock = _store.Lock(cancellation);
         if (CatchUp(fileLock, log))
         {
             Commit(fileLock, mustCompact: true);
@@ -415,11 +425,11 @@ public sealed class ResponseCacheEngine
     /// Runs a change under the cross-process lock on up-to-date memory and makes it durable; returns the change's
     /// count. If writing fails, memory is rebuilt from disk on the next call, so it never serves what the disk lacks.
     /// </summary>
-    private int Change(ICacheLog log, Func<int> change)
+    private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation = default)
     {
         lock (_gate)
         {
-            using FileLock fileLock = _store.Lock();
+            using FileLock fileLock = _store.Lock(cancellation);
             bool mustCompact = CatchUp(fileLock, log);
             int count;
             try

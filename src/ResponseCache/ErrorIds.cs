@@ -16,5 +16,6 @@ internal static class ErrorIds
     public const string InvalidResponseJson = nameof(InvalidResponseJson);
     public const string InvalidKeyHash = nameof(InvalidKeyHash);
     public const string ScriptBlockFailed = nameof(ScriptBlockFailed);
-    public const string ForceWithoutScriptBlock = nameof(ForceWithoutScriptBlock);
+    public const string ReentrantGetOrAdd = nameof(ReentrantGetOrAdd);
+    public const string ProducerWaitTimedOut = nameof(ProducerWaitTimedOut);
 }

@@ -84,12 +84,41 @@ Describe 'Get-or-add' {
         @(Get-CacheEntry -Path $cache).Count | Should -Be 1
     }
 
-    It 'refuses -Force without -ScriptBlock with ForceWithoutScriptBlock and changes nothing' {
-        Set-CachedResponse -Key 'question' -Response 'kept' -Path $cache
+    It 'caches nothing for a scriptblock whose output is $null, says so in verbose, and runs a working scriptblock next time' {
+        $verbose = Get-CachedResponse -Key 'null answer' -Path $cache -ScriptBlock { $runs.Count++; $null } -Verbose 4>&1
 
-        { Get-CachedResponse -Key 'question' -Force -Path $cache } |
-            Should -Throw -ErrorId 'ForceWithoutScriptBlock,ResponseCache.Commands.GetCachedResponseCommand'
+        ($verbose | Out-String) | Should -Match 'nothing was cached'
+        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+        Get-CachedResponse -Key 'null answer' -Path $cache -ScriptBlock { $runs.Count++; 'real answer' } | Should -BeExactly 'real answer'
+        $runs.Count | Should -Be 2
+    }
+
+    It 'offers -Force, -MaxEntries, -MaxSizeMB and -Depth only beside a mandatory -ScriptBlock' {
+        $sets = (Get-Command Get-CachedResponse).ParameterSets
+        $sets.Count | Should -Be 4
+        foreach ($name in 'Force', 'MaxEntries', 'MaxSizeMB', 'Depth') {
+            $withIt = @($sets | Where-Object { $_.Parameters.Name -contains $name })
+            $withIt.Count | Should -Be 2 -Because "-$name belongs to the two -ScriptBlock sets"
+            $withIt | ForEach-Object { ($_.Parameters | Where-Object Name -EQ 'ScriptBlock').IsMandatory | Should -BeTrue }
+        }
+    }
+
+    It 'refuses -Force without -ScriptBlock as a missing -ScriptBlock and changes nothing' {
+        Set-CachedResponse -Key 'question' -Response 'kept' -Path $cache
+        $escaped = $cache -replace "'", "''"
+
+        $result = Invoke-FreshPwsh -Script "try { Get-CachedResponse -Key 'question' -Force -Path '$escaped' } catch { `$_.FullyQualifiedErrorId }"
+
+        $result.Output | Should -Be 'MissingMandatoryParameter,ResponseCache.Commands.GetCachedResponseCommand'
         Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'kept'
+    }
+
+    It 'fails with ReentrantGetOrAdd for a get-or-add of the same key inside its own scriptblock, through a function too' {
+        function Get-Answer { Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { 'inner' } }
+
+        { Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { Get-Answer } } |
+            Should -Throw -ErrorId 'ReentrantGetOrAdd,ResponseCache.Commands.GetCachedResponseCommand'
+        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
     }
 }
 
@@ -99,47 +128,61 @@ Describe 'A failing scriptblock' {
         $runs = @{ Count = 0 }
     }
 
-    It 'that throws caches nothing and writes ScriptBlockFailed carrying the original error' {
-        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; throw 'The API returned 503' } -ErrorVariable failure -ErrorAction SilentlyContinue
+    It 'that throws stops the caller with ScriptBlockFailed carrying the original exception, and caches nothing' {
+        $reached = $false
+        $caught = try {
+            Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; throw 'The API returned 503' }
+            $reached = $true
+        } catch {
+            $_
+        }
+
+        $reached | Should -BeFalse
+        $caught.FullyQualifiedErrorId | Should -BeExactly 'ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand'
+        $caught.Exception.Message | Should -BeExactly 'The API returned 503'
+        $caught.TargetObject | Should -BeExactly 'question'
+        $caught.InvocationInfo.MyCommand.Name | Should -BeExactly 'Get-CachedResponse'
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeNullOrEmpty
+    }
+
+    It 'that throws, with -ErrorAction SilentlyContinue, writes ScriptBlockFailed and lets the caller go on' {
+        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'The API returned 503' } -ErrorVariable failure -ErrorAction SilentlyContinue
 
         $output | Should -BeNullOrEmpty
         $failure.Count | Should -Be 1
         $failure[0].FullyQualifiedErrorId | Should -BeExactly 'ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand'
         $failure[0].Exception.Message | Should -BeExactly 'The API returned 503'
-        $failure[0].TargetObject | Should -BeExactly 'question'
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeNullOrEmpty
     }
 
-    It 'that writes a non-terminating error is stopped by it, caches nothing and keeps the error''s category' {
-        $output = Get-CachedResponse -Key 'question' -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue -ScriptBlock {
-            'partial answer'
-            Write-Error -Message 'Quota exceeded for model gpt' -Category QuotaExceeded
-            $runs.Count++
-            'rest of the answer'
-        }
+    It 'that throws, with -ErrorAction Ignore, leaves nothing in $Error' {
+        $Error.Clear()
+
+        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'The API returned 503' } -ErrorAction Ignore
 
         $output | Should -BeNullOrEmpty
-        $runs.Count | Should -Be 0
-        $failure.Count | Should -Be 1
-        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
-        $failure[0].Exception.Message | Should -BeExactly 'Quota exceeded for model gpt'
-        $failure[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
+        $Error.Count | Should -Be 0
+    }
+
+    It 'that writes a non-terminating error passes it through unchanged, returns its output and caches nothing' {
+        $expected = & { Write-Error -Message 'Quota exceeded for model gpt' -ErrorId 'Quota' -Category QuotaExceeded 2>&1 }
+        $Error.Clear()
+
+        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock {
+            'partial answer'
+            Write-Error -Message 'Quota exceeded for model gpt' -ErrorId 'Quota' -Category QuotaExceeded
+            $runs.Count++
+        } 2>$null
+
+        $output | Should -BeExactly 'partial answer'
+        $runs.Count | Should -Be 1
+        $Error.Count | Should -Be 1
+        $Error[0].FullyQualifiedErrorId | Should -BeExactly $expected.FullyQualifiedErrorId
+        $Error[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
         Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
     }
 
-    It 'with -ErrorAction Stop throws an error a script can catch by its id' {
-        $caught = try {
-            Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'timeout' } -ErrorAction Stop
-        } catch {
-            $_
-        }
-
-        $caught.FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
-        $caught.Exception.Message | Should -BeExactly 'timeout'
-    }
-
     It 'leaves the key missing, so the next call runs its scriptblock and caches that output' {
-        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'down' } -ErrorAction SilentlyContinue
+        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'down' } -ErrorAction Ignore
 
         Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'recovered' } | Should -BeExactly 'recovered'
         $runs.Count | Should -Be 1
@@ -149,7 +192,7 @@ Describe 'A failing scriptblock' {
     It 'with -Force keeps the previously cached response' {
         Set-CachedResponse -Key 'question' -Response 'good old answer' -Path $cache
 
-        $null = Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { throw 'down' } -ErrorAction SilentlyContinue
+        $null = Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { throw 'down' } -ErrorAction Ignore
 
         Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'good old answer'
     }
@@ -199,5 +242,32 @@ Describe 'Get-or-add from parallel runspaces of one process' {
         $stats = Get-CacheStats -Path $cache
         $stats.Misses | Should -Be 1
         $stats.Hits | Should -Be 7
+    }
+
+    It 'runs a failing scriptblock once for 8 callers of the same key, and every caller gets its failure' {
+        $arrived = [Threading.CountdownEvent]::new(8)
+        $module = Get-ModuleUnderTestPath
+
+        $failures = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
+            Import-Module $using:module
+            $arrived = $using:arrived
+            $runLog = $using:runLog
+            $null = $arrived.Signal()
+            try {
+                Get-CachedResponse -Key 'rate limited' -Path $using:cache -ScriptBlock {
+                    $null = New-Item -ItemType File -Path (Join-Path $runLog ([guid]::NewGuid().ToString('N')))
+                    $null = $arrived.Wait([TimeSpan]::FromSeconds(30))
+                    throw '429 Too Many Requests'
+                }
+            } catch {
+                $_
+            }
+        }
+
+        @(Get-ChildItem $runLog).Count | Should -Be 1
+        $failures.Count | Should -Be 8
+        $failures.FullyQualifiedErrorId | Sort-Object -Unique | Should -BeExactly 'ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand'
+        $failures.Exception.Message | Sort-Object -Unique | Should -BeExactly '429 Too Many Requests'
+        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
     }
 }

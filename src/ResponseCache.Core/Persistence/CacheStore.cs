@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 
 namespace ResponseCache.Core.Persistence;
 
@@ -49,10 +50,10 @@ internal sealed class CacheStore
     /// <summary>Two stats and no lock: true when neither file changed since this process last read or wrote them.</summary>
     public bool IsUnchangedOnDisk() => _snapshot.Probe() == _seenSnapshot && _journal.Probe() == _seenJournal;
 
-    public FileLock Lock()
+    public FileLock Lock(CancellationToken cancellation = default)
     {
         FileOperation.Run(_snapshot.Directory, "create the cache directory", () => _fileSystem.CreateDirectory(_snapshot.Directory));
-        return FileOperation.Run(LockFilePath, "open the cache lock file", () => FileLock.Acquire(_fileSystem, LockFilePath, _lockTimeout));
+        return FileOperation.Run(LockFilePath, "open the cache lock file", () => FileLock.Acquire(_fileSystem, LockFilePath, _lockTimeout, cancellation));
     }
 
     /// <summary>

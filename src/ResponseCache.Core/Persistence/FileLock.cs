@@ -32,8 +32,11 @@ internal sealed class FileLock : IDisposable
     /// <summary>The number of compactions (snapshot rewritten, journal emptied).</summary>
     public long Epoch { get; private set; }
 
-    /// <summary>Waits for the lock; throws <see cref="CacheLockTimeoutException"/> once <paramref name="timeout"/> has passed.</summary>
-    public static FileLock Acquire(ICacheFileSystem fileSystem, string path, TimeSpan timeout)
+    /// <summary>
+    /// Waits for the lock; throws <see cref="CacheLockTimeoutException"/> once <paramref name="timeout"/> has passed,
+    /// and <see cref="OperationCanceledException"/> as soon as <paramref name="cancellation"/> is cancelled.
+    /// </summary>
+    public static FileLock Acquire(ICacheFileSystem fileSystem, string path, TimeSpan timeout, CancellationToken cancellation = default)
     {
         Stopwatch waited = Stopwatch.StartNew();
         TimeSpan pause = TimeSpan.FromMilliseconds(1);
@@ -51,7 +54,11 @@ internal sealed class FileLock : IDisposable
                 }
             }
 
-            Thread.Sleep(pause);
+            if (cancellation.WaitHandle.WaitOne(pause))
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, s_longestPause.Ticks));
         }
     }

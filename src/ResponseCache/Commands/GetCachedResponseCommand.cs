@@ -1,10 +1,10 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using System.Threading;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -13,14 +13,66 @@ namespace ResponseCache.Commands;
 /// <summary>Returns a cached response, or nothing on a miss; with -ScriptBlock, produces and caches it on a miss.</summary>
 [Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet)]
 [OutputType(typeof(PSObject), typeof(string))]
-public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
+public sealed class GetCachedResponseCommand : StoringCacheCommand
 {
-    private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+    private const string KeyWithScriptBlockSet = "KeyWithScriptBlock";
+    private const string ComposedWithScriptBlockSet = "ComposedWithScriptBlock";
+
+    // Runs the caller's scriptblock as it is (its scope, its errors on the caller's error stream) and also collects
+    // the errors it writes, so a run that wrote any is not cached.
+    private const string RunnerScript = "& { [CmdletBinding()] param() & $__responseCacheScriptBlock } -ErrorVariable +__responseCacheErrors";
 
     /// <summary>The key text, exactly as the reference hashes it.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Key { get; set; } = string.Empty;
+
+    /// <inheritdoc/>
+    [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public override string? Model { get => base.Model; set => base.Model = value; }
+
+    /// <inheritdoc/>
+    [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public override string? Prompt { get => base.Prompt; set => base.Prompt = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public override string? InputText { get => base.InputText; set => base.InputText = value; }
+
+    /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet)]
+    public ScriptBlock? ScriptBlock { get; set; }
+
+    /// <summary>Runs -ScriptBlock even on a hit, refreshing the entry.</summary>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public override int MaxEntries { get => base.MaxEntries; set => base.MaxEntries = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
+    public override double? MaxSizeMB { get => base.MaxSizeMB; set => base.MaxSizeMB = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
+    public override int Depth { get => base.Depth; set => base.Depth = value; }
 
     /// <summary>Entries older than this are removed and treated as a miss.</summary>
     [Parameter]
@@ -35,29 +87,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
     [Parameter]
     public SwitchParameter NoEnumerate { get; set; }
 
-    /// <summary>Get-or-add: runs on a miss; its output is cached and returned. Errors inside it are terminating.</summary>
-    [Parameter]
-    public ScriptBlock? ScriptBlock { get; set; }
-
-    /// <summary>With -ScriptBlock: runs it even on a hit, refreshing the entry.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    private string ResolvedKey => ParameterSetName == ComposedSet ? ComposedKey : Key;
-
-    protected override void BeginProcessing()
-    {
-        if (Force && ScriptBlock is null)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-Force refreshes an entry by running -ScriptBlock; give a -ScriptBlock, or use Set-CachedResponse."),
-                ErrorIds.ForceWithoutScriptBlock,
-                ErrorCategory.InvalidArgument,
-                null));
-        }
-
-        base.BeginProcessing();
-    }
+    private string ResolvedKey => ParameterSetName == ComposedSet || ParameterSetName == ComposedWithScriptBlockSet ? ComposedKey : Key;
 
     protected override void ProcessRecord()
     {
@@ -66,7 +96,14 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
         byte[]? json = null;
         if (ScriptBlock is null)
         {
-            TryCache(() => json = Engine.Get(key, policy, Log), key);
+            try
+            {
+                TryCache(() => json = Engine.Get(key, policy, Log, Cancellation), key);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
         }
         else
         {
@@ -88,29 +125,42 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose() => _stopping.Dispose();
-
     private byte[]? GetOrProduce(string key, CachePolicy policy)
     {
         Collection<PSObject>? produced = null;
         try
         {
-            return Engine.GetOrAdd(key, policy, Force, () =>
+            byte[]? json = Engine.GetOrAdd(key, policy, Force, () =>
             {
-                produced = RunScriptBlock();
-                return produced.Count == 0 ? null : ResponseSerializer.Serialize(AsResponse(produced), Depth);
-            }, Log, _stopping.Token);
+                produced = RunScriptBlock(out bool cacheable);
+                return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
+            }, Log, Cancellation);
+
+            // Output that was not cached (the run wrote errors) is still this caller's answer, as ForEach-Object's would be.
+            if (json is null && produced is not null)
+            {
+                WriteObject(produced, enumerateCollection: true);
+            }
+
+            return json;
         }
         catch (OperationCanceledException)
         {
             throw new PipelineStoppedException();
         }
+        catch (ReentrantGetOrAddException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.ReentrantGetOrAdd, ErrorCategory.InvalidOperation, key));
+            throw;
+        }
+        catch (ProducerWaitTimeoutException ex)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.ProducerWaitTimedOut, ErrorCategory.OperationTimeout, key));
+            return null;
+        }
         catch (RuntimeException ex) when (ex is not PipelineStoppedException)
         {
-            ErrorRecord failure = ex.ErrorRecord;
-            WriteError(new ErrorRecord(failure.Exception, ErrorIds.ScriptBlockFailed, failure.CategoryInfo.Category, key));
+            ReportScriptBlockFailure(ex, key);
             return null;
         }
         catch (Exception ex) when (CacheErrorRecords.IsExpected(ex))
@@ -126,9 +176,83 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
         }
     }
 
-    // Errors inside the scriptblock stop it: a failed API call must never be cached as an answer.
-    private Collection<PSObject> RunScriptBlock() =>
-        ScriptBlock!.InvokeWithContext(null, new List<PSVariable> { new PSVariable("ErrorActionPreference", ActionPreference.Stop) });
+    /// <summary>The scriptblock's output; cacheable when it is a response: some output that is not all $null, and no errors written.</summary>
+    private Collection<PSObject> RunScriptBlock(out bool cacheable)
+    {
+        var errors = new ArrayList();
+        Collection<PSObject> output;
+        try
+        {
+            output = ScriptBlock.Create(RunnerScript).InvokeWithContext(null, new List<PSVariable>
+            {
+                new PSVariable("__responseCacheScriptBlock", ScriptBlock),
+                new PSVariable("__responseCacheErrors", errors),
+            });
+        }
+        catch (PipelineStoppedException ex)
+        {
+            // Ctrl+C answered nothing: a caller waiting for this run produces instead of sharing the stop.
+            throw new OperationCanceledException(ex.Message, ex);
+        }
+
+        cacheable = false;
+        if (errors.Count > 0)
+        {
+            WriteVerbose($"The scriptblock wrote {errors.Count} error(s); its output is returned but not cached.");
+        }
+        else if (output.All(item => item?.BaseObject is null))
+        {
+            WriteVerbose("The scriptblock returned no output or only $null; nothing was cached.");
+        }
+        else
+        {
+            cacheable = true;
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// A throw in the scriptblock is terminating for the caller, as in ForEach-Object, with the scriptblock's exception
+    /// under the id ScriptBlockFailed. An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating,
+    /// and Ignore also takes the scriptblock's error back out of $Error.
+    /// </summary>
+    private void ReportScriptBlockFailure(RuntimeException failure, string key)
+    {
+        ErrorRecord original = failure.ErrorRecord;
+        Exception exception = original.Exception is ParentContainsErrorRecordException ? failure : original.Exception;
+        if (exception is ReentrantGetOrAddException)
+        {
+            ThrowTerminatingError(new ErrorRecord(exception, ErrorIds.ReentrantGetOrAdd, ErrorCategory.InvalidOperation, key));
+        }
+
+        var record = new ErrorRecord(exception, ErrorIds.ScriptBlockFailed, original.CategoryInfo.Category, key);
+        MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action);
+        if (Equals(action, ActionPreference.Ignore))
+        {
+            ForgetError(exception);
+        }
+
+        if (Equals(action, ActionPreference.SilentlyContinue) || Equals(action, ActionPreference.Ignore))
+        {
+            WriteError(record);
+            return;
+        }
+
+        ThrowTerminatingError(record);
+    }
+
+    /// <summary>PowerShell records a throw in $Error as it leaves the scriptblock; Ignore means it leaves no trace.</summary>
+    private void ForgetError(Exception exception)
+    {
+        if (GetVariableValue("global:Error") is ArrayList recorded)
+        {
+            foreach (ErrorRecord error in recorded.OfType<ErrorRecord>().Where(error => ReferenceEquals(error.Exception, exception)).ToList())
+            {
+                recorded.Remove(error);
+            }
+        }
+    }
 
     private static object AsResponse(Collection<PSObject> output) =>
         output.Count == 1 ? output[0] : output.ToArray();

@@ -12,17 +12,17 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
     /// <summary>The model name, the first part of a composed key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
-    public string? Model { get; set; }
+    public virtual string? Model { get; set; }
 
     /// <summary>The prompt, the second part of a composed key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
-    public string? Prompt { get; set; }
+    public virtual string? Prompt { get; set; }
 
     /// <summary>The input text, the optional third part of a composed key.</summary>
     [Parameter(ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
-    public string? InputText { get; set; }
+    public virtual string? InputText { get; set; }
 
     /// <summary>The key composed from -Model, -Prompt and -InputText (see <see cref="CacheKeys.Compose"/>).</summary>
     private protected string ComposedKey => CacheKeys.Compose(Model!, Prompt!, InputText);

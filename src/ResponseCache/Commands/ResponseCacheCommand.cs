@@ -1,14 +1,16 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
 using Microsoft.PowerShell.Commands;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
 
-/// <summary>What every ResponseCache cmdlet shares: the -Path parameter, finding the engine, and reporting.</summary>
-public abstract class ResponseCacheCommand : PSCmdlet
+/// <summary>What every ResponseCache cmdlet shares: the -Path parameter, finding the engine, reporting, and Ctrl+C.</summary>
+public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
     private ResponseCacheEngine? _engine;
     private ICacheLog? _log;
 
@@ -16,6 +18,9 @@ public abstract class ResponseCacheCommand : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
+
+    /// <summary>Cancelled by Ctrl+C (StopProcessing): every wait the engine does for this cmdlet takes it.</summary>
+    private protected CancellationToken Cancellation => _stopping.Token;
 
     private protected ResponseCacheEngine Engine => _engine ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
@@ -32,6 +37,14 @@ public abstract class ResponseCacheCommand : PSCmdlet
             ThrowIfFile(directory);
             _engine = CacheEngineRegistry.GetOrCreate(directory);
         }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Reports a failure of one item and carries on with the next (non-terminating).</summary>

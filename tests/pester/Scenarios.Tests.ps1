@@ -1,0 +1,101 @@
+<#
+    End-to-end user scripts: what a user writes around the cmdlets, and what they see.
+#>
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+}
+
+Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
+    BeforeEach {
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        $bound = [TimeSpan]::FromSeconds(30)
+    }
+
+    It 'try/catch around a failing API call catches it, and the next try runs it again' {
+        $attempts = @{ Count = 0 }
+        $answer = foreach ($try in 1..2) {
+            try {
+                Get-CachedResponse -Key 'flaky' -Path $cache -ScriptBlock {
+                    $attempts.Count++
+                    if ($attempts.Count -eq 1) { throw 'The API returned 429' }
+                    'answer on the second try'
+                }
+                break
+            } catch {
+                $_.FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
+            }
+        }
+
+        $answer | Should -BeExactly 'answer on the second try'
+        Get-CachedResponse -Key 'flaky' -Path $cache | Should -BeExactly 'answer on the second try'
+    }
+
+    It 'Ctrl+C stops a get-or-add waiting for another runspace''s producer, and that run still caches its answer' {
+        $release = [Threading.ManualResetEventSlim]::new($false)
+        $started = [Threading.ManualResetEventSlim]::new($false)
+        $module = Get-ModuleUnderTestPath
+        $producer = [powershell]::Create()
+        $null = $producer.AddScript({
+            param($module, $cache, $started, $release)
+            Import-Module $module
+            Get-CachedResponse -Key 'slow' -Path $cache -ScriptBlock { $started.Set(); $null = $release.Wait([TimeSpan]::FromSeconds(30)); 'slow answer' }
+        }).AddArgument($module).AddArgument($cache).AddArgument($started).AddArgument($release)
+        $waiter = [powershell]::Create()
+        $null = $waiter.AddScript({
+            param($module, $cache)
+            Import-Module $module
+            Get-CachedResponse -Key 'slow' -Path $cache -ScriptBlock { 'must not run' }
+        }).AddArgument($module).AddArgument($cache)
+        try {
+            $producing = $producer.BeginInvoke()
+            $started.Wait($bound) | Should -BeTrue
+            $waiting = $waiter.BeginInvoke()
+            $null = $waiting.AsyncWaitHandle.WaitOne([TimeSpan]::FromMilliseconds(200))
+
+            $stopping = $waiter.BeginStop($null, $null)
+
+            $stopping.AsyncWaitHandle.WaitOne($bound) | Should -BeTrue -Because 'Ctrl+C ends the wait for the producer'
+            $waiter.InvocationStateInfo.State | Should -Be 'Stopped'
+            $release.Set()
+            $producer.EndInvoke($producing) | Should -BeExactly 'slow answer'
+            Get-CachedResponse -Key 'slow' -Path $cache | Should -BeExactly 'slow answer'
+        } finally {
+            $release.Set()
+            $producer.Dispose()
+            $waiter.Dispose()
+        }
+    }
+
+    It 'Ctrl+C stops a get-or-add waiting for the cross-process lock, and nothing is written' {
+        # A lock timeout longer than the test's bound (read when this process first uses the directory): only
+        # cancellation can end the wait in time.
+        $env:RESPONSECACHE_LOCK_TIMEOUT_SECONDS = 600
+        Set-CachedResponse -Key 'before' -Response 'kept' -Path $cache
+        $before = Get-FileSha256 (Get-CacheFilePath $cache)
+        $lock = [IO.File]::Open((Get-CacheFilePath $cache) + '.lock', 'OpenOrCreate', 'ReadWrite', 'None')
+        $waiter = [powershell]::Create()
+        $null = $waiter.AddScript({
+            param($module, $cache)
+            Import-Module $module
+            Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { 'answer' }
+        }).AddArgument((Get-ModuleUnderTestPath)).AddArgument($cache)
+        try {
+            $waiting = $waiter.BeginInvoke()
+            $waiting.AsyncWaitHandle.WaitOne([TimeSpan]::FromMilliseconds(500)) | Should -BeFalse -Because 'the call waits for the lock'
+
+            $stopping = $waiter.BeginStop($null, $null)
+
+            $stopping.AsyncWaitHandle.WaitOne($bound) | Should -BeTrue -Because 'Ctrl+C ends the wait for the lock'
+            $waiter.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally {
+            $lock.Dispose()
+            $waiter.Dispose()
+            Remove-Item Env:RESPONSECACHE_LOCK_TIMEOUT_SECONDS -ErrorAction Ignore
+        }
+        Get-FileSha256 (Get-CacheFilePath $cache) | Should -BeExactly $before
+        Get-CachedResponse -Key 'question' -Path $cache | Should -BeNullOrEmpty
+        @(Get-ChildItem $cache -Filter '*.tmp*').Count | Should -Be 0
+    }
+}
