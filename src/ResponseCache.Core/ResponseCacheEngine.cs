@@ -11,8 +11,10 @@ namespace ResponseCache.Core;
 /// <summary>
 /// One cache directory, shared by every thread of the process. A single monitor guards memory and disk; every
 /// change also holds the directory's cross-process lock, catches up with what other processes wrote, applies
-/// itself and is durable on disk before it returns. Hits touch memory only: their access times are written at
-/// most once per flush interval, or by <see cref="FlushAccessTimes"/>.
+/// itself and is durable on disk before it returns. Reads never take or wait for that lock and never fail because
+/// another process holds it: they catch up without it, and what they would like to write (an expired entry's
+/// removal, access times, a repair) is written only if the lock is free, else left to the next change. Hits touch
+/// memory only: their access times are written at most once per flush interval, or by <see cref="FlushAccessTimes"/>.
 /// </summary>
 public sealed class ResponseCacheEngine
 {
@@ -51,8 +53,8 @@ public sealed class ResponseCacheEngine
     public string CacheFilePath => _store.CacheFilePath;
 
     /// <summary>The cached response's JSON, or null on a miss. An expired entry is removed from the file and is a miss.</summary>
-    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default) =>
-        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance, countLookup: true, cancellation);
+    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null) =>
+        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance, countLookup: true);
 
     /// <summary>
     /// Get-or-add: the cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache),
@@ -68,7 +70,7 @@ public sealed class ResponseCacheEngine
     {
         KeyHash hash = KeyHash.Compute(key);
         log ??= NullCacheLog.Instance;
-        if (!refresh && Get(hash, policy, log, countLookup: false, cancellation) is byte[] cached)
+        if (!refresh && Get(hash, policy, log, countLookup: false) is byte[] cached)
         {
             CountLookup(hit: true);
             return cached;
@@ -88,7 +90,7 @@ public sealed class ResponseCacheEngine
         try
         {
             // Another producer may have finished between this caller's miss and its taking ownership.
-            if (!refresh && Peek(hash, policy, cancellation) is byte[] justCached)
+            if (!refresh && Peek(hash, policy) is byte[] justCached)
             {
                 CountLookup(hit: true);
                 return produced = justCached;
@@ -203,14 +205,14 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    /// <summary>Writes the access times of hits that are still only in memory.</summary>
+    /// <summary>Writes the access times of hits that are still only in memory, if the lock is free; else the next change does.</summary>
     public void FlushAccessTimes(ICacheLog? log = null)
     {
         lock (_gate)
         {
             if (_state.HasPendingAccess)
             {
-                Change(log ?? NullCacheLog.Instance, () => 0);
+                TryChangeForRead(log ?? NullCacheLog.Instance, () => 0);
             }
         }
     }
@@ -230,11 +232,11 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log, bool countLookup, CancellationToken cancellation = default)
+    private byte[]? Get(KeyHash hash, CachePolicy policy, ICacheLog log, bool countLookup)
     {
         lock (_gate)
         {
-            RefreshIfChanged(log, cancellation);
+            RefreshIfChanged(log);
             DateTimeOffset time = _clock.Now;
             double now = UnixTime.ToSeconds(time);
             if (!_state.TryGet(hash, out CacheEntry entry))
@@ -344,21 +346,22 @@ public sealed class ResponseCacheEngine
     }
 
     /// <summary>The cached response if present and fresh, without counting a lookup or touching recency.</summary>
-    private byte[]? Peek(KeyHash hash, CachePolicy policy, CancellationToken cancellation)
+    private byte[]? Peek(KeyHash hash, CachePolicy policy)
     {
         lock (_gate)
         {
-            RefreshIfChanged(NullCacheLog.Instance, cancellation);
+            RefreshIfChanged(NullCacheLog.Instance);
             return _state.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds)
                 ? entry.ResponseJson
                 : null;
         }
     }
 
+    /// <summary>False (a miss) also when the lock is busy: the entry then stays on disk for the next change to remove.</summary>
     private bool TryRemoveExpired(KeyHash hash, CachePolicy policy, ICacheLog log, out CacheEntry current)
     {
         CacheEntry? fresh = null;
-        Change(log, () =>
+        TryChangeForRead(log, () =>
         {
             // Another process may have renewed the entry since this one last looked.
             if (_state.TryGet(hash, out CacheEntry candidate) && !candidate.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds))
@@ -373,17 +376,7 @@ public sealed class ResponseCacheEngine
         return fresh is not null;
     }
 
-    private void FlushAfterHit(ICacheLog log)
-    {
-        try
-        {
-            Change(log, () => 0);
-        }
-        catch (Exception ex) when (ex is CacheStorageException || ex is CacheLockTimeoutException)
-        {
-            log.Warning($"The access times of recent hits could not be written yet and will be tried again: {ex.Message}");
-        }
-    }
+    private void FlushAfterHit(ICacheLog log) => TryChangeForRead(log, () => 0);
 
     /// <summary>
     /// Evicts least recently used entries until both caps hold. The size cap never evicts the newest entry: a
@@ -406,18 +399,22 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    /// <summary>Catches up when a stat shows the files changed; a hit on an unchanged cache costs two stats and no lock.</summary>
-    private void RefreshIfChanged(ICacheLog log, CancellationToken cancellation = default)
+    /// <summary>
+    /// Catches up without the lock (see <see cref="CacheStore.ReadWithoutLock"/>): a hit on an unchanged cache costs a
+    /// read of the lock file's counters and a stat. Damage found on the way is repaired only if the lock is free.
+    /// </summary>
+    private void RefreshIfChanged(ICacheLog log)
     {
-        if (_memoryIsCurrent && _store.IsUnchangedOnDisk())
+        CatchUp changes = _store.ReadWithoutLock(_memoryIsCurrent);
+        if (changes != Persistence.CatchUp.Nothing)
         {
-            return;
+            _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
+            _memoryIsCurrent = true;
         }
 
-        using FileLock fileLock = _store.Lock(cancellation);
-        if (CatchUp(fileLock, log))
+        if (_store.RepairPending)
         {
-            Commit(fileLock, mustCompact: true);
+            TryChangeForRead(log, () => 0);
         }
     }
 
@@ -430,22 +427,52 @@ public sealed class ResponseCacheEngine
         lock (_gate)
         {
             using FileLock fileLock = _store.Lock(cancellation);
-            bool mustCompact = CatchUp(fileLock, log);
-            int count;
-            try
+            return ChangeUnderLock(fileLock, log, change);
+        }
+    }
+
+    /// <summary>
+    /// What a read would like to write: done only if the lock is free right now, and never failing the read (a
+    /// failed write is a warning). False when it was left for the next change.
+    /// </summary>
+    private bool TryChangeForRead(ICacheLog log, Func<int> change)
+    {
+        try
+        {
+            using FileLock? fileLock = _store.TryLock();
+            if (fileLock is null)
             {
-                count = change();
-            }
-            catch
-            {
-                _memoryIsCurrent = false;
-                _state.Abandon();
-                throw;
+                log.Verbose($"The cache lock '{_store.LockFilePath}' is busy (or cannot be written here); what this read would write is left for the next change.");
+                return false;
             }
 
-            Commit(fileLock, mustCompact);
-            return count;
+            ChangeUnderLock(fileLock, log, change);
+            return true;
         }
+        catch (CacheStorageException ex)
+        {
+            log.Warning($"What this read would write to the cache could not be written and is left for the next change: {ex.Message}");
+            return false;
+        }
+    }
+
+    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change)
+    {
+        bool mustCompact = CatchUp(fileLock, log);
+        int count;
+        try
+        {
+            count = change();
+        }
+        catch
+        {
+            _memoryIsCurrent = false;
+            _state.Abandon();
+            throw;
+        }
+
+        Commit(fileLock, mustCompact);
+        return count;
     }
 
     /// <summary>Applies what others wrote; true when the files must be rewritten (damage salvaged, or a byte-order mark).</summary>

@@ -81,4 +81,22 @@ public sealed class CrossInstanceTests : CacheTestBase
         Assert.Null(first.Get("a", Policy(maxEntries: 2)));
         Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).Order(), CacheFileContent.Entries(CacheFile).Keys.Order());
     }
+
+    [Fact]
+    public void A_same_length_rewrite_within_the_timestamp_granularity_is_seen_on_the_next_hit()
+    {
+        ResponseCacheEngine writer = NewEngine();
+        ResponseCacheEngine reader = NewEngine();
+        writer.Set("question", Responses.Json("answer A"), Policy());
+        Assert.Equal("answer A", Responses.Text(reader.Get("question", Policy())));
+        long length = new FileInfo(CacheFile).Length;
+        DateTime written = File.GetLastWriteTimeUtc(CacheFile);
+
+        // As on SMB and FAT shares: same size, and the new file's time falls in the old one's clock tick.
+        writer.Set("question", Responses.Json("answer B"), Policy());
+        File.SetLastWriteTimeUtc(CacheFile, written);
+        Assert.Equal(length, new FileInfo(CacheFile).Length);
+
+        Assert.Equal("answer B", Responses.Text(reader.Get("question", Policy())));
+    }
 }

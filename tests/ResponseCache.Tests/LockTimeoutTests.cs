@@ -43,7 +43,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     }
 
     [Fact]
-    public void A_lookup_on_a_file_another_instance_changed_waits_for_the_lock_and_times_out()
+    public void Reads_while_another_holder_keeps_the_lock_are_served_without_waiting()
     {
         ResponseCacheEngine reader = NewEngine(lockTimeout: s_shortTimeout);
         reader.Set("question", Responses.Json("answer"), Policy());
@@ -51,9 +51,29 @@ public sealed class LockTimeoutTests : CacheTestBase
 
         using (HoldLock())
         {
-            Assert.Throws<CacheLockTimeoutException>(() => reader.Get("other", Policy()));
+            Assert.Equal("other", Responses.Text(reader.Get("other", Policy())));
+            Assert.Null(reader.Get("absent", Policy()));
+            Assert.Equal(2, reader.GetStatistics(Policy()).TotalEntries);
+            Assert.Equal(2, reader.ListEntries(Policy()).Count);
+            Assert.Equal("answer", Responses.Text(NewEngine(lockTimeout: s_shortTimeout).Get("question", Policy())));
+        }
+    }
+
+    [Fact]
+    public void An_expired_entry_read_while_the_lock_is_held_is_a_miss_and_is_removed_once_the_lock_is_free()
+    {
+        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        engine.Set("old", Responses.Json("stale"), Policy(ttlDays: 1));
+        Clock.Advance(TimeSpan.FromDays(2));
+
+        using (HoldLock())
+        {
+            Assert.Null(engine.Get("old", Policy(ttlDays: 1)));
+            Assert.True(CacheFileContent.Contains(CacheFile, "old"), "A read must not write while another process holds the lock.");
         }
 
-        Assert.Equal("other", Responses.Text(reader.Get("other", Policy())));
+        Assert.Null(engine.Get("old", Policy(ttlDays: 1)));
+
+        Assert.False(CacheFileContent.Contains(CacheFile, "old"));
     }
 }

@@ -99,6 +99,28 @@ Describe 'Bad input leaves the cache as it was' {
         'first', 'bad', 'last', 'kept' | Get-CachedResponse -Path $dir | Should -Be @('one', 'three', 'unchanged')
     }
 
+    It 'reads an empty directory that cannot be written as an empty cache, creating nothing' {
+        $readOnly = New-CacheDirectoryPath -Parent $TestDrive
+        $null = New-Item -ItemType Directory -Path $readOnly
+        $undo = Protect-Directory $readOnly
+        if ($null -eq $undo) {
+            Set-ItResult -Skipped -Because 'this process cannot make a directory refuse writes (Windows, or root without chattr)'
+            return
+        }
+        try {
+            $stats = Get-CacheStats -Path $readOnly -ErrorAction Stop
+            $entries = @(Get-CacheEntry -Path $readOnly -ErrorAction Stop)
+            $miss = @(Get-CachedResponse -Key 'absent' -Path $readOnly -ErrorAction Stop)
+        } finally {
+            & $undo
+        }
+
+        $stats.TotalEntries | Should -Be 0
+        $entries.Count | Should -Be 0
+        $miss.Count | Should -Be 0
+        Get-ChildItem -LiteralPath $readOnly -Force | Should -BeNullOrEmpty
+    }
+
     It 'fails Set with CacheAccessDenied (PermissionDenied) in a directory that cannot be written, keeping the file' {
         $undo = Protect-Directory $dir
         if ($null -eq $undo) {

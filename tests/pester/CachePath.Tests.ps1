@@ -26,6 +26,19 @@ Describe 'Where the cache lives (-Path and RESPONSECACHE_PATH)' {
         Get-CachedResponse -Key 'from the environment' -Path $dir | Should -BeExactly 'found'
     }
 
+    It 'creates nothing when <Command> reads a cache that does not exist yet' -ForEach @(
+        @{ Command = 'Get-CachedResponse'; Read = { param($Path) Get-CachedResponse -Key 'question' -Path $Path } }
+        @{ Command = 'Get-CacheStats'; Read = { param($Path) (Get-CacheStats -Path $Path).TotalEntries } }
+        @{ Command = 'Get-CacheEntry'; Read = { param($Path) Get-CacheEntry -Path $Path } }
+    ) {
+        $mistyped = Join-Path $TestDrive "mistyped-$Command"
+
+        $result = @(& $Read $mistyped)
+
+        ($result -join ',') | Should -BeIn @('', '0')
+        Test-Path -LiteralPath $mistyped | Should -BeFalse
+    }
+
     It 'rejects a -Path that is a file with CachePathIsFile (InvalidArgument)' {
         $file = Join-Path $TestDrive 'not-a-directory.txt'
         Set-Content -LiteralPath $file -Value 'a file'

@@ -132,6 +132,29 @@ try {
         @(Get-CachedResponse -Key 'blocked' -Path $dir).Count | Should -Be 0
     }
 
+    It 'serves reads in a fresh process at once while another process holds the lock: hits, misses, Get-CacheStats and Get-CacheEntry' {
+        Set-CachedResponse -Key 'kept' -Response 'still here' -Path $dir
+        $holder = Start-LockHolder "$(Get-CacheFilePath $dir).lock"
+        try {
+            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
+
+            # A timeout of 1 s: a read that waited for the lock would fail with CacheFileLocked.
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_LOCK_TIMEOUT_SECONDS = '1' } -Script @"
+Get-CachedResponse -Key 'kept' -Path '$dir' -ErrorAction Stop
+@(Get-CachedResponse -Key 'absent' -Path '$dir' -ErrorAction Stop).Count
+(Get-CacheStats -Path '$dir' -ErrorAction Stop).TotalEntries
+@(Get-CacheEntry -Path '$dir' -ErrorAction Stop).Count
+Get-CachedResponse -Key 'kept' -Path '$dir' -ErrorAction Stop
+"@
+        } finally {
+            Stop-FreshPwsh $holder
+        }
+
+        $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output | Should -Be @('still here', '0', '1', '1', 'still here')
+    }
+
     It 'is not blocked by the lock file of a process killed while it held the lock' {
         Set-CachedResponse -Key 'kept' -Response 'still here' -Path $dir
         $lockFile = "$(Get-CacheFilePath $dir).lock"

@@ -24,12 +24,15 @@ internal sealed class CacheStore
     private readonly JournalFile _journal;
     private readonly TimeSpan _lockTimeout;
 
+    /// <summary>How often a read without the lock looks again when writers keep finishing while it reads.</summary>
+    private const int ReadAttempts = 4;
+
     // What this process last saw of the disk; valid while the engine's memory is.
     private FileSignature _seenSnapshot;
     private FileSignature _seenJournal;
+    private LockCounters? _seenCounters;
     private long _journalEnd;
-    private long _generation = -1;
-    private long _epoch = -1;
+    private SnapshotIdentity _snapshotIdentity;
 
     public CacheStore(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
     {
@@ -47,9 +50,13 @@ internal sealed class CacheStore
     /// <summary>Bytes the cache takes on disk: snapshot plus journal.</summary>
     public long SizeOnDisk => _snapshot.Probe().Length + _journal.Probe().Length;
 
-    /// <summary>Two stats and no lock: true when neither file changed since this process last read or wrote them.</summary>
-    public bool IsUnchangedOnDisk() => _snapshot.Probe() == _seenSnapshot && _journal.Probe() == _seenJournal;
+    /// <summary>
+    /// A read without the lock found something only a writer may fix (damage to keep aside, a byte-order mark, a
+    /// journal another program's rewrite made stale); the next holder of the lock rebuilds and rewrites.
+    /// </summary>
+    public bool RepairPending { get; private set; }
 
+    /// <summary>Waits for the lock; the directory and the lock file are created here, on the first change.</summary>
     public FileLock Lock(CancellationToken cancellation = default)
     {
         FileOperation.Run(_snapshot.Directory, "create the cache directory", () => _fileSystem.CreateDirectory(_snapshot.Directory));
@@ -57,24 +64,81 @@ internal sealed class CacheStore
     }
 
     /// <summary>
+    /// The lock if it is free right now, for what a read would like to write; null when it is busy, when there is no
+    /// cache directory yet, or when this user may not write there (a shared read-only cache). Creates nothing but the lock file.
+    /// </summary>
+    public FileLock? TryLock()
+    {
+        if (!_fileSystem.DirectoryExists(_snapshot.Directory))
+        {
+            return null;
+        }
+
+        try
+        {
+            return FileLock.TryAcquire(_fileSystem, LockFilePath);
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What others changed since this process last looked, without taking or waiting for the lock and without
+    /// writing anything. Unchanged files cost a read of the lock file's counters and a stat of the snapshot. The
+    /// counters are read before and after the files: when a writer finished in between, the files are read again
+    /// (a few times at most; then what was read is used and the next call looks again).
+    /// </summary>
+    public CatchUp ReadWithoutLock(bool memoryIsCurrent)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            LockCounters? before = FileLock.ReadWithoutLocking(_fileSystem, LockFilePath);
+            FileSignature snapshot = _snapshot.Probe();
+            if (memoryIsCurrent && snapshot == _seenSnapshot
+                && (before is LockCounters counters ? counters == _seenCounters : _journal.Probe() == _seenJournal))
+            {
+                return Persistence.CatchUp.Nothing;
+            }
+
+            // Without counters (Windows, while a writer holds the lock file) the journal offset cannot be trusted.
+            bool rebuild = !memoryIsCurrent || before is null || before.Value.Epoch != _seenCounters?.Epoch || snapshot != _seenSnapshot;
+            FileRead read = ReadFiles(rebuild);
+            bool settled = before is null || before == FileLock.ReadWithoutLocking(_fileSystem, LockFilePath);
+            if (!settled && attempt < ReadAttempts)
+            {
+                continue;
+            }
+
+            bool needsRepair = read.Snapshot is SnapshotContent content && (content.IsDamaged || content.HasByteOrderMark);
+            needsRepair |= read.Journal.IsDamaged || !read.JournalExtendsSnapshot;
+            RepairPending |= needsRepair;
+            Accept(read, settled ? before : null);
+            return ToCatchUp(read, mustCompact: false);
+        }
+    }
+
+    /// <summary>
     /// Under the lock: what others changed since this process last looked. Reads only the journal's new lines unless
-    /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside.
+    /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside, and a
+    /// journal that another program's rewrite of the snapshot made stale is emptied.
     /// </summary>
     public CatchUp CatchUp(FileLock fileLock, bool memoryIsCurrent, DateTimeOffset now, ICacheLog log)
     {
         FileSignature snapshot = _snapshot.Probe();
         FileSignature journal = _journal.Probe();
-        bool rebuild = !memoryIsCurrent || fileLock.Epoch != _epoch || snapshot != _seenSnapshot || journal.Length < _journalEnd;
-        if (!rebuild && fileLock.Generation == _generation && journal == _seenJournal)
+        LockCounters counters = fileLock.Counters;
+        bool rebuild = !memoryIsCurrent || RepairPending || counters.Epoch != _seenCounters?.Epoch || snapshot != _seenSnapshot || journal.Length < _journalEnd;
+        if (!rebuild && counters == _seenCounters && journal == _seenJournal)
         {
             return Persistence.CatchUp.Nothing;
         }
 
-        LruIndex? entries = null;
+        FileRead read = ReadFiles(rebuild);
         bool mustCompact = false;
-        if (rebuild)
+        if (read.Snapshot is SnapshotContent content)
         {
-            SnapshotContent content = _snapshot.Load();
             _snapshot.RemoveAbandonedTempFiles();
             if (content.IsDamaged)
             {
@@ -83,47 +147,53 @@ internal sealed class CacheStore
             }
 
             mustCompact = content.IsDamaged || content.HasByteOrderMark;
-            entries = content.Entries;
-            _journalEnd = 0;
         }
 
-        JournalContent changes = _journal.ReadFrom(_journalEnd);
-        if (changes.IsDamaged)
+        JournalContent changes = read.Journal;
+        long journalEnd = read.JournalStart;
+        if (!read.JournalExtendsSnapshot)
         {
+            journalEnd = 0;
+            _journal.Truncate(0);
+            fileLock.BumpEpoch();
+            log.Verbose($"'{CacheFilePath}' was rewritten by another program after '{_journal.Path}' was started; that rewrite wins, so the journal's {changes.Ops.Count} older changes were dropped.");
+        }
+        else if (changes.IsDamaged)
+        {
+            journalEnd = 0;
             string aside = _journal.SetAside(now);
             log.Warning($"The cache journal '{_journal.Path}' was damaged. It was kept as '{aside}'; its {changes.Ops.Count} sound changes were recovered.");
             mustCompact = true;
-            _journalEnd = 0;
         }
         else
         {
             if (changes.DiscardedLength > 0)
             {
-                _journal.Truncate(_journalEnd + changes.ValidLength);
+                _journal.Truncate(read.JournalStart + changes.ValidLength);
                 log.Verbose($"Dropped {changes.DiscardedLength} bytes at the end of '{_journal.Path}': a write cut short by a crash, which never reported success.");
             }
 
-            _journalEnd += changes.ValidLength;
+            journalEnd += changes.ValidLength;
         }
 
+        Accept(read, fileLock.Counters);
+        _journalEnd = journalEnd;
         _seenSnapshot = _snapshot.Probe();
         _seenJournal = _journal.Probe();
-        _generation = fileLock.Generation;
-        _epoch = fileLock.Epoch;
-        return new CatchUp(entries, changes.Ops, mustCompact);
+        RepairPending = false;
+        return ToCatchUp(read, mustCompact);
     }
 
     /// <summary>Under the lock, after <see cref="CatchUp"/> and the change: makes <paramref name="ops"/> durable.</summary>
     public void Commit(FileLock fileLock, IReadOnlyList<JournalOp> ops, LruIndex state, bool mustCompact)
     {
-        fileLock.BumpGeneration();
-        _generation = fileLock.Generation;
         long journalLimit = Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes);
         bool mustRewrite = mustCompact || state.TotalBytes <= SmallCacheBytes || _journalEnd + JournalCodec.MinimumLength(ops) > journalLimit;
-        byte[]? line = mustRewrite ? null : JournalCodec.Encode(ops);
+        byte[]? line = mustRewrite ? null : JournalCodec.Encode(ops, _journalEnd == 0 ? _snapshotIdentity : null);
         if (line is not null && _journalEnd + line.Length <= journalLimit)
         {
             AppendToJournal(line);
+            Announce(fileLock);
             return;
         }
 
@@ -138,7 +208,7 @@ internal sealed class CacheStore
 
         try
         {
-            _snapshot.Save(state.OldestFirst());
+            _snapshotIdentity = _snapshot.Save(state.OldestFirst());
         }
         catch (CacheStorageException) when (_journalEnd != journalEndBefore)
         {
@@ -149,7 +219,53 @@ internal sealed class CacheStore
         }
 
         EmptyJournal(fileLock);
+        Announce(fileLock);
     }
+
+    /// <summary>After the write: readers that saw the old counters before reading look again.</summary>
+    private void Announce(FileLock fileLock)
+    {
+        fileLock.BumpGeneration();
+        _seenCounters = fileLock.Counters;
+    }
+
+    /// <summary>
+    /// Reads the journal before the snapshot: a compaction in between then leaves an old journal beside the new
+    /// snapshot, which names another snapshot and is dropped, where the other order could pair an old snapshot with
+    /// a new journal. Writes nothing.
+    /// </summary>
+    private FileRead ReadFiles(bool rebuild)
+    {
+        FileSignature snapshotSeen = _snapshot.Probe();
+        FileSignature journalSeen = _journal.Probe();
+        if (!rebuild && journalSeen.Length >= _journalEnd)
+        {
+            return new FileRead(null, _snapshotIdentity, _journal.ReadFrom(_journalEnd), _journalEnd, snapshotSeen, journalSeen);
+        }
+
+        JournalContent journal = _journal.ReadFrom(0);
+        (SnapshotContent content, SnapshotIdentity identity) = _snapshot.Load();
+        return new FileRead(content, identity, journal, 0, snapshotSeen, journalSeen);
+    }
+
+    /// <summary>Remembers what was read; <paramref name="counters"/> null makes the next look read again.</summary>
+    private void Accept(FileRead read, LockCounters? counters)
+    {
+        if (read.Snapshot is not null)
+        {
+            _snapshotIdentity = read.Identity;
+        }
+
+        _journalEnd = read.JournalStart + (read.JournalExtendsSnapshot ? read.Journal.ValidLength : 0);
+        _seenSnapshot = read.SnapshotSeen;
+        _seenJournal = read.JournalSeen;
+        _seenCounters = counters;
+    }
+
+    private static CatchUp ToCatchUp(FileRead read, bool mustCompact) => new CatchUp(
+        read.Snapshot?.Entries,
+        read.JournalExtendsSnapshot ? read.Journal.Ops : new List<JournalOp>(),
+        mustCompact);
 
     private void AppendToJournal(byte[] line)
     {
@@ -167,7 +283,6 @@ internal sealed class CacheStore
         }
 
         fileLock.BumpEpoch();
-        _epoch = fileLock.Epoch;
         _journalEnd = 0;
         _seenSnapshot = _snapshot.Probe();
         _seenJournal = _journal.Probe();

@@ -8,29 +8,26 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// The cross-process lock of one cache directory: an OS lock (flock on Unix, a share-none handle on Windows) on a
 /// lock file beside the cache file. The OS drops it when its holder dies, so a killed process never blocks anyone.
-/// The file carries two counters that tell the next holder exactly what changed since it last looked, even when a
-/// stat could not (same size, same clock tick): the generation (bumped by every write) and the epoch (bumped when
-/// the journal is folded into a new snapshot, so readers know their journal offset no longer applies).
+/// Only changes take it: reads read the files without it (see <see cref="CacheStore"/>). The file carries two
+/// counters that tell everyone exactly what changed since they last looked, even when a stat could not (same size,
+/// same clock tick): the generation (bumped after every write) and the epoch (bumped when the journal starts over,
+/// so readers know their journal offset no longer applies).
 /// </summary>
 internal sealed class FileLock : IDisposable
 {
-    private const int CounterCount = 2;
     private static readonly TimeSpan s_longestPause = TimeSpan.FromMilliseconds(50);
 
     private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[CounterCount * sizeof(long)];
+    private readonly byte[] _buffer = new byte[LockCounters.Size];
 
     private FileLock(Stream stream)
     {
         _stream = stream;
-        ReadCounters();
+        _stream.Position = 0;
+        Counters = LockCounters.Parse(_buffer, StreamReading.ReadAtMost(_stream, _buffer));
     }
 
-    /// <summary>The number of writes any process has made under this lock file.</summary>
-    public long Generation { get; private set; }
-
-    /// <summary>The number of compactions (snapshot rewritten, journal emptied).</summary>
-    public long Epoch { get; private set; }
+    public LockCounters Counters { get; private set; }
 
     /// <summary>
     /// Waits for the lock; throws <see cref="CacheLockTimeoutException"/> once <paramref name="timeout"/> has passed,
@@ -63,55 +60,49 @@ internal sealed class FileLock : IDisposable
         }
     }
 
-    /// <summary>Announces a write to every other process; called before the write so a crash mid-write still announces it.</summary>
-    public void BumpGeneration()
+    /// <summary>The lock if it is free right now, else null; never waits.</summary>
+    public static FileLock? TryAcquire(ICacheFileSystem fileSystem, string path)
     {
-        Generation++;
-        WriteCounters();
+        try
+        {
+            return new FileLock(fileSystem.OpenExclusive(path));
+        }
+        catch (IOException ex) when (!(ex is FileNotFoundException || ex is DirectoryNotFoundException))
+        {
+            return null;
+        }
     }
 
-    public void BumpEpoch()
+    /// <summary>
+    /// The counters, read without taking or waiting for the lock; zeros when there is no lock file yet, null when
+    /// the OS refuses while a writer holds it (Windows share modes).
+    /// </summary>
+    public static LockCounters? ReadWithoutLocking(ICacheFileSystem fileSystem, string path)
     {
-        Epoch++;
-        WriteCounters();
+        var buffer = new byte[LockCounters.Size];
+        try
+        {
+            return LockCounters.Parse(buffer, fileSystem.ReadWithoutLocking(path, buffer));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
+
+    /// <summary>Announces a finished write to every other process.</summary>
+    public void BumpGeneration() => Write(new LockCounters(Counters.Generation + 1, Counters.Epoch));
+
+    public void BumpEpoch() => Write(new LockCounters(Counters.Generation, Counters.Epoch + 1));
 
     public void Dispose() => _stream.Dispose();
 
-    private void ReadCounters()
+    private void Write(LockCounters counters)
     {
-        _stream.Position = 0;
-        int read = StreamReading.ReadAtMost(_stream, _buffer);
-        Array.Clear(_buffer, read, _buffer.Length - read);
-        Generation = ReadCounter(0);
-        Epoch = ReadCounter(1);
-    }
-
-    private void WriteCounters()
-    {
-        WriteCounter(0, Generation);
-        WriteCounter(1, Epoch);
+        counters.WriteTo(_buffer);
         _stream.Position = 0;
         _stream.Write(_buffer, 0, _buffer.Length);
         _stream.Flush();
-    }
-
-    private long ReadCounter(int index)
-    {
-        long value = 0;
-        for (int i = sizeof(long) - 1; i >= 0; i--)
-        {
-            value = (value << 8) | _buffer[(index * sizeof(long)) + i];
-        }
-
-        return value;
-    }
-
-    private void WriteCounter(int index, long value)
-    {
-        for (int i = 0; i < sizeof(long); i++)
-        {
-            _buffer[(index * sizeof(long)) + i] = (byte)(value >> (8 * i));
-        }
+        Counters = counters;
     }
 }

@@ -25,7 +25,11 @@ internal interface ICacheFileSystem
     /// <summary>Pushes the stream's bytes through to the disk (fsync / FlushFileBuffers).</summary>
     void FlushToDisk(Stream stream);
 
-    /// <summary>Atomically and durably puts <paramref name="source"/> in place of <paramref name="destination"/>, which may exist.</summary>
+    /// <summary>
+    /// One attempt to put <paramref name="source"/> in place of <paramref name="destination"/> (which may exist)
+    /// atomically and durably, keeping the old file until the new one is in place. Retries and what to do when it
+    /// fails are <see cref="SnapshotReplace"/>'s.
+    /// </summary>
     void Replace(string source, string destination);
 
     /// <summary>Renames without overwriting; fails if <paramref name="destination"/> exists.</summary>
@@ -40,4 +44,15 @@ internal interface ICacheFileSystem
 
     /// <summary>Opens the lock file with an exclusive OS lock; throws <see cref="IOException"/> while another holder has it.</summary>
     Stream OpenExclusive(string path);
+
+    bool DirectoryExists(string path);
+
+    /// <summary>Opens an existing file to read, sharing it with writers, renames and deletes; never creates it.</summary>
+    Stream OpenRead(string path);
+
+    /// <summary>
+    /// Reads the file's first bytes into <paramref name="buffer"/> without taking or waiting for its OS lock; returns
+    /// how many (0 for a missing file). Throws <see cref="IOException"/> when the OS refuses while a writer holds it.
+    /// </summary>
+    int ReadWithoutLocking(string path, byte[] buffer);
 }

@@ -12,6 +12,9 @@ namespace ResponseCache.Core.Persistence;
 /// or not at all. <c>{"crc":"&lt;8 hex&gt;","rec":{"ops":[...]}}</c> + newline, where crc is the CRC-32 of the rec
 /// value's bytes. Ops: <c>{"set":"&lt;hash&gt;","entry":{...}}</c>, <c>{"remove":"&lt;hash&gt;"}</c>,
 /// <c>{"touch":"&lt;hash&gt;","at":&lt;unix seconds&gt;}</c>, <c>{"clear":true}</c>.
+/// The first line of a journal also names the snapshot it extends, after its ops:
+/// <c>"rec":{"ops":[...],"snapshot":{"length":&lt;bytes&gt;,"crc":"&lt;8 hex&gt;"}}</c>. Readers before this field
+/// stop at the ops, so they still read such a line; journals without it (older writers) are trusted as before.
 /// </summary>
 internal static class JournalCodec
 {
@@ -34,7 +37,8 @@ internal static class JournalCodec
 
     private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
 
-    public static byte[] Encode(IReadOnlyList<JournalOp> ops)
+    /// <param name="extends">For a journal's first line: the snapshot its changes apply to.</param>
+    public static byte[] Encode(IReadOnlyList<JournalOp> ops, SnapshotIdentity? extends = null)
     {
         using var record = new MemoryStream();
         using (var writer = new Utf8JsonWriter(record, s_writerOptions))
@@ -47,6 +51,14 @@ internal static class JournalCodec
             }
 
             writer.WriteEndArray();
+            if (extends is SnapshotIdentity snapshot)
+            {
+                writer.WriteStartObject("snapshot");
+                writer.WriteNumber("length", snapshot.Length);
+                writer.WriteString("crc", snapshot.Crc.ToString("x8", CultureInfo.InvariantCulture));
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -68,6 +80,7 @@ internal static class JournalCodec
     public static JournalContent Decode(ReadOnlySpan<byte> bytes)
     {
         var ops = new List<JournalOp>();
+        SnapshotIdentity? extends = null;
         int position = 0;
         int validLength = 0;
         bool badLineSeen = false;
@@ -84,8 +97,10 @@ internal static class JournalCodec
             ReadOnlySpan<byte> line = bytes.Slice(position, end);
             position += end + 1;
             lineOps.Clear();
-            if (TryDecodeLine(line, lineOps))
+            bool first = validLength == 0 && !badLineSeen;
+            if (TryDecodeLine(line, lineOps, out SnapshotIdentity? lineExtends))
             {
+                extends = first ? lineExtends : extends;
                 // Bad lines at the end are one interrupted append; a bad line with sound ones after it is damage.
                 damaged |= badLineSeen;
                 ops.AddRange(lineOps);
@@ -97,11 +112,12 @@ internal static class JournalCodec
             }
         }
 
-        return new JournalContent(ops, validLength, bytes.Length - validLength, damaged);
+        return new JournalContent(ops, validLength, bytes.Length - validLength, damaged, extends);
     }
 
-    private static bool TryDecodeLine(ReadOnlySpan<byte> line, List<JournalOp> ops)
+    private static bool TryDecodeLine(ReadOnlySpan<byte> line, List<JournalOp> ops, out SnapshotIdentity? extends)
     {
+        extends = null;
         if (line.Length < s_headerLength + 3
             || !line.StartsWith(s_prefix)
             || !line.Slice(s_prefix.Length + 8).StartsWith(s_middle)
@@ -119,7 +135,7 @@ internal static class JournalCodec
 
         try
         {
-            return TryReadRecord(record, ops);
+            return TryReadRecord(record, ops, out extends);
         }
         catch (JsonException)
         {
@@ -127,8 +143,9 @@ internal static class JournalCodec
         }
     }
 
-    private static bool TryReadRecord(ReadOnlySpan<byte> record, List<JournalOp> ops)
+    private static bool TryReadRecord(ReadOnlySpan<byte> record, List<JournalOp> ops, out SnapshotIdentity? extends)
     {
+        extends = null;
         var reader = new Utf8JsonReader(record, isFinalBlock: true, new JsonReaderState(SnapshotReader.ReaderOptions));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
             || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("ops")
@@ -147,7 +164,33 @@ internal static class JournalCodec
             ops.Add(op);
         }
 
-        return reader.TokenType == JsonTokenType.EndArray;
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            return false;
+        }
+
+        if (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("snapshot"))
+        {
+            extends = ReadSnapshotIdentity(ref reader);
+        }
+
+        return true;
+    }
+
+    /// <summary>{"length":n,"crc":"hex"}, the reader on the property name; null when it is not that shape.</summary>
+    private static SnapshotIdentity? ReadSnapshotIdentity(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+            || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("length")
+            || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long length)
+            || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("crc")
+            || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length != 8
+            || !TryParseHex(reader.ValueSpan, out uint crc))
+        {
+            return null;
+        }
+
+        return new SnapshotIdentity(length, crc);
     }
 
     /// <summary>One op, the reader on its opening brace; null when it is not a sound op.</summary>

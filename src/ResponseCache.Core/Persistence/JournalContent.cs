@@ -5,8 +5,9 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>What a read of the journal found.</summary>
 internal sealed class JournalContent
 {
-    public JournalContent(List<JournalOp> ops, int validLength, int discardedLength, bool isDamaged)
+    public JournalContent(List<JournalOp> ops, int validLength, int discardedLength, bool isDamaged, SnapshotIdentity? extends)
     {
+        Extends = extends;
         Ops = ops;
         ValidLength = validLength;
         DiscardedLength = discardedLength;
@@ -21,6 +22,9 @@ internal sealed class JournalContent
 
     /// <summary>Bytes after the last sound line: an append cut short by a crash.</summary>
     public int DiscardedLength { get; }
+
+    /// <summary>The snapshot the journal's first line names (read from the start only); null for journals older than that field.</summary>
+    public SnapshotIdentity? Extends { get; }
 
     /// <summary>A damaged line stands before sound ones: not a crash, the file itself was harmed.</summary>
     public bool IsDamaged { get; }

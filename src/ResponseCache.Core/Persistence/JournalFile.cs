@@ -5,7 +5,8 @@ namespace ResponseCache.Core.Persistence;
 
 /// <summary>
 /// ai_responses.json.journal: the changes made since the snapshot was last written, appended and pushed to the
-/// disk one line per call. Callers hold the cache's lock.
+/// disk one line per call. Writers hold the cache's lock; readers need none, since a line is appended whole or fails
+/// its checksum.
 /// </summary>
 internal sealed class JournalFile
 {
@@ -33,7 +34,12 @@ internal sealed class JournalFile
 
         byte[] bytes = FileOperation.Run(Path, "read the cache journal", () =>
         {
-            using Stream stream = _fileSystem.OpenReadWrite(Path);
+            using Stream stream = OpenIfPresent();
+            if (stream == Stream.Null)
+            {
+                return Array.Empty<byte>();
+            }
+
             long length = Math.Max(0, stream.Length - offset);
             var buffer = new byte[length];
             stream.Position = offset;
@@ -83,6 +89,19 @@ internal sealed class JournalFile
                 _fileSystem.FlushToDisk(stream);
             }
         });
+    }
+
+    // The journal may be emptied and removed by a compaction between the check above and this open.
+    private Stream OpenIfPresent()
+    {
+        try
+        {
+            return _fileSystem.OpenRead(Path);
+        }
+        catch (FileNotFoundException)
+        {
+            return Stream.Null;
+        }
     }
 
     public string SetAside(DateTimeOffset now) => DamagedFiles.SetAside(_fileSystem, Path, now);

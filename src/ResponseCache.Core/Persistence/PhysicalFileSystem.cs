@@ -38,7 +38,21 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
         return info.Exists ? new FileSignature(info.Length, info.LastWriteTimeUtc.Ticks) : FileSignature.Missing;
     }
 
-    public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
+    // Shared with writers and renames: on Windows a reader without delete sharing makes the next snapshot replace fail.
+    public byte[] ReadAllBytes(string path)
+    {
+        using Stream stream = OpenRead(path);
+        var bytes = new byte[stream.Length];
+        int read = StreamReading.ReadAtMost(stream, bytes);
+        return read == bytes.Length ? bytes : bytes.AsSpan(0, read).ToArray();
+    }
+
+    public Stream OpenRead(string path) =>
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024);
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
+    public int ReadWithoutLocking(string path, byte[] buffer) => UnlockedRead.Read(path, buffer);
 
     public Stream CreateNew(string path)
     {
@@ -61,8 +75,14 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public void Replace(string source, string destination)
     {
-        // File.Move cannot overwrite on netstandard2.0; File.Replace is rename(2) on Unix and ReplaceFile on Windows,
-        // both atomic, but it needs an existing destination.
+        if (Platform.IsWindows)
+        {
+            WindowsFileReplace.Replace(source, destination);
+            return;
+        }
+
+        // File.Move cannot overwrite on netstandard2.0; on Unix File.Replace is rename(2), atomic, but it needs an
+        // existing destination.
         if (File.Exists(destination))
         {
             File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);

@@ -96,14 +96,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         byte[]? json = null;
         if (ScriptBlock is null)
         {
-            try
-            {
-                TryCache(() => json = Engine.Get(key, policy, Log, Cancellation), key);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
+            TryCache(() => json = Engine.Get(key, policy, Log), key);
         }
         else
         {

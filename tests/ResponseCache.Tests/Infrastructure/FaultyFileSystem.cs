@@ -99,6 +99,12 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
     public Stream OpenExclusive(string path) => _disk.OpenExclusive(path);
 
+    public bool DirectoryExists(string path) => _disk.DirectoryExists(path);
+
+    public Stream OpenRead(string path) => _disk.OpenRead(path);
+
+    public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
+
     private bool IsFailing(FaultPoint point, string path)
     {
         lock (_gate)

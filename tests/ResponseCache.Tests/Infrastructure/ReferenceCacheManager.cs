@@ -24,6 +24,8 @@ internal static class ReferenceCacheManager
                 manager.set(op[1], op[2]); results.append(None)
             elif kind == 'get':
                 results.append(manager.get(op[1]))
+            elif kind == 'clear':
+                manager.clear(); results.append(None)
             elif kind == 'stats':
                 results.append(manager.get_stats())
             elif kind == 'strict_load':

@@ -1,0 +1,35 @@
+namespace ResponseCache.Core.Persistence;
+
+/// <summary>What one look at the files found, before it is accepted: the snapshot (when read whole) and the journal.</summary>
+internal sealed class FileRead
+{
+    public FileRead(SnapshotContent? snapshot, SnapshotIdentity identity, JournalContent journal, long journalStart, FileSignature snapshotSeen, FileSignature journalSeen)
+    {
+        Snapshot = snapshot;
+        Identity = identity;
+        Journal = journal;
+        JournalStart = journalStart;
+        SnapshotSeen = snapshotSeen;
+        JournalSeen = journalSeen;
+    }
+
+    /// <summary>Null when only the journal's new lines were read.</summary>
+    public SnapshotContent? Snapshot { get; }
+
+    public SnapshotIdentity Identity { get; }
+
+    public JournalContent Journal { get; }
+
+    public long JournalStart { get; }
+
+    /// <summary>The stats taken before reading: a change after them shows on the next look.</summary>
+    public FileSignature SnapshotSeen { get; }
+
+    public FileSignature JournalSeen { get; }
+
+    /// <summary>
+    /// The journal's changes apply to this snapshot: it names it, or is too old to name any. False when another
+    /// program rewrote the snapshot after the journal was started: that rewrite wins over the journal's records.
+    /// </summary>
+    public bool JournalExtendsSnapshot => Snapshot is null || Journal.Extends is null || Journal.Extends == Identity;
+}

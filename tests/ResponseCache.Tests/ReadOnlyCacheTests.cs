@@ -1,0 +1,81 @@
+using ResponseCache.Core;
+using ResponseCache.Core.Persistence;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests;
+
+/// <summary>Reads write nothing: a mistyped path stays uncreated, and a cache the user may only read is readable.</summary>
+public sealed class ReadOnlyCacheTests : CacheTestBase
+{
+    [Fact]
+    public void Reads_of_a_cache_that_does_not_exist_create_nothing()
+    {
+        ResponseCacheEngine engine = NewEngine();
+
+        Assert.Null(engine.Get("question", Policy()));
+        Assert.Equal(0, engine.GetStatistics(Policy()).TotalEntries);
+        Assert.Empty(engine.ListEntries(Policy()));
+        engine.FlushAccessTimes();
+
+        Assert.False(Directory.Exists(CacheDirectory));
+    }
+
+    [Fact]
+    public void A_cache_this_user_may_only_read_serves_hits_misses_expiry_and_statistics()
+    {
+        ResponseCacheEngine owner = NewEngine();
+        owner.Set("old", Responses.Json("stale"), Policy(ttlDays: 1));
+        Clock.Advance(TimeSpan.FromDays(2));
+        owner.Set("question", Responses.Json("answer"), Policy(ttlDays: 1));
+        byte[] before = File.ReadAllBytes(CacheFile);
+        var reader = new ResponseCacheEngine(CacheDirectory, new CacheEngineOptions { Clock = Clock, FileSystem = new ReadOnlyFileSystem() });
+
+        Assert.Equal("answer", Responses.Text(reader.Get("question", Policy(ttlDays: 1))));
+        Assert.Null(reader.Get("old", Policy(ttlDays: 1)));
+        Assert.Null(reader.Get("absent", Policy(ttlDays: 1)));
+        Assert.Equal(2, reader.GetStatistics(Policy(ttlDays: 1)).TotalEntries);
+        Clock.Advance(CacheEngineOptions.DefaultAccessFlushInterval);
+        Assert.Equal("answer", Responses.Text(reader.Get("question", Policy(ttlDays: 1))));
+        reader.FlushAccessTimes();
+
+        Assert.Equal(before, File.ReadAllBytes(CacheFile));
+    }
+
+    /// <summary>The real disk as a user without write permission sees it: every write is refused.</summary>
+    private sealed class ReadOnlyFileSystem : ICacheFileSystem
+    {
+        private readonly ICacheFileSystem _disk = PhysicalFileSystem.Instance;
+
+        public bool FileExists(string path) => _disk.FileExists(path);
+
+        public bool DirectoryExists(string path) => _disk.DirectoryExists(path);
+
+        public FileSignature GetSignature(string path) => _disk.GetSignature(path);
+
+        public byte[] ReadAllBytes(string path) => _disk.ReadAllBytes(path);
+
+        public Stream OpenRead(string path) => _disk.OpenRead(path);
+
+        public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
+
+        public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) => _disk.EnumerateFiles(directory, searchPattern);
+
+        public void CreateDirectory(string path) => throw Denied(path);
+
+        public Stream CreateNew(string path) => throw Denied(path);
+
+        public void FlushToDisk(Stream stream) => throw Denied("a stream");
+
+        public void Replace(string source, string destination) => throw Denied(destination);
+
+        public void Move(string source, string destination) => throw Denied(destination);
+
+        public void Delete(string path) => throw Denied(path);
+
+        public Stream OpenReadWrite(string path) => throw Denied(path);
+
+        public Stream OpenExclusive(string path) => throw Denied(path);
+
+        private static UnauthorizedAccessException Denied(string path) => new($"Access to the path '{path}' is denied.");
+    }
+}
