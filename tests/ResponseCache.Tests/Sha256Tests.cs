@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using ResponseCache.Core;
 using ResponseCache.Tests.Infrastructure;
@@ -35,9 +34,9 @@ public sealed class Sha256Tests
 
         for (int length = 0; length <= data.Length; length++)
         {
-            byte[] message = data[..length];
+            byte[] message = data.Take(length).ToArray();
             Assert.True(
-                Convert.ToHexStringLower(SHA256.HashData(message)) == HexOf(message),
+                CacheFileContent.PlatformSha256Hex(message) == HexOf(message),
                 $"The digest of {length} bytes differs from the platform's.");
         }
     }
@@ -50,7 +49,7 @@ public sealed class Sha256Tests
         for (int i = 0; i < 200; i++)
         {
             byte[] message = RandomBytes(random, random.Next(8 * 1024 + 1));
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(message)), HexOf(message));
+            Assert.Equal(CacheFileContent.PlatformSha256Hex(message), HexOf(message));
         }
     }
 
@@ -62,8 +61,8 @@ public sealed class Sha256Tests
 
         Sha256.Hash("abc"u8, destination);
 
-        Assert.Equal(SHA256.HashData("abc"u8), destination[..32]);
-        Assert.All(destination[32..], b => Assert.Equal(0xAA, b));
+        Assert.Equal(CacheFileContent.PlatformSha256Hex("abc"u8.ToArray()), CacheFileContent.Hex(destination.Take(32).ToArray()));
+        Assert.All(destination.Skip(32), b => Assert.Equal(0xAA, b));
     }
 
     [Fact]
@@ -102,7 +101,7 @@ public sealed class Sha256Tests
     {
         Span<byte> digest = stackalloc byte[Sha256.DigestLength];
         Sha256.Hash(message, digest);
-        return Convert.ToHexStringLower(digest);
+        return CacheFileContent.Hex(digest.ToArray());
     }
 
     private static byte[] RandomBytes(Random random, int length)
