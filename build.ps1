@@ -4,8 +4,9 @@
     Builds, tests, demonstrates and packages the ResponseCache module.
 .DESCRIPTION
     Build   (default) Release build, then the module as it ships, in out/ResponseCache.
-    Test    Package, then the xunit suite and the Pester suite (in a fresh pwsh) against the packaged module;
-            the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
+    Test    Package, then the xunit suite on net10.0 and, when mono is on PATH, on net48 (.NET Framework APIs, as
+            Windows PowerShell has them) under Mono, then the Pester suite (in a fresh pwsh) against the packaged
+            module; the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
     Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
@@ -92,17 +93,16 @@ function Invoke-TestTask {
     if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
     $null = New-Item $ResultsDir -ItemType Directory
 
-    Write-Host "`n=== xunit: engine ===" -ForegroundColor Cyan
-    dotnet test (Join-Path $Root 'tests/ResponseCache.Tests/ResponseCache.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $ResultsDir
-    $xunitExit = $LASTEXITCODE
-    $xunit = @{ Passed = 0; Failed = 0 }
-    $trx = Join-Path $ResultsDir 'xunit.trx'
-    if (Test-Path $trx) {
-        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-        $xunit = @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed }
+    $suites = [ordered]@{}
+    Write-Host "`n=== xunit: engine (net10.0) ===" -ForegroundColor Cyan
+    $suites['xunit (net10.0)'] = Invoke-XunitSuite -Framework 'net10.0'
+    $netFramework = 'xunit (net48 on Mono)'
+    if (Get-Command mono -CommandType Application -ErrorAction Ignore) {
+        Write-Host "`n=== xunit: engine on .NET Framework APIs (net48 on Mono) ===" -ForegroundColor Cyan
+        $suites[$netFramework] = Invoke-XunitSuite -Framework 'net48'
+    } else {
+        Write-Host "`nSkipped: the engine suite on .NET Framework APIs (net48), because mono is not on PATH. To run it, install Mono (Debian/Ubuntu: apt-get install mono-complete)." -ForegroundColor Yellow
     }
-    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1; Write-Warning 'The xunit run failed before reporting its tests.' }
 
     Write-Host "`n=== Pester: the built module ===" -ForegroundColor Cyan
     $pesterResult = Join-Path $ResultsDir 'pester.json'
@@ -118,12 +118,32 @@ function Invoke-TestTask {
     } else {
         Write-Warning 'The Pester run failed before reporting its tests.'
     }
+    $suites['Pester'] = $pester
 
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
-    Write-Host "`nxunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    $passed = ($suites.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
+    $failed = ($suites.Values | ForEach-Object { $_.Failed } | Measure-Object -Sum).Sum
+    [string[]] $figures = foreach ($name in $suites.Keys) { "${name}: $($suites[$name].Passed) passed, $($suites[$name].Failed) failed" }
+    if (-not $suites.Contains($netFramework)) { $figures += "${netFramework}: skipped" }
+    Write-Host "`n$($figures -join '; ')"
     Write-Host "Total: $passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
+}
+
+# The engine's xunit suite on one target framework; its passed and failed counts, read from its trx file.
+function Invoke-XunitSuite {
+    param([Parameter(Mandatory)] [string] $Framework)
+    $trxName = "xunit-$Framework.trx"
+    dotnet test (Join-Path $Root 'tests/ResponseCache.Tests/ResponseCache.Tests.csproj') -c $Configuration -f $Framework --nologo `
+        --logger "trx;LogFileName=$trxName" --logger 'console;verbosity=minimal' --results-directory $ResultsDir | Out-Host
+    $exitCode = $LASTEXITCODE
+    $counts = @{ Passed = 0; Failed = 0 }
+    $trx = Join-Path $ResultsDir $trxName
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $counts = @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed }
+    }
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1; Write-Warning "The xunit run on $Framework failed before reporting its tests." }
+    $counts
 }
 
 function Invoke-DemoTask {

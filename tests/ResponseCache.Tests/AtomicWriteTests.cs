@@ -67,7 +67,7 @@ public sealed class AtomicWriteTests : CacheTestBase
 
         engine.Set("fourth", Responses.Json("four"), Policy());
 
-        Assert.Equal(new[] { "first", "second", "fourth" }.Select(CacheFileContent.HashOf).Order(), CacheFileContent.Entries(CacheFile).Keys.Order());
+        Assert.Equal(new[] { "first", "second", "fourth" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class CrossInstanceTests : CacheTestBase
         second.Set("c", Responses.Json("3"), Policy(maxEntries: 2));
 
         Assert.Null(first.Get("a", Policy(maxEntries: 2)));
-        Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).Order(), CacheFileContent.Entries(CacheFile).Keys.Order());
+        Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
     }
 
     [Fact]

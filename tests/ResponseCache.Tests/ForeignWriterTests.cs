@@ -53,7 +53,7 @@ public sealed class ForeignWriterTests : CacheTestBase
         engine.Set("new", Responses.Json("journaled"), Roomy);
         engine.Set("newer", Responses.Json("journaled too"), Roomy);
 
-        string[] lines = File.ReadAllText(JournalFile).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = File.ReadAllText(JournalFile).Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("\"snapshot\":", lines[0]);
         lines[0] = WithoutSnapshotField(lines[0]);
         File.WriteAllText(JournalFile, string.Join("\n", lines) + "\n");

@@ -22,7 +22,7 @@ public sealed class JournalTests : CacheTestBase
         {
             if (bytes[i] == (byte)'\n')
             {
-                lines.Add(bytes[start..(i + 1)]);
+                lines.Add(bytes.Skip(start).Take(i + 1 - start).ToArray());
                 start = i + 1;
             }
         }
@@ -81,7 +81,7 @@ public sealed class JournalTests : CacheTestBase
         engine.Set("new 1", Responses.Json("one"), Roomy);
         engine.Set("new 2", Responses.Json("two"), Roomy);
         engine.Set("torn", Responses.Json("three"), Roomy);
-        byte[] lastLine = JournalLines()[^1];
+        byte[] lastLine = JournalLines().Last();
         using (var journal = new FileStream(JournalFile, FileMode.Open))
         {
             journal.SetLength(journal.Length - (lastLine.Length / 2));
@@ -126,7 +126,7 @@ public sealed class JournalTests : CacheTestBase
         engine.Set("damaged", Responses.Json("two"), Roomy);
         engine.Set("new 3", Responses.Json("three"), Roomy);
         byte[] journal = File.ReadAllBytes(JournalFile);
-        byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(journal).Replace("\"two\"", "\"tw0\"", StringComparison.Ordinal));
+        byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(journal).Replace("\"two\"", "\"tw0\""));
         File.WriteAllBytes(JournalFile, damagedJournal);
 
         ResponseCacheEngine fresh = NewEngine();
@@ -218,7 +218,7 @@ public sealed class JournalTests : CacheTestBase
         List<string> keys = SetUntilCompacted(engine);
 
         System.Text.Json.Nodes.JsonArray results = ReferenceCacheManager.Run(
-            CacheDirectory, new object?[] { "get", keys[^1] }, new object?[] { "get", "key 0" }, new object?[] { "stats" });
+            CacheDirectory, new object?[] { "get", keys.Last() }, new object?[] { "get", "key 0" }, new object?[] { "stats" });
 
         Assert.Equal(new string('x', 19_998), results[0]!.GetValue<string>());
         Assert.Equal(new string('a', 1022), results[1]!.GetValue<string>());

@@ -27,7 +27,7 @@ public sealed class LruEvictionTests : CacheTestBase
         engine.Set("d", Responses.Json("answer to d"), Policy(maxEntries: 3));
 
         Assert.Null(engine.Get("b", Policy(maxEntries: 3)));
-        Assert.Equal(new[] { "a", "c", "d" }.Select(CacheFileContent.HashOf).Order(), CacheFileContent.Entries(CacheFile).Keys.Order());
+        Assert.Equal(new[] { "a", "c", "d" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
     }
 
     [Fact]

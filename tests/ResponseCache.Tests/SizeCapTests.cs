@@ -42,8 +42,8 @@ public sealed class SizeCapTests : CacheTestBase
         // The entry cap alone would keep four; the size cap allows only two.
         engine.Set("f", Responses.OfSize(1000), Policy(maxEntries: 4, maxBytes: 2 * entryBytes));
 
-        string[] left = CacheFileContent.Entries(CacheFile).Keys.Order().ToArray();
-        Assert.Equal(new[] { "e", "f" }.Select(CacheFileContent.HashOf).Order(), left);
+        string[] left = CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "e", "f" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), left);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class SizeCapTests : CacheTestBase
         ResponseCacheEngine engine = NewEngine();
         SetOneSecondApart(engine, Policy(maxEntries: 2, maxBytes: 1_000_000), _ => Responses.OfSize(100), "a", "b", "c");
 
-        Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).Order(), CacheFileContent.Entries(CacheFile).Keys.Order());
+        Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
     }
 
     [Fact]

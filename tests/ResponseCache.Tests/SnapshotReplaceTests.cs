@@ -132,9 +132,9 @@ public sealed class SnapshotReplaceTests : CacheTestBase
         public void Replace(string source, string destination)
         {
             ReplaceAttempts++;
-            if (ReplaceFailures.TryDequeue(out Exception? failure))
+            if (ReplaceFailures.Count > 0)
             {
-                throw failure;
+                throw ReplaceFailures.Dequeue();
             }
 
             _disk.Replace(source, destination);

@@ -35,6 +35,7 @@ public sealed class TempFileTests : CacheTestBase
         Assert.True(File.Exists(otherTool));
     }
 
+#if NET // File.CreateSymbolicLink is .NET 6+; .NET Framework runs the module on Windows only, where this Unix test is skipped.
     [UnixFact]
     public void A_symlink_planted_at_a_temp_file_name_is_removed_without_touching_its_target()
     {
@@ -48,4 +49,5 @@ public sealed class TempFileTests : CacheTestBase
         Assert.Equal("precious", File.ReadAllText(victim));
         Assert.False(File.Exists(AbandonedTempPath));
     }
+#endif
 }

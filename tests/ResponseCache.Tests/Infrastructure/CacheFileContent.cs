@@ -10,7 +10,16 @@ internal static class CacheFileContent
     private static readonly byte[] s_byteOrderMark = { 0xEF, 0xBB, 0xBF };
 
     /// <summary>The lowercase hex SHA-256 of the key's UTF-8, computed here without the engine's code.</summary>
-    public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    public static string HashOf(string key) => PlatformSha256Hex(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>The platform's SHA-256 of the bytes, as lowercase hex: the oracle the engine's own SHA-256 is held to.</summary>
+    public static string PlatformSha256Hex(byte[] data)
+    {
+        using SHA256 sha256 = SHA256.Create();
+        return Hex(sha256.ComputeHash(data));
+    }
+
+    public static string Hex(byte[] bytes) => string.Concat(bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Every entry by name; fails the test if the file is not one strict JSON object.</summary>
     public static Dictionary<string, JsonElement> Entries(string cacheFile)

@@ -13,7 +13,6 @@ internal static class ReferenceCacheManager
 {
     private const string Driver = """
         import json, sys, time
-        sys.path.insert(0, sys.argv[1])
         from cache_manager import CacheManager
         command = json.loads(sys.stdin.read())
         manager = CacheManager(command['dir'], max_entries=command['max_entries'], ttl_days=command['ttl_days'], quiet=True)
@@ -55,7 +54,7 @@ internal static class ReferenceCacheManager
             ["ttl_days"] = ttlDays,
             ["ops"] = JsonSerializer.SerializeToNode(ops),
         };
-        (int exitCode, string stdout, string stderr) = Python(new[] { "-c", Driver, ScriptDirectory }, command.ToJsonString());
+        (int exitCode, string stdout, string stderr) = Python(Driver, command.ToJsonString());
         Assert.True(exitCode == 0, $"The Python reference failed (exit code {exitCode}):\n{stderr}");
         return JsonNode.Parse(stdout)!.AsArray();
     }
@@ -66,27 +65,31 @@ internal static class ReferenceCacheManager
     /// </summary>
     public static JsonArray Run(string cacheDirectory, params object?[][] ops) => Run(cacheDirectory, 100_000, 100_000, ops);
 
-    private static (int ExitCode, string Stdout, string Stderr) Python(string[] arguments, string stdin)
+    /// <summary>Runs the program with <c>python3 -c</c> in the reference's folder, so <c>import cache_manager</c> finds it.</summary>
+    private static (int ExitCode, string Stdout, string Stderr) Python(string program, string stdin)
     {
-        var start = new ProcessStartInfo("python3")
+        // .NET splits Arguments by the Windows rules and Mono by the shell's; a double-quoted text free of these
+        // characters reads the same to both.
+        if (program.IndexOfAny(new[] { '"', '\\', '$', '`' }) >= 0)
         {
+            throw new ArgumentException("The Python program must not contain a double quote, backslash, dollar or backtick.", nameof(program));
+        }
+
+        var start = new ProcessStartInfo("python3", "-c \"" + program + "\"")
+        {
+            WorkingDirectory = ScriptDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         start.Environment["PYTHONIOENCODING"] = "utf-8";
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using Process process = Process.Start(start)!;
-        process.StandardInput.Write(stdin);
+        byte[] input = new UTF8Encoding(false).GetBytes(stdin);
+        process.StandardInput.BaseStream.Write(input, 0, input.Length);
         process.StandardInput.Close();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
@@ -103,7 +106,7 @@ internal static class ReferenceCacheManager
 
         try
         {
-            (int exitCode, _, _) = Python(new[] { "-c", "import sys; sys.exit(0 if sys.version_info >= (3, 6) else 1)" }, string.Empty);
+            (int exitCode, _, _) = Python("import sys; sys.exit(0 if sys.version_info >= (3, 6) else 1)", string.Empty);
             return exitCode == 0 ? null : "python3 is older than 3.6, which the reference needs.";
         }
         catch (System.ComponentModel.Win32Exception)
@@ -130,7 +133,7 @@ public sealed class UnixFactAttribute : FactAttribute
 {
     public UnixFactAttribute()
     {
-        if (OperatingSystem.IsWindows())
+        if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
         {
             Skip = "Unix file modes and symlink handling apply to Unix only.";
         }
