@@ -48,4 +48,40 @@ public sealed class TempFileTests : CacheTestBase
         Assert.Equal("precious", File.ReadAllText(victim));
         Assert.False(File.Exists(AbandonedTempPath));
     }
+
+    [Theory]
+    [InlineData(FaultPoint.Delete)]
+    [InlineData(FaultPoint.EnumerateFiles)]
+    public void An_abandoned_temp_file_that_cannot_be_removed_yet_does_not_fail_the_write_and_goes_later(FaultPoint fault)
+    {
+        NewEngine().Set("question", Responses.Json("answer"), Policy());
+        File.WriteAllText(AbandonedTempPath, "{ half written");
+        Disk.Fail(fault);
+
+        NewEngine().Set("other", Responses.Json("other"), Policy());
+
+        Assert.True(File.Exists(AbandonedTempPath));
+        Assert.Equal(2, CacheFileContent.Entries(CacheFile).Count);
+        Disk.Heal();
+        NewEngine().Get("question", Policy());
+        Assert.False(File.Exists(AbandonedTempPath));
+    }
+
+    [Fact]
+    public void A_failed_write_whose_temp_file_cannot_be_deleted_reports_the_write_failure_and_the_next_load_removes_it()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), Policy());
+        Disk.Fail(FaultPoint.Replace, "ai_responses.json");
+        Disk.Fail(FaultPoint.Delete, ".tmp", FaultKind.AccessDenied);
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("other", Responses.Json("other"), Policy()));
+
+        Assert.Equal(CacheFile, error.Path);
+        Assert.False(error.IsAccessDenied, "The error reports the failed cleanup instead of the failed write.");
+        Assert.Single(FilesInCacheDirectory(), name => name.EndsWith(".tmp", StringComparison.Ordinal));
+        Disk.Heal();
+        Assert.Equal("answer", Responses.Text(engine.Get("question", Policy())));
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.EndsWith(".tmp", StringComparison.Ordinal));
+    }
 }

@@ -39,15 +39,31 @@ internal sealed class FileLock : IDisposable
         TimeSpan pause = TimeSpan.FromMilliseconds(1);
         while (true)
         {
+            Stream? stream = null;
             try
             {
-                return new FileLock(fileSystem.OpenExclusive(path));
+                stream = fileSystem.OpenExclusive(path);
             }
             catch (IOException ex) when (!(ex is FileNotFoundException || ex is DirectoryNotFoundException))
             {
                 if (waited.Elapsed >= timeout)
                 {
                     throw new CacheLockTimeoutException(path, timeout, ex);
+                }
+            }
+
+            // Only the open tells of another holder; a failure reading the counters is the disk's, and must not keep
+            // the OS lock until the garbage collector finds the handle.
+            if (stream is not null)
+            {
+                try
+                {
+                    return new FileLock(stream);
+                }
+                catch
+                {
+                    stream.Dispose();
+                    throw;
                 }
             }
 
