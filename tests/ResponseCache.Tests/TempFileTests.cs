@@ -21,18 +21,21 @@ public sealed class TempFileTests : CacheTestBase
     }
 
     [Fact]
-    public void Files_that_only_look_similar_are_not_removed()
+    public void Files_that_only_look_similar_are_neither_removed_nor_written_and_no_temp_file_of_ours_stays()
     {
         Directory.CreateDirectory(CacheDirectory);
         string pythonTemp = Path.Combine(CacheDirectory, "ai_responses.json.tmp");
         string otherTool = Path.Combine(CacheDirectory, "ai_responses.json.backup.tmp");
-        File.WriteAllText(pythonTemp, "{}");
-        File.WriteAllText(otherTool, "{}");
+        File.WriteAllText(pythonTemp, "the reference's own temp name");
+        File.WriteAllText(otherTool, "another tool's");
 
         NewEngine().Set("question", Responses.Json("answer"), Policy());
+        NewEngine().Set("other", Responses.Json("other"), Policy());
 
-        Assert.True(File.Exists(pythonTemp));
-        Assert.True(File.Exists(otherTool));
+        Assert.Equal("the reference's own temp name", File.ReadAllText(pythonTemp));
+        Assert.Equal("another tool's", File.ReadAllText(otherTool));
+        Assert.Equal(new[] { "ai_responses.json.backup.tmp", "ai_responses.json.tmp" }, FilesInCacheDirectory().Where(name => name.EndsWith(".tmp", StringComparison.Ordinal)).Order());
+        Assert.Equal(2, CacheFileContent.Entries(CacheFile).Count);
     }
 
     [UnixFact]
