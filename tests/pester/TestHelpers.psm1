@@ -49,7 +49,7 @@ function ConvertTo-UnixSeconds {
 .SYNOPSIS
     Writes ai_responses.json byte for byte as the Python reference's json.dump(indent=2, ensure_ascii=False) writes
     it, with the entries in the order given. Each entry is @{ Key } with
-    - the response: Response (a string) or Json (any response as raw JSON text);
+    - the response: Response (a value; objects are written compact rather than indented) or Json (raw JSON text);
     - its times: AgeDays (created and last accessed that many days ago; 0 when omitted) or CreatedAt and LastAccessed
       (DateTimeOffsets; CreatedAt $null writes an entry without timestamp and created_at, which never expires).
     text_length is Python's len of the key: code points, not UTF-16 units.
@@ -62,7 +62,7 @@ function Write-CacheFile {
     $null = New-Item -ItemType Directory -Path $Directory -Force
     $invariant = [Globalization.CultureInfo]::InvariantCulture
     $blocks = foreach ($entry in $Entries) {
-        $json = if ($entry.ContainsKey('Json')) { $entry.Json } else { ConvertTo-Json -InputObject ([string] $entry.Response) }
+        $json = if ($entry.ContainsKey('Json')) { $entry.Json } else { ConvertTo-Json -InputObject $entry.Response -Depth 20 -Compress }
         if ($entry.ContainsKey('CreatedAt') -or $entry.ContainsKey('LastAccessed')) {
             $created, $accessed = $entry['CreatedAt'], $entry['LastAccessed']
         } else {
