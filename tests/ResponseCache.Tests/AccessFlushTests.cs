@@ -12,15 +12,14 @@ public sealed class AccessFlushTests : CacheTestBase
     {
         ResponseCacheEngine engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
-        byte[] before = File.ReadAllBytes(CacheFile);
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
         Clock.Advance(TimeSpan.FromSeconds(10));
         engine.Get("question", Policy());
         Clock.Advance(TimeSpan.FromSeconds(19));
         engine.Get("question", Policy());
 
-        Assert.Equal(before, File.ReadAllBytes(CacheFile));
-        Assert.Equal(1, Disk.Replaces);
+        before.AssertUntouched();
     }
 
     [Fact]
@@ -57,13 +56,11 @@ public sealed class AccessFlushTests : CacheTestBase
         ResponseCacheEngine engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         engine.Get("unknown", Policy());
-        byte[] before = File.ReadAllBytes(CacheFile);
-        int replaces = Disk.Replaces;
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
         engine.FlushAccessTimes();
 
-        Assert.Equal(before, File.ReadAllBytes(CacheFile));
-        Assert.Equal(replaces, Disk.Replaces);
+        before.AssertUntouched();
     }
 
     [Fact]

@@ -3,10 +3,19 @@ using ResponseCache.Tests.Infrastructure;
 
 namespace ResponseCache.Tests;
 
-/// <summary>A failing disk during a snapshot rewrite (a small cache: every set rewrites ai_responses.json).</summary>
+/// <summary>
+/// A failing disk around ai_responses.json: its directory, reading it, and rewriting it (a small cache: every set
+/// rewrites it through a temp file).
+/// </summary>
 public sealed class AtomicWriteTests : CacheTestBase
 {
-    public static TheoryData<FaultPoint> SnapshotFaults => new() { FaultPoint.CreateNew, FaultPoint.Write, FaultPoint.FlushToDisk, FaultPoint.Replace };
+    public static TheoryData<FaultPoint, string> SnapshotFaults => new()
+    {
+        { FaultPoint.CreateNew, ".tmp" },
+        { FaultPoint.Write, ".tmp" },
+        { FaultPoint.FlushToDisk, ".tmp" },
+        { FaultPoint.Replace, "ai_responses.json" },
+    };
 
     private ResponseCacheEngine EngineWithTwoEntries()
     {
@@ -18,11 +27,11 @@ public sealed class AtomicWriteTests : CacheTestBase
 
     [Theory]
     [MemberData(nameof(SnapshotFaults))]
-    public void A_failed_write_leaves_the_old_file_byte_identical_and_reports_a_storage_error(FaultPoint fault)
+    public void A_failed_write_leaves_the_old_file_byte_identical_and_reports_a_storage_error(FaultPoint fault, string file)
     {
         ResponseCacheEngine engine = EngineWithTwoEntries();
         byte[] before = File.ReadAllBytes(CacheFile);
-        Disk.Fail(fault);
+        Disk.Fail(fault, file);
 
         CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
 
@@ -33,10 +42,10 @@ public sealed class AtomicWriteTests : CacheTestBase
 
     [Theory]
     [MemberData(nameof(SnapshotFaults))]
-    public void After_a_failed_write_earlier_entries_still_hit_and_the_failed_one_is_a_miss(FaultPoint fault)
+    public void After_a_failed_write_earlier_entries_still_hit_and_the_failed_one_is_a_miss(FaultPoint fault, string file)
     {
         ResponseCacheEngine engine = EngineWithTwoEntries();
-        Disk.Fail(fault);
+        Disk.Fail(fault, file);
         Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
         Disk.Heal();
 
@@ -47,10 +56,10 @@ public sealed class AtomicWriteTests : CacheTestBase
 
     [Theory]
     [MemberData(nameof(SnapshotFaults))]
-    public void A_failed_write_leaves_no_temp_file_behind(FaultPoint fault)
+    public void A_failed_write_leaves_no_temp_file_behind(FaultPoint fault, string file)
     {
         ResponseCacheEngine engine = EngineWithTwoEntries();
-        Disk.Fail(fault);
+        Disk.Fail(fault, file);
 
         Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
 
@@ -61,7 +70,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     public void Once_the_disk_has_room_again_the_next_set_stores_old_and_new_entries()
     {
         ResponseCacheEngine engine = EngineWithTwoEntries();
-        Disk.Fail(FaultPoint.Write);
+        Disk.Fail(FaultPoint.Write, ".tmp");
         Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
         Disk.Heal();
 
@@ -81,5 +90,40 @@ public sealed class AtomicWriteTests : CacheTestBase
 
         Assert.True(CacheFileContent.Contains(CacheFile, "first"));
         Assert.Equal("one", Responses.Text(engine.Get("first", Policy())));
+    }
+
+    [Fact]
+    public void A_cache_directory_that_cannot_be_created_fails_the_set_with_a_storage_error_naming_it()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        Disk.Fail(FaultPoint.CreateDirectory, kind: FaultKind.AccessDenied);
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("question", Responses.Json("answer"), Policy()));
+        Disk.Heal();
+
+        Assert.Equal(CacheDirectory, error.Path);
+        Assert.True(error.IsAccessDenied);
+        Assert.False(Directory.Exists(CacheDirectory));
+        Assert.Null(engine.Get("question", Policy()));
+    }
+
+    [Fact]
+    public void A_cache_file_that_cannot_be_read_is_neither_set_aside_nor_overwritten_by_a_set()
+    {
+        EngineWithTwoEntries();
+        byte[] before = File.ReadAllBytes(CacheFile);
+        ResponseCacheEngine other = NewEngine();
+        Disk.Fail(FaultPoint.ReadAllBytes, "ai_responses.json", FaultKind.AccessDenied);
+
+        CacheStorageException setError = Assert.Throws<CacheStorageException>(() => other.Set("third", Responses.Json("three"), Policy(), Log));
+        CacheStorageException getError = Assert.Throws<CacheStorageException>(() => other.Get("first", Policy(), Log));
+        Disk.Heal();
+
+        Assert.All(new[] { setError, getError }, error => Assert.Equal(CacheFile, error.Path));
+        Assert.Equal(before, File.ReadAllBytes(CacheFile));
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
+        Assert.Empty(Log.Warnings);
+        Assert.Equal("one", Responses.Text(other.Get("first", Policy())));
+        Assert.Null(other.Get("third", Policy()));
     }
 }

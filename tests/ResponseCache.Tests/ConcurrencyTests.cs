@@ -56,28 +56,68 @@ public sealed class ConcurrencyTests : CacheTestBase
         AssertEveryKeyStored();
     }
 
-    [Fact]
-    public void Readers_running_beside_writers_only_ever_see_whole_responses()
+    /// <summary>A value only its writer and version produce, long enough that a torn read shows.</summary>
+    private static byte[] Version(int writer, int version) =>
+        Responses.Json($"writer {writer} version {version} " + new string((char)('a' + (version % 26)), 4000));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_reader_beside_writers_sees_only_whole_values_some_writer_wrote_and_each_writers_in_order(bool largeCache)
     {
-        ResponseCacheEngine writer = NewEngine();
+        const int Writers = 2;
+        const int Versions = 100;
+        ResponseCacheEngine[] writers = { largeCache ? LargeCache() : NewEngine(), NewEngine() };
         ResponseCacheEngine reader = NewEngine();
-        writer.Set("shared", Responses.Json("version 0"), Roomy);
-
-        Parallel.For(0, 2, s_eightThreads, role =>
+        writers[0].Set("shared", Version(0, 0), Roomy);
+        var seen = new List<byte[]>();
+        int writing = Writers;
+        using var start = new Barrier(Writers + 1);
+        var threads = new List<Thread>
         {
-            for (int i = 1; i <= 100; i++)
+            new(() => Write(0)),
+            new(() => Write(1)),
+            new(() =>
             {
-                if (role == 0)
+                seen.Add(reader.Get("shared", Roomy)!);
+                start.SignalAndWait();
+                while (Volatile.Read(ref writing) > 0)
                 {
-                    writer.Set("shared", Responses.Json($"version {i}"), Roomy);
+                    seen.Add(reader.Get("shared", Roomy)!);
                 }
-                else
-                {
-                    Assert.StartsWith("version ", Responses.Text(reader.Get("shared", Roomy)));
-                }
-            }
-        });
 
-        Assert.Equal("version 100", Responses.Text(reader.Get("shared", Roomy)));
+                seen.Add(reader.Get("shared", Roomy)!);
+            }),
+        };
+        threads.ForEach(thread => thread.Start());
+        Assert.All(threads, thread => Assert.True(thread.Join(TimeSpan.FromMinutes(2)), "A thread did not finish."));
+
+        int[] latest = { 0, 0 };
+        foreach (byte[] value in seen)
+        {
+            string text = Assert.IsType<string>(Responses.Text(value));
+            System.Text.RegularExpressions.Match match = System.Text.RegularExpressions.Regex.Match(text, "^writer ([0-9]+) version ([0-9]+) ");
+            Assert.True(match.Success, $"The reader saw a value no writer wrote: '{text.Substring(0, Math.Min(text.Length, 40))}...'");
+            int writer = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            int version = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(writer, 0, Writers - 1);
+            Assert.Equal(Version(writer, version), value);
+            Assert.True(version >= latest[writer], $"The reader saw writer {writer}'s version {version} after its version {latest[writer]}.");
+            latest[writer] = version;
+        }
+
+        Assert.True(seen.Count > 2, "The reader never ran beside the writers.");
+        Assert.Contains(seen[seen.Count - 1], new[] { Version(0, Versions), Version(1, Versions) });
+
+        void Write(int writer)
+        {
+            start.SignalAndWait();
+            for (int version = 1; version <= Versions; version++)
+            {
+                writers[writer].Set("shared", Version(writer, version), Roomy);
+            }
+
+            Interlocked.Decrement(ref writing);
+        }
     }
 }

@@ -172,4 +172,25 @@ public sealed class DamagedFileTests : CacheTestBase
         Assert.Equal(2, Log.Warnings.Count);
         Assert.Contains(AsidePath + "-1", Log.Warnings[1]);
     }
+
+    [Fact]
+    public void A_damaged_file_that_cannot_be_moved_aside_is_not_overwritten_until_it_can_be()
+    {
+        string text = "{\n  " + Entry("a") + ",\n  ###### disk sector of zeros ######\n  " + Entry("b") + "\n}";
+        WriteCacheFile(text);
+        byte[] damaged = Encoding.UTF8.GetBytes(text);
+        ResponseCacheEngine engine = NewEngine();
+        Disk.Fail(FaultPoint.Move, "ai_responses.json");
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("c", Responses.Json("c"), Policy(ttlDays: 100_000), Log));
+
+        Assert.Equal(CacheFile, error.Path);
+        Assert.Equal(damaged, File.ReadAllBytes(CacheFile));
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
+        Assert.Empty(Log.Warnings);
+        Disk.Heal();
+        ResponseCacheEngine recovered = LoadAndAssertSetAside(damaged);
+        Assert.Equal("answer", Responses.Text(recovered.Get("b", Policy(ttlDays: 100_000))));
+        Assert.Null(engine.Get("c", Policy(ttlDays: 100_000)));
+    }
 }

@@ -41,9 +41,7 @@ public sealed class JournalTests : CacheTestBase
     public void A_set_on_a_large_cache_appends_to_the_journal_and_leaves_the_snapshot_untouched()
     {
         ResponseCacheEngine engine = LargeCache();
-        byte[] snapshot = File.ReadAllBytes(CacheFile);
-        DateTime snapshotWritten = File.GetLastWriteTimeUtc(CacheFile);
-        int replaces = Disk.Replaces;
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
         engine.Set("new 1", Responses.Json("one"), Roomy);
         long afterFirst = JournalLength;
@@ -51,10 +49,7 @@ public sealed class JournalTests : CacheTestBase
 
         Assert.True(afterFirst > 0);
         Assert.True(JournalLength > afterFirst);
-        Assert.Equal(2, JournalLines().Count);
-        Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
-        Assert.Equal(snapshotWritten, File.GetLastWriteTimeUtc(CacheFile));
-        Assert.Equal(replaces, Disk.Replaces);
+        before.AssertUntouched();
     }
 
     [Fact]
@@ -148,7 +143,7 @@ public sealed class JournalTests : CacheTestBase
         ResponseCacheEngine first = LargeCache();
         ResponseCacheEngine second = NewEngine();
         AssertLargeCacheEntriesPresent(second);
-        int replaces = Disk.Replaces;
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
         first.Set("from first", Responses.Json("1"), Roomy);
         Assert.Equal("1", Responses.Text(second.Get("from first", Roomy)));
@@ -157,8 +152,7 @@ public sealed class JournalTests : CacheTestBase
         first.Remove("from second");
 
         Assert.Null(second.Get("from second", Roomy));
-        Assert.Equal(replaces, Disk.Replaces);
-        Assert.Equal(3, JournalLines().Count);
+        before.AssertUntouched();
     }
 
     [Fact]
@@ -167,12 +161,12 @@ public sealed class JournalTests : CacheTestBase
         ResponseCacheEngine engine = LargeCache();
         Clock.Advance(TimeSpan.FromSeconds(1));
         engine.Get("key 0", Roomy);
-        int replaces = Disk.Replaces;
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
         engine.FlushAccessTimes();
         NewEngine().Set("new", Responses.Json("new"), Policy(maxEntries: LargeCacheEntries));
 
-        Assert.Equal(replaces, Disk.Replaces);
+        before.AssertUntouched();
         ResponseCacheEngine fresh = NewEngine();
         Assert.NotNull(fresh.Get("key 0", Roomy));
         Assert.Equal(LargeCacheEntries, fresh.GetStatistics(Roomy).TotalEntries);
@@ -183,8 +177,8 @@ public sealed class JournalTests : CacheTestBase
     {
         var keys = new List<string>();
         long longestJournal = 0;
-        int replaces = Disk.Replaces;
-        while (Disk.Replaces == replaces)
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
+        while (before.IsUntouched())
         {
             Assert.True(keys.Count < 100, "The journal was never compacted.");
             string key = $"big {keys.Count}";
@@ -278,6 +272,7 @@ public sealed class JournalTests : CacheTestBase
     }
 
     [Theory]
+    [InlineData(FaultPoint.OpenReadWrite)]
     [InlineData(FaultPoint.Write)]
     [InlineData(FaultPoint.FlushToDisk)]
     public void A_failed_append_leaves_journal_and_snapshot_byte_identical_and_loses_nothing(FaultPoint fault)
@@ -306,10 +301,61 @@ public sealed class JournalTests : CacheTestBase
     {
         ResponseCacheEngine engine = LargeCache();
 
+        SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
+
         engine.Set("deep", Responses.Nested(SnapshotLimits.MaxResponseDepth), Roomy);
 
-        Assert.Single(JournalLines());
+        before.AssertUntouched();
+        Assert.True(JournalLength > 0);
         Assert.Equal(Responses.Nested(SnapshotLimits.MaxResponseDepth), NewEngine().Get("deep", Roomy, Log));
         Assert.Empty(Log.Warnings);
+    }
+
+    [Theory]
+    [InlineData(FaultPoint.OpenRead)]
+    [InlineData(FaultPoint.Read)]
+    public void A_journal_that_cannot_be_read_fails_the_lookup_and_is_neither_set_aside_nor_cut(FaultPoint fault)
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("journaled", Responses.Json("kept"), Roomy);
+        byte[] journal = File.ReadAllBytes(JournalFile);
+        ResponseCacheEngine fresh = NewEngine();
+        Disk.Fail(fault, ".journal");
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => fresh.Get("journaled", Roomy, Log));
+        Disk.Heal();
+
+        Assert.Equal(JournalFile, error.Path);
+        Assert.Equal(journal, File.ReadAllBytes(JournalFile));
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
+        Assert.Equal("kept", Responses.Text(fresh.Get("journaled", Roomy, Log)));
+        Assert.Empty(Log.Warnings);
+    }
+
+    [Fact]
+    public void A_damaged_journal_that_cannot_be_moved_aside_is_kept_in_place_until_it_can_be()
+    {
+        ResponseCacheEngine engine = LargeCache();
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        engine.Set("damaged", Responses.Json("two"), Roomy);
+        engine.Set("new 3", Responses.Json("three"), Roomy);
+        byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(File.ReadAllBytes(JournalFile)).Replace("\"two\"", "\"tw0\""));
+        File.WriteAllBytes(JournalFile, damagedJournal);
+        byte[] snapshot = File.ReadAllBytes(CacheFile);
+        ResponseCacheEngine fresh = NewEngine();
+        Disk.Fail(FaultPoint.Move, ".journal");
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => fresh.Set("during", Responses.Json("lost"), Roomy, Log));
+
+        Assert.Equal(JournalFile, error.Path);
+        Assert.Equal(damagedJournal, File.ReadAllBytes(JournalFile));
+        Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
+        Assert.Empty(Log.Warnings);
+        Disk.Heal();
+        Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy, Log)));
+        Assert.Equal("three", Responses.Text(fresh.Get("new 3", Roomy)));
+        Assert.Null(fresh.Get("during", Roomy));
+        Assert.Equal(damagedJournal, File.ReadAllBytes(JournalAsidePath));
+        Assert.Contains(JournalAsidePath, Assert.Single(Log.Warnings));
     }
 }

@@ -3,6 +3,7 @@ using ResponseCache.Tests.Infrastructure;
 
 namespace ResponseCache.Tests;
 
+/// <summary>The cross-process lock: held by another, or its file refused by the disk.</summary>
 public sealed class LockTimeoutTests : CacheTestBase
 {
     private static readonly TimeSpan s_shortTimeout = TimeSpan.FromMilliseconds(200);
@@ -75,5 +76,50 @@ public sealed class LockTimeoutTests : CacheTestBase
         Assert.Null(engine.Get("old", Policy(ttlDays: 1)));
 
         Assert.False(CacheFileContent.Contains(CacheFile, "old"));
+    }
+
+    [Fact]
+    public void A_lock_file_that_cannot_be_opened_fails_at_once_with_a_storage_error_naming_it()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("before", Responses.Json("kept"), Policy());
+        byte[] before = File.ReadAllBytes(CacheFile);
+        Disk.Fail(FaultPoint.OpenExclusive, ".lock", FaultKind.AccessDenied);
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("during", Responses.Json("lost"), Policy()));
+        Disk.Heal();
+
+        Assert.Equal(LockFile, error.Path);
+        Assert.True(error.IsAccessDenied);
+        Assert.Equal(before, File.ReadAllBytes(CacheFile));
+        Assert.Null(engine.Get("during", Policy()));
+        Assert.Equal("kept", Responses.Text(engine.Get("before", Policy())));
+    }
+
+    [Theory]
+    [InlineData(FaultPoint.Read)]
+    [InlineData(FaultPoint.Write)]
+    public void A_lock_file_whose_counters_cannot_be_read_or_written_fails_the_set_loses_nothing_and_frees_the_lock(FaultPoint fault)
+    {
+        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        engine.Set("before", Responses.Json("kept"), Policy());
+        byte[] before = File.ReadAllBytes(CacheFile);
+        Disk.Fail(fault, ".lock");
+
+        CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("during", Responses.Json("lost"), Policy()));
+        Disk.Heal();
+
+        Assert.Equal(LockFile, error.Path);
+        if (fault == FaultPoint.Read)
+        {
+            Assert.Equal(before, File.ReadAllBytes(CacheFile));
+            Assert.Null(engine.Get("during", Policy()));
+        }
+
+        // The counters are written after the files (so a reader without the lock can tell a write finished): when
+        // only that fails, the set is reported failed although its entry may be on disk; nothing before it is lost.
+        engine.Set("after", Responses.Json("stored"), Policy());
+        Assert.Equal("stored", Responses.Text(NewEngine(lockTimeout: s_shortTimeout).Get("after", Policy())));
+        Assert.Equal("kept", Responses.Text(NewEngine(lockTimeout: s_shortTimeout).Get("before", Policy())));
     }
 }

@@ -39,16 +39,6 @@ Describe 'Where the cache lives (-Path and RESPONSECACHE_PATH)' {
         Test-Path -LiteralPath $mistyped | Should -BeFalse
     }
 
-    It 'rejects a -Path that is a file with CachePathIsFile (InvalidArgument)' {
-        $file = Join-Path $TestDrive 'not-a-directory.txt'
-        Set-Content -LiteralPath $file -Value 'a file'
-
-        { Get-CachedResponse -Key 'k' -Path $file -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CachePathIsFile,ResponseCache.Commands.GetCachedResponseCommand' -PassThru |
-            ForEach-Object { $_.CategoryInfo.Category } | Should -Be ([Management.Automation.ErrorCategory]::InvalidArgument)
-        Get-Content -LiteralPath $file | Should -Be 'a file'
-    }
-
     It 'rejects a -Path on the <Drive> provider with CachePathNotFileSystem (InvalidArgument)' -ForEach @(
         @{ Drive = 'Env'; Path = 'Env:\ResponseCacheTest' }
         @{ Drive = 'Variable'; Path = 'Variable:\ResponseCacheTest' }

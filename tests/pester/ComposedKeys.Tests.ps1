@@ -16,18 +16,14 @@ Describe 'Composed keys' {
         $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
 
-    It 'names the entry by the SHA-256 of "model|prompt|input", and Get -Key with that text hits it' {
-        Set-CachedResponse -Model 'gpt' -Prompt 'hello' -InputText 'x' -Response 'composed' -Path $cache
+    It 'names the entry by the SHA-256 of "<Key>" <When>, and Get -Key with that text hits it' -ForEach @(
+        @{ When = 'with -InputText'; Parts = @{ Model = 'gpt'; Prompt = 'hello'; InputText = 'x' }; Key = 'gpt|hello|x' }
+        @{ When = 'without -InputText'; Parts = @{ Model = 'gpt'; Prompt = 'hello' }; Key = 'gpt|hello' }
+    ) {
+        Set-CachedResponse @Parts -Response 'composed' -Path $cache
 
-        Get-StoredKeyHashes $cache | Should -Be @(Get-KeyHash 'gpt|hello|x')
-        Get-CachedResponse -Key 'gpt|hello|x' -Path $cache | Should -BeExactly 'composed'
-    }
-
-    It 'without -InputText uses "model|prompt"' {
-        Set-CachedResponse -Model 'gpt' -Prompt 'hello' -Response 'two parts' -Path $cache
-
-        Get-StoredKeyHashes $cache | Should -Be @(Get-KeyHash 'gpt|hello')
-        Get-CachedResponse -Key 'gpt|hello' -Path $cache | Should -BeExactly 'two parts'
+        Get-StoredKeyHashes $cache | Should -Be @(Get-KeyHash $Key)
+        Get-CachedResponse -Key $Key -Path $cache | Should -BeExactly 'composed'
     }
 
     It 'treats an empty -InputText as a third part: "model|prompt|" is another key than "model|prompt"' {

@@ -94,9 +94,7 @@ Describe 'Get-CachedResponse' {
         }
 
         It 'never expires an entry without created_at, as the reference treats hand-made entries' {
-            $null = New-Item -ItemType Directory -Path $dir
-            $legacy = @{ (Get-KeyHash 'legacy') = @{ response = 'from an old tool'; timestamp = '2001-01-01 00:00:00' } }
-            Set-Content -LiteralPath (Get-CacheFilePath $dir) -Value ($legacy | ConvertTo-Json) -Encoding utf8NoBOM
+            Write-CacheFile -Directory $dir -Entries @(@{ Key = 'legacy'; Response = 'from an old tool'; CreatedAt = $null; LastAccessed = $null }) | Out-Null
 
             Get-CachedResponse -Key 'legacy' -TtlDays 0 -Path $dir | Should -BeExactly 'from an old tool'
         }

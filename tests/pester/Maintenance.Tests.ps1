@@ -1,6 +1,6 @@
 <#
-    Looking after a cache: Remove-CachedResponse (by key, from the pipeline, -WhatIf, -PassThru), Clear-ResponseCache
-    -Expired, Get-CacheEntry's metadata and filters, the -MaxSizeMB cap, progress on large listings, and the default
+    Looking after a cache: Remove-CachedResponse (by key, from the pipeline, -WhatIf, -PassThru), Get-CacheEntry's
+    metadata and filters, the -MaxSizeMB cap, progress on large listings, and the default
     views. Expired entries are written by hand with an old created_at; nothing waits.
 #>
 
@@ -16,7 +16,7 @@ BeforeAll {
     # Two entries 10 days old, one fresh, and one without created_at (never expires), least recently used first.
     function Write-MixedAgeCache([string] $Directory) {
         $now = [DateTimeOffset]::Now
-        Write-ReferenceCacheFile -Directory $Directory -Entries @(
+        Write-CacheFile -Directory $Directory -Entries @(
             @{ Key = 'old 1'; Json = '"stale"'; CreatedAt = $now.AddDays(-10); LastAccessed = $now.AddDays(-10) }
             @{ Key = 'legacy'; Json = '"no created_at"'; CreatedAt = $null; LastAccessed = $now.AddDays(-9) }
             @{ Key = 'old 2'; Json = '"stale too"'; CreatedAt = $now.AddDays(-8); LastAccessed = $now.AddDays(-1) }
@@ -86,49 +86,6 @@ Describe 'Remove-CachedResponse' {
     }
 }
 
-Describe 'Clear-ResponseCache' {
-    BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
-        Write-MixedAgeCache $cache
-    }
-
-    It '-Expired removes only the entries older than the TTL and -PassThru reports how many' {
-        Clear-ResponseCache -Expired -PassThru -Path $cache | Should -Be 2
-
-        Get-ListedHashes $cache | Should -Be @((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh'))
-        Get-CachedResponse -Key 'fresh' -Path $cache | Should -BeExactly 'new'
-        Get-CachedResponse -Key 'legacy' -Path $cache | Should -BeExactly 'no created_at'
-    }
-
-    It '-Expired writes the pruned cache to disk' {
-        Clear-ResponseCache -Expired -Path $cache
-
-        $onDisk = (Get-Content (Join-Path $cache 'ai_responses.json') -Raw | ConvertFrom-Json).PSObject.Properties.Name
-        $onDisk | Sort-Object | Should -Be (@((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh')) | Sort-Object)
-    }
-
-    It '-Expired applies -TtlDays' {
-        Clear-ResponseCache -Expired -TtlDays 9 -PassThru -Path $cache | Should -Be 1
-
-        Get-ListedHashes $cache | Should -Not -Contain (Get-KeyHash 'old 1')
-        Get-ListedHashes $cache | Should -Contain (Get-KeyHash 'old 2')
-    }
-
-    It '-Expired outputs nothing without -PassThru, and 0 with it when nothing is expired' {
-        Clear-ResponseCache -Expired -Path $cache | Should -BeNullOrEmpty
-
-        Clear-ResponseCache -Expired -PassThru -Path $cache | Should -Be 0
-        @(Get-CacheEntry -Path $cache).Count | Should -Be 2
-    }
-
-    It 'without -Expired removes every entry and -PassThru reports how many' {
-        Clear-ResponseCache -PassThru -Path $cache | Should -Be 4
-
-        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
-        (Get-Content (Join-Path $cache 'ai_responses.json') -Raw).Trim() | Should -BeExactly '{}'
-    }
-}
-
 Describe 'Get-CacheEntry' {
     BeforeEach {
         $cache = New-CacheDirectoryPath -Parent $TestDrive
@@ -137,7 +94,7 @@ Describe 'Get-CacheEntry' {
     It 'lists each entry''s metadata with the values in the file' {
         $created = [DateTimeOffset]::Now.AddDays(-2)
         $accessed = [DateTimeOffset]::Now.AddHours(-3)
-        $path = Write-ReferenceCacheFile -Directory $cache -Entries @(
+        $path = Write-CacheFile -Directory $cache -Entries @(
             @{ Key = 'known times'; Json = '"answer"'; CreatedAt = $created; LastAccessed = $accessed })
 
         $entry = Get-CacheEntry -Path $cache -TtlDays 7
@@ -155,7 +112,7 @@ Describe 'Get-CacheEntry' {
 
     It 'reports Created and Expires in local time, and Expires after -TtlDays' {
         $created = [DateTimeOffset]::Now.AddDays(-1)
-        Write-ReferenceCacheFile -Directory $cache -Entries @(
+        Write-CacheFile -Directory $cache -Entries @(
             @{ Key = 'k'; Json = '1'; CreatedAt = $created; LastAccessed = $created }) | Out-Null
 
         $entry = Get-CacheEntry -Path $cache -TtlDays 0.5
@@ -309,7 +266,7 @@ Describe 'Progress on large listings' {
         function Write-ManyEntries([string] $Directory, [int] $Count) {
             $now = [DateTimeOffset]::Now
             $entries = foreach ($i in 1..$Count) { @{ Key = "key $i"; Json = "$i"; CreatedAt = $now; LastAccessed = $now } }
-            Write-ReferenceCacheFile -Directory $Directory -Entries $entries | Out-Null
+            Write-CacheFile -Directory $Directory -Entries $entries | Out-Null
         }
     }
 

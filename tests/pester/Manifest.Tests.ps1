@@ -5,7 +5,8 @@
 #>
 
 BeforeAll {
-    $manifestPath = $env:RESPONSECACHE_TEST_MODULE
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $manifestPath = Get-ModuleUnderTestPath
     $packageDirectory = Split-Path $manifestPath -Parent
     $data = Import-PowerShellDataFile $manifestPath
     Import-Module $manifestPath -Force -ErrorAction Stop
@@ -136,24 +137,18 @@ Describe 'The package folder' {
 
 Describe 'Importing the package in a fresh pwsh' {
     It 'loads the module and its cmdlets with no errors or warnings' {
-        $exe = [Environment]::ProcessPath
-        [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
-        $script = {
-            param($Manifest)
-            $ErrorActionPreference = 'Stop'
-            $module = Import-Module $Manifest -PassThru -WarningVariable warned 3>$null
-            [pscustomobject]@{
-                Version  = $module.Version.ToString()
-                Cmdlets  = @($module.ExportedCmdlets.Keys | Sort-Object)
-                Warnings = @($warned).Count
-                Errors   = $Error.Count
-            } | ConvertTo-Json -Compress
-        }
-        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("& { $script } -Manifest '$($manifestPath -replace "'", "''")'"))
+        $run = Invoke-FreshPwsh -NoImport -Script @"
+`$module = Import-Module '$($manifestPath -replace "'", "''")' -PassThru -WarningVariable warned 3>`$null
+[pscustomobject]@{
+    Version  = `$module.Version.ToString()
+    Cmdlets  = @(`$module.ExportedCmdlets.Keys | Sort-Object)
+    Warnings = @(`$warned).Count
+    Errors   = `$Error.Count
+} | ConvertTo-Json -Compress
+"@
 
-        $output = & $exe @prefix -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
-        $LASTEXITCODE | Should -Be 0 -Because ($output | Out-String)
-        $result = ($output | Select-Object -Last 1) | ConvertFrom-Json
+        $run.ExitCode | Should -Be 0 -Because ($run.Errors | Out-String)
+        $result = $run.Output | Select-Object -Last 1 | ConvertFrom-Json
 
         $result.Version | Should -BeExactly $data.ModuleVersion
         $result.Cmdlets | Should -Be (@($data.CmdletsToExport) | Sort-Object)

@@ -49,17 +49,4 @@ Describe 'Cache files on Unix' -Skip:$IsWindows {
         Get-Content -LiteralPath $victim -Raw | Should -Be 'precious'
         Get-UnixMode $victim | Should -Not -Be '600'
     }
-
-    It 'never writes to the fixed temp name the reference uses, and leaves no temp file of its own behind' {
-        $null = New-Item -ItemType Directory -Path $dir
-        $planted = (Get-CacheFilePath $dir) + '.tmp'
-        Set-Content -LiteralPath $planted -Value 'the reference''s own temp name' -NoNewline
-
-        Set-CachedResponse -Key 'one' -Response '1' -Path $dir
-        Set-CachedResponse -Key 'two' -Response '2' -Path $dir
-
-        Get-Content -LiteralPath $planted -Raw | Should -Be 'the reference''s own temp name'
-        @(Get-ChildItem -LiteralPath $dir -Filter '*.tmp' | Where-Object Name -ne 'ai_responses.json.tmp') | Should -HaveCount 0
-        Get-CachedResponse -Key 'two' -Path $dir | Should -Be '2'
-    }
 }

@@ -40,15 +40,19 @@ function Get-KeyHash {
     }
 }
 
-function Get-UnixSeconds {
-    param([TimeSpan] $Ago = [TimeSpan]::Zero)
-    ([DateTimeOffset]::UtcNow - $Ago).ToUnixTimeMilliseconds() / 1000.0
+function ConvertTo-UnixSeconds {
+    param([Parameter(Mandatory)] [DateTimeOffset] $Time)
+    $Time.ToUnixTimeMilliseconds() / 1000.0
 }
 
 <#
 .SYNOPSIS
-    Writes ai_responses.json in the reference's format with the given entries, each @{ Key; Response; AgeDays }
-    (AgeDays sets created_at and last_accessed that many days in the past; 0 by default).
+    Writes ai_responses.json byte for byte as the Python reference's json.dump(indent=2, ensure_ascii=False) writes
+    it, with the entries in the order given. Each entry is @{ Key } with
+    - the response: Response (a value; objects are written compact rather than indented) or Json (raw JSON text);
+    - its times: AgeDays (created and last accessed that many days ago; 0 when omitted) or CreatedAt and LastAccessed
+      (DateTimeOffsets; CreatedAt $null writes an entry without timestamp and created_at, which never expires).
+    text_length is Python's len of the key: code points, not UTF-16 units.
 #>
 function Write-CacheFile {
     param(
@@ -56,20 +60,28 @@ function Write-CacheFile {
         [Parameter(Mandatory)] [hashtable[]] $Entries
     )
     $null = New-Item -ItemType Directory -Path $Directory -Force
-    $content = [ordered]@{}
-    foreach ($entry in $Entries) {
-        $age = if ($entry.ContainsKey('AgeDays')) { [TimeSpan]::FromDays($entry.AgeDays) } else { [TimeSpan]::Zero }
-        $seconds = Get-UnixSeconds -Ago $age
-        $content[(Get-KeyHash $entry.Key)] = [ordered]@{
-            response      = $entry.Response
-            timestamp     = [DateTimeOffset]::FromUnixTimeMilliseconds([long]($seconds * 1000)).LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss')
-            created_at    = $seconds
-            last_accessed = $seconds
-            text_length   = $entry.Key.Length
+    $invariant = [Globalization.CultureInfo]::InvariantCulture
+    $blocks = foreach ($entry in $Entries) {
+        $json = if ($entry.ContainsKey('Json')) { $entry.Json } else { ConvertTo-Json -InputObject $entry.Response -Depth 20 -Compress }
+        if ($entry.ContainsKey('CreatedAt') -or $entry.ContainsKey('LastAccessed')) {
+            $created, $accessed = $entry['CreatedAt'], $entry['LastAccessed']
+        } else {
+            $created = $accessed = [DateTimeOffset]::UtcNow.AddDays(-$(if ($entry.ContainsKey('AgeDays')) { $entry.AgeDays } else { 0 }))
         }
+        $fields = [Collections.Generic.List[string]]::new()
+        $fields.Add('    "response": ' + ($json -replace '\n', "`n    "))
+        if ($null -ne $created) {
+            $fields.Add('    "timestamp": "' + $created.LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss', $invariant) + '"')
+            $fields.Add('    "created_at": ' + (ConvertTo-UnixSeconds $created).ToString('R', $invariant))
+        }
+        if ($null -ne $accessed) {
+            $fields.Add('    "last_accessed": ' + (ConvertTo-UnixSeconds $accessed).ToString('R', $invariant))
+        }
+        $fields.Add('    "text_length": ' + @($entry.Key.EnumerateRunes()).Count)
+        '  "' + (Get-KeyHash $entry.Key) + "`": {`n" + ($fields -join ",`n") + "`n  }"
     }
     $path = Get-CacheFilePath $Directory
-    [IO.File]::WriteAllText($path, ($content | ConvertTo-Json -Depth 20), [Text.UTF8Encoding]::new($false))
+    [IO.File]::WriteAllText($path, "{`n" + ($blocks -join ",`n") + "`n}", [Text.UTF8Encoding]::new($false))
     $path
 }
 
@@ -85,11 +97,13 @@ function Get-FreshPwshCommandLine {
     [pscustomobject]@{ FileName = $exe; Prefix = $prefix }
 }
 
-# The script a fresh process runs: strict, stopping on errors, with the module under test imported.
+# The script a fresh process runs: strict, stopping on errors, with the module under test imported unless -NoImport
+# (for a script that imports it itself, to watch the import).
 function Get-FreshScriptText {
-    param([Parameter(Mandatory)] [string] $Script)
+    param([Parameter(Mandatory)] [string] $Script, [switch] $NoImport)
     $module = (Get-ModuleUnderTestPath) -replace "'", "''"
-    "`$ErrorActionPreference = 'Stop'`nSet-StrictMode -Version Latest`nImport-Module '$module'`n$Script"
+    $import = if ($NoImport) { '' } else { "Import-Module '$module'" }
+    "`$ErrorActionPreference = 'Stop'`nSet-StrictMode -Version Latest`n$import`n$Script"
 }
 
 function ConvertTo-EncodedCommand {
@@ -99,18 +113,19 @@ function ConvertTo-EncodedCommand {
 
 <#
 .SYNOPSIS
-    Runs a script in a fresh, non-interactive pwsh with the module under test imported; waits for it.
-    Returns ExitCode, Output (stdout lines) and Errors (stderr lines). -Environment adds variables for that process only.
+    Runs a script in a fresh, non-interactive pwsh with the module under test imported (unless -NoImport); waits for
+    it. Returns ExitCode, Output (stdout lines) and Errors (stderr lines). -Environment adds variables for that process only.
 #>
 function Invoke-FreshPwsh {
     param(
         [Parameter(Mandatory)] [string] $Script,
-        [hashtable] $Environment = @{}
+        [hashtable] $Environment = @{},
+        [switch] $NoImport
     )
     $commandLine = Get-FreshPwshCommandLine
     $errorFile = [IO.Path]::GetTempFileName()
     try {
-        $encoded = ConvertTo-EncodedCommand (Get-FreshScriptText $Script)
+        $encoded = ConvertTo-EncodedCommand (Get-FreshScriptText $Script -NoImport:$NoImport)
         Use-EnvironmentVariable -Variables $Environment -ScriptBlock {
             [string[]] $output = & $commandLine.FileName @($commandLine.Prefix) -NoProfile -NonInteractive -EncodedCommand $encoded 2>$errorFile
             [pscustomobject]@{

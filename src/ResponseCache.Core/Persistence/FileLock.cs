@@ -39,16 +39,14 @@ internal sealed class FileLock : IDisposable
         TimeSpan pause = TimeSpan.FromMilliseconds(1);
         while (true)
         {
-            try
+            if (TryOpen(fileSystem, path, out IOException? contention) is FileLock acquired)
             {
-                return new FileLock(fileSystem.OpenExclusive(path));
+                return acquired;
             }
-            catch (IOException ex) when (!(ex is FileNotFoundException || ex is DirectoryNotFoundException))
+
+            if (waited.Elapsed >= timeout)
             {
-                if (waited.Elapsed >= timeout)
-                {
-                    throw new CacheLockTimeoutException(path, timeout, ex);
-                }
+                throw new CacheLockTimeoutException(path, timeout, contention);
             }
 
             if (cancellation.WaitHandle.WaitOne(pause))
@@ -61,15 +59,35 @@ internal sealed class FileLock : IDisposable
     }
 
     /// <summary>The lock if it is free right now, else null; never waits.</summary>
-    public static FileLock? TryAcquire(ICacheFileSystem fileSystem, string path)
+    public static FileLock? TryAcquire(ICacheFileSystem fileSystem, string path) => TryOpen(fileSystem, path, out _);
+
+    /// <summary>
+    /// Null when another holder has the file open (<paramref name="contention"/> says how the OS refused). Only the
+    /// open tells of another holder: a failure reading the counters is the disk's, and closes the file rather than
+    /// keeping the OS lock until the garbage collector finds the handle.
+    /// </summary>
+    private static FileLock? TryOpen(ICacheFileSystem fileSystem, string path, out IOException? contention)
     {
+        Stream stream;
         try
         {
-            return new FileLock(fileSystem.OpenExclusive(path));
+            stream = fileSystem.OpenExclusive(path);
         }
         catch (IOException ex) when (!(ex is FileNotFoundException || ex is DirectoryNotFoundException))
         {
+            contention = ex;
             return null;
+        }
+
+        contention = null;
+        try
+        {
+            return new FileLock(stream);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 

@@ -2,49 +2,86 @@ using ResponseCache.Core.Persistence;
 
 namespace ResponseCache.Tests.Infrastructure;
 
-/// <summary>Where <see cref="FaultyFileSystem"/> can make the disk fail.</summary>
+/// <summary>
+/// Where <see cref="FaultyFileSystem"/> can make the disk fail: every operation persistence performs that a real
+/// disk can refuse. Existence checks and stats are not among them: File.Exists and FileInfo report a file they
+/// cannot see as missing instead of throwing.
+/// </summary>
 public enum FaultPoint
 {
+    /// <summary>Creating the cache directory.</summary>
+    CreateDirectory,
+
+    /// <summary>Reading a whole file at once: the snapshot.</summary>
+    ReadAllBytes,
+
     /// <summary>Creating the snapshot's temp file.</summary>
     CreateNew,
 
-    /// <summary>Writing to a file: the first half of the bytes land, then the disk is full.</summary>
+    /// <summary>Opening a file to read and write in place: the journal.</summary>
+    OpenReadWrite,
+
+    /// <summary>Opening the lock file with its exclusive OS lock.</summary>
+    OpenExclusive,
+
+    /// <summary>Reading from an open file: the journal or the lock file's counters.</summary>
+    Read,
+
+    /// <summary>Writing to an open file: the first half of the bytes land, then the disk fails.</summary>
     Write,
 
     /// <summary>fsync.</summary>
     FlushToDisk,
 
+    /// <summary>Cutting a file to a length, as when the journal is emptied after a compaction.</summary>
+    SetLength,
+
     /// <summary>The rename that puts a new snapshot in place.</summary>
     Replace,
 
-    /// <summary>Cutting a file to a length, as when the journal is emptied after a compaction.</summary>
-    SetLength,
+    /// <summary>The rename that keeps a damaged file aside.</summary>
+    Move,
+
+    /// <summary>Deleting a file: a temp file left by a failed or killed writer.</summary>
+    Delete,
+
+    /// <summary>Listing the cache directory, to find abandoned temp files.</summary>
+    EnumerateFiles,
+
+    /// <summary>Opening a file to read it without the lock, as every read does.</summary>
+    OpenRead,
+
+    /// <summary>Reading the lock file's counters without the lock.</summary>
+    ReadWithoutLocking,
 }
 
-/// <summary>
-/// The real disk, except where a test asks an operation to fail as a full disk does. Counts replaces so tests
-/// can tell whether the snapshot was rewritten.
-/// </summary>
+/// <summary>How an injected fault fails: as a full disk does, or as the operating system refusing access.</summary>
+public enum FaultKind
+{
+    DiskFull,
+    AccessDenied,
+}
+
+/// <summary>The real disk, except where a test asks an operation to fail.</summary>
 internal sealed class FaultyFileSystem : ICacheFileSystem
 {
     private readonly ICacheFileSystem _disk = PhysicalFileSystem.Instance;
     private readonly object _gate = new();
-    private readonly List<(FaultPoint Point, string PathSuffix)> _faults = new();
-    private int _replaces;
+    private readonly List<(FaultPoint Point, string PathSuffix, FaultKind Kind)> _faults = new();
     private int _injected;
 
-    /// <summary>Snapshot replaces that succeeded.</summary>
-    public int Replaces => Volatile.Read(ref _replaces);
+    /// <summary>Called with the destination each time a new file was put in place, so a test can look at every version another process could have read.</summary>
+    public Action<string>? AfterReplace { get; set; }
 
     /// <summary>How many times a fault was actually raised.</summary>
     public int FaultsInjected => Volatile.Read(ref _injected);
 
     /// <summary>Makes <paramref name="point"/> fail for files whose path ends with <paramref name="pathSuffix"/> (any file when empty).</summary>
-    public void Fail(FaultPoint point, string pathSuffix = "")
+    public void Fail(FaultPoint point, string pathSuffix = "", FaultKind kind = FaultKind.DiskFull)
     {
         lock (_gate)
         {
-            _faults.Add((point, pathSuffix));
+            _faults.Add((point, pathSuffix, kind));
         }
     }
 
@@ -58,11 +95,19 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
     public bool FileExists(string path) => _disk.FileExists(path);
 
-    public void CreateDirectory(string path) => _disk.CreateDirectory(path);
+    public void CreateDirectory(string path)
+    {
+        ThrowIfFailing(FaultPoint.CreateDirectory, path);
+        _disk.CreateDirectory(path);
+    }
 
     public FileSignature GetSignature(string path) => _disk.GetSignature(path);
 
-    public byte[] ReadAllBytes(string path) => _disk.ReadAllBytes(path);
+    public byte[] ReadAllBytes(string path)
+    {
+        ThrowIfFailing(FaultPoint.ReadAllBytes, path);
+        return _disk.ReadAllBytes(path);
+    }
 
     public Stream CreateNew(string path)
     {
@@ -86,45 +131,81 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
     {
         ThrowIfFailing(FaultPoint.Replace, destination);
         _disk.Replace(source, destination);
-        Interlocked.Increment(ref _replaces);
+        AfterReplace?.Invoke(destination);
     }
 
-    public void Move(string source, string destination) => _disk.Move(source, destination);
+    public void Move(string source, string destination)
+    {
+        ThrowIfFailing(FaultPoint.Move, source);
+        _disk.Move(source, destination);
+    }
 
-    public void Delete(string path) => _disk.Delete(path);
+    public void Delete(string path)
+    {
+        ThrowIfFailing(FaultPoint.Delete, path);
+        _disk.Delete(path);
+    }
 
-    public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) => _disk.EnumerateFiles(directory, searchPattern);
+    public IEnumerable<string> EnumerateFiles(string directory, string searchPattern)
+    {
+        ThrowIfFailing(FaultPoint.EnumerateFiles, directory);
+        return _disk.EnumerateFiles(directory, searchPattern);
+    }
 
-    public Stream OpenReadWrite(string path) => new FaultyStream(this, _disk.OpenReadWrite(path), path);
+    public Stream OpenReadWrite(string path)
+    {
+        ThrowIfFailing(FaultPoint.OpenReadWrite, path);
+        return new FaultyStream(this, _disk.OpenReadWrite(path), path);
+    }
 
-    public Stream OpenExclusive(string path) => _disk.OpenExclusive(path);
+    public Stream OpenExclusive(string path)
+    {
+        ThrowIfFailing(FaultPoint.OpenExclusive, path);
+        return new FaultyStream(this, _disk.OpenExclusive(path), path);
+    }
 
     public bool DirectoryExists(string path) => _disk.DirectoryExists(path);
 
-    public Stream OpenRead(string path) => _disk.OpenRead(path);
+    public Stream OpenRead(string path)
+    {
+        ThrowIfFailing(FaultPoint.OpenRead, path);
+        return new FaultyStream(this, _disk.OpenRead(path), path);
+    }
 
-    public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
+    public int ReadWithoutLocking(string path, byte[] buffer)
+    {
+        ThrowIfFailing(FaultPoint.ReadWithoutLocking, path);
+        return _disk.ReadWithoutLocking(path, buffer);
+    }
 
-    private bool IsFailing(FaultPoint point, string path)
+    private FaultKind? FaultFor(FaultPoint point, string path)
     {
         lock (_gate)
         {
-            return _faults.Any(fault => fault.Point == point && path.EndsWith(fault.PathSuffix, StringComparison.Ordinal));
+            foreach ((FaultPoint Point, string PathSuffix, FaultKind Kind) fault in _faults)
+            {
+                if (fault.Point == point && path.EndsWith(fault.PathSuffix, StringComparison.Ordinal))
+                {
+                    return fault.Kind;
+                }
+            }
+
+            return null;
         }
     }
 
     private void ThrowIfFailing(FaultPoint point, string path)
     {
-        if (IsFailing(point, path))
+        if (FaultFor(point, path) is FaultKind kind)
         {
             Interlocked.Increment(ref _injected);
-            throw DiskFull(path);
+            throw kind == FaultKind.AccessDenied
+                ? new UnauthorizedAccessException($"Access to the path '{path}' is denied.")
+                : new IOException($"No space left on device : '{path}'", unchecked((int)0x80070070));
         }
     }
 
-    private static IOException DiskFull(string path) => new($"No space left on device : '{path}'", unchecked((int)0x80070070));
-
-    /// <summary>Passes everything through to the real file, except writes while a <see cref="FaultPoint.Write"/> fault applies.</summary>
+    /// <summary>Passes everything through to the real file, except the operations a fault applies to.</summary>
     private sealed class FaultyStream : Stream
     {
         private readonly FaultyFileSystem _owner;
@@ -156,7 +237,11 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
         public override void Flush() => Inner.Flush();
 
-        public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            _owner.ThrowIfFailing(FaultPoint.Read, Path);
+            return Inner.Read(buffer, offset, count);
+        }
 
         public override long Seek(long offset, SeekOrigin origin) => Inner.Seek(offset, origin);
 
@@ -168,7 +253,7 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            if (_owner.IsFailing(FaultPoint.Write, Path))
+            if (_owner.FaultFor(FaultPoint.Write, Path) is not null)
             {
                 Inner.Write(buffer, offset, count / 2);
                 Inner.Flush();
