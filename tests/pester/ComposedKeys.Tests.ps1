@@ -81,8 +81,8 @@ Describe 'Composed keys' {
     }
 
     It 'requires -Prompt with -Model' {
-        { Get-CachedResponse -Model 'gpt' -InputText 'x' -Path $cache -ErrorAction Stop } |
-            Should -Throw -ErrorId 'MissingMandatoryParameter,ResponseCache.Commands.GetCachedResponseCommand'
+        { Set-CachedResponse -Model 'gpt' -InputText 'x' -Response 'answer' -Path $cache -ErrorAction Stop } |
+            Should -Throw -ErrorId 'MissingMandatoryParameter,ResponseCache.Commands.SetCachedResponseCommand'
     }
 }
 

@@ -47,7 +47,7 @@ BeforeAll {
         param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [string[]] $Key)
         $keyFile = Join-Path $TestDrive ('keys-' + [guid]::NewGuid().ToString('N') + '.json')
         ConvertTo-Json -InputObject $Key | Set-Content -LiteralPath $keyFile -Encoding utf8NoBOM
-        $run = Invoke-FreshPwsh -Script "Get-Content -Raw '$keyFile' | ConvertFrom-Json | Get-CachedResponse -Path '$Directory' -MaxEntries 100000 | ConvertTo-Json -Compress"
+        $run = Invoke-FreshPwsh -Script "Get-Content -Raw '$keyFile' | ConvertFrom-Json | Get-CachedResponse -Path '$Directory' | ConvertTo-Json -Compress"
         $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
         $found = @($run.Output -join '' | ConvertFrom-Json)
         $found.Count | Should -Be $Key.Count

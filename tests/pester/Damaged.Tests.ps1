@@ -101,7 +101,7 @@ Describe 'A damaged ai_responses.json.journal' {
         $sound = [IO.File]::ReadAllBytes($journal)
         [IO.File]::WriteAllBytes($journal, $sound + $utf8.GetBytes('{"crc":"0badf00d","rec":{"ops":[{"set":"'))
 
-        $answers = foreach ($n in 'one', 'two', 'three') { Get-CachedResponse -Key "journal $n" -Path $dir -MaxEntries 1000 -WarningVariable +warnings -WarningAction SilentlyContinue }
+        $answers = foreach ($n in 'one', 'two', 'three') { Get-CachedResponse -Key "journal $n" -Path $dir -WarningVariable +warnings -WarningAction SilentlyContinue }
 
         $answers | Should -Be @('journal one answer', 'journal two answer', 'journal three answer')
         $warnings | Should -BeNullOrEmpty
@@ -109,7 +109,7 @@ Describe 'A damaged ai_responses.json.journal' {
         Get-CorruptFile $cacheFile | Should -BeNullOrEmpty
         [Convert]::ToBase64String([IO.File]::ReadAllBytes($journal)) | Should -BeExactly ([Convert]::ToBase64String($sound)) -Because 'the torn tail is cut off'
         Set-CachedResponse -Key 'after' -Response 'works' -Path $dir -MaxEntries 1000
-        Get-CachedResponse -Key 'after' -Path $dir -MaxEntries 1000 | Should -BeExactly 'works'
+        Get-CachedResponse -Key 'after' -Path $dir | Should -BeExactly 'works'
     }
 
     It 'is kept aside byte for byte with ONE warning naming it when a line before sound ones is damaged, its sound lines salvaged' {
@@ -118,9 +118,9 @@ Describe 'A damaged ai_responses.json.journal' {
         [byte[]] $damaged = $utf8.GetBytes($text.Replace('journal two answer', 'journal twX answer'))
         [IO.File]::WriteAllBytes($journal, $damaged)
 
-        $answers = foreach ($n in 'one', 'two', 'three') { Get-CachedResponse -Key "journal $n" -Path $dir -MaxEntries 1000 -WarningVariable +warnings -WarningAction SilentlyContinue }
+        $answers = foreach ($n in 'one', 'two', 'three') { Get-CachedResponse -Key "journal $n" -Path $dir -WarningVariable +warnings -WarningAction SilentlyContinue }
         Set-CachedResponse -Key 'after' -Response 'works' -Path $dir -MaxEntries 1000 -WarningVariable +warnings -WarningAction SilentlyContinue
-        $after = Get-CachedResponse -Key 'after' -Path $dir -MaxEntries 1000 -WarningVariable +warnings -WarningAction SilentlyContinue
+        $after = Get-CachedResponse -Key 'after' -Path $dir -WarningVariable +warnings -WarningAction SilentlyContinue
 
         $aside = Get-CorruptFile $journal
         $aside.Count | Should -Be 1
@@ -129,7 +129,7 @@ Describe 'A damaged ai_responses.json.journal' {
         $warnings[0].Message | Should -BeLike "*'$($aside[0].FullName)'*"
         $answers | Should -Be @('journal one answer', 'journal three answer')
         $after | Should -BeExactly 'works'
-        Get-CachedResponse -Key $seeded[0] -Path $dir -MaxEntries 1000 | Should -BeExactly $seeded[0].PadRight(1024, '.')
+        Get-CachedResponse -Key $seeded[0] -Path $dir | Should -BeExactly $seeded[0].PadRight(1024, '.')
         Get-CorruptFile $cacheFile | Should -BeNullOrEmpty
     }
 }

@@ -164,6 +164,7 @@ Describe 'A failing scriptblock' {
     }
 
     It 'that writes a non-terminating error passes it through unchanged, returns its output and caches nothing' {
+        $ErrorActionPreference = 'Continue'   # a console's default (the suite runs under Stop)
         $expected = & { Write-Error -Message 'Quota exceeded for model gpt' -ErrorId 'Quota' -Category QuotaExceeded 2>&1 }
         $Error.Clear()
 

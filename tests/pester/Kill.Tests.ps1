@@ -23,7 +23,7 @@ foreach (`$i in 1..100000) {
         $keyFile = Join-Path $TestDrive ('keys-' + [guid]::NewGuid().ToString('N') + '.json')
         ConvertTo-Json -InputObject $Key | Set-Content -LiteralPath $keyFile -Encoding utf8NoBOM
         $run = Invoke-FreshPwsh -Script @"
-`$found = @(Get-Content -Raw '$keyFile' | ConvertFrom-Json | Get-CachedResponse -Path '$Directory' -MaxEntries 100000 -WarningVariable loadWarnings -WarningAction SilentlyContinue)
+`$found = @(Get-Content -Raw '$keyFile' | ConvertFrom-Json | Get-CachedResponse -Path '$Directory' -WarningVariable loadWarnings -WarningAction SilentlyContinue)
 Set-CachedResponse -Key 'checked' -Response 'x' -Path '$Directory' -MaxEntries 100000
 [pscustomobject]@{
     Found     = `$found
@@ -72,7 +72,7 @@ Describe 'A writer killed at a random moment' {
         Get-ChildItem -LiteralPath $dir -Filter '*.corrupt-*' | Should -BeNullOrEmpty
         if ($Size -eq 'journal-sized') {
             (Get-Item -LiteralPath "$(Get-CacheFilePath $dir).journal").Length | Should -BeGreaterThan 0 -Because 'the writes must have gone to the journal'
-            Get-CachedResponse -Key $seeded[-1] -Path $dir -MaxEntries 100000 | Should -BeExactly $seeded[-1].PadRight(1024, '.')
+            Get-CachedResponse -Key $seeded[-1] -Path $dir | Should -BeExactly $seeded[-1].PadRight(1024, '.')
         }
     }
 }
