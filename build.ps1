@@ -178,6 +178,7 @@ function Invoke-BenchTask {
         'cmdlets' = @('-File', (Join-Path $benchScripts 'Measure-Cmdlets.ps1'), '-ModuleManifest', $manifest)
         'fresh-process' = @('-File', (Join-Path $benchScripts 'Measure-FreshProcess.ps1'), '-ModuleManifest', $manifest)
         'reference' = @('-File', (Join-Path $benchScripts 'Measure-Reference.ps1'))
+        'diskcache' = @('-File', (Join-Path $benchScripts 'Measure-DiskCache.ps1'))
         'clixml' = @('-File', (Join-Path $benchScripts 'Measure-Clixml.ps1'))
     }
     foreach ($name in $benches.Keys) {

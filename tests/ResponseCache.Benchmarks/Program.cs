@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Exporters.Json;
@@ -26,6 +27,8 @@ IConfig config = DefaultConfig.Instance
         .WithId("Noisy2Core"))
     .AddExporter(JsonExporter.Brief)
     .AddColumn(StatisticColumn.Median)
-    .WithOptions(ConfigOptions.DisableLogFile);
+    .WithOptions(ConfigOptions.DisableLogFile)
+    // The default two minutes are not enough to build the generated project while other builds share the cores.
+    .WithBuildTimeout(TimeSpan.FromMinutes(15));
 var summary = BenchmarkRunner.Run<EngineBenchmarks>(config, args);
-return summary.HasCriticalValidationErrors || summary.Reports.Length == 0 ? 1 : 0;
+return summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || summary.Reports.Any(report => !report.Success) ? 1 : 0;

@@ -1,14 +1,21 @@
 <#
 .SYNOPSIS
-    What a new process pays: the first call on an existing 2,000-entry cache, and the memory a loaded
-    20,000-entry cache takes; each probe runs in its own fresh pwsh. Writes JSON.
+    What a new process costs, as a user feels it: whole fresh pwsh processes timed from outside, the first
+    Import-Module of the module, and the memory a loaded 20,000-entry cache takes. Writes JSON.
+.DESCRIPTION
+    Scheduled job: the wall time of a fresh 'pwsh -NoProfile -NonInteractive -Command' that imports the module and
+    gets one hit from a 2,000-entry cache, against one that only calls Get-Date; the pairs alternate which runs
+    first, and one unrecorded pair warms the disk cache. Import: the first Import-Module of the module, against that
+    of Microsoft.PowerShell.Security (a binary module PowerShell ships and does not load at start-up), each in its
+    own fresh process, timed inside it, alternated the same way. Ratios are the medians of the per-pair ratios, so
+    noise that lasts longer than a pair hits both sides alike.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $WorkDirectory,
     [Parameter(Mandatory)] [string] $ResultFile,
-    [int] $FirstCallEntries = 2000,
-    [int] $FirstCallProcesses = 7,
+    [int] $JobEntries = 2000,
+    [int] $Pairs = 15,
     [int] $MemoryEntries = 20000
 )
 
@@ -29,40 +36,64 @@ function New-FilledCache {
     $directory
 }
 
-$firstCallCache = New-FilledCache -Entries $FirstCallEntries
-$warmupCache = New-FilledCache -Entries 1
-$probe = Join-Path $PSScriptRoot 'FirstCallProbe.ps1'
-$cold = foreach ($n in 1..$FirstCallProcesses) {
-    Invoke-FreshPwsh -Arguments @('-File', $probe, '-ModuleManifest', $ModuleManifest, '-CacheDirectory', $firstCallCache, '-Key', $key) | ConvertFrom-Json
-}
-# What the first call of any compiled cmdlet costs in a process this young: the floor under ours.
-$getDate = foreach ($n in 1..$FirstCallProcesses) {
-    Invoke-FreshPwsh -Arguments @('-File', $probe, '-GetDateBaseline') | ConvertFrom-Json
-}
-# The same first call after one on a one-entry cache: what is left once the code is loaded is reading the data.
-$codeWarm = foreach ($n in 1..$FirstCallProcesses) {
-    Invoke-FreshPwsh -Arguments @('-File', $probe, '-ModuleManifest', $ModuleManifest, '-CacheDirectory', $firstCallCache, '-Key', $key,
-        '-WarmupDirectory', $warmupCache) | ConvertFrom-Json
+function ConvertTo-Literal([string] $Text) { "'" + $Text.Replace("'", "''") + "'" }
+
+# Runs each command in its own fresh pwsh, $Pairs times, alternating which goes first; returns each one's
+# medians and the median of the per-pair ratios. $Measure runs one process and returns its time in ms.
+function Measure-Pairs {
+    param([string] $Command, [string] $Baseline, [scriptblock] $Measure)
+    $null = & $Measure $Command; $null = & $Measure $Baseline
+    $commandMs = [Collections.Generic.List[double]]::new()
+    $baselineMs = [Collections.Generic.List[double]]::new()
+    for ($pair = 0; $pair -lt $Pairs; $pair++) {
+        if ($pair % 2) {
+            $baselineMs.Add((& $Measure $Baseline)); $commandMs.Add((& $Measure $Command))
+        } else {
+            $commandMs.Add((& $Measure $Command)); $baselineMs.Add((& $Measure $Baseline))
+        }
+    }
+    $ratios = for ($pair = 0; $pair -lt $Pairs; $pair++) { $commandMs[$pair] / $baselineMs[$pair] }
+    [ordered]@{
+        Pairs = $Pairs
+        MedianMs = Get-Median $commandMs.ToArray()
+        BaselineMedianMs = Get-Median $baselineMs.ToArray()
+        Ratio = Get-Median $ratios
+        MinRatio = ($ratios | Measure-Object -Minimum).Minimum
+        MaxRatio = ($ratios | Measure-Object -Maximum).Maximum
+    }
 }
 
+# The whole process, from before it starts to after it exits.
+$wallTime = {
+    param([string] $Command)
+    $t0 = [Diagnostics.Stopwatch]::GetTimestamp()
+    $null = Invoke-FreshPwsh -Arguments @('-Command', $Command)
+    ([Diagnostics.Stopwatch]::GetTimestamp() - $t0) * 1000.0 / [Diagnostics.Stopwatch]::Frequency
+}
+# The Import-Module statement alone, timed inside the fresh process, which prints it.
+$importTime = {
+    param([string] $Module)
+    $probe = "`$t = [Diagnostics.Stopwatch]::StartNew(); Import-Module $Module; `$t.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture)"
+    [double]::Parse((Invoke-FreshPwsh -Arguments @('-Command', $probe)), [cultureinfo]::InvariantCulture)
+}
+
+$jobCache = New-FilledCache -Entries $JobEntries
+$job = "Import-Module $(ConvertTo-Literal $ModuleManifest); if (`$null -eq (Get-CachedResponse -Key $(ConvertTo-Literal $key) -Path $(ConvertTo-Literal $jobCache))) { exit 3 }"
+$scheduledJob = Measure-Pairs -Command $job -Baseline '$null = Get-Date' -Measure $wallTime
+$scheduledJob.Entries = $JobEntries
+
+$securityModule = Join-Path $PSHOME 'Modules/Microsoft.PowerShell.Security/Microsoft.PowerShell.Security.psd1'
+$import = Measure-Pairs -Command (ConvertTo-Literal $ModuleManifest) -Baseline (ConvertTo-Literal $securityModule) -Measure $importTime
+
+$warmupCache = New-FilledCache -Entries 1
 $memoryCache = New-FilledCache -Entries $MemoryEntries
 $memory = Invoke-FreshPwsh -Arguments @('-File', (Join-Path $PSScriptRoot 'ResidentMemoryProbe.ps1'),
     '-ModuleManifest', $ModuleManifest, '-WarmupDirectory', $warmupCache, '-CacheDirectory', $memoryCache, '-Key', $key) | ConvertFrom-Json
 
-$firstCallCache, $warmupCache, $memoryCache | Remove-Item -Recurse -Force
+$jobCache, $warmupCache, $memoryCache | Remove-Item -Recurse -Force
 [ordered]@{
-    FirstCall = [ordered]@{
-        Entries = $FirstCallEntries
-        Processes = $FirstCallProcesses
-        FirstCallMs = Get-Median ($cold | ForEach-Object FirstCallMs)
-        ImportMs = Get-Median ($cold | ForEach-Object ImportMs)
-        JitMs = Get-Median ($cold | ForEach-Object FirstCallJitMs)
-        JitMethods = Get-Median ($cold | ForEach-Object FirstCallJitMethods)
-        AfterCodeWarmupJitMs = Get-Median ($codeWarm | ForEach-Object FirstCallJitMs)
-        GetDateFirstCallMs = Get-Median ($getDate | ForEach-Object FirstCallMs)
-        OneEntryFirstCallMs = Get-Median ($codeWarm | ForEach-Object WarmupMs)
-        AfterCodeWarmupMs = Get-Median ($codeWarm | ForEach-Object FirstCallMs)
-    }
+    ScheduledJob = $scheduledJob
+    Import = $import
     Memory = [ordered]@{
         Entries = $MemoryEntries
         JsonBytes = $memory.JsonBytes
