@@ -22,10 +22,10 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
     [ValidateNotNullOrEmpty]
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>Entries older than this are removed and treated as a miss.</summary>
+    /// <summary>The freshness this caller accepts: an older entry is a miss (the cache's TtlDays when not given).</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
-    public double TtlDays { get; set; } = CachePolicy.DefaultTtlDays;
+    public double? TtlDays { get; set; }
 
     /// <summary>Returns the response's JSON text instead of objects.</summary>
     [Parameter]

@@ -86,7 +86,10 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
     {
         ThrowIfFailing(FaultPoint.Replace, destination);
         _disk.Replace(source, destination);
-        Interlocked.Increment(ref _replaces);
+        if (destination.EndsWith("ai_responses.json", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _replaces);
+        }
     }
 
     public void Move(string source, string destination) => _disk.Move(source, destination);
