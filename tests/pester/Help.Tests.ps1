@@ -218,9 +218,9 @@ Describe 'about_ResponseCache' {
     }
 
     It 'states the defaults the code uses' {
-        $policy = [ResponseCache.Core.CachePolicy]
-        $about | Should -Match "(?m)^\s+MaxEntries\s+$($policy::DefaultMaxEntries)\s*$"
-        $about | Should -Match "(?m)^\s+TtlDays\s+$($policy::DefaultTtlDays)\s*$"
+        $defaults = [ResponseCache.Core.CacheConfiguration]
+        $about | Should -Match "(?m)^\s+MaxEntries\s+$($defaults::DefaultMaxEntries)\s*$"
+        $about | Should -Match "(?m)^\s+TtlDays\s+$($defaults::DefaultTtlDays)\s*$"
         $depth = (Get-Command Set-CachedResponse).Parameters['Depth'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }
         $about | Should -Match "(?m)^\s+Depth\s+$(Get-CodeDefault (Get-Command Set-CachedResponse) 'Depth') \(at most $($depth.MaxRange)\)"
         $about | Should -Match "Lock wait\s+about $([ResponseCache.Core.CacheEngineOptions]::DefaultLockTimeout.TotalSeconds) seconds"
