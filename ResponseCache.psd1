@@ -17,6 +17,8 @@
         'Clear-ResponseCache'
         'Remove-CachedResponse'
         'Get-CacheEntry'
+        'Get-ResponseCacheConfiguration'
+        'Set-ResponseCacheConfiguration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

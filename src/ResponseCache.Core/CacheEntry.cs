@@ -22,7 +22,7 @@ internal sealed class CacheEntry
     /// <summary>"yyyy-MM-dd HH:mm:ss" local time of creation; absent in hand-made files.</summary>
     public string? Timestamp { get; set; }
 
-    /// <summary>Unix seconds of creation; legacy entries without it never expire.</summary>
+    /// <summary>Unix seconds of creation; legacy entries without it (or with a time out of range) never expire.</summary>
     public double? CreatedAt { get; set; }
 
     /// <summary>Unix seconds of the last hit (or creation).</summary>
@@ -58,7 +58,9 @@ internal sealed class CacheEntry
     /// <summary>The time the reference sorts by when it evicts.</summary>
     public double RecencyKey => LastAccessed ?? CreatedAt ?? 0;
 
-    public bool IsExpired(double nowSeconds, double ttlSeconds) => CreatedAt is double created && nowSeconds - created > ttlSeconds;
+    /// <summary>Entries without a creation time, or with one no date can hold, never expire.</summary>
+    public bool IsExpired(double nowSeconds, double ttlSeconds) =>
+        CreatedAt is double created && UnixTime.IsInRange(created) && nowSeconds - created > ttlSeconds;
 
     /// <summary>A hit on this entry is in memory only: its access time waits for the next write. Owned by CacheState.</summary>
     internal bool AccessPending { get; set; }

@@ -10,7 +10,7 @@ public sealed class CacheEntryInfo
         KeyHash = entry.Key.ToString();
         Created = ToLocal(entry.CreatedAt);
         LastAccessed = ToLocal(entry.LastAccessed);
-        Expires = entry.CreatedAt is double created ? ToLocal(created + ttlSeconds) : null;
+        Expires = entry.CreatedAt is double created && UnixTime.IsInRange(created) ? ToLocal(created + ttlSeconds) : null;
         IsExpired = entry.IsExpired(nowSeconds, ttlSeconds);
         SizeBytes = entry.StoredBytes;
         TextLength = entry.TextLength;
@@ -25,7 +25,7 @@ public sealed class CacheEntryInfo
 
     public DateTime? LastAccessed { get; }
 
-    /// <summary>When the entry stops being served under the TTL asked for; null for legacy entries that never expire.</summary>
+    /// <summary>When the entry stops being served under the TTL asked for; null for entries that never expire (no creation time, or a time out of range).</summary>
     public DateTime? Expires { get; }
 
     public bool IsExpired { get; }
@@ -41,6 +41,7 @@ public sealed class CacheEntryInfo
 
     public string CacheFile { get; }
 
+    // Times out of range (milliseconds written by other tools, a TTL of centuries) are unknown: shown empty.
     private static DateTime? ToLocal(double? unixSeconds) =>
-        unixSeconds is double seconds ? UnixTime.FromSeconds(seconds).LocalDateTime : null;
+        unixSeconds is double seconds ? UnixTime.FromSeconds(seconds)?.LocalDateTime : null;
 }

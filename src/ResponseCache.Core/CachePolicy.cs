@@ -2,17 +2,18 @@ using System;
 
 namespace ResponseCache.Core;
 
-/// <summary>The limits a call applies: how many entries to keep and how long an entry lives.</summary>
+/// <summary>
+/// What one call asks of the cache. <see cref="TtlDays"/> is the freshness this caller accepts; the caps, when given,
+/// become the cache's own (as the reference's constructor arguments govern its instance). The default asks for
+/// nothing: the cache's configuration decides.
+/// </summary>
 public readonly struct CachePolicy
 {
-    public const int DefaultMaxEntries = 100;
-    public const double DefaultTtlDays = 7;
-
-    public CachePolicy(int maxEntries, double ttlDays, long? maxBytes = null)
+    public CachePolicy(int? maxEntries = null, double? ttlDays = null, long? maxBytes = null)
     {
-        if (maxBytes < 1)
+        if (maxBytes < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "The size cap must be at least one byte.");
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, "The size cap must be at least one byte, or 0 for none.");
         }
 
         if (maxEntries < 1)
@@ -20,7 +21,7 @@ public readonly struct CachePolicy
             throw new ArgumentOutOfRangeException(nameof(maxEntries), maxEntries, "MaxEntries must be at least 1.");
         }
 
-        if (double.IsNaN(ttlDays) || double.IsInfinity(ttlDays) || ttlDays < 0)
+        if (ttlDays is double ttl && !CacheConfiguration.IsValidTtl(ttl))
         {
             throw new ArgumentOutOfRangeException(nameof(ttlDays), ttlDays, "TtlDays must be a finite number of days, 0 or more.");
         }
@@ -30,17 +31,23 @@ public readonly struct CachePolicy
         MaxBytes = maxBytes;
     }
 
-    public static CachePolicy Default => ForTtl(DefaultTtlDays);
+    /// <summary>Nothing asked: the cache's TTL and caps.</summary>
+    public static CachePolicy Default => default;
 
-    /// <summary>For calls that only judge expiry (listing, pruning): the TTL given, the default caps.</summary>
-    public static CachePolicy ForTtl(double ttlDays) => new CachePolicy(DefaultMaxEntries, ttlDays);
+    /// <summary>Only a freshness: for reads and maintenance that judge age and change no cap.</summary>
+    public static CachePolicy ForTtl(double? ttlDays) => new CachePolicy(ttlDays: ttlDays);
 
-    public int MaxEntries { get; }
+    /// <summary>When given, the cache's new entry cap; null keeps the cache's.</summary>
+    public int? MaxEntries { get; }
 
-    public double TtlDays { get; }
+    /// <summary>
+    /// How old an entry may be for this call to use it; null for the cache's TtlDays. An entry older than this is a
+    /// miss for the call, but it is removed only once it is older than the cache's TtlDays too.
+    /// </summary>
+    public double? TtlDays { get; }
 
-    /// <summary>The size cap: least recently used entries go until the cache's stored bytes fit; null for none.</summary>
+    /// <summary>When given, the cache's new size cap in bytes (0 removes the cap); null keeps the cache's.</summary>
     public long? MaxBytes { get; }
 
-    public double TtlSeconds => TtlDays * 86400;
+    internal bool ChangesCaps => MaxEntries is not null || MaxBytes is not null;
 }

@@ -9,8 +9,13 @@ public sealed class CacheStatistics
 
     public int ActiveEntries { get; internal set; }
 
+    /// <summary>The cache's configured entry cap.</summary>
     public int MaxEntries { get; internal set; }
 
+    /// <summary>The cache's configured size cap in MiB; null for none.</summary>
+    public double? MaxSizeMB { get; internal set; }
+
+    /// <summary>The cache's configured TTL.</summary>
     public double TtlDays { get; internal set; }
 
     public string CacheFile { get; internal set; } = string.Empty;

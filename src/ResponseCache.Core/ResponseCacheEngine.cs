@@ -15,11 +15,14 @@ namespace ResponseCache.Core;
 /// another process holds it: they catch up without it, and what they would like to write (an expired entry's
 /// removal, access times, a repair) is written only if the lock is free, else left to the next change. Hits touch
 /// memory only: their access times are written at most once per flush interval, or by <see cref="FlushAccessTimes"/>.
+/// The caps and TTL are the cache's own (<see cref="CacheConfiguration"/>, in a settings file beside the cache):
+/// a call passes only the freshness it accepts, and caps when it means to change them (<see cref="CachePolicy"/>).
 /// </summary>
 public sealed class ResponseCacheEngine
 {
     private readonly object _gate = new object();
     private readonly CacheStore _store;
+    private readonly SettingsFile _settings;
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheState _state = new CacheState();
@@ -27,6 +30,8 @@ public sealed class ResponseCacheEngine
     private readonly Queue<WriteRequest> _writeQueue = new Queue<WriteRequest>();
 
     private bool _memoryIsCurrent;
+    private CacheConfiguration _configuration = CacheConfiguration.Default;
+    private FileSignature _seenSettings;
     private DateTimeOffset _lastCommit;
     private long _hits;
     private long _misses;
@@ -45,6 +50,7 @@ public sealed class ResponseCacheEngine
         _accessFlushInterval = options.AccessFlushInterval;
         _store = new CacheStore(directory, options.FileSystem, options.LockTimeout);
         _producers = new SingleFlight(options.ProducerWaitTimeout);
+        _settings = new SettingsFile(_store.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
     }
 
@@ -52,9 +58,19 @@ public sealed class ResponseCacheEngine
 
     public string CacheFilePath => _store.CacheFilePath;
 
-    /// <summary>The cached response's JSON, or null on a miss. An expired entry is removed from the file and is a miss.</summary>
-    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null) =>
-        Get(KeyHash.Compute(key), policy, log ?? NullCacheLog.Instance, countLookup: true);
+    /// <summary>Where the cache's configuration is kept.</summary>
+    public string SettingsFilePath => _settings.Path;
+
+    /// <summary>
+    /// The cached response's JSON, or null on a miss. An entry older than the policy's TtlDays is a miss; it is
+    /// removed from the file only when it is older than the cache's TtlDays too.
+    /// </summary>
+    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log);
+        return Get(KeyHash.Compute(key), policy, log, countLookup: true);
+    }
 
     /// <summary>
     /// Get-or-add: the cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache),
@@ -70,6 +86,7 @@ public sealed class ResponseCacheEngine
     {
         KeyHash hash = KeyHash.Compute(key);
         log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log);
         if (!refresh && Get(hash, policy, log, countLookup: false) is byte[] cached)
         {
             CountLookup(hit: true);
@@ -100,7 +117,7 @@ public sealed class ResponseCacheEngine
             produced = produce();
             if (produced is not null)
             {
-                Store(new[] { PrepareItem(key, produced, hash) }, policy, log, cancellation);
+                Store(new[] { PrepareItem(key, produced, hash) }, log, cancellation);
             }
 
             return produced;
@@ -117,7 +134,7 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    /// <summary>Stores one response (compact JSON) and evicts least recently used entries beyond the policy's caps.</summary>
+    /// <summary>Stores one response (compact JSON) and evicts least recently used entries beyond the cache's caps.</summary>
     public void Set(string key, byte[] responseJson, CachePolicy policy, ICacheLog? log = null) =>
         SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson) }, policy, log);
 
@@ -140,7 +157,9 @@ public sealed class ResponseCacheEngine
             prepared.Add(PrepareItem(item.Key, item.Value, KeyHash.Compute(item.Key)));
         }
 
-        Store(prepared, policy, log ?? NullCacheLog.Instance);
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log);
+        Store(prepared, log);
     }
 
     /// <summary>Removes one entry; false when there was none.</summary>
@@ -157,44 +176,58 @@ public sealed class ResponseCacheEngine
         return Change(log ?? NullCacheLog.Instance, () => hashes.Count(hash => _state.Remove(hash)));
     }
 
-    /// <summary>Removes every entry older than the policy's TTL; returns how many.</summary>
-    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null) => Change(log ?? NullCacheLog.Instance, () =>
+    /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
+    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null)
     {
-        double now = UnixTime.ToSeconds(_clock.Now);
-        List<KeyHash> expired = _state.Index.OldestFirst().Where(entry => entry.IsExpired(now, policy.TtlSeconds)).Select(entry => entry.Key).ToList();
-        return expired.Count(hash => _state.Remove(hash));
-    });
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log);
+        return Change(log, () =>
+        {
+            double now = UnixTime.ToSeconds(_clock.Now);
+            double ttlSeconds = FreshnessSeconds(policy);
+            List<KeyHash> expired = _state.Index.OldestFirst().Where(entry => entry.IsExpired(now, ttlSeconds)).Select(entry => entry.Key).ToList();
+            return expired.Count(hash => _state.Remove(hash));
+        });
+    }
 
     /// <summary>Empties the cache (the file becomes an empty object, as the reference's clear() leaves it); returns how many entries went.</summary>
     public int Clear(ICacheLog? log = null) => Change(log ?? NullCacheLog.Instance, () => _state.Clear());
 
-    /// <summary>Every entry's metadata, least recently used first; responses are not decoded.</summary>
+    /// <summary>Every entry's metadata, least recently used first, judged by the policy's TtlDays (the cache's when it gives none).</summary>
     public IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog? log = null)
     {
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log);
         lock (_gate)
         {
-            RefreshIfChanged(log ?? NullCacheLog.Instance);
+            RefreshIfChanged(log);
             double now = UnixTime.ToSeconds(_clock.Now);
-            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, policy.TtlSeconds, now, CacheFilePath)).ToList();
+            double ttlSeconds = FreshnessSeconds(policy);
+            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, CacheFilePath)).ToList();
         }
     }
 
+    /// <summary>The cache's counts and configuration; entries older than the policy's TtlDays (the cache's when it gives none) count as expired.</summary>
     public CacheStatistics GetStatistics(CachePolicy policy, ICacheLog? log = null)
     {
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log);
         lock (_gate)
         {
-            RefreshIfChanged(log ?? NullCacheLog.Instance);
+            RefreshIfChanged(log);
             double now = UnixTime.ToSeconds(_clock.Now);
+            double ttlSeconds = FreshnessSeconds(policy);
             int total = _state.Index.Count;
-            int expired = _state.Index.OldestFirst().Count(entry => entry.IsExpired(now, policy.TtlSeconds));
+            int expired = _state.Index.OldestFirst().Count(entry => entry.IsExpired(now, ttlSeconds));
             long lookups = _hits + _misses;
             return new CacheStatistics
             {
                 TotalEntries = total,
                 ExpiredEntries = expired,
                 ActiveEntries = total - expired,
-                MaxEntries = policy.MaxEntries,
-                TtlDays = policy.TtlDays,
+                MaxEntries = _configuration.MaxEntries,
+                MaxSizeMB = _configuration.MaxSizeMB,
+                TtlDays = _configuration.TtlDays,
                 CacheFile = CacheFilePath,
                 CacheSizeKB = Math.Round(_store.SizeOnDisk / 1024.0, 2),
                 Hits = _hits,
@@ -203,6 +236,54 @@ public sealed class ResponseCacheEngine
                 Evictions = _evictions,
             };
         }
+    }
+
+    /// <summary>The cache's configuration, as every process sees it: the defaults until one is stored.</summary>
+    public CacheConfiguration GetConfiguration(ICacheLog? log = null)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(log ?? NullCacheLog.Instance);
+            return _configuration;
+        }
+    }
+
+    /// <summary>
+    /// Changes the given values of the cache's configuration (null keeps one; a size cap of 0 removes it), stores it
+    /// for every process, and evicts least recently used entries beyond the new caps at once. With
+    /// <paramref name="preview"/> nothing changes: the result says what would.
+    /// </summary>
+    public CacheConfigurationChange Configure(int? maxEntries = null, long? maxBytes = null, double? ttlDays = null, bool preview = false, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        if (preview)
+        {
+            lock (_gate)
+            {
+                RefreshIfChanged(log);
+                CacheConfiguration proposed = _configuration.With(maxEntries, maxBytes, ttlDays);
+                return new CacheConfigurationChange(_configuration, proposed, CountBeyond(proposed));
+            }
+        }
+
+        CacheConfigurationChange? result = null;
+        Change(log, () =>
+        {
+            CacheConfiguration previous = _configuration;
+            CacheConfiguration proposed = previous.With(maxEntries, maxBytes, ttlDays);
+            if (!proposed.Equals(previous))
+            {
+                _settings.Save(proposed);
+                _seenSettings = _settings.Probe();
+                _configuration = proposed;
+                log.Verbose($"The cache '{CacheFilePath}' is now configured with {proposed} (was {previous}); every call that sets no caps uses these.");
+            }
+
+            int evicted = EvictBeyond(log);
+            result = new CacheConfigurationChange(previous, proposed, evicted);
+            return evicted;
+        });
+        return result!;
     }
 
     /// <summary>Writes the access times of hits that are still only in memory, if the lock is free; else the next change does.</summary>
@@ -246,11 +327,22 @@ public sealed class ResponseCacheEngine
                 return null;
             }
 
-            if (entry.IsExpired(now, policy.TtlSeconds) && !TryRemoveExpired(hash, policy, log, out entry))
+            double freshness = FreshnessSeconds(policy);
+            if (entry.IsExpired(now, freshness))
             {
-                _misses += countLookup ? 1 : 0;
-                log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than {policy.TtlDays} days and was removed.");
-                return null;
+                if (!entry.IsExpired(now, _configuration.TtlSeconds))
+                {
+                    _misses += countLookup ? 1 : 0;
+                    log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry is older than the {freshness / 86400} days this call accepts; it stays cached for callers that accept it.");
+                    return null;
+                }
+
+                if (!TryRemoveExpired(hash, freshness, log, out entry))
+                {
+                    _misses += countLookup ? 1 : 0;
+                    log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than the cache's {_configuration.TtlDays} days and was removed.");
+                    return null;
+                }
             }
 
             _state.RecordHit(entry, now);
@@ -275,14 +367,14 @@ public sealed class ResponseCacheEngine
     /// Group commit: the request joins a queue, and whichever writer takes the monitor first writes every queued
     /// request under one lock with one journal append and one fsync. The others find theirs done (or failed).
     /// </summary>
-    private void Store(IReadOnlyList<PreparedItem> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation = default)
+    private void Store(IReadOnlyList<PreparedItem> items, ICacheLog log, CancellationToken cancellation = default)
     {
         if (items.Count == 0)
         {
             return;
         }
 
-        var request = new WriteRequest(items, policy);
+        var request = new WriteRequest(items);
         lock (_writeQueue)
         {
             _writeQueue.Enqueue(request);
@@ -329,7 +421,7 @@ public sealed class ResponseCacheEngine
                         });
                     }
 
-                    EvictBeyond(request.Policy, request.Log);
+                    EvictBeyond(request.Log);
                     request.Log.Verbose(request.Items.Count == 1
                         ? $"Cached the response for key {request.Items[0].Hash.ToShortString()}."
                         : $"Cached {request.Items.Count} responses.");
@@ -351,20 +443,26 @@ public sealed class ResponseCacheEngine
         lock (_gate)
         {
             RefreshIfChanged(NullCacheLog.Instance);
-            return _state.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds)
+            return _state.TryGet(hash, out CacheEntry entry) && !entry.IsExpired(UnixTime.ToSeconds(_clock.Now), FreshnessSeconds(policy))
                 ? entry.ResponseJson
                 : null;
         }
     }
 
     /// <summary>False (a miss) also when the lock is busy: the entry then stays on disk for the next change to remove.</summary>
-    private bool TryRemoveExpired(KeyHash hash, CachePolicy policy, ICacheLog log, out CacheEntry current)
+    private bool TryRemoveExpired(KeyHash hash, double freshnessSeconds, ICacheLog log, out CacheEntry current)
     {
         CacheEntry? fresh = null;
         TryChangeForRead(log, () =>
         {
-            // Another process may have renewed the entry since this one last looked.
-            if (_state.TryGet(hash, out CacheEntry candidate) && !candidate.IsExpired(UnixTime.ToSeconds(_clock.Now), policy.TtlSeconds))
+            // Another process may have renewed the entry, or lengthened the cache's TTL, since this one last looked.
+            double now = UnixTime.ToSeconds(_clock.Now);
+            if (!_state.TryGet(hash, out CacheEntry candidate) || !candidate.IsExpired(now, _configuration.TtlSeconds))
+            {
+                return 0;
+            }
+
+            if (!candidate.IsExpired(now, freshnessSeconds))
             {
                 fresh = candidate;
                 return 0;
@@ -379,32 +477,86 @@ public sealed class ResponseCacheEngine
     private void FlushAfterHit(ICacheLog log) => TryChangeForRead(log, () => 0);
 
     /// <summary>
-    /// Evicts least recently used entries until both caps hold. The size cap never evicts the newest entry: a
-    /// response larger than the whole cap is still cached (with a warning) rather than silently dropped.
+    /// Evicts least recently used entries until both of the cache's caps hold; returns how many went. The size cap
+    /// never evicts the newest entry: a response larger than the whole cap is still cached (with a warning) rather
+    /// than silently dropped.
     /// </summary>
-    private void EvictBeyond(CachePolicy policy, ICacheLog log)
+    private int EvictBeyond(ICacheLog log)
     {
+        CacheConfiguration caps = _configuration;
         LruIndex index = _state.Index;
-        while (index.Oldest is CacheEntry oldest
-            && (index.Count > policy.MaxEntries || (index.TotalBytes > policy.MaxBytes && index.Count > 1)))
+        int evicted = 0;
+        while (index.Oldest is CacheEntry oldest && IsBeyond(caps, index.Count, index.TotalBytes))
         {
             _state.Remove(oldest.Key);
-            _evictions++;
+            evicted++;
             log.Verbose($"Evicted key {oldest.Key.ToShortString()} (least recently used).");
         }
 
-        if (index.TotalBytes > policy.MaxBytes)
+        _evictions += evicted;
+        if (index.TotalBytes > caps.MaxBytes)
         {
-            log.Warning($"The newest response takes {index.TotalBytes:N0} bytes, more than the whole size cap of {policy.MaxBytes:N0} bytes; it is cached until a newer entry pushes it out.");
+            log.Warning($"The newest response takes {index.TotalBytes:N0} bytes, more than the whole size cap of {caps.MaxBytes:N0} bytes; it is cached until a newer entry pushes it out.");
         }
+
+        return evicted;
+    }
+
+    /// <summary>How many entries <see cref="EvictBeyond"/> would remove under <paramref name="caps"/>.</summary>
+    private int CountBeyond(CacheConfiguration caps)
+    {
+        int count = _state.Index.Count;
+        long bytes = _state.Index.TotalBytes;
+        int evicted = 0;
+        foreach (CacheEntry entry in _state.Index.OldestFirst())
+        {
+            if (!IsBeyond(caps, count, bytes))
+            {
+                break;
+            }
+
+            count--;
+            bytes -= entry.StoredBytes;
+            evicted++;
+        }
+
+        return evicted;
+    }
+
+    private static bool IsBeyond(CacheConfiguration caps, int count, long bytes) =>
+        count > caps.MaxEntries || (bytes > caps.MaxBytes && count > 1);
+
+    /// <summary>How old an entry may be for this call: the policy's TtlDays, else the cache's.</summary>
+    private double FreshnessSeconds(CachePolicy policy) => policy.TtlDays is double days ? days * 86400 : _configuration.TtlSeconds;
+
+    /// <summary>A call that gives caps makes them the cache's before it does anything else; one that matches them costs a stat.</summary>
+    private void ApplyCaps(CachePolicy policy, ICacheLog log)
+    {
+        if (!policy.ChangesCaps)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            // Only a look: a repair is for the change that follows, which reports its own failure.
+            RefreshIfChanged(log, repair: false);
+            if (_configuration.Equals(_configuration.With(policy.MaxEntries, policy.MaxBytes)))
+            {
+                return;
+            }
+        }
+
+        Configure(policy.MaxEntries, policy.MaxBytes, log: log);
     }
 
     /// <summary>
     /// Catches up without the lock (see <see cref="CacheStore.ReadWithoutLock"/>): a hit on an unchanged cache costs a
     /// read of the lock file's counters and a stat. Damage found on the way is repaired only if the lock is free.
     /// </summary>
-    private void RefreshIfChanged(ICacheLog log)
+    private void RefreshIfChanged(ICacheLog log, bool repair = true)
     {
+        bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false);
         CatchUp changes = _store.ReadWithoutLock(_memoryIsCurrent);
         if (changes != Persistence.CatchUp.Nothing)
         {
@@ -412,7 +564,7 @@ public sealed class ResponseCacheEngine
             _memoryIsCurrent = true;
         }
 
-        if (_store.RepairPending)
+        if (repair && (_store.RepairPending || settingsDamaged))
         {
             TryChangeForRead(log, () => 0);
         }
@@ -478,10 +630,41 @@ public sealed class ResponseCacheEngine
     /// <summary>Applies what others wrote; true when the files must be rewritten (damage salvaged, or a byte-order mark).</summary>
     private bool CatchUp(FileLock fileLock, ICacheLog log)
     {
+        _ = ReloadSettingsIfChanged(log, mayRepair: true);
         CatchUp changes = _store.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
         _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
         _memoryIsCurrent = true;
         return changes.MustCompact;
+    }
+
+    /// <summary>Under the lock: another process may have configured the cache since this one last looked.</summary>
+    /// <summary>
+    /// Reads the settings file when it changed. Damaged settings mean the defaults; only a holder of the lock
+    /// (<paramref name="mayRepair"/>) keeps the damaged file aside, so a read leaves it to be looked at again.
+    /// </summary>
+    /// <returns>True when damaged settings are still in place, waiting for a holder of the lock.</returns>
+    private bool ReloadSettingsIfChanged(ICacheLog log, bool mayRepair)
+    {
+        FileSignature settings = _settings.Probe();
+        if (settings == _seenSettings)
+        {
+            return false;
+        }
+
+        _configuration = _settings.Load(out string? damage);
+        if (damage is not null)
+        {
+            if (!mayRepair)
+            {
+                return true;
+            }
+
+            string aside = _settings.SetAside(_clock.Now);
+            log.Warning($"The cache settings '{_settings.Path}' were damaged ({damage}). They were kept as '{aside}'; the cache uses the defaults ({_configuration}) until it is configured again.");
+        }
+
+        _seenSettings = _settings.Probe();
+        return false;
     }
 
     private void Commit(FileLock fileLock, bool mustCompact)
@@ -533,15 +716,12 @@ public sealed class ResponseCacheEngine
     {
         private ExceptionDispatchInfo? _failure;
 
-        public WriteRequest(IReadOnlyList<PreparedItem> items, CachePolicy policy)
+        public WriteRequest(IReadOnlyList<PreparedItem> items)
         {
             Items = items;
-            Policy = policy;
         }
 
         public IReadOnlyList<PreparedItem> Items { get; }
-
-        public CachePolicy Policy { get; }
 
         public BufferedCacheLog Log { get; } = new BufferedCacheLog();
 

@@ -30,8 +30,8 @@ public class EngineBenchmarks
         _directory = BenchWorkload.NewDirectory();
         BenchWorkload.Fill(_directory, Entries);
         _engine = new ResponseCacheEngine(_directory);
-        _atCap = new CachePolicy(Entries, CachePolicy.DefaultTtlDays);
-        _underCap = new CachePolicy(Entries * 2, CachePolicy.DefaultTtlDays);
+        _atCap = new CachePolicy(Entries);
+        _underCap = new CachePolicy(Entries * 2);
         _presentKeys = new string[Entries];
         for (int i = 0; i < Entries; i++)
         {
@@ -55,10 +55,10 @@ public class EngineBenchmarks
     }
 
     [Benchmark]
-    public byte[]? Hit() => _engine.Get(_presentKeys[_next++ % _presentKeys.Length], _atCap);
+    public byte[]? Hit() => _engine.Get(_presentKeys[_next++ % _presentKeys.Length], CachePolicy.Default);
 
     [Benchmark]
-    public byte[]? Miss() => _engine.Get(_absentKeys[_next++ % _absentKeys.Length], _atCap);
+    public byte[]? Miss() => _engine.Get(_absentKeys[_next++ % _absentKeys.Length], CachePolicy.Default);
 
     /// <summary>Replaces an existing entry: the cache stays at N entries under a cap of 2N, so nothing is evicted.</summary>
     [Benchmark]
@@ -81,5 +81,5 @@ public class EngineBenchmarks
 
     /// <summary>What a new process pays: a fresh engine's first call reads the existing cache.</summary>
     [Benchmark]
-    public byte[]? Load() => new ResponseCacheEngine(_directory).Get(_presentKeys[0], _atCap);
+    public byte[]? Load() => new ResponseCacheEngine(_directory).Get(_presentKeys[0], CachePolicy.Default);
 }

@@ -64,6 +64,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     public void An_expired_entry_read_while_the_lock_is_held_is_a_miss_and_is_removed_once_the_lock_is_free()
     {
         ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        engine.Configure(ttlDays: 1);
         engine.Set("old", Responses.Json("stale"), Policy(ttlDays: 1));
         Clock.Advance(TimeSpan.FromDays(2));
 

@@ -36,17 +36,17 @@ public sealed class StatisticsTests : CacheTestBase
     }
 
     [Fact]
-    public void Statistics_echo_the_policy_and_the_file_they_describe()
+    public void Statistics_show_the_caches_configuration_and_the_file_they_describe()
     {
         ResponseCacheEngine engine = NewEngine();
         engine.Set("a", Responses.Json("1"), Policy());
         engine.Set("b", Responses.Json("2"), Policy());
+        NewEngine().Configure(maxEntries: 42, maxBytes: CacheConfiguration.BytesFromMB(1.5), ttlDays: 2.5);
 
-        CacheStatistics stats = engine.GetStatistics(Policy(maxEntries: 42, ttlDays: 2.5));
+        CacheStatistics stats = engine.GetStatistics(CachePolicy.ForTtl(1));
 
         Assert.Equal(2, stats.TotalEntries);
-        Assert.Equal(42, stats.MaxEntries);
-        Assert.Equal(2.5, stats.TtlDays);
+        Assert.Equal((42, (double?)1.5, 2.5), (stats.MaxEntries, stats.MaxSizeMB, stats.TtlDays));
         Assert.Equal(CacheFile, stats.CacheFile);
         Assert.Equal(Math.Round(new FileInfo(CacheFile).Length / 1024.0, 2), stats.CacheSizeKB);
     }

@@ -32,15 +32,69 @@ public sealed class TtlTests : CacheTestBase
     }
 
     [Fact]
-    public void The_ttl_of_the_call_decides_so_a_shorter_ttl_expires_what_a_longer_one_keeps()
+    public void A_read_with_a_shorter_ttl_misses_but_leaves_the_entry_for_callers_that_accept_its_age()
     {
         ResponseCacheEngine engine = NewEngine();
-        engine.Set("question", Responses.Json("answer"), Policy(ttlDays: 7));
+        engine.Set("question", Responses.Json("answer"), CachePolicy.Default);
         Clock.Advance(TimeSpan.FromDays(2));
 
-        Assert.NotNull(engine.Get("question", Policy(ttlDays: 3)));
-        Assert.Null(engine.Get("question", Policy(ttlDays: 1)));
-        Assert.Null(engine.Get("question", Policy(ttlDays: 3)));
+        Assert.Null(engine.Get("question", CachePolicy.ForTtl(1)));
+
+        Assert.Equal("answer", Responses.Text(engine.Get("question", CachePolicy.ForTtl(3))));
+        Assert.True(CacheFileContent.Contains(CacheFile, "question"));
+    }
+
+    [Fact]
+    public void A_read_removes_an_entry_only_once_it_is_older_than_the_caches_own_ttl()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Configure(ttlDays: 3);
+        engine.Set("question", Responses.Json("answer"), CachePolicy.Default);
+        Clock.Advance(TimeSpan.FromDays(4));
+
+        Assert.Null(engine.Get("question", CachePolicy.ForTtl(1)));
+
+        Assert.False(CacheFileContent.Contains(CacheFile, "question"));
+    }
+
+    [Fact]
+    public void Get_or_add_replaces_an_entry_older_than_the_caller_accepts()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("old answer"), CachePolicy.Default);
+        Clock.Advance(TimeSpan.FromDays(2));
+
+        byte[]? answer = engine.GetOrAdd("question", CachePolicy.ForTtl(1), refresh: false, () => Responses.Json("new answer"));
+
+        Assert.Equal("new answer", Responses.Text(answer));
+        Assert.Equal("new answer", Responses.Text(engine.Get("question", CachePolicy.Default)));
+    }
+
+    [Fact]
+    public void Times_no_date_can_hold_are_unknown_so_they_never_expire_and_are_listed_empty()
+    {
+        double milliseconds = Clock.UnixSeconds * 1000;
+        CacheFileContent.Write(CacheFile, ("from another tool", CacheFileContent.EntryJson("\"answer\"", createdAt: milliseconds, lastAccessed: milliseconds)));
+        ResponseCacheEngine engine = NewEngine();
+
+        CacheEntryInfo entry = Assert.Single(engine.ListEntries(Policy(ttlDays: 1)));
+
+        Assert.Equal((null, null, null, false), (entry.Created, entry.LastAccessed, entry.Expires, entry.IsExpired));
+        Assert.Equal(0, engine.GetStatistics(Policy(ttlDays: 0)).ExpiredEntries);
+        Assert.Equal("answer", Responses.Text(engine.Get("from another tool", Policy(ttlDays: 0))));
+    }
+
+    [Fact]
+    public void A_ttl_that_reaches_past_the_last_date_lists_the_entry_as_never_expiring()
+    {
+        ResponseCacheEngine engine = NewEngine();
+        engine.Set("question", Responses.Json("answer"), CachePolicy.Default);
+
+        CacheEntryInfo entry = Assert.Single(engine.ListEntries(Policy(ttlDays: 1e10)));
+
+        Assert.NotNull(entry.Created);
+        Assert.Null(entry.Expires);
+        Assert.False(entry.IsExpired);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ Describe 'Get-CacheStats' {
         $stats.Count | Should -Be 1
         $stats[0] | Should -BeOfType ([ResponseCache.Core.CacheStatistics])
         $stats[0].PSObject.Properties.Name | Should -Be @(
-            'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'TtlDays', 'CacheFile',
+            'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile',
             'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions')
     }
 
@@ -26,7 +26,7 @@ Describe 'Get-CacheStats' {
         $null = Get-CachedResponse -Key 'not cached' -Path $dir
         Set-CachedResponse -Key 'd' -Response 'answer d' -Path $dir -MaxEntries 3
 
-        $stats = Get-CacheStats -Path $dir -MaxEntries 3
+        $stats = Get-CacheStats -Path $dir
 
         $stats.TotalEntries | Should -Be 3
         $stats.ExpiredEntries | Should -Be 0
@@ -47,7 +47,7 @@ Describe 'Get-CacheStats' {
         $stats.CacheSizeKB | Should -Be 0
     }
 
-    It 'counts entries older than -TtlDays as expired without removing them' {
+    It 'counts entries older than -TtlDays as expired without removing them, still showing the cache''s TtlDays' {
         Write-CacheFile -Directory $dir -Entries @(
             @{ Key = 'ten days old'; Response = 'x'; AgeDays = 10 }
             @{ Key = 'twenty days old'; Response = 'y'; AgeDays = 20 }
@@ -62,7 +62,7 @@ Describe 'Get-CacheStats' {
         $default.ActiveEntries | Should -Be 1
         $longer.ExpiredEntries | Should -Be 1
         $longer.ActiveEntries | Should -Be 2
-        $longer.TtlDays | Should -Be 15
+        $longer.TtlDays | Should -Be 7
     }
 
     It 'names the cache file and gives its size in KB rounded to two places' {

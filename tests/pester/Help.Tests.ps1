@@ -218,9 +218,9 @@ Describe 'about_ResponseCache' {
     }
 
     It 'states the defaults the code uses' {
-        $policy = [ResponseCache.Core.CachePolicy]
-        $about | Should -Match "(?m)^\s+MaxEntries\s+$($policy::DefaultMaxEntries)\s*$"
-        $about | Should -Match "(?m)^\s+TtlDays\s+$($policy::DefaultTtlDays)\s*$"
+        $defaults = [ResponseCache.Core.CacheConfiguration]
+        $about | Should -Match "(?m)^\s+MaxEntries\s+$($defaults::DefaultMaxEntries)\s*$"
+        $about | Should -Match "(?m)^\s+TtlDays\s+$($defaults::DefaultTtlDays)\s*$"
         $depth = (Get-Command Set-CachedResponse).Parameters['Depth'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }
         $about | Should -Match "(?m)^\s+Depth\s+$(Get-CodeDefault (Get-Command Set-CachedResponse) 'Depth') \(at most $($depth.MaxRange)\)"
         $about | Should -Match "Lock wait\s+about $([ResponseCache.Core.CacheEngineOptions]::DefaultLockTimeout.TotalSeconds) seconds"
@@ -231,8 +231,10 @@ Describe 'about_ResponseCache' {
 
     It 'gives $PSDefaultParameterValues patterns that reach the cmdlets it says they reach' {
         $all = @($moduleCommands)
-        $all | Where-Object { $_ -like '*-Cache*' } | Should -Be ($all | Where-Object { $_ -ne 'Clear-ResponseCache' })
+        $all | Where-Object { $_ -like '*-Cache*' } | Should -Be ($all | Where-Object { $_ -notlike '*-ResponseCache*' })
+        $all | Where-Object { $_ -like '*-ResponseCache*' } | Sort-Object | Should -Be @('Clear-ResponseCache', 'Get-ResponseCacheConfiguration', 'Set-ResponseCacheConfiguration')
         $about | Should -Match ([regex]::Escape("'*-Cache*' matches every ResponseCache cmdlet except Clear-ResponseCache"))
+        $about | Should -Match "\*-ResponseCacheConfiguration cmdlets, which '\*-ResponseCache\*'\s+matches"
         $all | Where-Object { $_ -like '*-CachedResponse' } | Sort-Object |
             Should -Be (@('Get-CachedResponse', 'Set-CachedResponse', 'Remove-CachedResponse') | Where-Object { $_ -in $all } | Sort-Object)
     }

@@ -34,6 +34,10 @@ internal sealed class CacheStore
     private long _journalEnd;
     private SnapshotIdentity _snapshotIdentity;
 
+    // Temp files a killed writer left are swept under the lock: on this store's first change (its loads may all have
+    // been without the lock), after a full reload, and after a snapshot write of its own failed.
+    private bool _tempFilesSwept;
+
     public CacheStore(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
     {
         _fileSystem = fileSystem;
@@ -126,6 +130,12 @@ internal sealed class CacheStore
     /// </summary>
     public CatchUp CatchUp(FileLock fileLock, bool memoryIsCurrent, DateTimeOffset now, ICacheLog log)
     {
+        if (!_tempFilesSwept)
+        {
+            _snapshot.RemoveAbandonedTempFiles();
+            _tempFilesSwept = true;
+        }
+
         FileSignature snapshot = _snapshot.Probe();
         FileSignature journal = _journal.Probe();
         LockCounters counters = fileLock.Counters;
@@ -210,11 +220,16 @@ internal sealed class CacheStore
         {
             _snapshotIdentity = _snapshot.Save(state.OldestFirst());
         }
-        catch (CacheStorageException) when (_journalEnd != journalEndBefore)
+        catch (CacheStorageException)
         {
-            // The call failed, so it must leave no trace: take its line back out of the journal.
-            _journal.Truncate(journalEndBefore);
-            _journalEnd = journalEndBefore;
+            _tempFilesSwept = false;
+            if (_journalEnd != journalEndBefore)
+            {
+                // The call failed, so it must leave no trace: take its line back out of the journal.
+                _journal.Truncate(journalEndBefore);
+                _journalEnd = journalEndBefore;
+            }
+
             throw;
         }
 

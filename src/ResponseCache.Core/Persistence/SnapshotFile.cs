@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
-using System.Threading;
 
 namespace ResponseCache.Core.Persistence;
 
@@ -13,8 +11,6 @@ namespace ResponseCache.Core.Persistence;
 internal sealed class SnapshotFile
 {
     public const string CacheFileName = "ai_responses.json";
-
-    private const string TempSuffix = ".tmp";
 
     private readonly ICacheFileSystem _fileSystem;
 
@@ -57,95 +53,21 @@ internal sealed class SnapshotFile
     public string SetAside(DateTimeOffset now) => DamagedFiles.SetAside(_fileSystem, CacheFilePath, now);
 
     /// <summary>
-    /// Writes every entry to a new, exclusively created temp file in the same directory, pushes it to the disk,
-    /// then renames it over the cache file (<see cref="SnapshotReplace"/>). Whatever fails, the old file stays whole.
-    /// Returns the new snapshot's identity.
+    /// Writes every entry to a temp file beside the cache file and puts it in place (<see cref="AtomicFile"/>):
+    /// whatever fails, the old file stays whole. Returns the new snapshot's identity.
     /// </summary>
     public SnapshotIdentity Save(IEnumerable<CacheEntry> entriesOldestFirst)
     {
-        string tempPath = CacheFilePath + "." + RandomName() + TempSuffix;
-        SnapshotIdentity identity;
-        try
+        SnapshotIdentity? identity = null;
+        AtomicFile.Write(_fileSystem, CacheFilePath, "cache file", stream =>
         {
-            using (Stream stream = _fileSystem.CreateNew(tempPath))
-            {
-                var checksumming = new ChecksummingStream(stream);
-                SnapshotWriter.Write(checksumming, entriesOldestFirst);
-                _fileSystem.FlushToDisk(stream);
-                identity = checksumming.Identity;
-            }
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            TryDelete(tempPath);
-            throw new CacheStorageException($"Could not write the cache file '{CacheFilePath}': {ex.Message} The cache on disk is unchanged.", CacheFilePath, ex);
-        }
-
-        try
-        {
-            SnapshotReplace.Run(_fileSystem, tempPath, CacheFilePath, accessDeniedIsTransient: Platform.IsWindows, Thread.Sleep);
-            return identity;
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            string outcome = _fileSystem.FileExists(tempPath)
-                ? $"The new cache file was kept as '{tempPath}'."
-                : "The cache on disk is unchanged.";
-            throw new CacheStorageException($"Could not write the cache file '{CacheFilePath}': {ex.Message} {outcome}", CacheFilePath, ex);
-        }
+            var checksumming = new ChecksummingStream(stream);
+            SnapshotWriter.Write(checksumming, entriesOldestFirst);
+            identity = checksumming.Identity;
+        });
+        return identity!.Value;
     }
 
-    /// <summary>
-    /// Deletes temp files a killed writer left behind. Only safe while holding the lock: no live writer has one then.
-    /// Never while the cache file is missing: a temp file may then be the only copy.
-    /// </summary>
-    public void RemoveAbandonedTempFiles()
-    {
-        try
-        {
-            if (!_fileSystem.FileExists(CacheFilePath))
-            {
-                return;
-            }
-
-            foreach (string path in _fileSystem.EnumerateFiles(Directory, CacheFileName + ".*" + TempSuffix))
-            {
-                if (IsOurTempName(Path.GetFileName(path)))
-                {
-                    TryDelete(path);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            // Leftovers cost only disk space; they are tried again on the next load.
-        }
-    }
-
-    // Ours are "ai_responses.json.<16 hex>.tmp"; the reference's own "ai_responses.json.tmp" is not ours to delete.
-    private static bool IsOurTempName(string fileName) =>
-        fileName.Length == CacheFileName.Length + 1 + 16 + TempSuffix.Length;
-
-    private static string RandomName()
-    {
-        byte[] bytes = new byte[8];
-        using (var random = RandomNumberGenerator.Create())
-        {
-            random.GetBytes(bytes);
-        }
-
-        return BitConverter.ToString(bytes).Replace("-", string.Empty).ToLowerInvariant();
-    }
-
-    private void TryDelete(string path)
-    {
-        try
-        {
-            _fileSystem.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-        {
-            // A leftover temp file is removed by the next load.
-        }
-    }
+    /// <summary>Deletes temp files a killed writer left behind. Only safe while holding the lock: no live writer has one then.</summary>
+    public void RemoveAbandonedTempFiles() => AtomicFile.RemoveAbandoned(_fileSystem, CacheFilePath);
 }

@@ -12,10 +12,10 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
     [Parameter]
     public SwitchParameter Expired { get; set; }
 
-    /// <summary>With -Expired: the age beyond which entries go.</summary>
+    /// <summary>With -Expired: the age beyond which entries go; the cache's TtlDays when not given.</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
-    public double TtlDays { get; set; } = CachePolicy.DefaultTtlDays;
+    public double? TtlDays { get; set; }
 
     /// <summary>Outputs the number of entries removed.</summary>
     [Parameter]
@@ -23,7 +23,9 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
     protected override void EndProcessing()
     {
-        string action = Expired ? $"Remove cached responses older than {TtlDays} days" : "Remove all cached responses";
+        string action = !Expired ? "Remove all cached responses"
+            : TtlDays is double days ? $"Remove cached responses older than {days} days"
+            : "Remove cached responses older than the cache's TtlDays";
         if (!ShouldProcess(Engine.CacheFilePath, action))
         {
             return;

@@ -11,10 +11,10 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
 {
     private const int ProgressThreshold = 1000;
 
-    /// <summary>The TTL that decides Expires and IsExpired.</summary>
+    /// <summary>The TTL that decides Expires and IsExpired; the cache's when not given.</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
-    public double TtlDays { get; set; } = CachePolicy.DefaultTtlDays;
+    public double? TtlDays { get; set; }
 
     /// <summary>Lists only expired entries.</summary>
     [Parameter]

@@ -60,7 +60,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
     [ValidateRange(1, int.MaxValue)]
-    public override int MaxEntries { get => base.MaxEntries; set => base.MaxEntries = value; }
+    public override int? MaxEntries { get => base.MaxEntries; set => base.MaxEntries = value; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
@@ -74,10 +74,10 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public override int Depth { get => base.Depth; set => base.Depth = value; }
 
-    /// <summary>Entries older than this are removed and treated as a miss.</summary>
+    /// <summary>The freshness this caller accepts: an older entry is a miss (the cache's TtlDays when not given).</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
-    public double TtlDays { get; set; } = CachePolicy.DefaultTtlDays;
+    public double? TtlDays { get; set; }
 
     /// <summary>Returns the response's JSON text instead of objects.</summary>
     [Parameter]

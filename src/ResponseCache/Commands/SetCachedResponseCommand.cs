@@ -46,7 +46,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
 
     protected override void EndProcessing()
     {
-        var policy = StoragePolicy(CachePolicy.DefaultTtlDays);
+        var policy = StoragePolicy(null);
         TryCache(() => Engine.SetMany(_pending, policy, Log), _pending.Count == 1 ? _pending[0].Key : null);
     }
 

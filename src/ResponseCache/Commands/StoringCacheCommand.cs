@@ -4,15 +4,15 @@ using ResponseCache.Json;
 
 namespace ResponseCache.Commands;
 
-/// <summary>The keyed cmdlets that store responses: the caps applied when they do, and how deep a response may nest.</summary>
+/// <summary>The keyed cmdlets that store responses: caps they may set for the cache, and how deep a response may nest.</summary>
 public abstract class StoringCacheCommand : KeyedCacheCommand
 {
-    /// <summary>Least recently used entries beyond this many are evicted when a response is stored.</summary>
+    /// <summary>Makes this the cache's entry cap (as Set-ResponseCacheConfiguration does); without it, the cache's cap holds.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public virtual int MaxEntries { get; set; } = CachePolicy.DefaultMaxEntries;
+    public virtual int? MaxEntries { get; set; }
 
-    /// <summary>Least recently used entries are evicted until the cache's entries fit in this many MiB.</summary>
+    /// <summary>Makes this the cache's size cap in MiB (0: none); without it, the cache's cap holds.</summary>
     [Parameter]
     [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
     public virtual double? MaxSizeMB { get; set; }
@@ -22,5 +22,5 @@ public abstract class StoringCacheCommand : KeyedCacheCommand
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public virtual int Depth { get; set; } = ResponseSerializer.DefaultMaxDepth;
 
-    private protected CachePolicy StoragePolicy(double ttlDays) => new CachePolicy(MaxEntries, ttlDays, SizeCap.ToBytes(MaxSizeMB));
+    private protected CachePolicy StoragePolicy(double? ttlDays) => new CachePolicy(MaxEntries, ttlDays, SizeCap.ToBytes(MaxSizeMB));
 }

@@ -1,0 +1,19 @@
+namespace ResponseCache.Core;
+
+/// <summary>What configuring a cache did, or with a preview would do.</summary>
+public sealed class CacheConfigurationChange
+{
+    internal CacheConfigurationChange(CacheConfiguration previous, CacheConfiguration current, int evicted)
+    {
+        Previous = previous;
+        Current = current;
+        Evicted = evicted;
+    }
+
+    public CacheConfiguration Previous { get; }
+
+    public CacheConfiguration Current { get; }
+
+    /// <summary>Least recently used entries removed (or, in a preview, that would be) to fit the new caps.</summary>
+    public int Evicted { get; }
+}

@@ -1,0 +1,19 @@
+using System.Management.Automation;
+using ResponseCache.Core;
+
+namespace ResponseCache.Commands;
+
+/// <summary>The cache's own MaxEntries, MaxSizeMB and TtlDays: the defaults until Set-ResponseCacheConfiguration stores others.</summary>
+[Cmdlet(VerbsCommon.Get, "ResponseCacheConfiguration")]
+[OutputType(typeof(CacheConfiguration))]
+public sealed class GetResponseCacheConfigurationCommand : ResponseCacheCommand
+{
+    protected override void EndProcessing()
+    {
+        CacheConfiguration? configuration = null;
+        if (TryCache(() => configuration = Engine.GetConfiguration(Log), Engine.SettingsFilePath))
+        {
+            WriteObject(configuration);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Management.Automation;
+using ResponseCache.Core;
+
+namespace ResponseCache.Commands;
+
+/// <summary>
+/// Changes the cache's own caps and TTL, stored beside it for every process. Lowering a cap evicts least recently
+/// used entries at once (-WhatIf says how many). Medium impact: a scheduled job is not prompted.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "ResponseCacheConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(CacheConfiguration))]
+public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
+{
+    /// <summary>Least recently used entries beyond this many are evicted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaxEntries { get; set; }
+
+    /// <summary>Least recently used entries are evicted until the entries fit in this many MiB; 0 removes the cap.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
+    public double? MaxSizeMB { get; set; }
+
+    /// <summary>Entries older than this are removed; callers may accept less with their own -TtlDays.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double? TtlDays { get; set; }
+
+    /// <summary>Outputs the configuration the cache has afterwards.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        long? maxBytes = SizeCap.ToBytes(MaxSizeMB);
+        CacheConfigurationChange? preview = null;
+        if (!TryCache(() => preview = Engine.Configure(MaxEntries, maxBytes, TtlDays, preview: true, log: Log), Engine.SettingsFilePath))
+        {
+            return;
+        }
+
+        if (!ShouldProcess(Engine.CacheFilePath, Describe(preview!)))
+        {
+            return;
+        }
+
+        CacheConfigurationChange? change = null;
+        if (!TryCache(() => change = Engine.Configure(MaxEntries, maxBytes, TtlDays, log: Log), Engine.SettingsFilePath))
+        {
+            return;
+        }
+
+        if (change!.Evicted > 0)
+        {
+            WriteVerbose($"Evicted the {change.Evicted} least recently used entries beyond the new caps.");
+        }
+
+        if (PassThru)
+        {
+            WriteObject(change.Current);
+        }
+    }
+
+    private static string Describe(CacheConfigurationChange change) =>
+        $"Configure the cache with {change.Current} (now {change.Previous})"
+        + (change.Evicted > 0 ? $", evicting the {change.Evicted} least recently used entries beyond the new caps" : string.Empty);
+}
