@@ -107,9 +107,11 @@ Describe 'A damaged ai_responses.json.journal' {
         $warnings | Should -BeNullOrEmpty
         Get-CorruptFile $journal | Should -BeNullOrEmpty
         Get-CorruptFile $cacheFile | Should -BeNullOrEmpty
-        [Convert]::ToBase64String([IO.File]::ReadAllBytes($journal)) | Should -BeExactly ([Convert]::ToBase64String($sound)) -Because 'the torn tail is cut off'
-        Set-CachedResponse -Key 'after' -Response 'works' -Path $dir -MaxEntries 1000
+        Set-CachedResponse -Key 'after' -Response 'works' -Path $dir
         Get-CachedResponse -Key 'after' -Path $dir | Should -BeExactly 'works'
+        $kept = [IO.File]::ReadAllBytes($journal)
+        [Convert]::ToBase64String($kept, 0, $sound.Length) | Should -BeExactly ([Convert]::ToBase64String($sound)) -Because 'the sound lines stay'
+        $utf8.GetString($kept).Contains('0badf00d') | Should -BeFalse -Because 'the next change cuts the torn tail off before it appends'
     }
 
     It 'is kept aside byte for byte with ONE warning naming it when a line before sound ones is damaged, its sound lines salvaged' {
