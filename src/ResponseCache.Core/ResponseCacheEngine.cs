@@ -163,7 +163,7 @@ public sealed class ResponseCacheEngine
         {
             RefreshIfChanged(log ?? NullCacheLog.Instance);
             double now = UnixTime.ToSeconds(_clock.Now);
-            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, policy.TtlSeconds, now, CacheFilePath)).ToList();
+            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, policy.TtlSeconds, now, Directory, CacheFilePath)).ToList();
         }
     }
 

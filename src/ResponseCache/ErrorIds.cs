@@ -17,4 +17,6 @@ internal static class ErrorIds
     public const string InvalidKeyHash = nameof(InvalidKeyHash);
     public const string ScriptBlockFailed = nameof(ScriptBlockFailed);
     public const string ForceWithoutScriptBlock = nameof(ForceWithoutScriptBlock);
+    public const string PipedResponseMissing = nameof(PipedResponseMissing);
+    public const string CacheEntryPathConflict = nameof(CacheEntryPathConflict);
 }

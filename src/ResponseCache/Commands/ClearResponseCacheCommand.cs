@@ -4,7 +4,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>Removes every entry, or with -Expired only the expired ones. Medium impact: a scheduled job is not prompted.</summary>
-[Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.ClearResponseCache)]
 [OutputType(typeof(int))]
 public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 {
@@ -24,6 +24,11 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         string action = Expired ? $"Remove cached responses older than {TtlDays} days" : "Remove all cached responses";
+        if (WhatIfMode.IsOn(this))
+        {
+            action += $" ({CountToRemove()})";
+        }
+
         if (!ShouldProcess(Engine.CacheFilePath, action))
         {
             return;
@@ -43,5 +48,13 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
         {
             WriteObject(removed);
         }
+    }
+
+    private string CountToRemove()
+    {
+        CacheStatistics? statistics = null;
+        TryCache(() => statistics = Engine.GetStatistics(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath);
+        int count = statistics is null ? 0 : Expired ? statistics.ExpiredEntries : statistics.TotalEntries;
+        return count == 1 ? "1 entry" : $"{count:N0} entries";
     }
 }

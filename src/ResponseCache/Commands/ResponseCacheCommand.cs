@@ -17,22 +17,13 @@ public abstract class ResponseCacheCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    private protected ResponseCacheEngine Engine => _engine ?? throw new InvalidOperationException("BeginProcessing has not run.");
+    /// <summary>The engine of -Path (or the default cache); resolved in BeginProcessing, or on first use by a cmdlet that skips that.</summary>
+    private protected ResponseCacheEngine Engine => _engine ??= ResolveEngine();
 
     /// <summary>The engine's messages, routed to this cmdlet's verbose and warning streams.</summary>
     private protected ICacheLog Log => _log ??= new PipelineLog(this);
 
-    protected override void BeginProcessing()
-    {
-        string directory = ResolveDirectory();
-        _engine = CacheEngineRegistry.Find(directory);
-        if (_engine is null)
-        {
-            // Checked once per directory and process, not on every call: a hit costs less than this stat.
-            ThrowIfFile(directory);
-            _engine = CacheEngineRegistry.GetOrCreate(directory);
-        }
-    }
+    protected override void BeginProcessing() => _engine = ResolveEngine();
 
     /// <summary>Reports a failure of one item and carries on with the next (non-terminating).</summary>
     private protected void WriteCacheError(Exception exception, object? target)
@@ -58,6 +49,20 @@ public abstract class ResponseCacheCommand : PSCmdlet
             WriteError(CacheErrorRecords.From(ex, target));
             return false;
         }
+    }
+
+    private ResponseCacheEngine ResolveEngine()
+    {
+        string directory = ResolveDirectory();
+        ResponseCacheEngine? engine = CacheEngineRegistry.Find(directory);
+        if (engine is null)
+        {
+            // Checked once per directory and process, not on every call: a hit costs less than this stat.
+            ThrowIfFile(directory);
+            engine = CacheEngineRegistry.GetOrCreate(directory);
+        }
+
+        return engine;
     }
 
     private string ResolveDirectory()
