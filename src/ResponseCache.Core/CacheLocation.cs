@@ -9,18 +9,23 @@ public static class CacheLocation
     public const string PathVariable = "RESPONSECACHE_PATH";
     public const string FolderName = "ResponseCache";
 
-    /// <summary>RESPONSECACHE_PATH, else LocalApplicationData\ResponseCache on Windows, else $XDG_CACHE_HOME/ResponseCache or ~/.cache/ResponseCache.</summary>
+    // A relative RESPONSECACHE_PATH is resolved against the directory the process started in, once: a Set-Location
+    // must never move a session to another cache.
+    private static readonly string s_startDirectory = Environment.CurrentDirectory;
+
+    /// <summary>RESPONSECACHE_PATH (a relative one against the process's start directory), else LocalApplicationData\ResponseCache on Windows, else $XDG_CACHE_HOME/ResponseCache or ~/.cache/ResponseCache.</summary>
     public static string ResolveDefault() => ResolveDefault(
         Environment.GetEnvironmentVariable,
         Platform.IsWindows,
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData));
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData),
+        s_startDirectory);
 
-    internal static string ResolveDefault(Func<string, string?> environment, bool isWindows, string? localApplicationData)
+    internal static string ResolveDefault(Func<string, string?> environment, bool isWindows, string? localApplicationData, string startDirectory)
     {
         string? explicitPath = environment(PathVariable);
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return explicitPath!;
+            return Path.GetFullPath(Path.Combine(startDirectory, explicitPath!));
         }
 
         if (isWindows)
