@@ -4,7 +4,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>Removes every entry, or with -Expired only the expired ones. Medium impact: a scheduled job is not prompted.</summary>
-[Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.ClearResponseCache)]
+[Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(int))]
 public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 {

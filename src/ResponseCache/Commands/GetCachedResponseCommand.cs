@@ -11,7 +11,7 @@ using ResponseCache.Json;
 namespace ResponseCache.Commands;
 
 /// <summary>Returns a cached response, or nothing on a miss; with -ScriptBlock, produces and caches it on a miss.</summary>
-[Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet, HelpUri = HelpUris.GetCachedResponse)]
+[Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(PSObject), typeof(string))]
 public sealed class GetCachedResponseCommand : StoringCacheCommand, IDisposable
 {

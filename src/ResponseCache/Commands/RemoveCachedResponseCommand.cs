@@ -10,7 +10,7 @@ namespace ResponseCache.Commands;
 /// Removes entries by key, by key hash, by composed key, or as Get-CacheEntry's entries, each from the cache it came
 /// from; one write per cache, at the end.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.RemoveCachedResponse)]
+[Cmdlet(VerbsCommon.Remove, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(int))]
 public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 {

@@ -12,7 +12,7 @@ namespace ResponseCache.Commands;
 /// Stores responses. A pipeline of many is written in batches (one lock and one write each), and what was received is
 /// written even when the pipeline stops early: every response was paid for.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "CachedResponse", DefaultParameterSetName = KeySet, HelpUri = HelpUris.SetCachedResponse)]
+[Cmdlet(VerbsCommon.Set, "CachedResponse", DefaultParameterSetName = KeySet, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(void))]
 public sealed class SetCachedResponseCommand : StoringCacheCommand, IDisposable
 {
@@ -37,7 +37,6 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand, IDisposable
     /// object is the response, whole; piped records without a key on the command line give Key and Response.
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [AllowNull]
     public object? Response { get; set; }
 
     /// <summary>The response is JSON text, stored as that JSON value rather than as a string.</summary>
