@@ -25,7 +25,7 @@ public static class CacheLocation
         string? explicitPath = environment(PathVariable);
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return Path.GetFullPath(Path.Combine(startDirectory, explicitPath!));
+            return Path.GetFullPath(Path.Combine(startDirectory, ExpandHome(explicitPath!, environment(isWindows ? "USERPROFILE" : "HOME"))));
         }
 
         if (isWindows)
@@ -53,5 +53,12 @@ public static class CacheLocation
         throw new CacheHomeNotFoundException(
             $"No cache directory could be found: this account has no {(isWindows ? "LocalApplicationData folder" : "HOME directory")}. " +
             $"Pass -Path, or set the {PathVariable} environment variable.");
+    }
+
+    // "~/cache" in RESPONSECACHE_PATH means the home directory, as it does in a -Path that PowerShell resolves.
+    private static string ExpandHome(string path, string? home)
+    {
+        bool underHome = path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal);
+        return underHome && !string.IsNullOrEmpty(home) ? Path.Combine(home, path.Substring(Math.Min(2, path.Length))) : path;
     }
 }

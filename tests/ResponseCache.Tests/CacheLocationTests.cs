@@ -42,4 +42,16 @@ public sealed class CacheLocationTests : CacheTestBase
 
         Assert.Equal(Path.Combine(OutsideDirectory, "relative", "cache"), resolved);
     }
+
+    [Fact]
+    public void A_RESPONSECACHE_PATH_under_the_home_directory_is_expanded()
+    {
+        string resolved = CacheLocation.ResolveDefault(
+            name => name switch { CacheLocation.PathVariable => "~/ai-cache", "HOME" => OutsideDirectory, _ => null },
+            isWindows: false,
+            localApplicationData: null,
+            startDirectory: CacheDirectory);
+
+        Assert.Equal(Path.Combine(OutsideDirectory, "ai-cache"), resolved);
+    }
 }
