@@ -5,7 +5,7 @@ using System.IO;
 
 namespace ResponseCache.Core;
 
-/// <summary>One engine per cache directory per process, shared by every runspace and thread.</summary>
+/// <summary>One engine per cache directory per process, shared by every runspace and thread; a directory is known by its real path.</summary>
 public static class CacheEngineRegistry
 {
     public const string LockTimeoutVariable = "RESPONSECACHE_LOCK_TIMEOUT_SECONDS";
@@ -15,6 +15,10 @@ public static class CacheEngineRegistry
 
     private static readonly ConcurrentDictionary<string, ResponseCacheEngine> s_engines =
         new ConcurrentDictionary<string, ResponseCacheEngine>(s_pathComparer);
+
+    // Each spelling of a path is resolved once: resolving walks every component of it, and every call looks its engine up.
+    private static readonly ConcurrentDictionary<string, string> s_realPaths =
+        new ConcurrentDictionary<string, string>(s_pathComparer);
 
     /// <summary>The engine for a full directory path, created on first use.</summary>
     public static ResponseCacheEngine GetOrCreate(string directory)
@@ -56,9 +60,11 @@ public static class CacheEngineRegistry
         return options;
     }
 
-    private static string Normalize(string directory)
+    private static string Normalize(string directory) =>
+        s_realPaths.GetOrAdd(directory, path => Trim(RealPath.Resolve(Path.GetFullPath(path))));
+
+    private static string Trim(string full)
     {
-        string full = Path.GetFullPath(directory);
         string trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
         return trimmed.Length == 0 || trimmed.EndsWith(":", StringComparison.Ordinal) ? full : trimmed;
     }

@@ -5,7 +5,7 @@ namespace ResponseCache.Core;
 /// <summary>An entry's metadata, without its response: what Get-CacheEntry lists.</summary>
 public sealed class CacheEntryInfo
 {
-    internal CacheEntryInfo(CacheEntry entry, double ttlSeconds, double nowSeconds, string cacheFile)
+    internal CacheEntryInfo(CacheEntry entry, double ttlSeconds, double nowSeconds, string directory, string cacheFile)
     {
         KeyHash = entry.Key.ToString();
         Created = ToLocal(entry.CreatedAt);
@@ -15,6 +15,7 @@ public sealed class CacheEntryInfo
         SizeBytes = entry.StoredBytes;
         TextLength = entry.TextLength;
         Timestamp = entry.Timestamp;
+        Path = directory;
         CacheFile = cacheFile;
     }
 
@@ -38,6 +39,9 @@ public sealed class CacheEntryInfo
 
     /// <summary>The reference's human-readable creation time.</summary>
     public string? Timestamp { get; }
+
+    /// <summary>The directory of the cache the entry is in: what -Path takes, so maintenance pipelines act on that cache.</summary>
+    public string Path { get; }
 
     public string CacheFile { get; }
 

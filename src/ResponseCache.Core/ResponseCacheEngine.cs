@@ -203,7 +203,7 @@ public sealed class ResponseCacheEngine
             RefreshIfChanged(log);
             double now = UnixTime.ToSeconds(_clock.Now);
             double ttlSeconds = FreshnessSeconds(policy);
-            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, CacheFilePath)).ToList();
+            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, Directory, CacheFilePath)).ToList();
         }
     }
 

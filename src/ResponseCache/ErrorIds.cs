@@ -18,4 +18,6 @@ internal static class ErrorIds
     public const string ScriptBlockFailed = nameof(ScriptBlockFailed);
     public const string ReentrantGetOrAdd = nameof(ReentrantGetOrAdd);
     public const string ProducerWaitTimedOut = nameof(ProducerWaitTimedOut);
+    public const string PipedResponseMissing = nameof(PipedResponseMissing);
+    public const string CacheEntryPathConflict = nameof(CacheEntryPathConflict);
 }

@@ -120,3 +120,25 @@ Describe 'Composed keys from the pipeline, bound by property name' {
         @(Get-CacheEntry -Path $cache).KeyHash | Should -Be @(Get-KeyHash 'unrelated')
     }
 }
+
+Describe 'Empty parts of a composed key' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-ModuleUnderTest
+    }
+
+    BeforeEach {
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    It 'accepts an empty -Prompt as it accepts an empty -InputText: "model||input"' {
+        Set-CachedResponse -Model 'gpt' -Prompt '' -InputText 'input only' -Response 'answer' -Path $cache
+
+        Get-CachedResponse -Key 'gpt||input only' -Path $cache | Should -BeExactly 'answer'
+    }
+
+    It 'refuses an empty -Model: a model is a name' {
+        { Set-CachedResponse -Model '' -Prompt 'p' -Response 'x' -Path $cache -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError*,ResponseCache.Commands.SetCachedResponseCommand'
+    }
+}

@@ -301,14 +301,14 @@ Describe 'Format views' {
         $table = Get-CacheEntry -Path $cache -TtlDays 7 | Format-Table | Out-String -Width 300
         $lines = $table -split '\r?\n'
 
-        Get-HeaderWords $table | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'IsExpired')
+        Get-HeaderWords $table | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'Expired')
         $table | Should -Not -Match $legacyHash
-        $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 12) + [char]0x2026) }
+        $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 8) + [char]0x2026) }
         $legacy | Should -HaveCount 1
         $legacy | Should -Match '\snever\s+\d+\s+False\s*$'
 
-        $local = { param($seconds) [DateTimeOffset]::FromUnixTimeSeconds($seconds).LocalDateTime.ToString('yyyy-MM-dd HH:mm:ss') }
-        $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 12) + [char]0x2026) }
+        $local = { param($seconds) [DateTimeOffset]::FromUnixTimeSeconds($seconds).LocalDateTime.ToString('yyyy-MM-dd HH:mm') }
+        $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + [char]0x2026) }
         $old | Should -HaveCount 1
         $old | Should -Match ([regex]::Escape("$(& $local $created) $(& $local $created) $(& $local ($created + 7 * 86400))"))
         $old | Should -Match '\sTrue\s*$'

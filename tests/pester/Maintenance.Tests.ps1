@@ -286,28 +286,3 @@ Describe 'Progress on large listings' {
         Get-ProgressRecordCount $cache | Should -Be 0
     }
 }
-
-Describe 'Default views' {
-    BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
-        Set-CachedResponse -Key 'cached' -Response 'answer' -Path $cache
-    }
-
-    It 'Get-CacheStats with no Format- cmdlet shows the view''s table, one row per cache' {
-        $null = Get-CachedResponse -Key 'cached' -Path $cache
-
-        $lines = @((Get-CacheStats -Path $cache | Out-String -Width 300) -split '\r?\n' | Where-Object { $_.Trim() })
-
-        $lines.Count | Should -Be 3
-        $lines[0].Trim() -split '\s+' | Should -Be @('Entries', 'Active', 'Expired', 'Max', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SizeKB', 'CacheFile')
-        $lines[1] | Should -Match '^[\s-]+$'
-        $lines[2] | Should -Match '^\s*1\s+1\s+0\s+100\s+7\s+1\s+0\s+100\s?%\s+0\s+[\d.,]+\s+\S+ai_responses\.json\s*$'
-    }
-
-    It 'Get-CacheEntry with no Format- cmdlet shows the view''s table' {
-        $lines = @((Get-CacheEntry -Path $cache | Out-String -Width 300) -split '\r?\n' | Where-Object { $_.Trim() })
-
-        $lines[0].Trim() -split '\s+' | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'IsExpired')
-        $lines[2] | Should -Match ('^' + (Get-KeyHash 'cached').Substring(0, 12) + [char]0x2026 + '\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d')
-    }
-}

@@ -4,7 +4,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>Removes every entry, or with -Expired only the expired ones. Medium impact: a scheduled job is not prompted.</summary>
-[Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Clear, "ResponseCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(int))]
 public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 {
@@ -26,6 +26,11 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
         string action = !Expired ? "Remove all cached responses"
             : TtlDays is double days ? $"Remove cached responses older than {days} days"
             : "Remove cached responses older than the cache's TtlDays";
+        if (WhatIfMode.IsOn(this))
+        {
+            action += $" ({CountToRemove()})";
+        }
+
         if (!ShouldProcess(Engine.CacheFilePath, action))
         {
             return;
@@ -45,5 +50,13 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
         {
             WriteObject(removed);
         }
+    }
+
+    private string CountToRemove()
+    {
+        CacheStatistics? statistics = null;
+        TryCache(() => statistics = Engine.GetStatistics(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath);
+        int count = statistics is null ? 0 : Expired ? statistics.ExpiredEntries : statistics.TotalEntries;
+        return count == 1 ? "1 entry" : $"{count:N0} entries";
     }
 }

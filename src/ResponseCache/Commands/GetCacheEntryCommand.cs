@@ -5,7 +5,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>Lists entries' metadata (no responses), least recently used first; pipes into Remove-CachedResponse.</summary>
-[Cmdlet(VerbsCommon.Get, "CacheEntry")]
+[Cmdlet(VerbsCommon.Get, "CacheEntry", HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(CacheEntryInfo))]
 public sealed class GetCacheEntryCommand : ResponseCacheCommand
 {

@@ -4,7 +4,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>The cache's entry counts, file size and configuration, and this process's hits, misses and evictions.</summary>
-[Cmdlet(VerbsCommon.Get, "CacheStats")]
+[Cmdlet(VerbsCommon.Get, "CacheStats", HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(CacheStatistics))]
 public sealed class GetCacheStatsCommand : ResponseCacheCommand
 {

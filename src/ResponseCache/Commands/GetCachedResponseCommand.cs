@@ -11,7 +11,7 @@ using ResponseCache.Json;
 namespace ResponseCache.Commands;
 
 /// <summary>Returns a cached response, or nothing on a miss; with -ScriptBlock, produces and caches it on a miss.</summary>
-[Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet)]
+[Cmdlet(VerbsCommon.Get, "CachedResponse", DefaultParameterSetName = KeySet, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(PSObject), typeof(string))]
 public sealed class GetCachedResponseCommand : StoringCacheCommand
 {
@@ -31,12 +31,13 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     /// <inheritdoc/>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNull]
+    [ValidateNotNullOrEmpty]
     public override string? Model { get => base.Model; set => base.Model = value; }
 
     /// <inheritdoc/>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     [ValidateNotNull]
     public override string? Prompt { get => base.Prompt; set => base.Prompt = value; }
 

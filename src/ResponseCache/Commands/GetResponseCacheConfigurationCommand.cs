@@ -4,7 +4,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>The cache's own MaxEntries, MaxSizeMB and TtlDays: the defaults until Set-ResponseCacheConfiguration stores others.</summary>
-[Cmdlet(VerbsCommon.Get, "ResponseCacheConfiguration")]
+[Cmdlet(VerbsCommon.Get, "ResponseCacheConfiguration", HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(CacheConfiguration))]
 public sealed class GetResponseCacheConfigurationCommand : ResponseCacheCommand
 {

@@ -3,7 +3,10 @@ using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
 
-/// <summary>The cmdlets that address one entry, either by its raw key text or by the parts a key is composed of.</summary>
+/// <summary>
+/// The cmdlets that address one entry, either by its raw key text or by the parts a key is composed of. A model is a
+/// name and never empty; the prompt and the input text are text, and either may be empty.
+/// </summary>
 public abstract class KeyedCacheCommand : ResponseCacheCommand
 {
     private protected const string KeySet = "Key";
@@ -11,11 +14,12 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
 
     /// <summary>The model name, the first part of a composed key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNull]
+    [ValidateNotNullOrEmpty]
     public virtual string? Model { get; set; }
 
     /// <summary>The prompt, the second part of a composed key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     [ValidateNotNull]
     public virtual string? Prompt { get; set; }
 

@@ -1,18 +1,25 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
 
-/// <summary>Removes entries by key, by key hash (what Get-CacheEntry lists) or by composed key; one write at the end.</summary>
-[Cmdlet(VerbsCommon.Remove, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+/// <summary>
+/// Removes entries by key, by key hash, by composed key, or as Get-CacheEntry's entries, each from the cache it came
+/// from; one write per cache, at the end.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(int))]
 public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 {
     private const string KeyHashSet = "KeyHash";
+    private const string EntrySet = "Entry";
 
-    private readonly List<KeyHash> _selected = new List<KeyHash>();
+    private readonly Dictionary<ResponseCacheEngine, List<KeyHash>> _selected = new Dictionary<ResponseCacheEngine, List<KeyHash>>();
+    private readonly Dictionary<ResponseCacheEngine, HashSet<KeyHash>> _cachedForWhatIf = new Dictionary<ResponseCacheEngine, HashSet<KeyHash>>();
+    private bool _pathGiven;
 
     /// <summary>The key texts of the entries to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -24,39 +31,50 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     [ValidateNotNullOrEmpty]
     public string[] KeyHash { get; set; } = Array.Empty<string>();
 
+    /// <summary>Entries from Get-CacheEntry; each is removed from the cache it was listed from.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EntrySet, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public CacheEntryInfo[] InputObject { get; set; } = Array.Empty<CacheEntryInfo>();
+
     /// <summary>Outputs the number of entries removed.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    // Piped entries carry their cache: the default cache is looked up only when something needs it.
+    protected override void BeginProcessing()
+    {
+        _pathGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Path));
+        if (_pathGiven)
+        {
+            base.BeginProcessing();
+        }
+    }
 
     protected override void ProcessRecord()
     {
         switch (ParameterSetName)
         {
+            case EntrySet:
+                foreach (CacheEntryInfo entry in InputObject)
+                {
+                    SelectEntry(entry);
+                }
+
+                break;
             case KeyHashSet:
                 foreach (string hex in KeyHash)
                 {
-                    if (Core.KeyHash.TryParse(hex.AsSpan(), out KeyHash hash))
-                    {
-                        Select(hash, hex);
-                    }
-                    else
-                    {
-                        WriteError(new ErrorRecord(
-                            new ArgumentException($"'{hex}' is not a key hash: a key hash is the 64 hexadecimal digits of an entry's SHA-256."),
-                            ErrorIds.InvalidKeyHash,
-                            ErrorCategory.InvalidArgument,
-                            hex));
-                    }
+                    SelectHash(Engine, hex, hex);
                 }
 
                 break;
             case ComposedSet:
-                Select(Core.KeyHash.Compute(ComposedKey), ComposedKey);
+                Select(Engine, Core.KeyHash.Compute(ComposedKey), KeyText.Describe(ComposedKey));
                 break;
             default:
                 foreach (string key in Key)
                 {
-                    Select(Core.KeyHash.Compute(key), key);
+                    Select(Engine, Core.KeyHash.Compute(key), KeyText.Describe(key));
                 }
 
                 break;
@@ -65,24 +83,89 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     protected override void EndProcessing()
     {
+        int asked = 0;
         int removed = 0;
-        if (_selected.Count > 0 && !TryCache(() => removed = Engine.RemoveMany(_selected, Log), Engine.CacheFilePath))
+        foreach (KeyValuePair<ResponseCacheEngine, List<KeyHash>> cache in _selected)
         {
-            return;
+            asked += cache.Value.Count;
+            int removedHere = 0;
+            if (TryCache(() => removedHere = cache.Key.RemoveMany(cache.Value, Log), cache.Key.CacheFilePath))
+            {
+                removed += removedHere;
+            }
         }
 
-        WriteVerbose($"Removed {removed} of the {_selected.Count} entries asked for; the others were not cached.");
+        WriteVerbose($"Removed {removed} of the {asked} entries asked for; the others were not cached.");
         if (PassThru)
         {
             WriteObject(removed);
         }
     }
 
-    private void Select(KeyHash hash, string description)
+    private void SelectEntry(CacheEntryInfo entry)
     {
-        if (ShouldProcess($"{description} in {Engine.CacheFilePath}", "Remove cached response"))
+        ResponseCacheEngine engine = CacheEngineRegistry.GetOrCreate(entry.Path);
+        if (_pathGiven && !ReferenceEquals(engine, Engine))
         {
-            _selected.Add(hash);
+            WriteError(new ErrorRecord(
+                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache in '{entry.Path}', but -Path names '{Engine.Directory}'. Leave out -Path to remove piped entries from the cache they came from."),
+                ErrorIds.CacheEntryPathConflict,
+                ErrorCategory.InvalidArgument,
+                entry));
+            return;
+        }
+
+        SelectHash(engine, entry.KeyHash, entry);
+    }
+
+    private void SelectHash(ResponseCacheEngine engine, string hex, object target)
+    {
+        if (Core.KeyHash.TryParse(hex.AsSpan(), out KeyHash hash))
+        {
+            Select(engine, hash, $"key {hash.ToShortString()}");
+        }
+        else
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"'{hex}' is not a key hash: a key hash is the 64 hexadecimal digits of an entry's SHA-256."),
+                ErrorIds.InvalidKeyHash,
+                ErrorCategory.InvalidArgument,
+                target));
         }
     }
+
+    private void Select(ResponseCacheEngine engine, KeyHash hash, string description)
+    {
+        string target = $"{description} in {engine.CacheFilePath}";
+        if (WhatIfMode.IsOn(this) && !IsCached(engine, hash))
+        {
+            target += " (not cached: nothing to remove)";
+        }
+
+        if (!ShouldProcess(target, "Remove cached response"))
+        {
+            return;
+        }
+
+        if (!_selected.TryGetValue(engine, out List<KeyHash>? hashes))
+        {
+            _selected[engine] = hashes = new List<KeyHash>();
+        }
+
+        hashes.Add(hash);
+    }
+
+    private bool IsCached(ResponseCacheEngine engine, KeyHash hash)
+    {
+        if (!_cachedForWhatIf.TryGetValue(engine, out HashSet<KeyHash>? cached))
+        {
+            IReadOnlyList<CacheEntryInfo> entries = Array.Empty<CacheEntryInfo>();
+            TryCache(() => entries = engine.ListEntries(CachePolicy.Default, Log), engine.CacheFilePath);
+            _cachedForWhatIf[engine] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
+        }
+
+        return cached.Contains(hash);
+    }
+
+    private static string ShortHash(string keyHash) => keyHash.Length > 8 ? keyHash.Substring(0, 8) : keyHash;
 }

@@ -22,29 +22,30 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     /// <summary>Cancelled by Ctrl+C (StopProcessing): every wait the engine does for this cmdlet takes it.</summary>
     private protected CancellationToken Cancellation => _stopping.Token;
 
-    private protected ResponseCacheEngine Engine => _engine ?? throw new InvalidOperationException("BeginProcessing has not run.");
+    /// <summary>The engine of -Path (or the default cache); resolved in BeginProcessing, or on first use by a cmdlet that skips that.</summary>
+    private protected ResponseCacheEngine Engine => _engine ??= ResolveEngine();
 
     /// <summary>The engine's messages, routed to this cmdlet's verbose and warning streams.</summary>
     private protected ICacheLog Log => _log ??= new PipelineLog(this);
 
-    protected override void BeginProcessing()
-    {
-        string directory = ResolveDirectory();
-        _engine = CacheEngineRegistry.Find(directory);
-        if (_engine is null)
-        {
-            // Checked once per directory and process, not on every call: a hit costs less than this stat.
-            ThrowIfFile(directory);
-            _engine = CacheEngineRegistry.GetOrCreate(directory);
-        }
-    }
+    protected override void BeginProcessing() => _engine = ResolveEngine();
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>PowerShell disposes a cmdlet even when its pipeline stops early (an upstream error, Ctrl+C).</summary>
     public void Dispose()
     {
-        _stopping.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A cmdlet that holds pipeline input writes it here when EndProcessing never ran.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>Reports a failure of one item and carries on with the next (non-terminating).</summary>
@@ -71,6 +72,20 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
             WriteError(CacheErrorRecords.From(ex, target));
             return false;
         }
+    }
+
+    private ResponseCacheEngine ResolveEngine()
+    {
+        string directory = ResolveDirectory();
+        ResponseCacheEngine? engine = CacheEngineRegistry.Find(directory);
+        if (engine is null)
+        {
+            // Checked once per directory and process, not on every call: a hit costs less than this stat.
+            ThrowIfFile(directory);
+            engine = CacheEngineRegistry.GetOrCreate(directory);
+        }
+
+        return engine;
     }
 
     private string ResolveDirectory()

@@ -7,7 +7,7 @@ namespace ResponseCache.Commands;
 /// Changes the cache's own caps and TTL, stored beside it for every process. Lowering a cap evicts least recently
 /// used entries at once (-WhatIf says how many). Medium impact: a scheduled job is not prompted.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "ResponseCacheConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "ResponseCacheConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(CacheConfiguration))]
 public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 {

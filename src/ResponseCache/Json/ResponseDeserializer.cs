@@ -5,12 +5,14 @@ using System.Management.Automation;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ResponseCache.Json;
 
 /// <summary>
 /// Reads a cached response's JSON back as ConvertFrom-Json would: objects as PSCustomObject, arrays as object[],
-/// whole numbers as int (Windows PowerShell only), long or BigInteger, other numbers as double.
+/// whole numbers as int (Windows PowerShell only), long or BigInteger, other numbers as double, and on PowerShell 7
+/// ISO 8601 date-time text as DateTime (UTC for "Z", local for an offset, unspecified without one).
 /// </summary>
 internal static class ResponseDeserializer
 {
@@ -38,7 +40,7 @@ internal static class ResponseDeserializer
 
                 return items.ToArray();
             case JsonTokenType.String:
-                return reader.GetString();
+                return ReadString(reader.GetString()!);
             case JsonTokenType.Number:
                 return ReadNumber(ref reader);
             case JsonTokenType.True:
@@ -70,6 +72,25 @@ internal static class ResponseDeserializer
         }
 
         return result;
+    }
+
+    // The date-time text PowerShell 7's ConvertFrom-Json (Json.NET) reads as [datetime]; Windows PowerShell's reads none.
+    private static readonly Regex s_isoDateTime = new Regex(
+        @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$",
+        RegexOptions.CultureInvariant);
+
+    private static object ReadString(string text)
+    {
+        if (!ModuleHost.IsWindowsPowerShell
+            && text.Length >= 19
+            && text.Length <= 33
+            && s_isoDateTime.IsMatch(text)
+            && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTime date))
+        {
+            return date;
+        }
+
+        return text;
     }
 
     private static object ReadNumber(ref Utf8JsonReader reader)

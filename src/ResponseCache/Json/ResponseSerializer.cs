@@ -36,6 +36,11 @@ internal sealed class ResponseSerializer
 
     private readonly int _maxDepth;
     private readonly HashSet<object> _open = new HashSet<object>(ReferenceComparer.Instance);
+
+    // Where the writer is ("$response.choices[0].message"), and the .NET objects written as their properties on the
+    // way there, so an error can say where the problem is and which live object led to it.
+    private readonly List<string> _path = new List<string> { "$response" };
+    private readonly Stack<KeyValuePair<string, Type>> _liveObjects = new Stack<KeyValuePair<string, Type>>();
     private int _values;
 
     private ResponseSerializer(int maxDepth)
@@ -58,7 +63,7 @@ internal sealed class ResponseSerializer
     {
         if (++_values > MaxValues)
         {
-            throw new ResponseNotSerializableException($"The response has more than {MaxValues:N0} values; cache a smaller projection of it (Select-Object).");
+            throw NotData($"The response has more than {MaxValues:N0} values (at {CurrentPath}); cache a smaller projection of it (Select-Object).");
         }
 
         if (value is PSObject wrapped)
@@ -120,11 +125,15 @@ internal sealed class ResponseSerializer
             case IEnumerable sequence:
                 WriteContainer(writer, sequence, depth, () => WriteSequence(writer, sequence, depth));
                 return;
-            case ScriptBlock or Delegate or MemberInfo or IntPtr or UIntPtr:
-                throw new ResponseNotSerializableException($"The response contains a [{value.GetType().FullName}], which is code, not data; cache what it produces instead.");
+            case ScriptBlock or Delegate:
+                throw NotData($"{CurrentPath} is a [{value.GetType().FullName}], which is code, not data; cache what it produces instead.");
+            case MemberInfo or IntPtr or UIntPtr:
+                throw NotData($"{CurrentPath} is a [{value.GetType().FullName}], a piece of .NET's own machinery, not data.");
             default:
                 PSObject adapted = PSObject.AsPSObject(value);
+                _liveObjects.Push(new KeyValuePair<string, Type>(CurrentPath, value.GetType()));
                 WriteContainer(writer, value, depth, () => WriteProperties(writer, adapted, depth));
+                _liveObjects.Pop();
                 return;
         }
     }
@@ -158,7 +167,7 @@ internal sealed class ResponseSerializer
             }
 
             writer.WritePropertyName(property.Name);
-            Write(writer, ReadProperty(property), depth + 1);
+            WriteAt("." + property.Name, writer, ReadProperty(property), depth);
         }
 
         writer.WriteEndObject();
@@ -169,8 +178,9 @@ internal sealed class ResponseSerializer
         writer.WriteStartObject();
         foreach (DictionaryEntry item in dictionary)
         {
-            writer.WritePropertyName(Convert.ToString(item.Key, CultureInfo.InvariantCulture) ?? string.Empty);
-            Write(writer, item.Value, depth + 1);
+            string name = Convert.ToString(item.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+            writer.WritePropertyName(name);
+            WriteAt("['" + name + "']", writer, item.Value, depth);
         }
 
         writer.WriteEndObject();
@@ -179,12 +189,37 @@ internal sealed class ResponseSerializer
     private void WriteSequence(Utf8JsonWriter writer, IEnumerable sequence, int depth)
     {
         writer.WriteStartArray();
+        int index = 0;
         foreach (object? item in sequence)
         {
-            Write(writer, item, depth + 1);
+            WriteAt("[" + index.ToString(CultureInfo.InvariantCulture) + "]", writer, item, depth);
+            index++;
         }
 
         writer.WriteEndArray();
+    }
+
+    private string CurrentPath => string.Concat(_path);
+
+    private void WriteAt(string segment, Utf8JsonWriter writer, object? value, int depth)
+    {
+        _path.Add(segment);
+        Write(writer, value, depth + 1);
+        _path.RemoveAt(_path.Count - 1);
+    }
+
+    // The outermost live .NET object on the way is what the script author put there, and what to fix.
+    private ResponseNotSerializableException NotData(string problem)
+    {
+        if (_liveObjects.Count == 0)
+        {
+            return new ResponseNotSerializableException(problem);
+        }
+
+        KeyValuePair<string, Type> outermost = _liveObjects.ToArray()[_liveObjects.Count - 1];
+        return new ResponseNotSerializableException(
+            $"{problem} It was reached through {outermost.Key}, a [{outermost.Value.FullName}]: a live .NET object, not data. " +
+            $"Cache the properties you need instead (Select-Object, or a [pscustomobject] of them).");
     }
 
     // A property whose getter throws is written as null, as ConvertTo-Json does.
@@ -217,11 +252,11 @@ internal sealed class ResponseSerializer
         }
     }
 
-    private static void WriteFloatingPoint(Utf8JsonWriter writer, double value)
+    private void WriteFloatingPoint(Utf8JsonWriter writer, double value)
     {
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
-            throw new ResponseNotSerializableException($"The response contains the number {value.ToString(CultureInfo.InvariantCulture)}, which JSON cannot represent.");
+            throw NotData($"{CurrentPath} is the number {value.ToString(CultureInfo.InvariantCulture)}, which JSON cannot represent.");
         }
 
         // Written as 3.0, not 3, so a whole [double] comes back as [double], as ConvertTo-Json and Python's json write it.

@@ -1,0 +1,90 @@
+<#
+    What a user reads: -WhatIf texts, the default views at 80 columns, and where Get-Help -Online goes.
+#>
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+    $cmdlets = @(Get-Command -Module ResponseCache -CommandType Cmdlet)
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+}
+
+Describe '-WhatIf texts' {
+    BeforeAll {
+        # -WhatIf writes to the host, not to a stream: a fresh pwsh's standard output is where a user would read it.
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        $result = Invoke-FreshPwsh -Script @"
+`$longKey = 'gpt-4o|Summarize|' + ('a long document ' * 65536)
+Set-CachedResponse -Key `$longKey -Response 'summary' -Path '$dir'
+Set-CachedResponse -Key 'cached key' -Response 'x' -Path '$dir'
+'--- long key'
+Remove-CachedResponse -Key `$longKey -Path '$dir' -WhatIf
+'--- cached key'
+Remove-CachedResponse -Key 'cached key' -Path '$dir' -WhatIf
+'--- key not cached'
+Remove-CachedResponse -Key 'never stored' -Path '$dir' -WhatIf
+'--- clear'
+Clear-ResponseCache -Path '$dir' -WhatIf
+'--- clear expired'
+Clear-ResponseCache -Path '$dir' -Expired -WhatIf
+'--- end'
+"@
+        $result.Errors | Should -BeNullOrEmpty
+        $sections = @{}
+        $name = $null
+        foreach ($line in $result.Output) {
+            if ($line -like '--- *') { $name = $line.Substring(4); $sections[$name] = '' }
+            else { $sections[$name] += $line }
+        }
+    }
+
+    It 'names a long key by its first characters, its length and its short hash, never whole' {
+        $hash = (Get-KeyHash ('gpt-4o|Summarize|' + ('a long document ' * 65536))).Substring(0, 8)
+
+        $sections['long key'] | Should -BeLike "*'gpt-4o|Summarize|a long document a long*' (1,048,593 characters, key $hash)*"
+        $sections['long key'].Length | Should -BeLessThan 300
+    }
+
+    It 'says when a key is not cached' {
+        $sections['key not cached'] | Should -BeLike "*'never stored' (key $((Get-KeyHash 'never stored').Substring(0, 8)))*not cached*"
+        $sections['cached key'] | Should -Not -BeLike '*not cached*'
+    }
+
+    It 'says how many entries Clear-ResponseCache would remove' {
+        $sections['clear'] | Should -BeLike '*Remove all cached responses (2 entries)*'
+        $sections['clear expired'] | Should -BeLike '*older than 7 days (0 entries)*'
+    }
+}
+
+Describe 'Default views at 80 columns' {
+    BeforeAll {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        Set-CachedResponse -Key 'first' -Response 'x' -Path $dir
+        Set-CachedResponse -Key 'second' -Response ('y' * 5000) -Path $dir
+    }
+
+    It 'shows Get-CacheEntry as a table whose header and rows fit 80 columns' {
+        $lines = @((Get-CacheEntry -Path $dir | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+
+        $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+Expired$'
+        $lines.Count | Should -Be 4
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '…\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
+    }
+
+    It 'shows one Get-CacheStats object as a list' {
+        $lines = @((Get-CacheStats -Path $dir | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+
+        $lines | Should -Contain 'TotalEntries   : 2'
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+    }
+}
+
+Describe 'HelpUri' {
+    It '<_.Name> sends Get-Help -Online to the project''s documentation' -ForEach $cmdlets {
+        $_.HelpUri | Should -BeLike 'https://github.com/responsecache/ResponseCache/*'
+    }
+}
