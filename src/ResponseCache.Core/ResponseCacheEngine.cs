@@ -82,7 +82,14 @@ public sealed class ResponseCacheEngine
     /// </summary>
     /// <exception cref="ReentrantGetOrAddException">Called for a key from inside that key's own producer.</exception>
     /// <exception cref="ProducerWaitTimeoutException">Another caller's producer for the key ran longer than the timeout.</exception>
-    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
+    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default) =>
+        GetOrAdd(key, policy, refresh, produce, log, cancellation, producesCheckedJson: false);
+
+    /// <summary>
+    /// <see cref="GetOrAdd(string, CachePolicy, bool, Func{byte[]}, ICacheLog, CancellationToken)"/> for a producer whose
+    /// output is already compact JSON of one value within the depth limit (the cmdlets' serializer), not parsed again.
+    /// </summary>
+    internal byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log, CancellationToken cancellation, bool producesCheckedJson)
     {
         KeyHash hash = KeyHash.Compute(key);
         log ??= NullCacheLog.Instance;
@@ -117,7 +124,7 @@ public sealed class ResponseCacheEngine
             produced = produce();
             if (produced is not null)
             {
-                Store(new[] { PrepareItem(key, produced, hash) }, log, cancellation);
+                Store(new[] { PrepareItem(key, produced, hash, check: !producesCheckedJson) }, log, cancellation);
             }
 
             return produced;
@@ -139,7 +146,14 @@ public sealed class ResponseCacheEngine
         SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson) }, policy, log);
 
     /// <summary>Stores many responses with one lock and one write: what a pipeline into Set-CachedResponse needs.</summary>
-    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null)
+    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null) =>
+        SetMany(items, policy, log, checkedJson: false);
+
+    /// <summary>
+    /// <see cref="SetMany(IReadOnlyCollection{KeyValuePair{string, byte[]}}, CachePolicy, ICacheLog)"/> for responses
+    /// already made or checked as compact JSON of one value within the depth limit (the cmdlets'), not parsed again.
+    /// </summary>
+    internal void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log, bool checkedJson)
     {
         if (items is null)
         {
@@ -154,7 +168,7 @@ public sealed class ResponseCacheEngine
                 throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
             }
 
-            prepared.Add(PrepareItem(item.Key, item.Value, KeyHash.Compute(item.Key)));
+            prepared.Add(PrepareItem(item.Key, item.Value, KeyHash.Compute(item.Key), check: !checkedJson));
         }
 
         log ??= NullCacheLog.Instance;
@@ -357,9 +371,18 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private static PreparedItem PrepareItem(string key, byte[] responseJson, KeyHash hash)
+    private static PreparedItem PrepareItem(string key, byte[] responseJson, KeyHash hash, bool check)
     {
-        ResponseJson.EnsureSingleValue(responseJson ?? throw new ArgumentNullException(nameof(responseJson), "A response must not be null."), nameof(responseJson));
+        if (responseJson is null)
+        {
+            throw new ArgumentNullException(nameof(responseJson), "A response must not be null.");
+        }
+
+        if (check)
+        {
+            ResponseJson.EnsureSingleValue(responseJson, nameof(responseJson));
+        }
+
         return new PreparedItem(hash, PythonText.Length(key), responseJson);
     }
 

@@ -42,12 +42,19 @@ public static class ResponseJson
     /// <summary>
     /// The JSON text as the compact JSON the cache holds, so a response given as text reads back the same in this
     /// process as after a reload; throws <see cref="ArgumentException"/> as <see cref="EnsureSingleValue"/> does.
+    /// One parse both checks and compacts.
     /// </summary>
     public static byte[] ToCompact(byte[] json, string parameterName)
     {
-        EnsureSingleValue(json, parameterName);
-        using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = s_options.MaxDepth });
-        return Compact(document.RootElement);
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = s_options.MaxDepth });
+            return Compact(document.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"The response is not valid JSON: {ex.Message}", parameterName, ex);
+        }
     }
 
     /// <summary>The value as the compact JSON the cache holds, as deep as a response may be.</summary>

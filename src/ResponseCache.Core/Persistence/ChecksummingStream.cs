@@ -1,18 +1,19 @@
 using System;
 using System.IO;
+using System.IO.Hashing;
 
 namespace ResponseCache.Core.Persistence;
 
-/// <summary>Writes through to another stream and keeps the CRC-32 and length of everything written: a new snapshot's identity, without reading it back.</summary>
+/// <summary>Writes through to another stream and keeps the XxHash64 and length of everything written: a new snapshot's identity, without reading it back.</summary>
 internal sealed class ChecksummingStream : Stream
 {
     private readonly Stream _inner;
-    private uint _crc;
+    private readonly XxHash64 _hash = new XxHash64();
     private long _length;
 
     public ChecksummingStream(Stream inner) => _inner = inner;
 
-    public SnapshotIdentity Identity => new SnapshotIdentity(_length, _crc);
+    public SnapshotIdentity Identity => new SnapshotIdentity(_length, _hash.GetCurrentHashAsUInt64());
 
     public override bool CanRead => false;
 
@@ -31,7 +32,7 @@ internal sealed class ChecksummingStream : Stream
     public override void Write(byte[] buffer, int offset, int count)
     {
         _inner.Write(buffer, offset, count);
-        _crc = Crc32.Append(_crc, buffer.AsSpan(offset, count));
+        _hash.Append(buffer.AsSpan(offset, count));
         _length += count;
     }
 

@@ -7,12 +7,9 @@ internal static class Crc32
 {
     private static readonly uint[] s_table = BuildTable();
 
-    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
-
-    /// <summary>The CRC of the bytes <paramref name="crc"/> was computed over, followed by <paramref name="data"/>.</summary>
-    public static uint Append(uint crc, ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data)
     {
-        crc = ~crc;
+        uint crc = 0xFFFFFFFFu;
         foreach (byte b in data)
         {
             crc = s_table[(crc ^ b) & 0xFF] ^ (crc >> 8);

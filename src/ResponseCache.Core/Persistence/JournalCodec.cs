@@ -55,7 +55,7 @@ internal static class JournalCodec
             {
                 writer.WriteStartObject("snapshot");
                 writer.WriteNumber("length", snapshot.Length);
-                writer.WriteString("crc", snapshot.Crc.ToString("x8", CultureInfo.InvariantCulture));
+                writer.WriteString("xxh64", snapshot.Hash.ToString("x16", CultureInfo.InvariantCulture));
                 writer.WriteEndObject();
             }
 
@@ -122,7 +122,7 @@ internal static class JournalCodec
             || !line.StartsWith(s_prefix)
             || !line.Slice(s_prefix.Length + 8).StartsWith(s_middle)
             || line[line.Length - 1] != (byte)'}'
-            || !TryParseHex(line.Slice(s_prefix.Length, 8), out uint expected))
+            || !TryParseHex(line.Slice(s_prefix.Length, 8), out ulong expected))
         {
             return false;
         }
@@ -177,20 +177,20 @@ internal static class JournalCodec
         return true;
     }
 
-    /// <summary>{"length":n,"crc":"hex"}, the reader on the property name; null when it is not that shape.</summary>
+    /// <summary>{"length":n,"xxh64":"hex"}, the reader on the property name; null when it is not that shape.</summary>
     private static SnapshotIdentity? ReadSnapshotIdentity(ref Utf8JsonReader reader)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
             || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("length")
             || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long length)
-            || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("crc")
-            || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length != 8
-            || !TryParseHex(reader.ValueSpan, out uint crc))
+            || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("xxh64")
+            || !reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length != 16
+            || !TryParseHex(reader.ValueSpan, out ulong hash))
         {
             return null;
         }
 
-        return new SnapshotIdentity(length, crc);
+        return new SnapshotIdentity(length, hash);
     }
 
     /// <summary>One op, the reader on its opening brace; null when it is not a sound op.</summary>
@@ -261,7 +261,7 @@ internal static class JournalCodec
         writer.WriteEndObject();
     }
 
-    private static bool TryParseHex(ReadOnlySpan<byte> hex, out uint value)
+    private static bool TryParseHex(ReadOnlySpan<byte> hex, out ulong value)
     {
         value = 0;
         foreach (byte b in hex)

@@ -23,9 +23,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
     protected override void EndProcessing()
     {
-        string action = !Expired ? "Remove all cached responses"
-            : TtlDays is double days ? $"Remove cached responses older than {days} days"
-            : "Remove cached responses older than the cache's TtlDays";
+        string action = Expired ? $"Remove cached responses older than {TtlDays ?? Engine.GetConfiguration(Log).TtlDays} days" : "Remove all cached responses";
         if (WhatIfMode.IsOn(this))
         {
             action += $" ({CountToRemove()})";

@@ -128,7 +128,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             {
                 produced = RunScriptBlock(out bool cacheable);
                 return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
-            }, Log, Cancellation);
+            }, Log, Cancellation, producesCheckedJson: true);
 
             // Output that was not cached (the run wrote errors) is still this caller's answer, as ForEach-Object's would be.
             if (json is null && produced is not null)

@@ -102,7 +102,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             try
             {
                 // No stream is open any more to report on: the write is all that can still be done.
-                Engine.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance);
+                Engine.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance, checkedJson: true);
             }
             catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException)
             {
@@ -122,7 +122,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
 
         var policy = StoragePolicy(null);
-        TryCache(() => Engine.SetMany(_pending, policy, log), _pending.Count == 1 ? _pending[0].Key : null);
+        TryCache(() => Engine.SetMany(_pending, policy, log, checkedJson: true), _pending.Count == 1 ? _pending[0].Key : null);
         _pending.Clear();
     }
 
