@@ -93,7 +93,7 @@ public sealed class ResponseCacheEngine
     {
         KeyHash hash = KeyHash.Compute(key);
         log ??= NullCacheLog.Instance;
-        ApplyCaps(policy, log);
+        ApplyCaps(policy, log, cancellation);
         if (!refresh && Get(hash, policy, log, countLookup: false) is byte[] cached)
         {
             CountLookup(hit: true);
@@ -146,14 +146,14 @@ public sealed class ResponseCacheEngine
         SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson) }, policy, log);
 
     /// <summary>Stores many responses with one lock and one write: what a pipeline into Set-CachedResponse needs.</summary>
-    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null) =>
-        SetMany(items, policy, log, checkedJson: false);
+    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default) =>
+        SetMany(items, policy, log, checkedJson: false, cancellation);
 
     /// <summary>
-    /// <see cref="SetMany(IReadOnlyCollection{KeyValuePair{string, byte[]}}, CachePolicy, ICacheLog)"/> for responses
+    /// <see cref="SetMany(IReadOnlyCollection{KeyValuePair{string, byte[]}}, CachePolicy, ICacheLog, CancellationToken)"/> for responses
     /// already made or checked as compact JSON of one value within the depth limit (the cmdlets'), not parsed again.
     /// </summary>
-    internal void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log, bool checkedJson)
+    internal void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log, bool checkedJson, CancellationToken cancellation = default)
     {
         if (items is null)
         {
@@ -172,40 +172,40 @@ public sealed class ResponseCacheEngine
         }
 
         log ??= NullCacheLog.Instance;
-        ApplyCaps(policy, log);
-        Store(prepared, log);
+        ApplyCaps(policy, log, cancellation);
+        Store(prepared, log, cancellation);
     }
 
     /// <summary>Removes one entry; false when there was none.</summary>
     public bool Remove(string key, ICacheLog? log = null) => RemoveMany(new[] { KeyHash.Compute(key) }, log) == 1;
 
     /// <summary>Removes entries by key hash with one write; returns how many were there.</summary>
-    public int RemoveMany(IReadOnlyCollection<KeyHash> hashes, ICacheLog? log = null)
+    public int RemoveMany(IReadOnlyCollection<KeyHash> hashes, ICacheLog? log = null, CancellationToken cancellation = default)
     {
         if (hashes.Count == 0)
         {
             return 0;
         }
 
-        return Change(log ?? NullCacheLog.Instance, () => hashes.Count(hash => _state.Remove(hash)));
+        return Change(log ?? NullCacheLog.Instance, () => hashes.Count(hash => _state.Remove(hash)), cancellation);
     }
 
     /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
-    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null)
+    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
     {
         log ??= NullCacheLog.Instance;
-        ApplyCaps(policy, log);
+        ApplyCaps(policy, log, cancellation);
         return Change(log, () =>
         {
             double now = UnixTime.ToSeconds(_clock.Now);
             double ttlSeconds = FreshnessSeconds(policy);
             List<KeyHash> expired = _state.Index.OldestFirst().Where(entry => entry.IsExpired(now, ttlSeconds)).Select(entry => entry.Key).ToList();
             return expired.Count(hash => _state.Remove(hash));
-        });
+        }, cancellation);
     }
 
     /// <summary>Empties the cache (the file becomes an empty object, as the reference's clear() leaves it); returns how many entries went.</summary>
-    public int Clear(ICacheLog? log = null) => Change(log ?? NullCacheLog.Instance, () => _state.Clear());
+    public int Clear(ICacheLog? log = null, CancellationToken cancellation = default) => Change(log ?? NullCacheLog.Instance, () => _state.Clear(), cancellation);
 
     /// <summary>Every entry's metadata, least recently used first, judged by the policy's TtlDays (the cache's when it gives none).</summary>
     public IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog? log = null)
@@ -267,7 +267,7 @@ public sealed class ResponseCacheEngine
     /// for every process, and evicts least recently used entries beyond the new caps at once. With
     /// <paramref name="preview"/> nothing changes: the result says what would.
     /// </summary>
-    public CacheConfigurationChange Configure(int? maxEntries = null, long? maxBytes = null, double? ttlDays = null, bool preview = false, ICacheLog? log = null)
+    public CacheConfigurationChange Configure(int? maxEntries = null, long? maxBytes = null, double? ttlDays = null, bool preview = false, ICacheLog? log = null, CancellationToken cancellation = default)
     {
         log ??= NullCacheLog.Instance;
         if (preview)
@@ -296,7 +296,7 @@ public sealed class ResponseCacheEngine
             int evicted = EvictBeyond(log);
             result = new CacheConfigurationChange(previous, proposed, evicted);
             return evicted;
-        });
+        }, cancellation);
         return result!;
     }
 
@@ -553,7 +553,7 @@ public sealed class ResponseCacheEngine
     private double FreshnessSeconds(CachePolicy policy) => policy.TtlDays is double days ? days * 86400 : _configuration.TtlSeconds;
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; one that matches them costs a stat.</summary>
-    private void ApplyCaps(CachePolicy policy, ICacheLog log)
+    private void ApplyCaps(CachePolicy policy, ICacheLog log, CancellationToken cancellation = default)
     {
         if (!policy.ChangesCaps)
         {
@@ -570,7 +570,7 @@ public sealed class ResponseCacheEngine
             }
         }
 
-        Configure(policy.MaxEntries, policy.MaxBytes, log: log);
+        Configure(policy.MaxEntries, policy.MaxBytes, log: log, cancellation: cancellation);
     }
 
     /// <summary>

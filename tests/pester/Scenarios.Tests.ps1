@@ -68,7 +68,13 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
         }
     }
 
-    It 'Ctrl+C stops a get-or-add waiting for the cross-process lock, and nothing is written' {
+    It 'Ctrl+C stops <Command> waiting for the cross-process lock, and nothing is written' -ForEach @(
+        @{ Command = 'a get-or-add'; Script = { param($cache) Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { 'answer' } } }
+        @{ Command = 'Set-CachedResponse'; Script = { param($cache) Set-CachedResponse -Key 'question' -Response 'answer' -Path $cache } }
+        @{ Command = 'Remove-CachedResponse'; Script = { param($cache) Remove-CachedResponse -Key 'before' -Path $cache } }
+        @{ Command = 'Clear-ResponseCache'; Script = { param($cache) Clear-ResponseCache -Path $cache } }
+        @{ Command = 'Set-ResponseCacheConfiguration'; Script = { param($cache) Set-ResponseCacheConfiguration -MaxEntries 1 -Path $cache } }
+    ) {
         # A lock timeout longer than the test's bound (read when this process first uses the directory): only
         # cancellation can end the wait in time.
         $env:RESPONSECACHE_LOCK_TIMEOUT_SECONDS = 600
@@ -76,11 +82,8 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
         $before = Get-FileSha256 (Get-CacheFilePath $cache)
         $lock = [IO.File]::Open((Get-CacheFilePath $cache) + '.lock', 'OpenOrCreate', 'ReadWrite', 'None')
         $waiter = [powershell]::Create()
-        $null = $waiter.AddScript({
-            param($module, $cache)
-            Import-Module $module
-            Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { 'answer' }
-        }).AddArgument((Get-ModuleUnderTestPath)).AddArgument($cache)
+        $null = $waiter.AddScript({ param($module) Import-Module $module }).AddArgument((Get-ModuleUnderTestPath)).AddStatement()
+        $null = $waiter.AddScript($Script.ToString()).AddArgument($cache)
         try {
             $waiting = $waiter.BeginInvoke()
             $waiting.AsyncWaitHandle.WaitOne([TimeSpan]::FromMilliseconds(500)) | Should -BeFalse -Because 'the call waits for the lock'
@@ -95,6 +98,7 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
             Remove-Item Env:RESPONSECACHE_LOCK_TIMEOUT_SECONDS -ErrorAction Ignore
         }
         Get-FileSha256 (Get-CacheFilePath $cache) | Should -BeExactly $before
+        Test-Path ((Get-CacheFilePath $cache) + '.settings') | Should -BeFalse
         Get-CachedResponse -Key 'question' -Path $cache | Should -BeNullOrEmpty
         @(Get-ChildItem $cache -Filter '*.tmp*').Count | Should -Be 0
     }

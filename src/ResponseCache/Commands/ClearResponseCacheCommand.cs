@@ -36,8 +36,8 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
         int removed = 0;
         bool done = Expired
-            ? TryCache(() => removed = Engine.RemoveExpired(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath)
-            : TryCache(() => removed = Engine.Clear(Log), Engine.CacheFilePath);
+            ? TryCache(() => removed = Engine.RemoveExpired(CachePolicy.ForTtl(TtlDays), Log, Cancellation), Engine.CacheFilePath)
+            : TryCache(() => removed = Engine.Clear(Log, Cancellation), Engine.CacheFilePath);
         if (!done)
         {
             return;

@@ -89,7 +89,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         {
             asked += cache.Value.Count;
             int removedHere = 0;
-            if (TryCache(() => removedHere = cache.Key.RemoveMany(cache.Value, Log), cache.Key.CacheFilePath))
+            if (TryCache(() => removedHere = cache.Key.RemoveMany(cache.Value, Log, Cancellation), cache.Key.CacheFilePath))
             {
                 removed += removedHere;
             }

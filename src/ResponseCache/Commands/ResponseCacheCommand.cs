@@ -67,6 +67,10 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
             operation();
             return true;
         }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
         catch (Exception ex) when (CacheErrorRecords.IsExpected(ex))
         {
             WriteError(CacheErrorRecords.From(ex, target));

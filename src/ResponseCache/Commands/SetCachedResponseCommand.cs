@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Text;
+using System.Threading;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -20,6 +21,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     // process killed outright loses at most one batch; the time bound does the same for a slow producer.
     internal const int BatchSize = 2000;
     private static readonly TimeSpan s_batchTime = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(2);
 
     private readonly List<KeyValuePair<string, byte[]>> _pending = new List<KeyValuePair<string, byte[]>>();
     private readonly Stopwatch _sinceFirstPending = new Stopwatch();
@@ -90,8 +92,9 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
 
     protected override void EndProcessing()
     {
-        _ended = true;
+        // Set only once the write is done: a Ctrl+C during its wait for the lock leaves the responses to Dispose.
         Flush(Log);
+        _ended = true;
     }
 
     /// <summary>Writes what a pipeline that stopped early (an upstream error, Ctrl+C) had already received.</summary>
@@ -99,12 +102,14 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     {
         if (disposing && !_ended && _pending.Count > 0)
         {
+            // Ctrl+C asked every wait to end: the responses received get a short grace for the lock, not its whole timeout.
+            using CancellationTokenSource? grace = Cancellation.IsCancellationRequested ? new CancellationTokenSource(s_stopGrace) : null;
             try
             {
                 // No stream is open any more to report on: the write is all that can still be done.
-                Engine.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance, checkedJson: true);
+                Engine.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance, checkedJson: true, grace?.Token ?? default);
             }
-            catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException)
+            catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException || ex is OperationCanceledException)
             {
             }
 
@@ -122,7 +127,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
 
         var policy = StoragePolicy(null);
-        TryCache(() => Engine.SetMany(_pending, policy, log, checkedJson: true), _pending.Count == 1 ? _pending[0].Key : null);
+        TryCache(() => Engine.SetMany(_pending, policy, log, checkedJson: true, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
         _pending.Clear();
     }
 

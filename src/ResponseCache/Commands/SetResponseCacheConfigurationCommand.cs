@@ -45,7 +45,7 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
         }
 
         CacheConfigurationChange? change = null;
-        if (!TryCache(() => change = Engine.Configure(MaxEntries, maxBytes, TtlDays, log: Log), Engine.SettingsFilePath))
+        if (!TryCache(() => change = Engine.Configure(MaxEntries, maxBytes, TtlDays, log: Log, cancellation: Cancellation), Engine.SettingsFilePath))
         {
             return;
         }
