@@ -4,7 +4,8 @@
     Import-Module of the module, and the memory a loaded 20,000-entry cache takes. Writes JSON.
 .DESCRIPTION
     Scheduled job: the wall time of a fresh 'pwsh -NoProfile -NonInteractive -Command' that imports the module and
-    gets one hit from a 2,000-entry cache, against one that only calls Get-Date; the pairs alternate which runs
+    gets one hit from a 2,000-entry cache, against one that only calls Get-Date, and against one that imports
+    Microsoft.PowerShell.Security and calls Get-ExecutionPolicy (any binary module's share); the pairs alternate which runs
     first, and one unrecorded pair warms the disk cache. Import: the first Import-Module of the module, against that
     of Microsoft.PowerShell.Security (a binary module PowerShell ships and does not load at start-up), each in its
     own fresh process, timed inside it, alternated the same way. Ratios are the medians of the per-pair ratios, so
@@ -83,6 +84,9 @@ $scheduledJob = Measure-Pairs -Command $job -Baseline '$null = Get-Date' -Measur
 $scheduledJob.Entries = $JobEntries
 
 $securityModule = Join-Path $PSHOME 'Modules/Microsoft.PowerShell.Security/Microsoft.PowerShell.Security.psd1'
+# The same job shape with a binary module PowerShell ships: what any module's import and first cmdlet call cost.
+$binaryModuleJob = "Import-Module $(ConvertTo-Literal $securityModule); `$null = Get-ExecutionPolicy"
+$scheduledJobAgainstBinaryModule = Measure-Pairs -Command $job -Baseline $binaryModuleJob -Measure $wallTime
 $import = Measure-Pairs -Command (ConvertTo-Literal $ModuleManifest) -Baseline (ConvertTo-Literal $securityModule) -Measure $importTime
 
 $warmupCache = New-FilledCache -Entries 1
@@ -93,6 +97,7 @@ $memory = Invoke-FreshPwsh -Arguments @('-File', (Join-Path $PSScriptRoot 'Resid
 $jobCache, $warmupCache, $memoryCache | Remove-Item -Recurse -Force
 [ordered]@{
     ScheduledJob = $scheduledJob
+    ScheduledJobAgainstBinaryModule = $scheduledJobAgainstBinaryModule
     Import = $import
     Memory = [ordered]@{
         Entries = $MemoryEntries

@@ -169,6 +169,8 @@ Add
 Add '| Process | Median | Baseline | Baseline median | Ratio (median of pairs) | Pair ratios, lowest to highest | Pairs |'
 Add '|---|---:|---:|---:|---:|---:|---:|'
 Add ("| Import-Module, then one Get-CachedResponse hit on {0:N0} entries (wall time) | {1:N0} ms | ``Get-Date`` only (wall time) | {2:N0} ms | {3} | {4} to {5} | {6} |" -f $fresh.ScheduledJob.Entries, $fresh.ScheduledJob.MedianMs, $fresh.ScheduledJob.BaselineMedianMs, (Format-Ratio $jobRatio), (Format-Ratio $fresh.ScheduledJob.MinRatio), (Format-Ratio $fresh.ScheduledJob.MaxRatio), $fresh.ScheduledJob.Pairs)
+$againstBinary = $fresh.ScheduledJobAgainstBinaryModule
+Add ("| Import-Module, then one Get-CachedResponse hit on {0:N0} entries (wall time) | {1:N0} ms | Import-Module Microsoft.PowerShell.Security, then ``Get-ExecutionPolicy`` (wall time) | {2:N0} ms | {3} | {4} to {5} | {6} |" -f $fresh.ScheduledJob.Entries, $againstBinary.MedianMs, $againstBinary.BaselineMedianMs, (Format-Ratio $againstBinary.Ratio), (Format-Ratio $againstBinary.MinRatio), (Format-Ratio $againstBinary.MaxRatio), $againstBinary.Pairs)
 Add ("| First ``Import-Module`` of ResponseCache (timed inside) | {0:N1} ms | First ``Import-Module`` of Microsoft.PowerShell.Security | {1:N1} ms | {2} | {3} to {4} | {5} |" -f $fresh.Import.MedianMs, $fresh.Import.BaselineMedianMs, (Format-Ratio $importRatio), (Format-Ratio $fresh.Import.MinRatio), (Format-Ratio $fresh.Import.MaxRatio), $fresh.Import.Pairs)
 Add
 Add 'Microsoft.PowerShell.Security is a binary module PowerShell ships and does not load at start-up; both are imported by'
