@@ -14,8 +14,7 @@ internal sealed class SingleFlight
     private readonly object _gate = new object();
     private readonly TimeSpan _waitTimeout;
 
-    // Created by the first producer: an engine that only reads never pays for the table or its compilation.
-    private Dictionary<KeyHash, Run>? _running;
+    private readonly Dictionary<KeyHash, Run> _running = new Dictionary<KeyHash, Run>();
 
     public SingleFlight(TimeSpan waitTimeout) => _waitTimeout = waitTimeout;
 
@@ -31,7 +30,6 @@ internal sealed class SingleFlight
             Run? running;
             lock (_gate)
             {
-                _running ??= new Dictionary<KeyHash, Run>();
                 if (!_running.TryGetValue(key, out running))
                 {
                     _running[key] = new Run(Environment.CurrentManagedThreadId);
@@ -69,7 +67,7 @@ internal sealed class SingleFlight
         Run run;
         lock (_gate)
         {
-            run = _running![key];
+            run = _running[key];
             _running.Remove(key);
         }
 
