@@ -354,7 +354,7 @@ public sealed class ResponseCacheEngine
                 if (!TryRemoveExpired(hash, freshness, log, out entry))
                 {
                     _misses += countLookup ? 1 : 0;
-                    log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than the cache's {_configuration.TtlDays} days and was removed.");
+                    log.Verbose($"Cache miss for key {hash.ToShortString()}: the entry was older than the cache's {_configuration.TtlDays} days; it is removed now, or by the next change if another process holds the lock.");
                     return null;
                 }
             }
