@@ -5,18 +5,26 @@ namespace ResponseCache.Core;
 /// <summary>An entry's metadata, without its response: what Get-CacheEntry lists.</summary>
 public sealed class CacheEntryInfo
 {
-    internal CacheEntryInfo(CacheEntry entry, double ttlSeconds, double nowSeconds, string directory, string cacheFile)
+    internal CacheEntryInfo(CacheEntry entry, double ttlSeconds, double nowSeconds, ResponseCacheEngine source)
+        : this(entry.Key, entry.CreatedAt, entry.LastAccessed, entry.StoredBytes, entry.TextLength, entry.Timestamp, ttlSeconds, nowSeconds, source)
     {
-        KeyHash = entry.Key.ToString();
-        Created = ToLocal(entry.CreatedAt);
-        LastAccessed = ToLocal(entry.LastAccessed);
-        Expires = entry.CreatedAt is double created && UnixTime.IsInRange(created) ? ToLocal(created + ttlSeconds) : null;
-        IsExpired = entry.IsExpired(nowSeconds, ttlSeconds);
-        SizeBytes = entry.StoredBytes;
-        TextLength = entry.TextLength;
-        Timestamp = entry.Timestamp;
-        Path = directory;
-        CacheFile = cacheFile;
+        Path = source.Directory;
+        CacheFile = source.CacheFilePath;
+    }
+
+    /// <summary>An entry of any backend; <see cref="Path"/> and <see cref="CacheFile"/> stay empty outside the file backend.</summary>
+    internal CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, double ttlSeconds, double nowSeconds, ICacheBackend source)
+    {
+        KeyHash = key.ToString();
+        Created = ToLocal(createdAt);
+        LastAccessed = ToLocal(lastAccessed);
+        Expires = createdAt is double created && UnixTime.IsInRange(created) ? ToLocal(created + ttlSeconds) : null;
+        IsExpired = createdAt is double born && UnixTime.IsInRange(born) && nowSeconds - born > ttlSeconds;
+        SizeBytes = sizeBytes;
+        TextLength = textLength;
+        Timestamp = timestamp;
+        Location = source.Location;
+        Source = source;
     }
 
     /// <summary>The entry's name in ai_responses.json: the SHA-256 of its key text.</summary>
@@ -40,10 +48,17 @@ public sealed class CacheEntryInfo
     /// <summary>The reference's human-readable creation time.</summary>
     public string? Timestamp { get; }
 
-    /// <summary>The directory of the cache the entry is in: what -Path takes, so maintenance pipelines act on that cache.</summary>
-    public string Path { get; }
+    /// <summary>The directory of the cache the entry is in: what -Path takes, so maintenance pipelines act on that cache. Null outside the file backend.</summary>
+    public string? Path { get; }
 
-    public string CacheFile { get; }
+    /// <summary>The cache file the entry is in; null outside the file backend.</summary>
+    public string? CacheFile { get; }
+
+    /// <summary>Where the entry is: its cache file, or its Redis server and namespace.</summary>
+    public string Location { get; }
+
+    /// <summary>The cache this entry was listed from, so a piped entry is removed from it; null once the entry was serialized.</summary>
+    internal ICacheBackend? Source { get; }
 
     // Times out of range (milliseconds written by other tools, a TTL of centuries) are unknown: shown empty.
     private static DateTime? ToLocal(double? unixSeconds) =>

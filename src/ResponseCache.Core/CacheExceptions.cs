@@ -59,3 +59,16 @@ public sealed class ProducerWaitTimeoutException : TimeoutException
 
     public TimeSpan Timeout { get; }
 }
+
+/// <summary>The cache's server could not be reached (or answered too late); nothing was changed by this call.</summary>
+public sealed class CacheUnavailableException : IOException
+{
+    public CacheUnavailableException(string location, string reason, Exception? innerException = null)
+        : base($"The cache at {location} is not available: {reason}", innerException)
+    {
+        Location = location;
+    }
+
+    /// <summary>The cache's location, as <see cref="ICacheBackend.Location"/> gives it: never a password.</summary>
+    public string Location { get; }
+}

@@ -18,9 +18,19 @@ public sealed class CacheStatistics
     /// <summary>The cache's configured TTL.</summary>
     public double TtlDays { get; internal set; }
 
-    public string CacheFile { get; internal set; } = string.Empty;
+    /// <summary>The cache file; null outside the file backend.</summary>
+    public string? CacheFile { get; internal set; }
 
-    /// <summary>The cache file's size in KiB, rounded to two places as the reference rounds it.</summary>
+    /// <summary>Where the cache is: its cache file, or its Redis server and namespace.</summary>
+    public string Location { get; internal set; } = string.Empty;
+
+    /// <summary>Hits counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
+    public long? SharedHits { get; internal set; }
+
+    /// <summary>Misses counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
+    public long? SharedMisses { get; internal set; }
+
+    /// <summary>The cache's size in KiB (the file's, or the entries' in Redis), rounded to two places as the reference rounds it.</summary>
     public double CacheSizeKB { get; internal set; }
 
     /// <summary>Hits served by this process since the cache was first used in it.</summary>

@@ -18,7 +18,7 @@ namespace ResponseCache.Core;
 /// The caps and TTL are the cache's own (<see cref="CacheConfiguration"/>, in a settings file beside the cache):
 /// a call passes only the freshness it accepts, and caps when it means to change them (<see cref="CachePolicy"/>).
 /// </summary>
-public sealed class ResponseCacheEngine
+public sealed class ResponseCacheEngine : ICacheBackend
 {
     private readonly object _gate = new object();
     private readonly CacheStore _store;
@@ -217,7 +217,7 @@ public sealed class ResponseCacheEngine
             RefreshIfChanged(log);
             double now = UnixTime.ToSeconds(_clock.Now);
             double ttlSeconds = FreshnessSeconds(policy);
-            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, Directory, CacheFilePath)).ToList();
+            return _state.Index.OldestFirst().Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, this)).ToList();
         }
     }
 
@@ -243,6 +243,7 @@ public sealed class ResponseCacheEngine
                 MaxSizeMB = _configuration.MaxSizeMB,
                 TtlDays = _configuration.TtlDays,
                 CacheFile = CacheFilePath,
+                Location = CacheFilePath,
                 CacheSizeKB = Math.Round(_store.SizeOnDisk / 1024.0, 2),
                 Hits = _hits,
                 Misses = _misses,
@@ -309,6 +310,88 @@ public sealed class ResponseCacheEngine
             {
                 TryChangeForRead(log ?? NullCacheLog.Instance, () => 0);
             }
+        }
+    }
+
+    string ICacheBackend.Location => CacheFilePath;
+
+    byte[]? ICacheBackend.Get(string key, CachePolicy policy, ICacheLog log) => Get(key, policy, log);
+
+    byte[]? ICacheBackend.GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog log, CancellationToken cancellation) =>
+        GetOrAdd(key, policy, refresh, produce, log, cancellation, producesCheckedJson: true);
+
+    void ICacheBackend.SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation) =>
+        SetMany(items, policy, log, checkedJson: true, cancellation);
+
+    int ICacheBackend.RemoveMany(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) => RemoveMany(hashes, log, cancellation);
+
+    int ICacheBackend.RemoveExpired(CachePolicy policy, ICacheLog log, CancellationToken cancellation) => RemoveExpired(policy, log, cancellation);
+
+    int ICacheBackend.Clear(ICacheLog log, CancellationToken cancellation) => Clear(log, cancellation);
+
+    IReadOnlyList<CacheEntryInfo> ICacheBackend.ListEntries(CachePolicy policy, ICacheLog log) => ListEntries(policy, log);
+
+    CacheStatistics ICacheBackend.GetStatistics(CachePolicy policy, ICacheLog log) => GetStatistics(policy, log);
+
+    CacheConfiguration ICacheBackend.GetConfiguration(ICacheLog log) => GetConfiguration(log);
+
+    CacheConfigurationChange ICacheBackend.Configure(int? maxEntries, long? maxBytes, double? ttlDays, bool preview, ICacheLog log, CancellationToken cancellation) =>
+        Configure(maxEntries, maxBytes, ttlDays, preview, log, cancellation);
+
+    void ICacheBackend.Flush(ICacheLog log) => FlushAccessTimes(log);
+
+    /// <summary>The entries that are fresh under the cache's TTL, least recently used first, with their times.</summary>
+    public IReadOnlyList<StoredResponse> Export(ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(log ?? NullCacheLog.Instance);
+            double now = UnixTime.ToSeconds(_clock.Now);
+            return _state.Index.OldestFirst()
+                .Where(entry => !entry.IsExpired(now, _configuration.TtlSeconds))
+                .Select(entry => new StoredResponse(entry.Key, entry.ResponseJson, entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength))
+                .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Stores entries with the times they carry, replacing entries of the same hash, in one change; the cache's
+    /// recency order then follows the entries' access times, and least recently used entries beyond the caps go.
+    /// </summary>
+    public int Import(IReadOnlyCollection<StoredResponse> entries, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        if (entries is null)
+        {
+            throw new ArgumentNullException(nameof(entries));
+        }
+
+        List<CacheEntry> prepared = entries.Select(entry =>
+        {
+            ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries));
+            return new CacheEntry(entry.Key, entry.ResponseJson)
+            {
+                CreatedAt = entry.CreatedAt,
+                LastAccessed = entry.LastAccessed,
+                Timestamp = entry.Timestamp,
+                TextLength = entry.TextLength,
+            };
+        }).ToList();
+        if (prepared.Count == 0)
+        {
+            return 0;
+        }
+
+        log ??= NullCacheLog.Instance;
+        lock (_gate)
+        {
+            using FileLock fileLock = _store.Lock(cancellation);
+            return ChangeUnderLock(fileLock, log, () =>
+            {
+                prepared.ForEach(_state.Put);
+                _state.Index.SortByRecency();
+                EvictBeyond(log);
+                return prepared.Count;
+            }, compact: true);
         }
     }
 
@@ -631,9 +714,10 @@ public sealed class ResponseCacheEngine
         }
     }
 
-    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change)
+    /// <param name="compact">Rewrites the snapshot, for a change whose order a journal replay would not keep.</param>
+    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact = false)
     {
-        bool mustCompact = CatchUp(fileLock, log);
+        bool mustCompact = CatchUp(fileLock, log) | compact;
         int count;
         try
         {
