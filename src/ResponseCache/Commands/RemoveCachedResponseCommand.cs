@@ -104,7 +104,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     private void SelectEntry(CacheEntryInfo entry)
     {
-        ResponseCacheEngine engine = CacheEngineRegistry.GetOrCreate(entry.Path);
+        ResponseCacheEngine engine = CacheEngineRegistry.GetOrCreate(entry.Path!);
         if (_pathGiven && !ReferenceEquals(engine, Engine))
         {
             WriteError(new ErrorRecord(
