@@ -19,6 +19,7 @@
         'Get-CacheEntry'
         'Get-ResponseCacheConfiguration'
         'Set-ResponseCacheConfiguration'
+        'Copy-ResponseCache'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -11,6 +11,7 @@ internal static class CacheErrorRecords
 {
     public static ErrorRecord From(Exception exception, object? target) => exception switch
     {
+        CacheUnavailableException => new ErrorRecord(exception, ErrorIds.CacheUnavailable, ErrorCategory.ResourceUnavailable, target),
         CacheLockTimeoutException => new ErrorRecord(exception, ErrorIds.CacheFileLocked, ErrorCategory.ResourceBusy, target),
         CacheStorageException { IsAccessDenied: true } => new ErrorRecord(exception, ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied, target),
         UnauthorizedAccessException => new ErrorRecord(exception, ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied, target),

@@ -20,4 +20,7 @@ internal static class ErrorIds
     public const string ProducerWaitTimedOut = nameof(ProducerWaitTimedOut);
     public const string PipedResponseMissing = nameof(PipedResponseMissing);
     public const string CacheEntryPathConflict = nameof(CacheEntryPathConflict);
+    public const string CacheUnavailable = nameof(CacheUnavailable);
+    public const string InvalidConnectionString = nameof(InvalidConnectionString);
+    public const string CopyToSameCache = nameof(CopyToSameCache);
 }

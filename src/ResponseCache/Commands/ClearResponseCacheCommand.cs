@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using ResponseCache.Core;
 
@@ -23,27 +24,27 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
     protected override void EndProcessing()
     {
-        string action = Expired ? $"Remove cached responses older than {TtlDays ?? Engine.GetConfiguration(Log).TtlDays} days" : "Remove all cached responses";
+        string action = Expired ? $"Remove cached responses older than {DescribeTtl()}" : "Remove all cached responses";
         if (WhatIfMode.IsOn(this))
         {
             action += $" ({CountToRemove()})";
         }
 
-        if (!ShouldProcess(Engine.CacheFilePath, action))
+        if (!ShouldProcess(Cache.Location, action))
         {
             return;
         }
 
         int removed = 0;
         bool done = Expired
-            ? TryCache(() => removed = Engine.RemoveExpired(CachePolicy.ForTtl(TtlDays), Log, Cancellation), Engine.CacheFilePath)
-            : TryCache(() => removed = Engine.Clear(Log, Cancellation), Engine.CacheFilePath);
+            ? TryCache(() => removed = Cache.RemoveExpired(CachePolicy.ForTtl(TtlDays), Log, Cancellation), Cache.Location)
+            : TryCache(() => removed = Cache.Clear(Log, Cancellation), Cache.Location);
         if (!done)
         {
             return;
         }
 
-        WriteVerbose($"Removed {removed} {(Expired ? "expired " : string.Empty)}cached responses from '{Engine.CacheFilePath}'.");
+        WriteVerbose($"Removed {removed} {(Expired ? "expired " : string.Empty)}cached responses from '{Cache.Location}'.");
         if (PassThru)
         {
             WriteObject(removed);
@@ -53,8 +54,26 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
     private string CountToRemove()
     {
         CacheStatistics? statistics = null;
-        TryCache(() => statistics = Engine.GetStatistics(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath);
+        TryCache(() => statistics = Cache.GetStatistics(CachePolicy.ForTtl(TtlDays), Log), Cache.Location);
         int count = statistics is null ? 0 : Expired ? statistics.ExpiredEntries : statistics.TotalEntries;
         return count == 1 ? "1 entry" : $"{count:N0} entries";
+    }
+
+    private string DescribeTtl()
+    {
+        if (TtlDays is double days)
+        {
+            return $"{days} days";
+        }
+
+        try
+        {
+            return $"{Cache.GetConfiguration(Log).TtlDays} days";
+        }
+        catch (Exception ex) when (CacheErrorRecords.IsExpected(ex))
+        {
+            // Only a description: an unreachable cache is reported by the removal itself.
+            return "the cache's TtlDays";
+        }
     }
 }

@@ -28,13 +28,13 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         IReadOnlyList<CacheEntryInfo> entries = new List<CacheEntryInfo>();
-        if (!TryCache(() => entries = Engine.ListEntries(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath))
+        if (!TryCache(() => entries = Cache.ListEntries(CachePolicy.ForTtl(TtlDays), Log), Cache.Location))
         {
             return;
         }
 
         string? wanted = Key is null ? null : KeyHash.Compute(Key).ToString();
-        var progress = new ProgressRecord(1, "Listing cached responses", Engine.CacheFilePath);
+        var progress = new ProgressRecord(1, "Listing cached responses", Cache.Location);
         bool showProgress = entries.Count >= ProgressThreshold;
         for (int i = 0; i < entries.Count; i++)
         {

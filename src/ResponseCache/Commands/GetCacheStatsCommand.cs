@@ -16,7 +16,7 @@ public sealed class GetCacheStatsCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         CacheStatistics? statistics = null;
-        if (TryCache(() => statistics = Engine.GetStatistics(CachePolicy.ForTtl(TtlDays), Log), Engine.CacheFilePath))
+        if (TryCache(() => statistics = Cache.GetStatistics(CachePolicy.ForTtl(TtlDays), Log), Cache.Location))
         {
             WriteObject(statistics);
         }

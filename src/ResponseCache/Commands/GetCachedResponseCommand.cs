@@ -97,7 +97,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         byte[]? json = null;
         if (ScriptBlock is null)
         {
-            TryCache(() => json = Engine.Get(key, policy, Log), key);
+            TryCache(() => json = Cache.Get(key, policy, Log), key);
         }
         else
         {
@@ -124,11 +124,11 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         Collection<PSObject>? produced = null;
         try
         {
-            byte[]? json = Engine.GetOrAdd(key, policy, Force, () =>
+            byte[]? json = Cache.GetOrAdd(key, policy, Force, () =>
             {
                 produced = RunScriptBlock(out bool cacheable);
                 return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
-            }, Log, Cancellation, producesCheckedJson: true);
+            }, Log, Cancellation);
 
             // Output that was not cached (the run wrote errors) is still this caller's answer, as ForEach-Object's would be.
             if (json is null && produced is not null)

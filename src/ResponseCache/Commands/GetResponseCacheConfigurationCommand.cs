@@ -11,7 +11,7 @@ public sealed class GetResponseCacheConfigurationCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         CacheConfiguration? configuration = null;
-        if (TryCache(() => configuration = Engine.GetConfiguration(Log), Engine.SettingsFilePath))
+        if (TryCache(() => configuration = Cache.GetConfiguration(Log), Cache.Location))
         {
             WriteObject(configuration);
         }

@@ -17,9 +17,9 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     private const string KeyHashSet = "KeyHash";
     private const string EntrySet = "Entry";
 
-    private readonly Dictionary<ResponseCacheEngine, List<KeyHash>> _selected = new Dictionary<ResponseCacheEngine, List<KeyHash>>();
-    private readonly Dictionary<ResponseCacheEngine, HashSet<KeyHash>> _cachedForWhatIf = new Dictionary<ResponseCacheEngine, HashSet<KeyHash>>();
-    private bool _pathGiven;
+    private readonly Dictionary<ICacheBackend, List<KeyHash>> _selected = new Dictionary<ICacheBackend, List<KeyHash>>();
+    private readonly Dictionary<ICacheBackend, HashSet<KeyHash>> _cachedForWhatIf = new Dictionary<ICacheBackend, HashSet<KeyHash>>();
+    private bool _cacheGiven;
 
     /// <summary>The key texts of the entries to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -43,8 +43,8 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     // Piped entries carry their cache: the default cache is looked up only when something needs it.
     protected override void BeginProcessing()
     {
-        _pathGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Path));
-        if (_pathGiven)
+        _cacheGiven = CacheNamed;
+        if (_cacheGiven)
         {
             base.BeginProcessing();
         }
@@ -64,17 +64,17 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
             case KeyHashSet:
                 foreach (string hex in KeyHash)
                 {
-                    SelectHash(Engine, hex, hex);
+                    SelectHash(Cache, hex, hex);
                 }
 
                 break;
             case ComposedSet:
-                Select(Engine, Core.KeyHash.Compute(ComposedKey), KeyText.Describe(ComposedKey));
+                Select(Cache, Core.KeyHash.Compute(ComposedKey), KeyText.Describe(ComposedKey));
                 break;
             default:
                 foreach (string key in Key)
                 {
-                    Select(Engine, Core.KeyHash.Compute(key), KeyText.Describe(key));
+                    Select(Cache, Core.KeyHash.Compute(key), KeyText.Describe(key));
                 }
 
                 break;
@@ -85,11 +85,11 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     {
         int asked = 0;
         int removed = 0;
-        foreach (KeyValuePair<ResponseCacheEngine, List<KeyHash>> cache in _selected)
+        foreach (KeyValuePair<ICacheBackend, List<KeyHash>> cache in _selected)
         {
             asked += cache.Value.Count;
             int removedHere = 0;
-            if (TryCache(() => removedHere = cache.Key.RemoveMany(cache.Value, Log, Cancellation), cache.Key.CacheFilePath))
+            if (TryCache(() => removedHere = cache.Key.RemoveMany(cache.Value, Log, Cancellation), cache.Key.Location))
             {
                 removed += removedHere;
             }
@@ -104,25 +104,35 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     private void SelectEntry(CacheEntryInfo entry)
     {
-        ResponseCacheEngine engine = CacheEngineRegistry.GetOrCreate(entry.Path!);
-        if (_pathGiven && !ReferenceEquals(engine, Engine))
+        ICacheBackend? source = SourceOf(entry);
+        if (source is null)
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache in '{entry.Path}', but -Path names '{Engine.Directory}'. Leave out -Path to remove piped entries from the cache they came from."),
+                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} does not say which cache it came from (it was listed from {entry.Location} and has lost its link to that cache); name the cache with -Path or -ConnectionString and pass -KeyHash."),
                 ErrorIds.CacheEntryPathConflict,
                 ErrorCategory.InvalidArgument,
                 entry));
             return;
         }
 
-        SelectHash(engine, entry.KeyHash, entry);
+        if (_cacheGiven && !ReferenceEquals(source, Cache))
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}. Leave out -Path and -ConnectionString to remove piped entries from the cache they came from."),
+                ErrorIds.CacheEntryPathConflict,
+                ErrorCategory.InvalidArgument,
+                entry));
+            return;
+        }
+
+        SelectHash(source, entry.KeyHash, entry);
     }
 
-    private void SelectHash(ResponseCacheEngine engine, string hex, object target)
+    private void SelectHash(ICacheBackend cache, string hex, object target)
     {
         if (Core.KeyHash.TryParse(hex.AsSpan(), out KeyHash hash))
         {
-            Select(engine, hash, $"key {hash.ToShortString()}");
+            Select(cache, hash, $"key {hash.ToShortString()}");
         }
         else
         {
@@ -134,10 +144,10 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         }
     }
 
-    private void Select(ResponseCacheEngine engine, KeyHash hash, string description)
+    private void Select(ICacheBackend cache, KeyHash hash, string description)
     {
-        string target = $"{description} in {engine.CacheFilePath}";
-        if (WhatIfMode.IsOn(this) && !IsCached(engine, hash))
+        string target = $"{description} in {cache.Location}";
+        if (WhatIfMode.IsOn(this) && !IsCached(cache, hash))
         {
             target += " (not cached: nothing to remove)";
         }
@@ -147,21 +157,25 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
             return;
         }
 
-        if (!_selected.TryGetValue(engine, out List<KeyHash>? hashes))
+        if (!_selected.TryGetValue(cache, out List<KeyHash>? hashes))
         {
-            _selected[engine] = hashes = new List<KeyHash>();
+            _selected[cache] = hashes = new List<KeyHash>();
         }
 
         hashes.Add(hash);
     }
 
-    private bool IsCached(ResponseCacheEngine engine, KeyHash hash)
+    /// <summary>A listed entry's cache; one that went through Export-Clixml or a job keeps only its directory.</summary>
+    private static ICacheBackend? SourceOf(CacheEntryInfo entry) =>
+        entry.Source ?? (entry.Path is null ? null : CacheEngineRegistry.GetOrCreate(entry.Path));
+
+    private bool IsCached(ICacheBackend cache, KeyHash hash)
     {
-        if (!_cachedForWhatIf.TryGetValue(engine, out HashSet<KeyHash>? cached))
+        if (!_cachedForWhatIf.TryGetValue(cache, out HashSet<KeyHash>? cached))
         {
             IReadOnlyList<CacheEntryInfo> entries = Array.Empty<CacheEntryInfo>();
-            TryCache(() => entries = engine.ListEntries(CachePolicy.Default, Log), engine.CacheFilePath);
-            _cachedForWhatIf[engine] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
+            TryCache(() => entries = cache.ListEntries(CachePolicy.Default, Log), cache.Location);
+            _cachedForWhatIf[cache] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
         }
 
         return cached.Contains(hash);

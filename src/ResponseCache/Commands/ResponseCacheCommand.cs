@@ -7,28 +7,59 @@ using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
 
-/// <summary>What every ResponseCache cmdlet shares: the -Path parameter, finding the engine, reporting, and Ctrl+C.</summary>
+/// <summary>
+/// What every ResponseCache cmdlet shares: choosing the cache (-Path, or -ConnectionString with -Namespace and
+/// -Credential), reporting, and Ctrl+C. Which cache: -Path, then -ConnectionString, then RESPONSECACHE_REDIS, then
+/// RESPONSECACHE_PATH, then the per-user directory. -Path and -ConnectionString are not separate parameter sets, so a
+/// $PSDefaultParameterValues entry for one never makes a call that names the other ambiguous.
+/// </summary>
 public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
 {
+    /// <summary>A connection string that makes a Redis namespace every cmdlet's default cache, as a job on many hosts needs.</summary>
+    public const string RedisVariable = "RESPONSECACHE_REDIS";
+
+    private const string DefaultNamespace = "default";
+
+    // Redis's own name for the user of a server that has only a password.
+    private const string DefaultUser = "default";
+
     private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-    private ResponseCacheEngine? _engine;
+    private ICacheBackend? _cache;
     private ICacheLog? _log;
 
-    /// <summary>The cache directory. Relative paths resolve against the current PowerShell location.</summary>
+    /// <summary>The cache directory. Relative paths resolve against the current PowerShell location. Wins over -ConnectionString.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
+    /// <summary>A Redis server to keep the cache on: a StackExchange.Redis configuration string, or a redis:// or rediss:// URI.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The cache's name on the Redis server ("default" when not given); caches in other namespaces are never touched.</summary>
+    [Parameter]
+    [ValidatePattern(RedisNamespace.Pattern)]
+    public string? Namespace { get; set; }
+
+    /// <summary>The Redis user and password, so neither is written on the command line; a user of "default" means a password only.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
     /// <summary>Cancelled by Ctrl+C (StopProcessing): every wait the engine does for this cmdlet takes it.</summary>
     private protected CancellationToken Cancellation => _stopping.Token;
 
-    /// <summary>The engine of -Path (or the default cache); resolved in BeginProcessing, or on first use by a cmdlet that skips that.</summary>
-    private protected ResponseCacheEngine Engine => _engine ??= ResolveEngine();
+    /// <summary>The cache this call is about; resolved in BeginProcessing, or on first use by a cmdlet that skips that.</summary>
+    private protected ICacheBackend Cache => _cache ??= ResolveCache();
 
     /// <summary>The engine's messages, routed to this cmdlet's verbose and warning streams.</summary>
     private protected ICacheLog Log => _log ??= new PipelineLog(this);
 
-    protected override void BeginProcessing() => _engine = ResolveEngine();
+    /// <summary>True when a parameter (or $PSDefaultParameterValues) chose the cache, rather than the environment.</summary>
+    private protected bool CacheNamed => Path is not null || ConnectionString is not null;
+
+    protected override void BeginProcessing() => _cache = ResolveCache();
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -78,9 +109,44 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
-    private ResponseCacheEngine ResolveEngine()
+    private ICacheBackend ResolveCache()
     {
-        string directory = ResolveDirectory();
+        if (Path is null)
+        {
+            string? connectionString = ConnectionString ?? NonEmpty(Environment.GetEnvironmentVariable(RedisVariable));
+            if (connectionString is not null)
+            {
+                return OpenRedisCache(connectionString, Namespace, Credential);
+            }
+        }
+
+        return ResolveFileCache(Path);
+    }
+
+    /// <summary>A namespace's cache on a Redis server; a bad connection string or namespace ends the cmdlet.</summary>
+    private protected ICacheBackend OpenRedisCache(string connectionString, string? @namespace, PSCredential? credential)
+    {
+        string name = @namespace ?? DefaultNamespace;
+        System.Net.NetworkCredential? secret = credential?.GetNetworkCredential();
+        string? user = secret is null || secret.UserName.Length == 0 || secret.UserName == DefaultUser ? null : secret.UserName;
+        try
+        {
+            return RedisBackendLoader.Open(connectionString, name, user, secret?.Password);
+        }
+        catch (ArgumentException ex)
+        {
+            // The connection string is not the target: it may hold a password.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConnectionString, ErrorCategory.InvalidArgument, name));
+            throw;
+        }
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The engine of a cache directory (the default one for null); a path that cannot be a cache ends the cmdlet.</summary>
+    private protected ResponseCacheEngine ResolveFileCache(string? path)
+    {
+        string directory = ResolveDirectory(path);
         ResponseCacheEngine? engine = CacheEngineRegistry.Find(directory);
         if (engine is null)
         {
@@ -92,12 +158,12 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         return engine;
     }
 
-    private string ResolveDirectory()
+    private string ResolveDirectory(string? path)
     {
         string requested;
         try
         {
-            requested = Path ?? CacheLocation.ResolveDefault();
+            requested = path ?? CacheLocation.ResolveDefault();
         }
         catch (CacheHomeNotFoundException ex)
         {

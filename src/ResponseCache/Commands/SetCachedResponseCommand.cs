@@ -107,7 +107,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             try
             {
                 // No stream is open any more to report on: the write is all that can still be done.
-                Engine.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance, checkedJson: true, grace?.Token ?? default);
+                Cache.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance, grace?.Token ?? default);
             }
             catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException || ex is OperationCanceledException)
             {
@@ -127,7 +127,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
 
         var policy = StoragePolicy(null);
-        TryCache(() => Engine.SetMany(_pending, policy, log, checkedJson: true, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
+        TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
         _pending.Clear();
     }
 

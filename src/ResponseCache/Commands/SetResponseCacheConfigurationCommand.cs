@@ -34,18 +34,18 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
     {
         long? maxBytes = SizeCap.ToBytes(MaxSizeMB);
         CacheConfigurationChange? preview = null;
-        if (!TryCache(() => preview = Engine.Configure(MaxEntries, maxBytes, TtlDays, preview: true, log: Log), Engine.SettingsFilePath))
+        if (!TryCache(() => preview = Cache.Configure(MaxEntries, maxBytes, TtlDays, true, Log, Cancellation), Cache.Location))
         {
             return;
         }
 
-        if (!ShouldProcess(Engine.CacheFilePath, Describe(preview!)))
+        if (!ShouldProcess(Cache.Location, Describe(preview!)))
         {
             return;
         }
 
         CacheConfigurationChange? change = null;
-        if (!TryCache(() => change = Engine.Configure(MaxEntries, maxBytes, TtlDays, log: Log, cancellation: Cancellation), Engine.SettingsFilePath))
+        if (!TryCache(() => change = Cache.Configure(MaxEntries, maxBytes, TtlDays, false, Log, Cancellation), Cache.Location))
         {
             return;
         }

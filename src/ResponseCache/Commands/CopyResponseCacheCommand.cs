@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ResponseCache.Core;
+
+namespace ResponseCache.Commands;
+
+/// <summary>
+/// Copies the unexpired entries of one cache (chosen as every cmdlet chooses it) into another: a directory
+/// (-DestinationPath) or a Redis namespace (-DestinationConnectionString). Entries keep their creation and access
+/// times, so they expire when they would have and the least recently used go first in the destination too; an entry
+/// the destination already has under the same key is replaced. Like Copy-Item, it writes nothing to the pipeline
+/// unless -PassThru is given.
+/// </summary>
+[Cmdlet(VerbsCommon.Copy, "ResponseCache", DefaultParameterSetName = ToPathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
+[OutputType(typeof(int))]
+public sealed class CopyResponseCacheCommand : ResponseCacheCommand
+{
+    private const string ToPathSet = "ToPath";
+    private const string ToRedisSet = "ToRedis";
+
+    // Entries per write: each batch is one change at the destination and one step of the progress bar.
+    private const int BatchSize = 500;
+
+    /// <summary>The directory to copy into.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ToPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationPath { get; set; }
+
+    /// <summary>The Redis server to copy into.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ToRedisSet)]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationConnectionString { get; set; }
+
+    /// <summary>The namespace to copy into ("default" when not given).</summary>
+    [Parameter(ParameterSetName = ToRedisSet)]
+    [ValidatePattern(RedisNamespace.Pattern)]
+    public string? DestinationNamespace { get; set; }
+
+    /// <summary>The destination server's user and password.</summary>
+    [Parameter(ParameterSetName = ToRedisSet)]
+    [Credential]
+    public PSCredential? DestinationCredential { get; set; }
+
+    /// <summary>Outputs the number of entries copied.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        ICacheBackend destination = ParameterSetName == ToRedisSet
+            ? OpenRedisCache(DestinationConnectionString!, DestinationNamespace, DestinationCredential)
+            : ResolveFileCache(DestinationPath);
+        if (ReferenceEquals(destination, Cache))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The source and the destination are the same cache ({Cache.Location}); nothing to copy."),
+                ErrorIds.CopyToSameCache,
+                ErrorCategory.InvalidArgument,
+                Cache.Location));
+        }
+
+        IReadOnlyList<StoredResponse> entries = Array.Empty<StoredResponse>();
+        if (!TryCache(() => entries = Cache.Export(Log, Cancellation), Cache.Location))
+        {
+            return;
+        }
+
+        string count = entries.Count == 1 ? "1 cached response" : $"{entries.Count:N0} cached responses";
+        if (!ShouldProcess($"from {Cache.Location} to {destination.Location}", $"Copy {count}"))
+        {
+            return;
+        }
+
+        int copied = Copy(entries, destination);
+        WriteVerbose($"Copied {copied:N0} of {entries.Count:N0} cached responses from {Cache.Location} to {destination.Location}.");
+        if (PassThru)
+        {
+            WriteObject(copied);
+        }
+    }
+
+    private int Copy(IReadOnlyList<StoredResponse> entries, ICacheBackend destination)
+    {
+        var progress = new ProgressRecord(1, "Copying cached responses", $"to {destination.Location}");
+        int copied = 0;
+        for (int start = 0; start < entries.Count; start += BatchSize)
+        {
+            progress.PercentComplete = start * 100 / entries.Count;
+            progress.StatusDescription = $"{start:N0} of {entries.Count:N0} entries";
+            WriteProgress(progress);
+
+            // Oldest first, batch after batch: the destination's recency order ends up as the source's.
+            List<StoredResponse> batch = entries.Skip(start).Take(BatchSize).ToList();
+            int stored = 0;
+            if (!TryCache(() => stored = destination.Import(batch, Log, Cancellation), destination.Location))
+            {
+                break;
+            }
+
+            copied += stored;
+        }
+
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+        return copied;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Runtime.CompilerServices;
+using ResponseCache.Core;
+using ResponseCache.Redis;
+
+namespace ResponseCache;
+
+/// <summary>
+/// The one place the cmdlets name a Redis type. The JIT loads ResponseCache.Redis and StackExchange.Redis when it
+/// compiles a method that uses them, so this method is kept out of line: a session that uses only local caches
+/// never loads either.
+/// </summary>
+internal static class RedisBackendLoader
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ICacheBackend Open(string connectionString, string @namespace, string? user, string? password) =>
+        RedisCaches.Open(connectionString, @namespace, user, password);
+}
