@@ -24,12 +24,6 @@ public sealed class CacheStatistics
     /// <summary>Where the cache is: its cache file, or its Redis server and namespace.</summary>
     public string Location { get; internal set; } = string.Empty;
 
-    /// <summary>Hits counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
-    public long? SharedHits { get; internal set; }
-
-    /// <summary>Misses counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
-    public long? SharedMisses { get; internal set; }
-
     /// <summary>The cache's size in KiB (the file's, or the entries' in Redis), rounded to two places as the reference rounds it.</summary>
     public double CacheSizeKB { get; internal set; }
 
@@ -43,4 +37,10 @@ public sealed class CacheStatistics
 
     /// <summary>Entries this process evicted to stay within MaxEntries.</summary>
     public long Evictions { get; internal set; }
+
+    /// <summary>Hits counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
+    public long? SharedHits { get; internal set; }
+
+    /// <summary>Misses counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
+    public long? SharedMisses { get; internal set; }
 }

@@ -14,8 +14,8 @@ Describe 'Get-CacheStats' {
         $stats.Count | Should -Be 1
         $stats[0] | Should -BeOfType ([ResponseCache.Core.CacheStatistics])
         $stats[0].PSObject.Properties.Name | Should -Be @(
-            'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile',
-            'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions')
+            'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile', 'Location',
+            'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SharedHits', 'SharedMisses')
     }
 
     It 'counts entries, hits, misses and evictions after a known sequence' {

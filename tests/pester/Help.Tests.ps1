@@ -273,19 +273,21 @@ Describe 'Format views' {
 
         $table = Get-CacheStats -Path $cache | Format-Table | Out-String -Width 300
 
-        Get-HeaderWords $table | Should -Be @('Entries', 'Active', 'Expired', 'Max', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SizeKB', 'CacheFile')
+        Get-HeaderWords $table | Should -Be @('Entries', 'Active', 'Expired', 'Max', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SizeKB', 'Location')
         $table | Should -Match '\s50\s?%\s'
         $table | Should -Match ([regex]::Escape((Join-Path $cache 'ai_responses.json')))
     }
 
-    It 'show the statistics as a list with every property' {
+    It 'show the statistics of a file cache as a list with every property it has, its file as the Location' {
         Set-CachedResponse -Key 'cached' -Response 'answer' -Path $cache
         $null = Get-CachedResponse -Key 'cached' -Path $cache
 
         $list = Get-CacheStats -Path $cache | Format-List | Out-String -Width 300
         $labels = @($list -split '\r?\n' | Where-Object { $_ -match '^(\w+)\s*:' } | ForEach-Object { $Matches[1] })
 
-        $labels | Sort-Object | Should -Be ([ResponseCache.Core.CacheStatistics].GetProperties().Name | Sort-Object)
+        # A file cache keeps no shared counters, and its Location is its CacheFile.
+        $labels | Sort-Object | Should -Be ([ResponseCache.Core.CacheStatistics].GetProperties().Name | Where-Object { $_ -notin 'CacheFile', 'SharedHits', 'SharedMisses' } | Sort-Object)
+        $list | Should -Match ('(?m)^Location\s*:\s*' + [regex]::Escape((Join-Path $cache 'ai_responses.json')))
         $list | Should -Match '(?m)^HitRatio\s*:\s*100[.,]0\s?%'
     }
 
