@@ -232,7 +232,7 @@ Describe 'about_ResponseCache' {
     It 'gives $PSDefaultParameterValues patterns that reach the cmdlets it says they reach' {
         $all = @($moduleCommands)
         $all | Where-Object { $_ -like '*-Cache*' } | Should -Be ($all | Where-Object { $_ -notlike '*-ResponseCache*' })
-        $all | Where-Object { $_ -like '*-ResponseCache*' } | Sort-Object | Should -Be @('Clear-ResponseCache', 'Get-ResponseCacheConfiguration', 'Set-ResponseCacheConfiguration')
+        $all | Where-Object { $_ -like '*-ResponseCache*' } | Sort-Object | Should -Be @('Clear-ResponseCache', 'Copy-ResponseCache', 'Get-ResponseCacheConfiguration', 'Set-ResponseCacheConfiguration')
         $about | Should -Match ([regex]::Escape("'*-Cache*' matches every ResponseCache cmdlet except Clear-ResponseCache"))
         $about | Should -Match "\*-ResponseCacheConfiguration cmdlets, which '\*-ResponseCache\*'\s+matches"
         $all | Where-Object { $_ -like '*-CachedResponse' } | Sort-Object |

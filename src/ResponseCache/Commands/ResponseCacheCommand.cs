@@ -120,6 +120,11 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
             }
         }
 
+        if (Namespace is not null || Credential is not null)
+        {
+            WriteVerbose("-Namespace and -Credential apply to a Redis cache; this call uses a cache directory.");
+        }
+
         return ResolveFileCache(Path);
     }
 
@@ -128,7 +133,7 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     {
         string name = @namespace ?? DefaultNamespace;
         System.Net.NetworkCredential? secret = credential?.GetNetworkCredential();
-        string? user = secret is null || secret.UserName.Length == 0 || secret.UserName == DefaultUser ? null : secret.UserName;
+        string? user = secret is null || secret.UserName == DefaultUser ? null : secret.UserName;
         try
         {
             return RedisBackendLoader.Open(connectionString, name, user, secret?.Password);
