@@ -48,6 +48,14 @@ A few cautions. Entries expire after `TtlDays`, so a stale answer does not outli
 used entries leave first when the cache is full; and a reply that depends on the time of day should not be cached at
 all. Measure the hit ratio with `Get-CacheStats` after a week, and raise `MaxEntries` if useful answers are evicted
 before they are asked for again. Finally, keep secrets out of keys: a key is hashed, but the reply is stored as is.
+
+```powershell
+$reply = Get-CachedResponse -Model $model -Prompt $prompt -ScriptBlock { Invoke-RestMethod @request }
+$reply.choices[0].message.content
+```
+
+The first caller runs the script block and pays for the answer; every other caller, on this host or another, waits
+for it and reads the stored reply.
 '@
 $reply = [pscustomobject]@{
     id = 'chatcmpl-AZ9bench0000000000000000000001'
@@ -70,7 +78,7 @@ $worker = {
     $ErrorActionPreference = 'Stop'
     $call = [scriptblock]::Create($ModuleCall)
     for ($n = 0; $n -lt $Warmup; $n++) { $null = & $call $Worker (-1 - $n) }
-    $Ready.Signal()
+    $null = $Ready.Signal()
     $Go.Wait()
     $ticks = [long[]]::new($Calls)
     $misses = 0
@@ -88,8 +96,8 @@ function Measure-Runspaces {
     param([int] $Count, [string] $ModuleCall, [hashtable] $Variables)
     $state = [Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
     $state.ImportPSModule([string[]] @($ModuleManifest))
-    foreach ($name in $Variables.Keys) {
-        $state.Variables.Add([Management.Automation.Runspaces.SessionStateVariableEntry]::new($name, $Variables[$name], ''))
+    foreach ($variable in $Variables.GetEnumerator()) {
+        $state.Variables.Add([Management.Automation.Runspaces.SessionStateVariableEntry]::new($variable.Key, $variable.Value, ''))
     }
     $ready = [Threading.CountdownEvent]::new($Count)
     $go = [Threading.ManualResetEventSlim]::new($false)
@@ -101,12 +109,22 @@ function Measure-Runspaces {
         [pscustomobject]@{ Shell = $shell; Runspace = $runspace; Handle = $shell.BeginInvoke() }
     }
     try {
-        $ready.Wait()
+        # A runspace that fails before the barrier never signals it: its error ends the measurement.
+        while (-not $ready.Wait(200)) {
+            foreach ($w in $workers | Where-Object { $_.Handle.IsCompleted }) {
+                $null = $w.Shell.EndInvoke($w.Handle)
+                throw "A runspace ended before the start: $($w.Shell.Streams.Error | Select-Object -First 1)"
+            }
+        }
         $start = [Diagnostics.Stopwatch]::GetTimestamp()
         $go.Set()
         $results = foreach ($w in $workers) { $w.Shell.EndInvoke($w.Handle) }
     } finally {
-        foreach ($w in $workers) { $w.Shell.Dispose(); $w.Runspace.Dispose() }
+        $go.Set()
+        foreach ($w in $workers) {
+            if (-not $w.Handle.IsCompleted) { $w.Shell.Stop() }
+            $w.Shell.Dispose(); $w.Runspace.Dispose()
+        }
     }
     $end = ($results | Measure-Object -Property End -Maximum).Maximum
     $wallSeconds = ($end - $start) / [Diagnostics.Stopwatch]::Frequency
@@ -143,6 +161,14 @@ function Measure-AgainstFloor {
 function Measure-Server {
     param($Server)
     $cs = $Server.ConnectionString
+    # The first write to a fresh Garnet can outlast the backend's short timeouts on a loaded machine; this measures
+    # the steady state, so the first write may take a few attempts (the fill evicts its entry).
+    $warmedUp = $false
+    for ($attempt = 1; -not $warmedUp -and $attempt -le 5; $attempt++) {
+        Set-CachedResponse -Key 'bench|first write' -Response $reply -ConnectionString $cs -Namespace $namespace -ErrorAction SilentlyContinue -ErrorVariable failed
+        $warmedUp = -not $failed
+    }
+    if (-not $warmedUp) { throw "No write succeeded on $($Server.Kind) in five attempts: $failed" }
     $keys = [string[]] (0..($Entries - 1) | ForEach-Object { "model|prompt|fill $_" })
     $keys | ForEach-Object { [pscustomobject]@{ Key = $_; Response = $reply } } |
         Set-CachedResponse -ConnectionString $cs -Namespace $namespace -MaxEntries $Entries
@@ -167,6 +193,7 @@ function Measure-Server {
 
         $result = [ordered]@{ Kind = $Server.Kind; Version = $Server.Version; Entries = $Entries; ReplyJsonBytes = $json.Length }
         # Hits first: the sets evict the filled entries.
+        Write-Host "  hits: engine, cmdlet, $Runspaces runspaces"
         $result.EngineHit = Measure-AgainstFloor -Count $Iterations -Floor $floorGet -Call {
             param($i) $null = $backend.Get($keys[$i % $Entries], $policy, $log)
         }
@@ -177,6 +204,7 @@ function Measure-Server {
         $result.ParallelHit = Measure-Parallel -Variables $hitVariables -ModuleCall (
             'param($worker, $n) Get-CachedResponse -Key $keys[($n + $worker * 125) % $keys.Count] -ConnectionString $cs -Namespace $namespace')
 
+        Write-Host "  sets: engine, cmdlet, $Runspaces runspaces"
         $engineItems = foreach ($i in 0..($SetIterations * ($Rounds + 1))) {
             , [Collections.Generic.KeyValuePair[string, byte[]][]] @([Collections.Generic.KeyValuePair[string, byte[]]]::new("model|prompt|engine new $i", $json))
         }
