@@ -11,7 +11,7 @@
     Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
     Bench   Build, then BenchmarkDotNet over the engine (tests/ResponseCache.Benchmarks), the cmdlets, the Python
-            reference and Export-/Import-Clixml side by side (tests/bench), and writes BENCHMARKS.md with the
+            reference, Export-/Import-Clixml and the Redis backend (on servers it starts) side by side (tests/bench), and writes BENCHMARKS.md with the
             targets met or not. Takes about ten minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -180,6 +180,8 @@ function Invoke-BenchTask {
         'reference' = @('-File', (Join-Path $benchScripts 'Measure-Reference.ps1'))
         'diskcache' = @('-File', (Join-Path $benchScripts 'Measure-DiskCache.ps1'))
         'clixml' = @('-File', (Join-Path $benchScripts 'Measure-Clixml.ps1'))
+        'redis' = @('-File', (Join-Path $benchScripts 'Measure-Redis.ps1'), '-ModuleManifest', $manifest)
+        'redis-assembly-cost' = @('-File', (Join-Path $benchScripts 'Measure-RedisAssemblyCost.ps1'), '-ModuleManifest', $manifest)
     }
     foreach ($name in $benches.Keys) {
         Write-Host "`n=== Bench: $name ===" -ForegroundColor Cyan
