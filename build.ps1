@@ -11,8 +11,8 @@
     Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
     Bench   Build, then BenchmarkDotNet over the engine (tests/ResponseCache.Benchmarks), the cmdlets, the Python
-            reference, Export-/Import-Clixml and the Redis backend (on servers it starts) side by side (tests/bench), and writes BENCHMARKS.md with the
-            targets met or not. Takes about ten minutes.
+            reference, Export-/Import-Clixml and the Redis backend (on servers it starts) side by side (tests/bench),
+            and writes BENCHMARKS.md with the targets met or not. Takes about fifteen minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
