@@ -170,8 +170,11 @@ function Measure-Server {
     }
     if (-not $warmedUp) { throw "No write succeeded on $($Server.Kind) in five attempts: $failed" }
     $keys = [string[]] (0..($Entries - 1) | ForEach-Object { "model|prompt|fill $_" })
-    $keys | ForEach-Object { [pscustomobject]@{ Key = $_; Response = $reply } } |
-        Set-CachedResponse -ConnectionString $cs -Namespace $namespace -MaxEntries $Entries
+    # In batches: one write of a thousand 2 KB replies can outlast the backend's timeout on a loaded machine.
+    for ($first = 0; $first -lt $Entries; $first += 100) {
+        $keys[$first..([Math]::Min($first + 100, $Entries) - 1)] | ForEach-Object { [pscustomobject]@{ Key = $_; Response = $reply } } |
+            Set-CachedResponse -ConnectionString $cs -Namespace $namespace -MaxEntries $Entries
+    }
 
     $backend = [ResponseCache.Redis.RedisCaches]::Open($cs, $namespace, $null, $null)
     $policy = [ResponseCache.Core.CachePolicy]::Default

@@ -27,8 +27,10 @@ Set-StrictMode -Version Latest
 $redisAssemblies = 'ResponseCache.Redis', 'StackExchange.Redis', 'Pipelines.Sockets.Unofficial', 'System.IO.Pipelines',
     'Microsoft.Extensions.Logging.Abstractions', 'System.Threading.Channels'
 
+$root = Join-Path $WorkDirectory "redis-cost-$([guid]::NewGuid().ToString('N'))"
+
 function Copy-Module([string] $Name) {
-    $directory = Join-Path $WorkDirectory "$Name/ResponseCache"
+    $directory = Join-Path $root "$Name/ResponseCache"
     $null = New-Item $directory -ItemType Directory -Force
     Copy-Item (Join-Path (Split-Path $ModuleManifest) '*') $directory -Recurse
     Join-Path $directory (Split-Path $ModuleManifest -Leaf)
@@ -45,7 +47,7 @@ $deleted = foreach ($name in $redisAssemblies) {
 
 Import-Module $ModuleManifest
 $key = 'model|prompt|fill 0'
-$cache = Join-Path $WorkDirectory "redis-cost-$([guid]::NewGuid().ToString('N'))"
+$cache = Join-Path $root 'cache'
 0..($Entries - 1) | ForEach-Object { [pscustomobject]@{ Key = "model|prompt|fill $_"; Response = 'x' * 1024 } } |
     Set-CachedResponse -Path $cache -MaxEntries $Entries
 
@@ -69,12 +71,11 @@ $importAndFirstHit = Measure-Pairs -Command (Get-Session $withRedis) -Baseline (
 $process = Measure-Pairs -Command (Get-Session $withRedis) -Baseline (Get-Session $withoutRedis) -Pairs $Pairs -Measure $wallTime
 
 function Get-LoadedAssemblies([string] $Manifest, [string] $RedisConnectionString) {
-    $probeCache = Join-Path $WorkDirectory "redis-cost-probe-$([guid]::NewGuid().ToString('N'))"
+    $probeCache = Join-Path $root "probe-$([guid]::NewGuid().ToString('N'))"
     [string[]] $arguments = @('-File', (Join-Path $PSScriptRoot 'AssemblyLoadProbe.ps1'), '-ModuleManifest', $Manifest,
         '-CacheDirectory', $probeCache, '-WatchedAssemblies', ($redisAssemblies -join ','))
     if ($RedisConnectionString) { $arguments += @('-RedisConnectionString', $RedisConnectionString) }
     Invoke-FreshPwsh -Arguments $arguments | ConvertFrom-Json
-    Remove-Item $probeCache, "$probeCache-copy" -Recurse -Force -ErrorAction Ignore
 }
 
 # A port nothing listens on: the control's call fails fast, after the Redis assemblies are loaded.
@@ -84,7 +85,7 @@ $sessionWith = Get-LoadedAssemblies $withRedis
 $sessionWithout = Get-LoadedAssemblies $withoutRedis
 $control = Get-LoadedAssemblies $withRedis "127.0.0.1:$closedPort,connectTimeout=500"
 
-Remove-Item $cache, (Split-Path (Split-Path $withRedis)), (Split-Path (Split-Path $withoutRedis)) -Recurse -Force
+Remove-Item $root -Recurse -Force
 [ordered]@{
     Entries = $Entries
     RedisAssemblies = $redisAssemblies
