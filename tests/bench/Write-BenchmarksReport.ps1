@@ -290,7 +290,7 @@ foreach ($server in $redis.Servers) {
 }
 Add
 $misses = ($redis.Servers | ForEach-Object { $_.ParallelHit.OneRunspace.Misses + $_.ParallelHit.Parallel.Misses } | Measure-Object -Sum).Sum
-Add ("Hits in parallel that missed: {0}. Entries in the namespace after all the sets: {1} (cap {2:N0})." -f $misses, (($redis.Servers | ForEach-Object { "$($_.EntriesAfterSets) on $($_.Kind)" }) -join ', '), $redis.Servers[0].Entries)
+Add ("Hits in parallel that missed: {0}. Entries in the namespace after all the sets: {1} (cap {2:N0})." -f $misses, (($redis.Servers | ForEach-Object { "{0:N0} on {1}" -f $_.EntriesAfterSets, $_.Kind }) -join ', '), $redis.Servers[0].Entries)
 Add
 Add '### What local caches pay for it'
 Add
