@@ -13,7 +13,7 @@ public sealed class RedisCapTests : RedisTestBase
     {
         const int Cap = 20;
         const int Writers = 4;
-        const int KeysPerWriter = 60;
+        const int KeysPerWriter = 90;
         string ns = NewNamespace();
         var writers = Enumerable.Range(0, Writers).Select(_ => Open(server, ns)).ToList();
         writers[0].Configure(Cap, null, null, preview: false, NullCacheLog.Instance, CancellationToken.None);
