@@ -190,6 +190,7 @@ function Invoke-BenchTask {
     }
     $env:RESPONSECACHE_BENCH_DIR = $work
     $manifest = Join-Path $ModuleDir 'ResponseCache.psd1'
+    Initialize-RedisTestServers
 
     Write-Host "`n=== BenchmarkDotNet: the engine ===" -ForegroundColor Cyan
     Invoke-Native 'BenchmarkDotNet' { dotnet run -c Release --project $benchProject -- --artifacts $artifacts }

@@ -3,8 +3,8 @@
     The Redis backend against its floor, a bare StackExchange.Redis round trip on the same server: hits and sets
     through the engine and through the cmdlets, then eight runspaces at once against one. Writes JSON.
 .DESCRIPTION
-    Starts each server it can (Garnet from the tests' tool manifest; redis-server when on PATH) on a free loopback
-    port, one after the other, and always stops it. On each: a namespace filled to its cap of 1,000 entries with a
+    Starts each server the test suites can (tests/pester/RedisServers.psm1: Garnet from the tests' tool manifest,
+    redis-server when on PATH) on a free loopback port, one after the other, and always stops it. On each: a namespace filled to its cap of 1,000 entries with a
     2 KB chat-completion reply. The floor is StackExchange.Redis's StringGet and StringSet of the same JSON bytes on
     its own connection (the DLL the module ships, in this process). Every iteration times one call and one floor call
     of the same kind (GET or SET), alternating their order, all invoked from script the same way; the results are
@@ -28,7 +28,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 . (Join-Path $PSScriptRoot 'BenchStatistics.ps1')
-. (Join-Path $PSScriptRoot 'BenchRedisServer.ps1')
+Import-Module (Join-Path $PSScriptRoot '../pester/RedisServers.psm1')
 Import-Module $ModuleManifest
 # The same StackExchange.Redis the backend loads: the module ships it.
 Add-Type -Path (Join-Path (Split-Path $ModuleManifest) 'StackExchange.Redis.dll')
@@ -168,7 +168,7 @@ function Measure-Server {
         Set-CachedResponse -Key 'bench|first write' -Response $reply -ConnectionString $cs -Namespace $namespace -ErrorAction SilentlyContinue -ErrorVariable failed
         $warmedUp = -not $failed
     }
-    if (-not $warmedUp) { throw "No write succeeded on $($Server.Kind) in five attempts: $failed" }
+    if (-not $warmedUp) { throw "No write succeeded on $($Server.Name) in five attempts: $failed" }
     $keys = [string[]] (0..($Entries - 1) | ForEach-Object { "model|prompt|fill $_" })
     # In batches: one write of a thousand 2 KB replies can outlast the backend's timeout on a loaded machine.
     for ($first = 0; $first -lt $Entries; $first += 100) {
@@ -183,7 +183,7 @@ function Measure-Server {
     $none = [Threading.CancellationToken]::None
     # The JSON the backend stores for the reply: what the floor moves too.
     [byte[]] $json = $backend.Get($keys[0], $policy, $log)
-    if ($null -eq $json) { throw "The engine missed '$($keys[0])' right after the cmdlet set it on $($Server.Kind)." }
+    if ($null -eq $json) { throw "The engine missed '$($keys[0])' right after the cmdlet set it on $($Server.Name)." }
 
     $multiplexer = [StackExchange.Redis.ConnectionMultiplexer]::Connect($cs)
     try {
@@ -194,7 +194,7 @@ function Measure-Server {
         $floorGet = { param($i) $null = $db.StringGet($floorKeys[$i % $Entries]) }
         $floorSet = { param($i) $null = $db.StringSet($floorKeys[$i % $Entries], $value) }
 
-        $result = [ordered]@{ Kind = $Server.Kind; Version = $Server.Version; Entries = $Entries; ReplyJsonBytes = $json.Length }
+        $result = [ordered]@{ Server = $Server.Name; Entries = $Entries; ReplyJsonBytes = $json.Length }
         # Hits first: the sets evict the filled entries.
         Write-Host "  hits: engine, cmdlet, $Runspaces runspaces"
         $result.EngineHit = Measure-AgainstFloor -Count $Iterations -Floor $floorGet -Call {
@@ -229,13 +229,13 @@ function Measure-Server {
 }
 
 $results = [ordered]@{ Servers = @() }
-foreach ($kind in Get-BenchServerKinds) {
-    $server = Start-BenchServer -Kind $kind -WorkDirectory $WorkDirectory
+foreach ($kind in Get-TestRedisServerKind) {
+    $server = Start-TestRedisServer -Kind $kind.Kind
     try {
-        Write-Host "Measuring $kind $($server.Version) on port $($server.Port)"
+        Write-Host "Measuring $($server.Name) on port $($server.Port)"
         $results.Servers += Measure-Server $server
     } finally {
-        Stop-BenchServer $server
+        $server | Stop-TestRedisServer
     }
 }
 if (-not (Get-Command redis-server -CommandType Application -ErrorAction Ignore)) { $results.Skipped = 'redis-server: not on PATH' }

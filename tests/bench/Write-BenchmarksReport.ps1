@@ -253,7 +253,7 @@ Add
 
 Add '## Redis backend'
 Add
-Add ("Each server is started by the bench on a loopback port of this machine ({0}), with a namespace filled to its cap of {1:N0} entries;" -f (($redis.Servers | ForEach-Object { "$($_.Kind) $($_.Version)" }) -join ', '), $redis.Servers[0].Entries)
+Add ("Each server is started by the bench on a loopback port of this machine ({0}), with a namespace filled to its cap of {1:N0} entries;" -f ($redis.Servers.Server -join ', '), $redis.Servers[0].Entries)
 Add ("every entry is a {0}-byte chat-completion reply (the JSON the backend stores). The floor is a bare StackExchange.Redis" -f $redis.Servers[0].ReplyJsonBytes)
 Add '`StringGet` or `StringSet` of the same bytes on its own connection, in the same process. Every iteration times one call and'
 Add 'one floor call of the same kind, alternating their order, both invoked from script the same way; medians per call. The engine is'
@@ -270,7 +270,7 @@ foreach ($server in $redis.Servers) {
             @{ Name = 'Set: engine `SetMany`, one item'; Result = $server.EngineSet; Floor = 'SET' },
             @{ Name = 'Set: `Set-CachedResponse`'; Result = $server.CmdletSet; Floor = 'SET' })) {
         $m = $case.Result
-        Add ("| {0} {1} | {2} | {3:N0} | {4} | {5} ({6}) | {7} |" -f $server.Kind, $server.Version, $case.Name, $m.Calls, (Format-Us $m.MedianUs), (Format-Us $m.FloorUs), $case.Floor, (Format-Ratio $m.Ratio))
+        Add ("| {0} | {1} | {2:N0} | {3} | {4} ({5}) | {6} |" -f $server.Server, $case.Name, $m.Calls, (Format-Us $m.MedianUs), (Format-Us $m.FloorUs), $case.Floor, (Format-Ratio $m.Ratio))
     }
 }
 Add
@@ -285,12 +285,12 @@ Add '|---|---|---:|---:|---:|---:|---:|---:|'
 foreach ($server in $redis.Servers) {
     foreach ($case in @(@{ Name = 'Hit: `Get-CachedResponse`'; Result = $server.ParallelHit }, @{ Name = 'Set: `Set-CachedResponse`'; Result = $server.ParallelSet })) {
         $m = $case.Result
-        Add ("| {0} {1} | {2} | {3:N0} | {4} | {5:N0} | {6} | {7} | {8} |" -f $server.Kind, $server.Version, $case.Name, $m.OneRunspace.CallsPerSecond, (Format-Us $m.OneRunspace.MedianUs), $m.Parallel.CallsPerSecond, (Format-Us $m.Parallel.MedianUs), (Format-Ratio $m.ThroughputRatio), (Format-Ratio $m.MedianRatio))
+        Add ("| {0} | {1} | {2:N0} | {3} | {4:N0} | {5} | {6} | {7} |" -f $server.Server, $case.Name, $m.OneRunspace.CallsPerSecond, (Format-Us $m.OneRunspace.MedianUs), $m.Parallel.CallsPerSecond, (Format-Us $m.Parallel.MedianUs), (Format-Ratio $m.ThroughputRatio), (Format-Ratio $m.MedianRatio))
     }
 }
 Add
 $misses = ($redis.Servers | ForEach-Object { $_.ParallelHit.OneRunspace.Misses + $_.ParallelHit.Parallel.Misses } | Measure-Object -Sum).Sum
-Add ("Hits in parallel that missed: {0}. Entries in the namespace after all the sets: {1} (cap {2:N0})." -f $misses, (($redis.Servers | ForEach-Object { "{0:N0} on {1}" -f $_.EntriesAfterSets, $_.Kind }) -join ', '), $redis.Servers[0].Entries)
+Add ("Hits in parallel that missed: {0}. Entries in the namespace after all the sets: {1} (cap {2:N0})." -f $misses, (($redis.Servers | ForEach-Object { "{0:N0} on {1}" -f $_.EntriesAfterSets, $_.Server }) -join ', '), $redis.Servers[0].Entries)
 Add
 Add '### What local caches pay for it'
 Add
