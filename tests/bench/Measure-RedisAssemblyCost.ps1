@@ -15,7 +15,7 @@ param(
     [Parameter(Mandatory)] [string] $WorkDirectory,
     [Parameter(Mandatory)] [string] $ResultFile,
     [int] $Entries = 2000,
-    [int] $Pairs = 15
+    [int] $Pairs = 21
 )
 
 $ErrorActionPreference = 'Stop'
