@@ -125,6 +125,7 @@ function Measure-Runspaces {
             if (-not $w.Handle.IsCompleted) { $w.Shell.Stop() }
             $w.Shell.Dispose(); $w.Runspace.Dispose()
         }
+        $ready.Dispose(); $go.Dispose()
     }
     $end = ($results | Measure-Object -Property End -Maximum).Maximum
     $wallSeconds = ($end - $start) / [Diagnostics.Stopwatch]::Frequency
