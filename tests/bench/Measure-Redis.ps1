@@ -22,7 +22,7 @@ param(
     [int] $SetIterations = 1000,
     [int] $Rounds = 3,
     [int] $Runspaces = 8,
-    [int] $ParallelCalls = 500
+    [int] $ParallelCalls = 1000
 )
 
 $ErrorActionPreference = 'Stop'
