@@ -13,8 +13,8 @@
     Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
     Bench   Build, then BenchmarkDotNet over the engine (tests/ResponseCache.Benchmarks), the cmdlets, the Python
-            reference and Export-/Import-Clixml side by side (tests/bench), and writes BENCHMARKS.md with the
-            targets met or not. Takes about ten minutes.
+            reference, Export-/Import-Clixml and the Redis backend (on servers it starts) side by side (tests/bench),
+            and writes BENCHMARKS.md with the targets met or not. Takes about fifteen minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -190,6 +190,7 @@ function Invoke-BenchTask {
     }
     $env:RESPONSECACHE_BENCH_DIR = $work
     $manifest = Join-Path $ModuleDir 'ResponseCache.psd1'
+    Initialize-RedisTestServers
 
     Write-Host "`n=== BenchmarkDotNet: the engine ===" -ForegroundColor Cyan
     Invoke-Native 'BenchmarkDotNet' { dotnet run -c Release --project $benchProject -- --artifacts $artifacts }
@@ -204,6 +205,8 @@ function Invoke-BenchTask {
         'reference' = @('-File', (Join-Path $benchScripts 'Measure-Reference.ps1'))
         'diskcache' = @('-File', (Join-Path $benchScripts 'Measure-DiskCache.ps1'))
         'clixml' = @('-File', (Join-Path $benchScripts 'Measure-Clixml.ps1'))
+        'redis' = @('-File', (Join-Path $benchScripts 'Measure-Redis.ps1'), '-ModuleManifest', $manifest)
+        'redis-assembly-cost' = @('-File', (Join-Path $benchScripts 'Measure-RedisAssemblyCost.ps1'), '-ModuleManifest', $manifest)
     }
     foreach ($name in $benches.Keys) {
         Write-Host "`n=== Bench: $name ===" -ForegroundColor Cyan

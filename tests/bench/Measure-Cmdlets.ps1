@@ -25,34 +25,11 @@ Import-Module $ModuleManifest
 $payload = 'x' * 1024
 $cacheEntries = 2000
 
+# Each call against a Get-Date call invoked the same way, so the scriptblock invocation costs both sides the same.
 function Measure-SideBySide {
     param([scriptblock] $Call, [int] $Count, [int] $RoundCount)
-    # The baseline is invoked exactly as the call is, so the scriptblock invocation costs both sides the same.
-    $Baseline = { param($i) Get-Date }
-    $callTicks = [Collections.Generic.List[double]]::new()
-    $dateTicks = [Collections.Generic.List[double]]::new()
-    $i = 0
-    # Round 0 is a warm-up, not recorded: the JIT takes thousands of calls to settle on its optimized code.
-    for ($round = 0; $round -le $RoundCount; $round++) {
-        for ($n = 0; $n -lt $Count; $n++) {
-            $i++
-            if ($i % 2) {
-                $t0 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Call $i
-                $t1 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Baseline $i
-                $t2 = [Diagnostics.Stopwatch]::GetTimestamp()
-                $callTime = $t1 - $t0; $dateTime = $t2 - $t1
-            } else {
-                $t0 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Baseline $i
-                $t1 = [Diagnostics.Stopwatch]::GetTimestamp(); $null = & $Call $i
-                $t2 = [Diagnostics.Stopwatch]::GetTimestamp()
-                $dateTime = $t1 - $t0; $callTime = $t2 - $t1
-            }
-            if ($round -gt 0) { $callTicks.Add($callTime); $dateTicks.Add($dateTime) }
-        }
-    }
-    $callUs = ConvertTo-Microseconds ([long](Get-Median $callTicks.ToArray()))
-    $dateUs = ConvertTo-Microseconds ([long](Get-Median $dateTicks.ToArray()))
-    [ordered]@{ Calls = $callTicks.Count; MedianUs = $callUs; GetDateUs = $dateUs; Ratio = $callUs / $dateUs }
+    $m = Measure-AgainstBaseline -Call $Call -Baseline { param($i) Get-Date } -Count $Count -RoundCount $RoundCount
+    [ordered]@{ Calls = $m.Calls; MedianUs = $m.MedianUs; GetDateUs = $m.BaselineUs; Ratio = $m.Ratio }
 }
 
 $directory = Join-Path $WorkDirectory "cmdlets-$([guid]::NewGuid().ToString('N'))"

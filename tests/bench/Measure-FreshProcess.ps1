@@ -37,33 +37,6 @@ function New-FilledCache {
     $directory
 }
 
-function ConvertTo-Literal([string] $Text) { "'" + $Text.Replace("'", "''") + "'" }
-
-# Runs each command in its own fresh pwsh, $Pairs times, alternating which goes first; returns each one's
-# medians and the median of the per-pair ratios. $Measure runs one process and returns its time in ms.
-function Measure-Pairs {
-    param([string] $Command, [string] $Baseline, [scriptblock] $Measure)
-    $null = & $Measure $Command; $null = & $Measure $Baseline
-    $commandMs = [Collections.Generic.List[double]]::new()
-    $baselineMs = [Collections.Generic.List[double]]::new()
-    for ($pair = 0; $pair -lt $Pairs; $pair++) {
-        if ($pair % 2) {
-            $baselineMs.Add((& $Measure $Baseline)); $commandMs.Add((& $Measure $Command))
-        } else {
-            $commandMs.Add((& $Measure $Command)); $baselineMs.Add((& $Measure $Baseline))
-        }
-    }
-    $ratios = for ($pair = 0; $pair -lt $Pairs; $pair++) { $commandMs[$pair] / $baselineMs[$pair] }
-    [ordered]@{
-        Pairs = $Pairs
-        MedianMs = Get-Median $commandMs.ToArray()
-        BaselineMedianMs = Get-Median $baselineMs.ToArray()
-        Ratio = Get-Median $ratios
-        MinRatio = ($ratios | Measure-Object -Minimum).Minimum
-        MaxRatio = ($ratios | Measure-Object -Maximum).Maximum
-    }
-}
-
 # The whole process, from before it starts to after it exits.
 $wallTime = {
     param([string] $Command)
@@ -80,14 +53,14 @@ $importTime = {
 
 $jobCache = New-FilledCache -Entries $JobEntries
 $job = "Import-Module $(ConvertTo-Literal $ModuleManifest); if (`$null -eq (Get-CachedResponse -Key $(ConvertTo-Literal $key) -Path $(ConvertTo-Literal $jobCache))) { exit 3 }"
-$scheduledJob = Measure-Pairs -Command $job -Baseline '$null = Get-Date' -Measure $wallTime
+$scheduledJob = Measure-Pairs -Command $job -Baseline '$null = Get-Date' -Pairs $Pairs -Measure $wallTime
 $scheduledJob.Entries = $JobEntries
 
 $securityModule = Join-Path $PSHOME 'Modules/Microsoft.PowerShell.Security/Microsoft.PowerShell.Security.psd1'
 # The same job shape with a binary module PowerShell ships: what any module's import and first cmdlet call cost.
 $binaryModuleJob = "Import-Module $(ConvertTo-Literal $securityModule); `$null = Get-ExecutionPolicy"
-$scheduledJobAgainstBinaryModule = Measure-Pairs -Command $job -Baseline $binaryModuleJob -Measure $wallTime
-$import = Measure-Pairs -Command (ConvertTo-Literal $ModuleManifest) -Baseline (ConvertTo-Literal $securityModule) -Measure $importTime
+$scheduledJobAgainstBinaryModule = Measure-Pairs -Command $job -Baseline $binaryModuleJob -Pairs $Pairs -Measure $wallTime
+$import = Measure-Pairs -Command (ConvertTo-Literal $ModuleManifest) -Baseline (ConvertTo-Literal $securityModule) -Pairs $Pairs -Measure $importTime
 
 $warmupCache = New-FilledCache -Entries 1
 $memoryCache = New-FilledCache -Entries $MemoryEntries

@@ -24,6 +24,8 @@ $reference = Read-Result 'reference'
 $clixml = Read-Result 'clixml'
 $diskcache = Read-Result 'diskcache'
 $engineMemory = Read-Result 'engine-memory'
+$redis = Read-Result 'redis'
+$redisCost = Read-Result 'redis-assembly-cost'
 $sizes = 200, 2000, 20000
 
 # BenchmarkDotNet reports nanoseconds.
@@ -65,6 +67,11 @@ $importRatio = $fresh.Import.Ratio
 $engineLoad2000 = Get-EngineCase 'Load' 2000
 $loadSpeedup = $reference['2000'].LoadMs * 1000 / $engineLoad2000.MedianUs
 $rssRatio = $fresh.Memory.WorkingSetDeltaBytes / $fresh.Memory.JsonBytes
+$localCostRatio = $redisCost.ImportAndFirstHit.Ratio
+$fileSessions = $redisCost.FileSessionWithRedisAssemblies, $redisCost.FileSessionWithoutRedisAssemblies
+$redisLoadedByFileSession = @($fileSessions | ForEach-Object { $_.WatchedLoaded } | Sort-Object -Unique)
+# The probe must see the Redis assemblies when a call does use Redis, or its "none" would prove nothing.
+$probeSeesRedis = 'ResponseCache.Redis' -in $redisCost.RedisControlSession.WatchedLoaded
 
 Add '# Benchmarks'
 Add
@@ -97,6 +104,8 @@ Add ("| A scheduled job (fresh pwsh: import, one hit on 2,000 entries) <= 1.05x 
 Add ("| First Import-Module <= 1.5x that of Microsoft.PowerShell.Security, each in a fresh pwsh | {0:N0} ms vs {1:N0} ms: {2} | {3} |" -f $fresh.Import.MedianMs, $fresh.Import.BaselineMedianMs, (Format-Ratio $importRatio), (Format-Verdict ($importRatio -le 1.5)))
 Add ("| The engine's load of 2,000 entries >= 2x faster than the reference's load (warm) | {0} vs {1:N1} ms: {2} | {3} |" -f (Format-Us $engineLoad2000.MedianUs), $reference['2000'].LoadMs, (Format-Speedup $loadSpeedup), (Format-Verdict ($loadSpeedup -ge 2)))
 Add ("| RSS of a loaded 20,000 x 1 KB cache <= 3x its JSON size | {0} working set for {1} of JSON: {2} | {3} |" -f (Format-Bytes $fresh.Memory.WorkingSetDeltaBytes), (Format-Bytes $fresh.Memory.JsonBytes), (Format-Ratio $rssRatio), (Format-Verdict ($rssRatio -le 3)))
+Add ("| Local caches pay nothing: import + first file-cache hit (fresh pwsh, timed inside) with the Redis assemblies in the module folder <= 1.05x without them | {0:N0} ms vs {1:N0} ms: {2} | {3} |" -f $redisCost.ImportAndFirstHit.MedianMs, $redisCost.ImportAndFirstHit.BaselineMedianMs, (Format-Ratio $localCostRatio), (Format-Verdict ($localCostRatio -le 1.05)))
+Add ("| No Redis assembly loaded by a file-cache session (every cmdlet on a file cache) | {0} | {1} |" -f $(if ($redisLoadedByFileSession) { "loaded: $($redisLoadedByFileSession -join ', ')" } elseif ($probeSeesRedis) { 'none (a session that calls Redis loads them: the probe sees them)' } else { 'none, but the probe did not see them in a session that calls Redis either' }), (Format-Verdict (-not $redisLoadedByFileSession -and $probeSeesRedis)))
 Add
 
 Add '## Set at the cap (each set evicts one entry)'
@@ -242,10 +251,70 @@ Add ("| pwsh, Get-CachedResponse | {0} | {1} | {2} | {3} | {4} |" -f (Format-Byt
 Add ("| dotnet, engine only | {0} | {1} | {2} | {3} | {4} |" -f (Format-Bytes $engineMemory.jsonBytes), (Format-Bytes $engineMemory.workingSetDeltaBytes), (Format-Ratio ($engineMemory.workingSetDeltaBytes / $engineMemory.jsonBytes)), (Format-Bytes $engineMemory.managedHeapDeltaBytes), (Format-Ratio ($engineMemory.managedHeapDeltaBytes / $engineMemory.jsonBytes)))
 Add
 
+Add '## Redis backend'
+Add
+Add ("Each server is started by the bench on a loopback port of this machine ({0}), with a namespace filled to its cap of {1:N0} entries;" -f ($redis.Servers.Server -join ', '), $redis.Servers[0].Entries)
+Add ("every entry is a {0}-byte chat-completion reply (the JSON the backend stores). The floor is a bare StackExchange.Redis" -f $redis.Servers[0].ReplyJsonBytes)
+Add '`StringGet` or `StringSet` of the same bytes on its own connection, in the same process. Every iteration times one call and'
+Add 'one floor call of the same kind, alternating their order, both invoked from script the same way; medians per call. The engine is'
+Add '`ICacheBackend` from `RedisCaches.Open` (`Get`, and `SetMany` of one item); the cmdlets take `-ConnectionString`. A set adds a'
+Add 'new key to the full namespace, so it also evicts the least recently used entry, in the same server-side script.'
+if ($redis.Contains('Skipped')) { Add; Add "Not measured in this run: $($redis.Skipped)." }
+Add
+Add '| Server | Case | Calls | Median | Floor | Ratio to floor |'
+Add '|---|---|---:|---:|---:|---:|'
+foreach ($server in $redis.Servers) {
+    foreach ($case in @(
+            @{ Name = 'Hit: engine `Get`'; Result = $server.EngineHit; Floor = 'GET' },
+            @{ Name = 'Hit: `Get-CachedResponse`'; Result = $server.CmdletHit; Floor = 'GET' },
+            @{ Name = 'Set: engine `SetMany`, one item'; Result = $server.EngineSet; Floor = 'SET' },
+            @{ Name = 'Set: `Set-CachedResponse`'; Result = $server.CmdletSet; Floor = 'SET' })) {
+        $m = $case.Result
+        Add ("| {0} | {1} | {2:N0} | {3} | {4} ({5}) | {6} |" -f $server.Server, $case.Name, $m.Calls, (Format-Us $m.MedianUs), (Format-Us $m.FloorUs), $case.Floor, (Format-Ratio $m.Ratio))
+    }
+}
+Add
+$parallelCount = $redis.Servers[0].ParallelHit.Parallel.Runspaces
+Add ("In parallel: runspaces of this process, each with the module imported, wait at a barrier, then each makes {0:N0} cmdlet" -f $redis.Servers[0].ParallelHit.Parallel.CallsPerRunspace)
+Add 'calls on the same namespace (hits on the filled keys; sets of new keys, each evicting one). Throughput is all calls over the time'
+Add ("from the barrier to the last call's end; the median is per call. One runspace runs the same loop alone. The machine has {0} logical" -f [Environment]::ProcessorCount)
+Add 'cores, which the server, the client and the runspaces share.'
+Add
+Add ("| Server | Case | 1 runspace: calls/s | 1 runspace: median | {0} runspaces: calls/s | {0} runspaces: median | Throughput, {0} / 1 | Median, {0} / 1 |" -f $parallelCount)
+Add '|---|---|---:|---:|---:|---:|---:|---:|'
+foreach ($server in $redis.Servers) {
+    foreach ($case in @(@{ Name = 'Hit: `Get-CachedResponse`'; Result = $server.ParallelHit }, @{ Name = 'Set: `Set-CachedResponse`'; Result = $server.ParallelSet })) {
+        $m = $case.Result
+        Add ("| {0} | {1} | {2:N0} | {3} | {4:N0} | {5} | {6} | {7} |" -f $server.Server, $case.Name, $m.OneRunspace.CallsPerSecond, (Format-Us $m.OneRunspace.MedianUs), $m.Parallel.CallsPerSecond, (Format-Us $m.Parallel.MedianUs), (Format-Ratio $m.ThroughputRatio), (Format-Ratio $m.MedianRatio))
+    }
+}
+Add
+$misses = ($redis.Servers | ForEach-Object { $_.ParallelHit.OneRunspace.Misses + $_.ParallelHit.Parallel.Misses } | Measure-Object -Sum).Sum
+Add ("Hits in parallel that missed: {0}. Entries in the namespace after all the sets: {1} (cap {2:N0})." -f $misses, (($redis.Servers | ForEach-Object { "{0:N0} on {1}" -f $_.EntriesAfterSets, $_.Server }) -join ', '), $redis.Servers[0].Entries)
+Add
+Add '### What local caches pay for it'
+Add
+Add 'The module folder as built, and a copy without the assemblies only the Redis backend uses'
+Add ("({0}), each imported in fresh pwsh processes, in pairs alternating which goes first (one unrecorded pair first);" -f (($redisCost.DeletedFiles | ForEach-Object { "``$_``" }) -join ', '))
+Add ("each process imports the module and gets one hit from a {0:N0}-entry file cache. Ratios are medians of the per-pair ratios." -f $redisCost.Entries)
+Add
+Add '| Process | With the Redis assemblies | Without | Ratio (median of pairs) | Pair ratios, lowest to highest | Pairs |'
+Add '|---|---:|---:|---:|---:|---:|'
+foreach ($case in @(@{ Name = 'Import-Module and the first hit (timed inside)'; Result = $redisCost.ImportAndFirstHit }, @{ Name = 'The whole process (wall time)'; Result = $redisCost.Process })) {
+    $m = $case.Result
+    Add ("| {0} | {1:N1} ms | {2:N1} ms | {3} | {4} to {5} | {6} |" -f $case.Name, $m.MedianMs, $m.BaselineMedianMs, (Format-Ratio $m.Ratio), (Format-Ratio $m.MinRatio), (Format-Ratio $m.MaxRatio), $m.Pairs)
+}
+Add
+Add ("A fresh process that calls every cmdlet on a file cache loads from the module folder: {0} (with the Redis assemblies present)" -f ($redisCost.FileSessionWithRedisAssemblies.FromModuleFolder -join ', '))
+Add ("and {0} (without them); of the Redis backend's assemblies it loads {1}. The same probe, when one call points at Redis, loads" -f ($redisCost.FileSessionWithoutRedisAssemblies.FromModuleFolder -join ', '), $(if ($redisLoadedByFileSession) { $redisLoadedByFileSession -join ', ' } else { 'none' }))
+Add ("{0}." -f $(if ($redisCost.RedisControlSession.WatchedLoaded) { $redisCost.RedisControlSession.WatchedLoaded -join ', ' } else { 'none of them' }))
+Add
+
 Add '## Reproducing one part'
 Add
 Add '- Engine only: `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- --filter *Set*` (BenchmarkDotNet arguments pass through).'
 Add '- Engine memory: `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- rss 20000`.'
 Add '- The scripts in `tests/bench/` each take `-ResultFile` and write the JSON this page is rendered from.'
+Add '- Redis: `tests/bench/Measure-Redis.ps1` and `Measure-RedisAssemblyCost.ps1` take `-ModuleManifest`, `-WorkDirectory` and `-ResultFile`; the first starts and stops its own servers.'
 
 $lines -join "`n" | Set-Content -Path $OutFile -Encoding utf8NoBOM
