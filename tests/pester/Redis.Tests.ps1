@@ -85,7 +85,7 @@ BeforeAll {
         try {
             foreach ($process in $Processes) {
                 if ($process.StandardOutput.ReadLine() -ne 'ready') {
-                    $waiting.Remove($process)
+                    $null = $waiting.Remove($process)
                     $run = Wait-FreshPwsh $process
                     throw "A process failed before it was ready: $($run.Errors -join "`n")"
                 }
