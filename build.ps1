@@ -7,6 +7,8 @@
     Test    Package, then the xunit suite on net10.0 and, when mono is on PATH, on net48 (.NET Framework APIs, as
             Windows PowerShell has them) under Mono, then the Pester suite (in a fresh pwsh) against the packaged
             module; the last line is "Total: N passed, M failed", and the exit code is non-zero on any failure.
+            The Redis tests run against Garnet (restored from tests/servers/.config/dotnet-tools.json) and, when it
+            is on PATH, redis-server, which the suites start on free loopback ports and stop.
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
     Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
@@ -92,6 +94,7 @@ function Invoke-TestTask {
     $moduleManifest = Invoke-PackageTask
     if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
     $null = New-Item $ResultsDir -ItemType Directory
+    Initialize-RedisTestServers
 
     $suites = [ordered]@{}
     Write-Host "`n=== xunit: engine (net10.0) ===" -ForegroundColor Cyan
@@ -127,6 +130,27 @@ function Invoke-TestTask {
     Write-Host "`n$($figures -join '; ')"
     Write-Host "Total: $passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
+}
+
+# The servers the Redis tests start on free loopback ports (and stop): Garnet from the tests' own tool manifest, restored
+# here only (the demo must not download it), and redis-server whenever it is on PATH. Both suites find Garnet through
+# RESPONSECACHE_TEST_GARNET.
+function Initialize-RedisTestServers {
+    $toolManifest = Join-Path $Root 'tests/servers/.config/dotnet-tools.json'
+    Invoke-Native 'Restoring garnet-server' { dotnet tool restore --tool-manifest $toolManifest }
+    $version = (Get-Content $toolManifest -Raw | ConvertFrom-Json).tools.'garnet-server'.version
+    $tools = Join-Path (Get-NuGetPackagesFolder) "garnet-server/$version/tools"
+    $garnet = Get-ChildItem $tools -Directory | Sort-Object { $_.Name -eq "net$([Environment]::Version.Major).0" }, Name -Descending |
+        ForEach-Object { Join-Path $_.FullName 'any/GarnetServer.dll' } | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $garnet) { throw "garnet-server $version was restored but no GarnetServer.dll is under '$tools'." }
+    $env:RESPONSECACHE_TEST_GARNET = $garnet
+    Write-Host "Redis test servers: garnet-server $version ($garnet)"
+    $redis = Get-Command redis-server -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    if ($redis) {
+        Write-Host "Redis test servers: $((& $redis.Source --version) -replace '^Redis server v=(\S+).*', 'redis-server $1') ($($redis.Source))"
+    } else {
+        Write-Host 'Redis test servers: redis-server is not on PATH, so the Redis tests run against Garnet only. To add it, install it (Debian/Ubuntu: apt-get install redis-server).' -ForegroundColor Yellow
+    }
 }
 
 # The engine's xunit suite on one target framework; its passed and failed counts, read from its trx file.

@@ -1,0 +1,99 @@
+#nullable enable
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace ResponseCache.Tests.Infrastructure;
+
+/// <summary>
+/// One run of a server program that cannot outlive the process that started it. On Unix the server runs under a
+/// small sh watchdog whose standard input is a pipe from this process: when this process ends in any way (exit,
+/// crash, kill -9), the kernel closes the pipe, the watchdog's cat sees end of file and the watchdog kills the server.
+/// Stop closes the pipe the same way. On Windows the server is started directly and stopped by Kill; only a clean
+/// exit of the test process (ProcessExit) stops it there.
+/// </summary>
+internal sealed class ServerProcess
+{
+    // $1: the log file; the rest: the server's command line. The server's own standard input is /dev/null; the
+    // watchdog's errors (sh's "Killed" when it ends the server) go nowhere, the server's to the log.
+    private const string Watchdog = """
+        exec 2>/dev/null
+        log=$1; shift
+        exec 3<&0 </dev/null
+        "$@" >"$log" 2>&1 &
+        server=$!
+        (cat <&3 >/dev/null; kill -9 "$server" 2>/dev/null) &
+        exec 3<&-
+        wait "$server"
+        """;
+
+    private readonly Process _process;
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static ServerProcess Start(string fileName, IReadOnlyList<string> arguments, string logFile)
+    {
+        var unix = !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        var start = new ProcessStartInfo(unix ? "/bin/sh" : fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = unix,
+            RedirectStandardOutput = !unix,
+            RedirectStandardError = !unix,
+        };
+        if (unix)
+        {
+            foreach (var argument in new[] { "-c", Watchdog, "sh", logFile, fileName })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        if (!unix)
+        {
+            var log = TextWriter.Synchronized(new StreamWriter(logFile) { AutoFlush = true });
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+        return new ServerProcess(process);
+    }
+
+    /// <summary>Kills the server and waits until it is gone, so its port is free again.</summary>
+    public void Stop()
+    {
+        if (_process.StartInfo.RedirectStandardInput)
+        {
+            try
+            {
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The watchdog has already ended (the server exited on its own): nothing left to stop.
+            }
+        }
+        else if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        if (!_process.WaitForExit(10_000))
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+}
