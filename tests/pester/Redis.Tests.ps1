@@ -4,7 +4,7 @@
 #>
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
-    $serverKinds = @(foreach ($kind in Get-TestRedisServerKind) { @{ Kind = $kind } })
+    $serverKinds = @(Get-TestRedisServerKind)
 }
 
 BeforeAll {
@@ -103,13 +103,10 @@ BeforeAll {
     }
 }
 
-Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serverKinds {
+Describe 'Objects, TTL, isolation and copies on <Name>' -ForEach $serverKinds {
     BeforeAll {
-        $server = Start-TestRedisServer -Kind $Kind
-    }
-
-    AfterAll {
-        if ($server) { $server | Stop-TestRedisServer }
+        # Shared with other test files: every test works in a namespace of its own.
+        $server = Get-TestRedisServer -Kind $Kind
     }
 
     BeforeEach {
@@ -119,9 +116,9 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
     }
 
     Context 'A response comes back from Redis as it does from a cache directory' {
-        It 'round-trips <Name> on <Kind> exactly as a file cache does' -ForEach @(
-            @{ Name = 'a PSCustomObject'; Make = { [pscustomobject]@{ name = 'x'; count = 1; ratio = 0.25; none = $null; ok = $false } } }
-            @{ Name = 'nested hashtables and arrays'; Make = {
+        It 'round-trips <What> on <Name> exactly as a file cache does' -ForEach @(
+            @{ What = 'a PSCustomObject'; Make = { [pscustomobject]@{ name = 'x'; count = 1; ratio = 0.25; none = $null; ok = $false } } }
+            @{ What = 'nested hashtables and arrays'; Make = {
                     [ordered]@{
                         id      = 'chatcmpl-1'
                         choices = @([pscustomobject]@{ index = 0; message = [ordered]@{ role = 'assistant'; content = 'Grüße ✓ "quoted"' } })
@@ -131,11 +128,11 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
                     }
                 }
             }
-            @{ Name = 'a DateTime and a DateTimeOffset'; Make = { [ordered]@{ at = [datetime]::new(2026, 12, 2, 3, 4, 5, [DateTimeKind]::Utc); offset = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [timespan]::FromHours(2)) } } }
-            @{ Name = 'a bare DateTime'; Make = { [datetime]::new(2025, 6, 30, 23, 59, 58, 123, [DateTimeKind]::Local) } }
-            @{ Name = 'an array'; Make = { , @('a', 1, 2.5, $false, $null) } }
-            @{ Name = 'a false bool'; Make = { $false } }
-            @{ Name = 'a multi-line string'; Make = { "line one`nline two ✓`ttab" } }
+            @{ What = 'a DateTime and a DateTimeOffset'; Make = { [ordered]@{ at = [datetime]::new(2026, 12, 2, 3, 4, 5, [DateTimeKind]::Utc); offset = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [timespan]::FromHours(2)) } } }
+            @{ What = 'a bare DateTime'; Make = { [datetime]::new(2025, 6, 30, 23, 59, 58, 123, [DateTimeKind]::Local) } }
+            @{ What = 'an array'; Make = { , @('a', 1, 2.5, $false, $null) } }
+            @{ What = 'a false bool'; Make = { $false } }
+            @{ What = 'a multi-line string'; Make = { "line one`nline two ✓`ttab" } }
         ) {
             $value = & $Make
             Set-CachedResponse -Key 'value' -Response $value -Path $dir -ErrorAction Stop
@@ -149,7 +146,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             Get-CachedResponse -Key 'value' -AsJson @redis | Should -BeExactly (Get-CachedResponse -Key 'value' -AsJson -Path $dir)
         }
 
-        It 'round-trips a <Api> reply piped in as JSON text with -AsJson on <Kind>, as a file cache does' -ForEach @(
+        It 'round-trips a <Api> reply piped in as JSON text with -AsJson on <Name>, as a file cache does' -ForEach @(
             @{ Api = 'OpenAI chat completion'; Json = @'
 {
   "id": "chatcmpl-AbC123",
@@ -196,7 +193,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             Get-CachedResponse -Key $Api -AsJson @redis | Should -BeExactly (Get-CachedResponse -Key $Api -AsJson -Path $dir)
         }
 
-        It 'stores an entry under the same key hash as a file cache, with a composed key too, on <Kind>' {
+        It 'stores an entry under the same key hash as a file cache, with a composed key too, on <Name>' {
             Set-CachedResponse -Key 'plain key' -Response 1 @redis
             Set-CachedResponse -Model 'gpt-4o' -Prompt 'Summarise' -InputText 'text' -Response 2 @redis
             Set-CachedResponse -Model 'gpt-4o' -Prompt 'Summarise' -InputText 'text' -Response 2 -Path $dir
@@ -209,7 +206,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             $entry.CacheFile | Should -BeNullOrEmpty
         }
 
-        It 'shows the server and the namespace as the Location of entries and statistics on <Kind>' {
+        It 'shows the server and the namespace as the Location of entries and statistics on <Name>' {
             Set-CachedResponse -Key 'k' -Response 'v' @redis
 
             $entry = Get-CacheEntry @redis
@@ -224,7 +221,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
     }
 
     Context 'TTL' {
-        It 'makes an entry older than -TtlDays a miss on <Kind>, as on a file cache' {
+        It 'makes an entry older than -TtlDays a miss on <Name>, as on a file cache' {
             Set-CachedResponse -Key 'fresh' -Response 'value' @redis
             Set-CachedResponse -Key 'fresh' -Response 'value' -Path $dir
 
@@ -233,7 +230,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             Get-CachedResponse -Key 'fresh' -TtlDays 0 @redis | Should -BeNullOrEmpty
         }
 
-        It 'keeps the creation time of a copied entry, so it expires by its age on <Kind>' {
+        It 'keeps the creation time of a copied entry, so it expires by its age on <Name>' {
             $now = [DateTimeOffset]::UtcNow
             $null = Write-CacheFile -Directory $dir -Entries @(
                 @{ Key = 'two days old'; Response = 'old'; CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddMinutes(-1) }
@@ -246,7 +243,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             (Get-CacheStats -TtlDays 1 @redis).ExpiredEntries | Should -Be 1
         }
 
-        It 'removes only the expired entries with Clear-ResponseCache -Expired on <Kind>' {
+        It 'removes only the expired entries with Clear-ResponseCache -Expired on <Name>' {
             $now = [DateTimeOffset]::UtcNow
             $null = Write-CacheFile -Directory $dir -Entries @(
                 @{ Key = 'old'; Response = 'old'; CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddDays(-2) }
@@ -258,7 +255,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             @(Get-CacheEntry -TtlDays 30 @redis).KeyHash | Should -Be @(Get-KeyHash 'new')
         }
 
-        It 'does not copy an entry the source has expired, to <Kind>' {
+        It 'does not copy an entry the source has expired, to <Name>' {
             $null = Write-CacheFile -Directory $dir -Entries @(
                 @{ Key = 'expired'; Response = 'x'; AgeDays = 400 }
                 @{ Key = 'kept'; Response = 'y'; AgeDays = 1 })
@@ -271,7 +268,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
     }
 
     Context 'Namespaces' {
-        It 'leaves namespace B and keys that are not the cache''s untouched when namespace A is cleared on <Kind>' {
+        It 'leaves namespace B and keys that are not the cache''s untouched when namespace A is cleared on <Name>' {
             # B's name starts with A's, so a prefix match on A's name would reach it.
             $other = @{ ConnectionString = $server.ConnectionString; Namespace = "$ns-b" }
             $foreign = @("foreign:$ns", $ns, "${ns}:e:x", "{$ns}x", "rc:${ns}x", "rc:$ns-b")
@@ -293,7 +290,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             foreach ($key in $foreign) { Invoke-RawRedis $server.Endpoint @('GET', $key) | Should -BeExactly "raw $key" }
         }
 
-        It 'keeps each namespace''s own configuration on <Kind>' {
+        It 'keeps each namespace''s own configuration on <Name>' {
             $other = @{ ConnectionString = $server.ConnectionString; Namespace = "$ns-b" }
             Set-ResponseCacheConfiguration -MaxEntries 2 -TtlDays 3 @redis
 
@@ -308,7 +305,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             @(Get-CacheEntry @other).Count | Should -Be 4
         }
 
-        It 'evicts the least recently used entry, counting a hit as a use, on <Kind>' {
+        It 'evicts the least recently used entry, counting a hit as a use, on <Name>' {
             Set-ResponseCacheConfiguration -MaxEntries 3 @redis
             foreach ($i in 1..3) { Set-CachedResponse -Key "key $i" -Response $i @redis }
             $null = Get-CachedResponse -Key 'key 1' @redis
@@ -333,7 +330,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             $copied = @($sourceEntries | Where-Object Key -NE 'expired')
         }
 
-        It 'copies a directory to <Kind> and back keeping the times and the LRU order, skipping the expired entry' {
+        It 'copies a directory to <Name> and back keeping the times and the LRU order, skipping the expired entry' {
             $back = New-CacheDirectoryPath -Parent $TestDrive
             $before = @(Get-CacheEntry -Path $dir)
 
@@ -355,7 +352,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             }
         }
 
-        It 'evicts on <Kind> the entry that was least recently used in the source directory' {
+        It 'evicts on <Name> the entry that was least recently used in the source directory' {
             Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
 
             Set-ResponseCacheConfiguration -MaxEntries 2 @redis
@@ -363,7 +360,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             @(Get-CacheEntry @redis).KeyHash | Should -Be @((Get-KeyHash 'a'), (Get-KeyHash 'b'))
         }
 
-        It 'copies nothing to <Kind> or from it with -WhatIf' {
+        It 'copies nothing to <Name> or from it with -WhatIf' {
             $back = New-CacheDirectoryPath -Parent $TestDrive
 
             Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -WhatIf
@@ -374,7 +371,7 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
             @(Get-CacheEntry -Path $back).Count | Should -Be 0
         }
 
-        It 'copies between two namespaces of <Kind> and refuses to copy a namespace onto itself' {
+        It 'copies between two namespaces of <Name> and refuses to copy a namespace onto itself' {
             Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
 
             Copy-ResponseCache @redis -DestinationConnectionString $server.ConnectionString -DestinationNamespace "$ns-b" -PassThru | Should -Be 3
@@ -385,13 +382,10 @@ Describe 'Objects, TTL, isolation and copies on a <Kind> server' -ForEach $serve
     }
 }
 
-Describe 'Several processes on one namespace of a <Kind> server' -ForEach $serverKinds {
+Describe 'Several processes on one namespace of <Name>' -ForEach $serverKinds {
     BeforeAll {
-        $server = Start-TestRedisServer -Kind $Kind
-    }
-
-    AfterAll {
-        if ($server) { $server | Stop-TestRedisServer }
+        # Shared with other test files: every test works in a namespace of its own.
+        $server = Get-TestRedisServer -Kind $Kind
     }
 
     BeforeEach {
@@ -400,7 +394,7 @@ Describe 'Several processes on one namespace of a <Kind> server' -ForEach $serve
         $target = "-ConnectionString '$($server.ConnectionString)' -Namespace '$ns'"
     }
 
-    It 'holds exactly MaxEntries entries after three processes wrote 40 keys each at once on <Kind>' {
+    It 'holds exactly MaxEntries entries after three processes wrote 40 keys each at once on <Name>' {
         $writers = foreach ($process in 1..3) {
             Start-FreshPwsh -Script @"
 Set-ResponseCacheConfiguration -MaxEntries 25 $target
@@ -423,7 +417,7 @@ foreach (`$i in 1..40) { Set-CachedResponse -Key "process $process key `$i" -Res
         @($entries.KeyHash | Select-Object -Last 1) | Should -BeIn @(foreach ($process in 1..3) { Get-KeyHash "process $process key 40" })
     }
 
-    It 'runs the scriptblock once for four processes asking for the same key at once on <Kind>' {
+    It 'runs the scriptblock once for four processes asking for the same key at once on <Name>' {
         $runsFile = Join-Path $TestDrive "runs-$ns.txt"
         $askers = foreach ($process in 1..4) {
             Start-FreshPwsh -Script @"
@@ -446,7 +440,7 @@ Get-CachedResponse -Key 'shared question' $target -ScriptBlock {
         (Get-CachedResponse -Key 'shared question' @redis).producer | Should -Be $producers[0]
     }
 
-    It 'lets a waiting process take over when the process running the scriptblock is killed, on <Kind>' {
+    It 'lets a waiting process take over when the process running the scriptblock is killed, on <Name>' {
         $owner = Start-FreshPwsh -Script @"
 Get-CachedResponse -Key 'orphaned' $target -ScriptBlock {
     [Console]::Out.WriteLine('running')
@@ -481,7 +475,7 @@ Get-CachedResponse -Key 'orphaned' $target -ScriptBlock { 'from the waiter' }
         Get-CachedResponse -Key 'orphaned' @redis | Should -BeExactly 'from the waiter'
     }
 
-    It 'makes <Kind> every cmdlet''s default through RESPONSECACHE_REDIS, with -Path and $PSDefaultParameterValues still winning' {
+    It 'makes <Name> every cmdlet''s default through RESPONSECACHE_REDIS, with -Path and $PSDefaultParameterValues still winning' {
         $envPath = New-CacheDirectoryPath -Parent $TestDrive
         $explicitPath = New-CacheDirectoryPath -Parent $TestDrive
         $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = $server.ConnectionString; RESPONSECACHE_PATH = $envPath } -Script @"
@@ -509,7 +503,7 @@ Clear-ResponseCache -PassThru
         Join-Path $envPath 'ai_responses.json' | Should -Not -Exist
     }
 
-    It 'takes the connection string from $PSDefaultParameterValues on <Kind>' {
+    It 'takes the connection string from $PSDefaultParameterValues on <Name>' {
         $run = Invoke-FreshPwsh -Script @"
 `$PSDefaultParameterValues['*:ConnectionString'] = '$($server.ConnectionString)'
 `$PSDefaultParameterValues['*:Namespace'] = '$ns'
@@ -523,7 +517,7 @@ Set-CachedResponse -Key 'k' -Response 'by default'
     }
 }
 
-Describe 'A <Kind> server stopped mid-run, then restarted' -ForEach $serverKinds {
+Describe '<Name> stopped mid-run, then restarted' -ForEach $serverKinds {
     BeforeAll {
         $server = Start-TestRedisServer -Kind $Kind
         $ns = New-TestNamespace
@@ -537,7 +531,7 @@ Describe 'A <Kind> server stopped mid-run, then restarted' -ForEach $serverKinds
         if ($server) { $server | Stop-TestRedisServer }
     }
 
-    It 'answers reads and get-or-add on <Kind> as misses within about a second each, with one warning for the outage' {
+    It 'answers reads and get-or-add on <Name> as misses within about a second each, with one warning for the outage' {
         $elapsed = [Collections.Generic.List[double]]::new()
         $results = & {
             foreach ($i in 1..3) {
@@ -559,7 +553,7 @@ Describe 'A <Kind> server stopped mid-run, then restarted' -ForEach $serverKinds
         $elapsed | ForEach-Object { $_ | Should -BeLessThan 2.5 }
     }
 
-    It 'gives CacheUnavailable for Set-CachedResponse on <Kind>, catchable with -ErrorAction Stop' {
+    It 'gives CacheUnavailable for Set-CachedResponse on <Name>, catchable with -ErrorAction Stop' {
         $caught = $null
         try {
             Set-CachedResponse -Key 'k' -Response 'v' @redis -ErrorAction Stop
@@ -573,7 +567,7 @@ Describe 'A <Kind> server stopped mid-run, then restarted' -ForEach $serverKinds
         $caught.Exception.Message | Should -BeLike "*$($server.Endpoint)*"
     }
 
-    It 'gives CacheUnavailable for <Command> on <Kind>, silently with -ErrorAction SilentlyContinue' -ForEach @(
+    It 'gives CacheUnavailable for <Command> on <Name>, silently with -ErrorAction SilentlyContinue' -ForEach @(
         @{ Command = 'Set-CachedResponse'; Call = { Set-CachedResponse -Key 'k' -Response 'v' @redis -ErrorAction SilentlyContinue -ErrorVariable failures } }
         @{ Command = 'Remove-CachedResponse'; Call = { Remove-CachedResponse -Key 'before' @redis -ErrorAction SilentlyContinue -ErrorVariable failures } }
         @{ Command = 'Clear-ResponseCache'; Call = { Clear-ResponseCache @redis -ErrorAction SilentlyContinue -ErrorVariable failures } }
@@ -587,7 +581,7 @@ Describe 'A <Kind> server stopped mid-run, then restarted' -ForEach $serverKinds
         $failures[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
     }
 
-    It 'works again on <Kind> after the restart, in the same session and without re-importing' {
+    It 'works again on <Name> after the restart, in the same session and without re-importing' {
         $server.Start()
 
         # The first calls may find the connection still being re-established; they must recover on their own, fast.
@@ -604,7 +598,7 @@ Describe 'A <Kind> server stopped mid-run, then restarted' -ForEach $serverKinds
     }
 }
 
-Describe 'Passwords on a <Kind> server are never shown' -ForEach $serverKinds {
+Describe 'Passwords on <Name> are never shown' -ForEach $serverKinds {
     BeforeAll {
         $secret = 'S3cret-' + [guid]::NewGuid().ToString('N')
         $server = Start-TestRedisServer -Kind $Kind -Password $secret
@@ -614,7 +608,7 @@ Describe 'Passwords on a <Kind> server are never shown' -ForEach $serverKinds {
         if ($server) { $server | Stop-TestRedisServer }
     }
 
-    It 'keeps the password of <Kind> out of every stream, listing, -WhatIf message and error, right or wrong' {
+    It 'keeps the password of <Name> out of every stream, listing, -WhatIf message and error, right or wrong' {
         $ns = New-TestNamespace
         $wrong = 'Wr0ng-' + [guid]::NewGuid().ToString('N')
         $copyTo = New-CacheDirectoryPath -Parent $TestDrive
