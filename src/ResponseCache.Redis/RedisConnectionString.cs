@@ -1,0 +1,149 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using StackExchange.Redis;
+
+namespace ResponseCache.Redis;
+
+/// <summary>
+/// Turns what a user gives (a StackExchange.Redis configuration string, or a redis:// or rediss:// URI) into client
+/// options with short timeouts, and into a location to show, which never holds the password.
+/// </summary>
+internal static class RedisConnectionString
+{
+    /// <exception cref="ArgumentException">The text is not a connection string; the message never holds the password.</exception>
+    public static ConfigurationOptions Parse(string connectionString, string? user, string? password, TimeSpan timeout)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException("A Redis connection string must be given.", nameof(connectionString));
+        }
+
+        string text = connectionString.Trim();
+        ConfigurationOptions options = IsUri(text) ? FromUri(text) : FromConfigurationString(text);
+        if (options.EndPoints.Count == 0)
+        {
+            throw new ArgumentException("The Redis connection string names no server (host:port).", nameof(connectionString));
+        }
+
+        if (!string.IsNullOrEmpty(user))
+        {
+            options.User = user;
+        }
+
+        if (password is not null)
+        {
+            options.Password = password;
+        }
+
+        // A cache must never hold a job up: connect in the background, fail fast while disconnected, answer or time out within the timeout.
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        int milliseconds = (int)timeout.TotalMilliseconds;
+        if (!Mentions(text, "connectTimeout"))
+        {
+            options.ConnectTimeout = milliseconds;
+        }
+
+        if (!Mentions(text, "syncTimeout"))
+        {
+            options.SyncTimeout = milliseconds;
+        }
+
+        if (!Mentions(text, "asyncTimeout"))
+        {
+            options.AsyncTimeout = milliseconds;
+        }
+
+        return options;
+    }
+
+    /// <summary>The servers as a URI-like text, e.g. <c>rediss://cache01:6380/2</c>: no user, no password.</summary>
+    public static string Describe(ConfigurationOptions options)
+    {
+        string servers = string.Join(",", options.EndPoints.Select(endpoint => Format(endpoint)));
+        string database = options.DefaultDatabase is int db && db != 0 ? "/" + db.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        return (options.Ssl ? "rediss://" : "redis://") + servers + database;
+    }
+
+    /// <summary>Removes the password from text that may quote the configuration, such as a client library's message.</summary>
+    public static string Redact(string text, string? password) =>
+        string.IsNullOrEmpty(password) ? text : text.Replace(password, "***");
+
+    private static string Format(System.Net.EndPoint endpoint) => endpoint switch
+    {
+        System.Net.DnsEndPoint dns => dns.Host + ":" + dns.Port.ToString(CultureInfo.InvariantCulture),
+        System.Net.IPEndPoint ip when ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 => "[" + ip.Address + "]:" + ip.Port.ToString(CultureInfo.InvariantCulture),
+        _ => endpoint.ToString() ?? string.Empty,
+    };
+
+    private static bool IsUri(string text) =>
+        text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
+
+    private static bool Mentions(string text, string keyword) =>
+        !IsUri(text) && text.Split(',').Any(part => part.Trim().StartsWith(keyword + "=", StringComparison.OrdinalIgnoreCase));
+
+    private static ConfigurationOptions FromConfigurationString(string text)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(text);
+        }
+        catch (ArgumentException ex)
+        {
+            // The client's message names the keyword at fault; the password is removed in case it quotes a value.
+            string? password = text.Split(',')
+                .Select(part => part.Trim())
+                .Where(part => part.StartsWith("password=", StringComparison.OrdinalIgnoreCase))
+                .Select(part => part.Substring("password=".Length))
+                .FirstOrDefault();
+            throw new ArgumentException("The Redis connection string is not valid: " + Redact(ex.Message, password), "connectionString");
+        }
+    }
+
+    private static ConfigurationOptions FromUri(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new ArgumentException("The Redis URI is not valid: expected redis://[user[:password]@]host[:port][/database] or rediss://...", "connectionString");
+        }
+
+        var options = new ConfigurationOptions
+        {
+            Ssl = uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase),
+        };
+        options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port);
+        if (options.Ssl)
+        {
+            options.SslHost = uri.Host;
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            string[] parts = uri.UserInfo.Split(new[] { ':' }, 2);
+            string name = Uri.UnescapeDataString(parts[0]);
+            if (name.Length > 0)
+            {
+                options.User = name;
+            }
+
+            if (parts.Length == 2)
+            {
+                options.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+
+        string path = uri.AbsolutePath.Trim('/');
+        if (path.Length > 0)
+        {
+            if (!int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out int database))
+            {
+                throw new ArgumentException($"The Redis URI's path must be a database number, not '{path}'.", "connectionString");
+            }
+
+            options.DefaultDatabase = database;
+        }
+
+        return options;
+    }
+}

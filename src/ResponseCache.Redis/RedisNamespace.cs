@@ -1,0 +1,82 @@
+using System;
+using StackExchange.Redis;
+
+namespace ResponseCache.Redis;
+
+/// <summary>
+/// The key names of one namespace. Every key carries the hash tag <c>{ns}</c>, so a Redis Cluster keeps a namespace in
+/// one slot and its scripts may touch all of them; nothing outside the prefix <c>rc:{ns}:</c> is ever read or written.
+/// </summary>
+internal sealed class RedisNamespace
+{
+    public const int MaxLength = 128;
+
+    public RedisNamespace(string name)
+    {
+        Validate(name);
+        Name = name;
+        string prefix = "rc:{" + name + "}:";
+        EntryPrefix = prefix + "e:";
+        LockPrefix = prefix + "lock:";
+        Recency = prefix + "lru";
+        Expiry = prefix + "exp";
+        Sizes = prefix + "sizes";
+        Bytes = prefix + "bytes";
+        Config = prefix + "config";
+        Gate = prefix + "gate";
+        Sequence = prefix + "seq";
+        Stats = prefix + "stats";
+    }
+
+    public string Name { get; }
+
+    /// <summary>Entry hashes are this prefix plus the key's 64 hex digits.</summary>
+    public string EntryPrefix { get; }
+
+    public string LockPrefix { get; }
+
+    /// <summary>Sorted set of entry hashes by recency (see the scripts' order()).</summary>
+    public RedisKey Recency { get; }
+
+    /// <summary>Sorted set of entry hashes by expiry time (Unix seconds), to forget entries Redis expired.</summary>
+    public RedisKey Expiry { get; }
+
+    /// <summary>Hash of entry hash to size: what the size cap counts, known even after Redis expired the entry.</summary>
+    public RedisKey Sizes { get; }
+
+    public RedisKey Bytes { get; }
+
+    public RedisKey Config { get; }
+
+    /// <summary>The namespace's write mutex: scripts are atomic on Redis, but not on every Redis-protocol server.</summary>
+    public RedisKey Gate { get; }
+
+    public RedisKey Sequence { get; }
+
+    public RedisKey Stats { get; }
+
+    public RedisKey Entry(string hashHex) => EntryPrefix + hashHex;
+
+    public RedisKey Lock(string hashHex) => LockPrefix + hashHex;
+
+    /// <summary>The keys every namespace-wide script receives, in the order RedisScripts reads them.</summary>
+    public RedisKey[] WideKeys(RedisKey? extra = null) => extra is RedisKey key
+        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, key }
+        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats };
+
+    private static void Validate(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Length > MaxLength)
+        {
+            throw new ArgumentException($"A namespace must be 1 to {MaxLength} characters long.", "namespace");
+        }
+
+        foreach (char c in name)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == '{' || c == '}')
+            {
+                throw new ArgumentException($"The namespace '{name}' is not valid: it must not contain white space, control characters, '{{' or '}}'.", "namespace");
+            }
+        }
+    }
+}

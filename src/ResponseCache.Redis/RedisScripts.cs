@@ -1,0 +1,278 @@
+namespace ResponseCache.Redis;
+
+/// <summary>
+/// The namespace's changes as server-side scripts, each one round trip. A namespace-wide change first takes the
+/// namespace's write gate (SET NX): Redis runs a script atomically, but Garnet does so only with
+/// --lua-transaction-mode, and the gate keeps caps exact without it. A change that finds the gate taken answers {-1}
+/// and the client tries again. Reads take no gate: each of their commands is atomic on its own.
+/// Entry hashes are ordered by recency in the sorted set "lru" with the score ms * 1024 + (write sequence mod 1024):
+/// the access time in milliseconds, ties broken by the order of writes, as the file engine keeps its list; the
+/// scores stay integers below 2^53, so no server rounds them.
+/// </summary>
+internal static class RedisScripts
+{
+    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
+    private const string Prelude = @"
+local unpack = unpack or table.unpack
+local lru, exp, sizes, bytes, config, gate, seq, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local prefix, token, now, nowMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+
+local function order(ms)
+  return string.format('%.0f', ms * 1024 + redis.call('INCR', seq) % 1024)
+end
+
+local function settings()
+  local c = redis.call('HMGET', config, 'max_entries', 'max_bytes', 'ttl_days')
+  return tonumber(c[1]) or 100, tonumber(c[2]), tonumber(c[3]) or 7
+end
+
+local function forget(member)
+  local existed = redis.call('DEL', prefix .. member)
+  redis.call('ZREM', lru, member)
+  redis.call('ZREM', exp, member)
+  local size = redis.call('HGET', sizes, member)
+  if size then
+    redis.call('HDEL', sizes, member)
+    redis.call('DECRBY', bytes, size)
+  end
+  return existed
+end
+
+local function purge(bound)
+  local existed = 0
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', exp, '-inf', bound)) do
+    existed = existed + forget(member)
+  end
+  return existed
+end
+
+local function beyond(maxEntries, maxBytes, count, total)
+  return count > maxEntries or (maxBytes ~= nil and total > maxBytes and count > 1)
+end
+
+local function evict(maxEntries, maxBytes)
+  local evicted = 0
+  while beyond(maxEntries, maxBytes, redis.call('ZCARD', lru), tonumber(redis.call('GET', bytes) or '0')) do
+    evicted = evicted + forget(redis.call('ZRANGE', lru, 0, 0)[1])
+  end
+  return evicted
+end
+
+local function put(member, response, created, accessedMs, timestamp, textLength, ttl)
+  forget(member)
+  local expireAt = nil
+  if created ~= '' then
+    expireAt = tonumber(created) + ttl
+    if expireAt <= now then return 0 end
+  end
+  local size = 230 + string.len(response)
+  local key = prefix .. member
+  local fields = {'response', response, 'size', size}
+  if created ~= '' then fields[#fields + 1] = 'created_at'; fields[#fields + 1] = created end
+  if timestamp ~= '' then fields[#fields + 1] = 'timestamp'; fields[#fields + 1] = timestamp end
+  if textLength ~= '' then fields[#fields + 1] = 'text_length'; fields[#fields + 1] = textLength end
+  redis.call('HSET', key, unpack(fields))
+  if expireAt then
+    redis.call('PEXPIREAT', key, string.format('%.0f', expireAt * 1000))
+    redis.call('ZADD', exp, string.format('%.3f', expireAt), member)
+  end
+  redis.call('ZADD', lru, order(accessedMs), member)
+  redis.call('HSET', sizes, member, size)
+  redis.call('INCRBY', bytes, size)
+  return 1
+end
+
+local function total()
+  return tonumber(redis.call('GET', bytes) or '0')
+end
+
+local function guarded(body)
+  if not redis.call('SET', gate, token, 'NX', 'PX', 30000) then return {-1} end
+  local ok, result = pcall(body)
+  if redis.call('GET', gate) == token then redis.call('DEL', gate) end
+  if not ok then
+    if type(result) == 'table' and result.err then return redis.error_reply(result.err) end
+    return redis.error_reply(tostring(result))
+  end
+  return result
+end
+";
+
+    /// <summary>
+    /// ARGV[5] max entries ('' keeps), ARGV[6] max bytes ('' keeps, '0' removes), ARGV[7] timestamp, ARGV[8] lock
+    /// token, then (hash, response, text length) per entry. KEYS[9], when given, is a get-or-add lock released if
+    /// ARGV[8] still owns it. Returns {stored, evicted, total bytes, max bytes or -1}.
+    /// </summary>
+    public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
+return guarded(function()
+  if ARGV[5] ~= '' then redis.call('HSET', config, 'max_entries', ARGV[5]) end
+  if ARGV[6] == '0' then redis.call('HDEL', config, 'max_bytes') elseif ARGV[6] ~= '' then redis.call('HSET', config, 'max_bytes', ARGV[6]) end
+  local maxEntries, maxBytes, ttlDays = settings()
+  purge(ARGV[3])
+  local stored = 0
+  for i = 9, #ARGV, 3 do
+    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[7], ARGV[i + 2], ttlDays * 86400)
+  end
+  local evicted = evict(maxEntries, maxBytes)
+  if KEYS[9] and redis.call('GET', KEYS[9]) == ARGV[8] then redis.call('DEL', KEYS[9]) end
+  return {stored, evicted, total(), maxBytes or -1}
+end)");
+
+    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length) per entry, least recently used first. Returns {stored, evicted}.</summary>
+    public static readonly RedisScript Import = new RedisScript(Prelude + @"
+return guarded(function()
+  local maxEntries, maxBytes, ttlDays = settings()
+  purge(ARGV[3])
+  local stored = 0
+  for i = 6, #ARGV, 6 do
+    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400)
+  end
+  return {stored, evict(maxEntries, maxBytes)}
+end)");
+
+    /// <summary>ARGV[5...] entry hashes. Returns {how many were there}.</summary>
+    public static readonly RedisScript Remove = new RedisScript(Prelude + @"
+return guarded(function()
+  local removed = 0
+  for i = 5, #ARGV do removed = removed + forget(ARGV[i]) end
+  return {removed}
+end)");
+
+    /// <summary>ARGV[5] the freshness in seconds ('' the cache's TTL). Returns {how many were removed}.</summary>
+    public static readonly RedisScript RemoveExpired = new RedisScript(Prelude + @"
+return guarded(function()
+  local _, _, ttlDays = settings()
+  local ttl = ttlDays * 86400
+  local freshness = tonumber(ARGV[5]) or ttl
+  -- An entry's expiry score is its creation plus the cache's TTL: older than the freshness means a score below this.
+  return {purge('(' .. string.format('%.3f', now - freshness + ttl))}
+end)");
+
+    /// <summary>Returns {how many entries there were}.</summary>
+    public static readonly RedisScript Clear = new RedisScript(Prelude + @"
+return guarded(function()
+  local removed = 0
+  for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do removed = removed + forget(member) end
+  for _, member in ipairs(redis.call('ZRANGE', exp, 0, -1)) do removed = removed + forget(member) end
+  redis.call('DEL', lru, exp, sizes, bytes, seq)
+  return {removed}
+end)");
+
+    /// <summary>
+    /// ARGV[5] max entries, ARGV[6] max bytes ('0' removes the cap), ARGV[7] TTL days ('' keeps each), ARGV[8] '1' for
+    /// a preview. Returns {evicted, previous max entries, previous max bytes, previous TTL days} ('' for unset values).
+    /// A new TTL moves every entry's expiry (creation plus TTL); entries it puts in the past go at once.
+    /// </summary>
+    public static readonly RedisScript Configure = new RedisScript(Prelude + @"
+local function countBeyond(maxEntries, maxBytes)
+  local count, bytesLeft, evicted = redis.call('ZCARD', lru), total(), 0
+  for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do
+    if not beyond(maxEntries, maxBytes, count, bytesLeft) then break end
+    count = count - 1
+    bytesLeft = bytesLeft - (tonumber(redis.call('HGET', sizes, member)) or 0)
+    evicted = evicted + 1
+  end
+  return evicted
+end
+
+local function change()
+  local raw = redis.call('HMGET', config, 'max_entries', 'max_bytes', 'ttl_days')
+  local previous = {raw[1] or '', raw[2] or '', raw[3] or ''}
+  local maxEntries, maxBytes, ttlDays = settings()
+  if ARGV[5] ~= '' then maxEntries = tonumber(ARGV[5]) end
+  if ARGV[6] == '0' then maxBytes = nil elseif ARGV[6] ~= '' then maxBytes = tonumber(ARGV[6]) end
+  if ARGV[8] == '1' then
+    return {countBeyond(maxEntries, maxBytes), previous[1], previous[2], previous[3]}
+  end
+  if ARGV[5] ~= '' then redis.call('HSET', config, 'max_entries', ARGV[5]) end
+  if ARGV[6] == '0' then redis.call('HDEL', config, 'max_bytes') elseif ARGV[6] ~= '' then redis.call('HSET', config, 'max_bytes', ARGV[6]) end
+  if ARGV[7] ~= '' and tonumber(ARGV[7]) ~= ttlDays then
+    redis.call('HSET', config, 'ttl_days', ARGV[7])
+    local ttl = tonumber(ARGV[7]) * 86400
+    for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do
+      local created = tonumber(redis.call('HGET', prefix .. member, 'created_at'))
+      if created then
+        local expireAt = created + ttl
+        if expireAt <= now then
+          forget(member)
+        else
+          redis.call('PEXPIREAT', prefix .. member, string.format('%.0f', expireAt * 1000))
+          redis.call('ZADD', exp, string.format('%.3f', expireAt), member)
+        end
+      elseif redis.call('EXISTS', prefix .. member) == 0 then
+        forget(member)
+      end
+    end
+  end
+  return {evict(maxEntries, maxBytes), previous[1], previous[2], previous[3]}
+end
+
+if ARGV[8] == '1' then return change() end
+return guarded(change)");
+
+    /// <summary>
+    /// KEYS: entry, lru, config, stats, seq, lock. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
+    /// TTL), oldest creation accepted ('' any), counting ('0' none, '1' hit or miss, '2' hits only), lock token ('' to
+    /// take no lock), lock expiry (ms). Returns {1, response} on a hit, touching its recency; else {2} when the lock was
+    /// taken, {0} when not.
+    /// </summary>
+    public static readonly RedisScript Get = new RedisScript(@"
+local v = redis.call('HMGET', KEYS[1], 'response', 'created_at')
+local response = v[1]
+if response then
+  local created = tonumber(v[2])
+  if created then
+    local freshness = tonumber(ARGV[4]) or (tonumber(redis.call('HGET', KEYS[3], 'ttl_days')) or 7) * 86400
+    if tonumber(ARGV[2]) - created > freshness or (ARGV[5] ~= '' and created < tonumber(ARGV[5])) then response = false end
+  elseif ARGV[5] ~= '' then
+    response = false
+  end
+end
+if response then
+  redis.call('ZADD', KEYS[2], 'XX', string.format('%.0f', tonumber(ARGV[3]) * 1024 + redis.call('INCR', KEYS[5]) % 1024), ARGV[1])
+  if ARGV[6] ~= '0' then redis.call('HINCRBY', KEYS[4], 'hits', 1) end
+  return {1, response}
+end
+if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
+if ARGV[7] ~= '' and redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then return {2} end
+return {0}");
+
+    /// <summary>
+    /// KEYS: lru, config, stats. ARGV: entry prefix, '1' to include responses. Returns {ttl days, max entries, max
+    /// bytes, shared hits, shared misses} ('' for unset), then per entry, least recently used first: hash, recency
+    /// score, size, created ('' none), timestamp, text length[, response]. Entries Redis already expired are left out.
+    /// </summary>
+    public static readonly RedisScript Inventory = new RedisScript(@"
+local c = redis.call('HMGET', KEYS[2], 'ttl_days', 'max_entries', 'max_bytes')
+local s = redis.call('HMGET', KEYS[3], 'hits', 'misses')
+local out = {c[1] or '', c[2] or '', c[3] or '', s[1] or '', s[2] or ''}
+local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 1, #members, 2 do
+  local f
+  if ARGV[2] == '1' then
+    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'response')
+  else
+    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length')
+  end
+  if f[1] then
+    out[#out + 1] = members[i]
+    out[#out + 1] = members[i + 1]
+    out[#out + 1] = f[1]
+    out[#out + 1] = f[2] or ''
+    out[#out + 1] = f[3] or ''
+    out[#out + 1] = f[4] or ''
+    if ARGV[2] == '1' then out[#out + 1] = f[5] or '' end
+  end
+end
+return out");
+
+    /// <summary>KEYS: lock. ARGV: token, expiry (ms). Extends the lock if the token still owns it.</summary>
+    public static readonly RedisScript RenewLock = new RedisScript(@"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0");
+
+    /// <summary>KEYS: lock. ARGV: token. Deletes the lock if the token still owns it.</summary>
+    public static readonly RedisScript ReleaseLock = new RedisScript(@"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0");
+}
