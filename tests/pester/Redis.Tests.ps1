@@ -78,6 +78,21 @@ BeforeAll {
         throw "Unexpected RESP reply '$line'."
     }
 
+    <#
+    Waits until a server just started has answered a first write of this process's: its first scripts can take the
+    server longer than the module's one-second timeout on a busy machine, and that is not what the tests are about.
+    #>
+    function Initialize-RedisServerUse {
+        param([Parameter(Mandatory)] $Server)
+        $warmUp = @{ ConnectionString = $Server.ConnectionString; Namespace = 'pester-warm-up' }
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        do {
+            Set-CachedResponse -Key 'warm-up' -Response 1 @warmUp -ErrorAction SilentlyContinue -ErrorVariable failed -WarningAction SilentlyContinue
+        } until (-not $failed -or [DateTime]::UtcNow -gt $deadline)
+        $failed | Should -BeNullOrEmpty -Because "$Server must take writes within 30 seconds of its start"
+        Clear-ResponseCache @warmUp
+    }
+
     # Releases processes from Start-FreshPwsh together once each printed 'ready', then waits for all of them.
     function Invoke-Together {
         param([Parameter(Mandatory)] [Diagnostics.Process[]] $Processes)
@@ -107,6 +122,7 @@ Describe 'Objects, TTL, isolation and copies on <Name>' -ForEach $serverKinds {
     BeforeAll {
         # Shared with other test files: every test works in a namespace of its own.
         $server = Get-TestRedisServer -Kind $Kind
+        Initialize-RedisServerUse $server
     }
 
     BeforeEach {
@@ -220,6 +236,23 @@ Describe 'Objects, TTL, isolation and copies on <Name>' -ForEach $serverKinds {
         }
     }
 
+    Context 'Connection strings' {
+        It 'reaches the same namespace of <Name> through a redis:// URI' {
+            Set-CachedResponse -Key 'k' -Response 'through the configuration string' @redis
+
+            Get-CachedResponse -Key 'k' -ConnectionString "redis://$($server.Endpoint)" -Namespace $ns | Should -BeExactly 'through the configuration string'
+        }
+
+        It 'refuses a connection string to <Name> it cannot read with InvalidConnectionString, and caches nothing' {
+            { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString "$($server.Endpoint),notAnOption=1" -Namespace $ns -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidConnectionString,ResponseCache.Commands.SetCachedResponseCommand'
+            try { Get-CacheStats -ConnectionString "$($server.Endpoint),notAnOption=1" } catch { $refused = $_ }
+
+            $refused.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+        }
+    }
+
     Context 'TTL' {
         It 'makes an entry older than -TtlDays a miss on <Name>, as on a file cache' {
             Set-CachedResponse -Key 'fresh' -Response 'value' @redis
@@ -317,6 +350,22 @@ Describe 'Objects, TTL, isolation and copies on <Name>' -ForEach $serverKinds {
         }
     }
 
+    Context 'Size cap' {
+        It 'keeps a namespace of <Name> within MaxSizeMB by evicting the least recently used, as a file cache does' {
+            $keys = foreach ($i in 1..20) { "key $i" }
+            foreach ($target in @{ Path = $dir }, $redis) {
+                Set-ResponseCacheConfiguration -MaxSizeMB 0.005 @target
+                foreach ($key in $keys) { Set-CachedResponse -Key $key -Response $key.PadRight(1000, '.') @target }
+            }
+
+            $inRedis = @(Get-CacheEntry @redis)
+            $inRedis.Count | Should -BeGreaterThan 0
+            ($inRedis | Measure-Object SizeBytes -Sum).Sum | Should -BeLessOrEqual (0.005 * 1MB)
+            $inRedis.KeyHash | Should -Be @($keys | Select-Object -Last $inRedis.Count | ForEach-Object { Get-KeyHash $_ })
+            $inRedis.KeyHash | Should -Be @(Get-CacheEntry -Path $dir).KeyHash
+        }
+    }
+
     Context 'Copy-ResponseCache between a directory and a namespace' {
         BeforeEach {
             $now = [DateTimeOffset]::UtcNow
@@ -386,6 +435,7 @@ Describe 'Several processes on one namespace of <Name>' -ForEach $serverKinds {
     BeforeAll {
         # Shared with other test files: every test works in a namespace of its own.
         $server = Get-TestRedisServer -Kind $Kind
+        Initialize-RedisServerUse $server
     }
 
     BeforeEach {
@@ -520,6 +570,7 @@ Set-CachedResponse -Key 'k' -Response 'by default'
 Describe '<Name> stopped mid-run, then restarted' -ForEach $serverKinds {
     BeforeAll {
         $server = Start-TestRedisServer -Kind $Kind
+        Initialize-RedisServerUse $server
         $ns = New-TestNamespace
         $redis = @{ ConnectionString = $server.ConnectionString; Namespace = $ns }
         Set-CachedResponse -Key 'before' -Response 'cached' @redis -ErrorAction Stop
@@ -602,6 +653,7 @@ Describe 'Passwords on <Name> are never shown' -ForEach $serverKinds {
     BeforeAll {
         $secret = 'S3cret-' + [guid]::NewGuid().ToString('N')
         $server = Start-TestRedisServer -Kind $Kind -Password $secret
+        Initialize-RedisServerUse $server
     }
 
     AfterAll {
