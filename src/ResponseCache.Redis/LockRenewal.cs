@@ -6,37 +6,48 @@ namespace ResponseCache.Redis;
 
 /// <summary>
 /// Keeps a get-or-add lock alive while its producer runs: every third of the expiry it is extended, if the token still
-/// owns it. A process that dies stops renewing, so its lock expires and a waiter elsewhere takes over.
+/// owns it. A process that dies stops renewing, so its lock expires and a waiter elsewhere takes over. The renewal has
+/// a thread of its own: a busy thread pool must not let a live producer's lock expire.
 /// </summary>
 internal sealed class LockRenewal : IDisposable
 {
     private readonly RedisConnection _connection;
     private readonly RedisKey _lockKey;
     private readonly string _token;
-    private readonly long _expiryMilliseconds;
-    private readonly Timer _timer;
+    private readonly TimeSpan _expiry;
+    private readonly ManualResetEventSlim _stopped = new ManualResetEventSlim();
+    private readonly Thread _thread;
 
     public LockRenewal(RedisConnection connection, RedisKey lockKey, string token, TimeSpan expiry)
     {
         _connection = connection;
         _lockKey = lockKey;
         _token = token;
-        _expiryMilliseconds = (long)expiry.TotalMilliseconds;
-        TimeSpan period = TimeSpan.FromMilliseconds(Math.Max(1, expiry.TotalMilliseconds / 3));
-        _timer = new Timer(_ => Renew(), null, period, period);
+        _expiry = expiry;
+        _thread = new Thread(Run) { IsBackground = true, Name = "ResponseCache lock renewal" };
+        _thread.Start();
     }
 
-    public void Dispose() => _timer.Dispose();
-
-    private void Renew()
+    public void Dispose()
     {
-        try
+        _stopped.Set();
+        _thread.Join();
+        _stopped.Dispose();
+    }
+
+    private void Run()
+    {
+        TimeSpan period = TimeSpan.FromMilliseconds(Math.Max(1, _expiry.TotalMilliseconds / 3));
+        while (!_stopped.Wait(period))
         {
-            RedisScripts.RenewLock.Evaluate(_connection.Database, new[] { _lockKey }, new RedisValue[] { _token, _expiryMilliseconds });
-        }
-        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
-        {
-            // Renewed on the next tick, if the server is back before the lock expires.
+            try
+            {
+                RedisScripts.RenewLock.Evaluate(_connection.Database, new[] { _lockKey }, new RedisValue[] { _token, (long)_expiry.TotalMilliseconds });
+            }
+            catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+            {
+                // Renewed on the next round, if the server is back before the lock expires.
+            }
         }
     }
 }

@@ -318,7 +318,9 @@ internal sealed class RedisCacheBackend : ICacheBackend
     private byte[]? ProduceOnce(string key, KeyHash hash, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog log, CancellationToken cancellation)
     {
         string token = Guid.NewGuid().ToString("N");
-        double? minCreated = refresh ? UnixTime.ToSeconds(_clock.Now) : null;
+        // A refresh takes no cached entry at first; once it waited for another caller's run, it takes what that run stored.
+        double startedAt = UnixTime.ToSeconds(_clock.Now);
+        double? minCreated = refresh ? double.MaxValue : null;
         DateTime deadline = DateTime.UtcNow + _options.ProducerWaitTimeout;
         TimeSpan pause = TimeSpan.FromMilliseconds(25);
         bool waited = false;
@@ -348,6 +350,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
                 return ProduceUnderLock(key, hash, policy, token, produce, log, cancellation);
             }
 
+            minCreated = refresh ? startedAt : null;
             if (!waited)
             {
                 log.Verbose($"Another caller is producing the response for key {hash.ToShortString()} in {Location}; waiting for it.");

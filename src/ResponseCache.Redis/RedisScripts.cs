@@ -46,26 +46,39 @@ local function purge(bound)
   return existed
 end
 
+local function total()
+  return tonumber(redis.call('GET', bytes) or '0')
+end
+
 local function beyond(maxEntries, maxBytes, count, total)
   return count > maxEntries or (maxBytes ~= nil and total > maxBytes and count > 1)
 end
 
 local function evict(maxEntries, maxBytes)
   local evicted = 0
-  while beyond(maxEntries, maxBytes, redis.call('ZCARD', lru), tonumber(redis.call('GET', bytes) or '0')) do
+  while beyond(maxEntries, maxBytes, redis.call('ZCARD', lru), total()) do
     evicted = evicted + forget(redis.call('ZRANGE', lru, 0, 0)[1])
   end
   return evicted
 end
 
-local function put(member, response, created, accessedMs, timestamp, textLength, ttl)
+-- caps: {maxEntries, maxBytes} to make room before adding (an entry written now is the most recent), or nil to
+-- leave eviction to evict() afterwards (an imported entry may be older than those already cached).
+local function put(member, response, created, accessedMs, timestamp, textLength, ttl, caps)
   forget(member)
   local expireAt = nil
   if created ~= '' then
     expireAt = tonumber(created) + ttl
-    if expireAt <= now then return 0 end
+    if expireAt <= now then return 0, 0 end
   end
   local size = 230 + string.len(response)
+  local evicted = 0
+  if caps then
+    -- Readers never see more entries than the cap, even on a server that does not run scripts atomically.
+    while redis.call('ZCARD', lru) > 0 and beyond(caps[1], caps[2], redis.call('ZCARD', lru) + 1, total() + size) do
+      evicted = evicted + forget(redis.call('ZRANGE', lru, 0, 0)[1])
+    end
+  end
   local key = prefix .. member
   local fields = {'response', response, 'size', size}
   if created ~= '' then fields[#fields + 1] = 'created_at'; fields[#fields + 1] = created end
@@ -79,11 +92,7 @@ local function put(member, response, created, accessedMs, timestamp, textLength,
   redis.call('ZADD', lru, order(accessedMs), member)
   redis.call('HSET', sizes, member, size)
   redis.call('INCRBY', bytes, size)
-  return 1
-end
-
-local function total()
-  return tonumber(redis.call('GET', bytes) or '0')
+  return 1, evicted
 end
 
 local function guarded(body)
@@ -109,11 +118,11 @@ return guarded(function()
   if ARGV[6] == '0' then redis.call('HDEL', config, 'max_bytes') elseif ARGV[6] ~= '' then redis.call('HSET', config, 'max_bytes', ARGV[6]) end
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
-  local stored = 0
+  local stored, evicted = 0, evict(maxEntries, maxBytes)
   for i = 9, #ARGV, 3 do
-    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[7], ARGV[i + 2], ttlDays * 86400)
+    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[7], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes})
+    stored, evicted = stored + added, evicted + made
   end
-  local evicted = evict(maxEntries, maxBytes)
   if KEYS[9] and redis.call('GET', KEYS[9]) == ARGV[8] then redis.call('DEL', KEYS[9]) end
   return {stored, evicted, total(), maxBytes or -1}
 end)");
@@ -125,7 +134,7 @@ return guarded(function()
   purge(ARGV[3])
   local stored = 0
   for i = 6, #ARGV, 6 do
-    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400)
+    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400, nil)
   end
   return {stored, evict(maxEntries, maxBytes)}
 end)");

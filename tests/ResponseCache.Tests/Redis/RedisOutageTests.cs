@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using ResponseCache.Core;
+using ResponseCache.Redis;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests.Redis;
+
+public sealed class RedisOutageTests : RedisTestBase
+{
+    private const string Secret = "s3cret-Pa55word";
+
+    public static TheoryData<string> Servers => RedisServerSource.Names;
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public void A_stopped_server_makes_reads_quick_misses_with_one_warning_and_changes_clear_errors_until_it_is_back(string server)
+    {
+        using IPrivateRedisServer host = RedisServerSource.StartPrivate(server, Secret);
+        var cache = OpenAt(host.Endpoint, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1), password: Secret);
+        // A fresh Garnet compiles its first script slowly: the outage is what this test times, not that.
+        WaitUntil(() => TrySet(cache, "k", "v"), "The cache never reached the fresh server.");
+        Assert.Equal("v", Get(cache, "k"));
+
+        host.Stop();
+        var log = new RecordingLog();
+        for (int call = 0; call < 3; call++)
+        {
+            var watch = Stopwatch.StartNew();
+            Assert.Null(cache.Get("k", Default, log));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"A read on a stopped server took {watch.Elapsed}.");
+        }
+
+        byte[]? produced = cache.GetOrAdd("k", Default, refresh: false, () => Responses.Json("fresh"), log, CancellationToken.None);
+        Assert.Equal("fresh", Responses.Text(produced));
+        string warning = Assert.Single(log.Warnings);
+        Assert.Contains(cache.Location, warning);
+        Assert.DoesNotContain(Secret, warning);
+
+        var unavailable = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k2", "v2"));
+        Assert.Contains(cache.Location, unavailable.Message);
+        Assert.Equal(cache.Location, unavailable.Location);
+        Assert.DoesNotContain(Secret, unavailable.ToString());
+        Assert.Throws<CacheUnavailableException>(() => cache.Clear(NullCacheLog.Instance, CancellationToken.None));
+        Assert.Throws<CacheUnavailableException>(() => cache.GetStatistics(Default, NullCacheLog.Instance));
+
+        host.Start();
+        WaitUntil(() => TrySet(cache, "k3", "v3"), "The cache did not reconnect to the restarted server.");
+        Assert.Equal("v3", Get(cache, "k3"));
+
+        host.Stop();
+        Assert.Null(cache.Get("k3", Default, log));
+        Assert.Equal(2, log.Warnings.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public void A_wrong_password_is_never_shown_in_errors_warnings_or_the_location(string server)
+    {
+        using IPrivateRedisServer host = RedisServerSource.StartPrivate(server, Secret);
+        const string Wrong = "wr0ng-Pa55word";
+        var cache = OpenAt(host.Endpoint + ",password=" + Wrong, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1));
+        var log = new RecordingLog();
+
+        Assert.Null(cache.Get("k", Default, log));
+        var unavailable = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k", "v"));
+
+        string shown = string.Join("\n", log.Warnings.Append(unavailable.ToString()).Append(cache.Location));
+        Assert.DoesNotContain(Wrong, shown);
+        Assert.DoesNotContain(Secret, shown);
+        Assert.Single(log.Warnings);
+    }
+
+    [Fact]
+    public void Uris_and_connection_strings_name_the_server_without_user_or_password()
+    {
+        Assert.Equal("redis://127.0.0.1:1 namespace 'jobs'", RedisCaches.Open("redis://jobs-user:" + Secret + "@127.0.0.1:1", "jobs").Location);
+        Assert.Equal("rediss://127.0.0.1:2/3 namespace 'jobs'", RedisCaches.Open("rediss://:" + Uri.EscapeDataString(Secret + "@/") + "@127.0.0.1:2/3", "jobs").Location);
+        Assert.Equal("redis://127.0.0.1:3 namespace 'x'", RedisCaches.Open("127.0.0.1:3,user=jobs,password=" + Secret, "x").Location);
+        var invalid = Assert.Throws<ArgumentException>(() => RedisCaches.Open("127.0.0.1:4,password=" + Secret + ",bogus=" + Secret, "x"));
+        Assert.DoesNotContain(Secret, invalid.Message);
+    }
+
+    private static bool TrySet(ICacheBackend cache, string key, string value)
+    {
+        try
+        {
+            Set(cache, key, value);
+            return true;
+        }
+        catch (CacheUnavailableException)
+        {
+            return false;
+        }
+    }
+
+    private static void WaitUntil(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            Thread.Sleep(100);
+        }
+    }
+}
