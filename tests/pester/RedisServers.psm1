@@ -43,7 +43,7 @@ function Initialize-RedisTestServers {
 function Get-TestRedisServerKind {
     Initialize-RedisTestServers
     foreach ($kind in [ResponseCache.Tests.Infrastructure.RedisTestServers]::Kinds) {
-        @{ Kind = [string]$kind; Name = [ResponseCache.Tests.Infrastructure.RedisTestServers]::Names[[int]$kind] }
+        @{ Kind = [string]$kind; Name = [ResponseCache.Tests.Infrastructure.RedisTestServers]::NameOf($kind) }
     }
 }
 

@@ -13,14 +13,13 @@ public sealed class RedisTestServerTests
     public void A_stopped_server_refuses_connections_and_answers_again_on_the_same_port_after_start(RedisServerKind kind)
     {
         using var server = RedisTestServers.StartPrivate(kind);
-        using (var probe = RespProbe.Connect(server.Port, false, null, TimeSpan.FromSeconds(5)))
-        {
-            probe.Expect("OK", "SET", "k", "v");
-        }
+        using var client = RespProbe.Connect(server.Port, false, null, TimeSpan.FromSeconds(5));
+        client.Expect("OK", "SET", "k", "v");
         var endpoint = server.Endpoint;
 
         server.Stop();
 
+        Assert.ThrowsAny<Exception>(() => client.Send("PING")); // a client's open connection breaks, as in an outage
         Assert.ThrowsAny<Exception>(() => RespProbe.Connect(server.Port, false, null, TimeSpan.FromSeconds(2)).Dispose());
         server.Start();
         Assert.Equal(endpoint, server.Endpoint);

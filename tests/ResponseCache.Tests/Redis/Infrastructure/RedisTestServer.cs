@@ -18,6 +18,7 @@ namespace ResponseCache.Tests.Infrastructure;
 public sealed class RedisTestServer : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly HashSet<int> PortsHandedOut = new();
 
     private readonly object _gate = new();
     private readonly string _directory;
@@ -252,17 +253,22 @@ public sealed class RedisTestServer : IDisposable
         }
     }
 
+    // A port no server of this process has had: a server that failed to bind one must not take another's for its own.
     private static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
+        while (true)
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
+            lock (PortsHandedOut)
+            {
+                if (PortsHandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
         }
     }
 

@@ -41,7 +41,8 @@ public static class RedisTestServers
     /// <summary>The shared server of this kind.</summary>
     public static RedisTestServer Get(RedisServerKind kind) => Get(NameOf(kind));
 
-    private static string NameOf(RedisServerKind kind) =>
+    /// <summary>The name of a kind's server, as in Names.</summary>
+    public static string NameOf(RedisServerKind kind) =>
         kind == RedisServerKind.Garnet ? ServerPrograms.GarnetName : ServerPrograms.RedisName!;
 
     private static IReadOnlyList<RedisTestServer> StartShared()
