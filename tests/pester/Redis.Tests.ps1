@@ -553,17 +553,26 @@ Clear-ResponseCache -PassThru
         Join-Path $envPath 'ai_responses.json' | Should -Not -Exist
     }
 
-    It 'takes the connection string from $PSDefaultParameterValues on <Name>' {
+    It 'takes the connection string from $PSDefaultParameterValues on <Name>, and counts hits and misses for every process' {
         $run = Invoke-FreshPwsh -Script @"
 `$PSDefaultParameterValues['*:ConnectionString'] = '$($server.ConnectionString)'
 `$PSDefaultParameterValues['*:Namespace'] = '$ns'
 Set-CachedResponse -Key 'k' -Response 'by default'
+Get-CachedResponse -Key 'k'
+Get-CachedResponse -Key 'missing'
 (Get-CacheStats).Location
 "@
 
         $run.Errors | Should -BeNullOrEmpty
-        $run.Output | Should -BeLike "*$ns*"
+        $run.Output[0] | Should -BeExactly 'by default'
+        $run.Output[1] | Should -BeLike "*$ns*"
+        $before = Get-CacheStats @redis
         Get-CachedResponse -Key 'k' @redis | Should -BeExactly 'by default'
+        $after = Get-CacheStats @redis
+
+        $before.SharedHits, $before.SharedMisses | Should -Be @(1, 1)
+        $after.SharedHits, $after.SharedMisses | Should -Be @(2, 1)
+        $after.Hits - $before.Hits | Should -Be 1 -Because 'this process made one of the hits'
     }
 }
 
