@@ -469,15 +469,20 @@ foreach (`$i in 1..40) { Set-CachedResponse -Key "process $process key `$i" -Res
 
     It 'runs the scriptblock once for four processes asking for the same key at once on <Name>' {
         $runsFile = Join-Path $TestDrive "runs-$ns.txt"
+        $doneFile = Join-Path $TestDrive "done-$ns.txt"
         $askers = foreach ($process in 1..4) {
             Start-FreshPwsh -Script @"
+`$null = Get-CacheStats $target
 [Console]::Out.WriteLine('ready')
 `$null = [Console]::In.ReadLine()
+`$asked = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
 Get-CachedResponse -Key 'shared question' $target -ScriptBlock {
     Add-Content -LiteralPath '$runsFile' -Value `$PID
     Start-Sleep -Milliseconds 1500
+    Set-Content -LiteralPath '$doneFile' -Value ([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())
     [pscustomobject]@{ answer = 42; producer = `$PID }
 } | ConvertTo-Json -Compress
+`$asked
 "@
         }
 
@@ -485,9 +490,11 @@ Get-CachedResponse -Key 'shared question' $target -ScriptBlock {
 
         $producers = @(Get-Content -LiteralPath $runsFile)
         $producers.Count | Should -Be 1
-        $answers = @($runs | ForEach-Object { $_.Output -join '' })
-        $answers | Should -Be (@("{`"answer`":42,`"producer`":$($producers[0])}") * 4)
+        $runs | ForEach-Object { $_.Output[0] } | Should -Be (@("{`"answer`":42,`"producer`":$($producers[0])}") * 4)
         (Get-CachedResponse -Key 'shared question' @redis).producer | Should -Be $producers[0]
+        # Otherwise a process that came late found the answer cached, and the test proved nothing about waiting.
+        $producerDone = [long] (Get-Content -LiteralPath $doneFile)
+        $runs | ForEach-Object { [long] $_.Output[1] | Should -BeLessThan $producerDone -Because 'all four asked while the scriptblock ran' }
     }
 
     It 'lets a waiting process take over when the process running the scriptblock is killed, on <Name>' {
