@@ -733,6 +733,29 @@ foreach (`$record in `$Error) {
     }
 }
 
+Describe 'The cmdlets on a one-node <Name> cluster' -ForEach $serverKinds {
+    BeforeAll {
+        $server = Start-TestRedisServer -Kind $Kind -Cluster
+        Initialize-RedisServerUse $server
+    }
+
+    AfterAll {
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'stores, caps, lists, gets-or-adds and clears a namespace on a <Name> cluster' {
+        $redis = @{ ConnectionString = $server.ConnectionString; Namespace = New-TestNamespace }
+        Set-ResponseCacheConfiguration -MaxEntries 3 @redis
+        foreach ($i in 1..5) { Set-CachedResponse -Key "key $i" -Response @{ n = $i } @redis -ErrorAction Stop }
+
+        (Get-CachedResponse -Key 'key 5' @redis).n | Should -Be 5
+        Get-CachedResponse -Key 'asked' -ScriptBlock { 'produced' } @redis | Should -BeExactly 'produced'
+        @(Get-CacheEntry @redis).KeyHash | Should -Be @('key 4', 'key 5', 'asked' | ForEach-Object { Get-KeyHash $_ })
+        Clear-ResponseCache -PassThru @redis | Should -Be 3
+        (Get-CacheStats @redis).TotalEntries | Should -Be 0
+    }
+}
+
 Describe 'A session that uses only cache directories' {
     It 'never loads ResponseCache.Redis or StackExchange.Redis, until a cmdlet names a server' {
         $dir = New-CacheDirectoryPath -Parent $TestDrive
