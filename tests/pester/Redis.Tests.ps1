@@ -366,6 +366,43 @@ Describe 'Objects, TTL, isolation and copies on <Name>' -ForEach $serverKinds {
         }
     }
 
+    Context 'Ctrl+C' {
+        It 'stops a get-or-add on <Name> waiting for another process''s scriptblock, and that run still caches its answer' {
+            $bound = [TimeSpan]::FromSeconds(30)
+            $producer = Start-FreshPwsh -Script @"
+Get-CachedResponse -Key 'slow' -ConnectionString '$($server.ConnectionString)' -Namespace '$ns' -ScriptBlock {
+    [Console]::Out.WriteLine('running')
+    `$null = [Console]::In.ReadLine()
+    'slow answer'
+}
+"@
+            $waiter = [powershell]::Create()
+            $null = $waiter.AddScript({
+                param($module, $redis)
+                Import-Module $module
+                Get-CachedResponse -Key 'slow' @redis -ScriptBlock { 'must not run' }
+            }).AddArgument((Get-ModuleUnderTestPath)).AddArgument($redis)
+            try {
+                $producer.StandardOutput.ReadLine() | Should -Be 'running'
+                $waiting = $waiter.BeginInvoke()
+                $waiting.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(1)) | Should -BeFalse -Because 'the waiter waits for the other process'
+
+                $stopping = $waiter.BeginStop($null, $null)
+
+                $stopping.AsyncWaitHandle.WaitOne($bound) | Should -BeTrue -Because 'Ctrl+C ends the wait for the other process'
+                $waiter.InvocationStateInfo.State | Should -Be 'Stopped'
+                $run = Wait-FreshPwsh $producer
+                $producer = $null
+            } finally {
+                if ($producer) { Stop-FreshPwsh $producer }
+                $waiter.Dispose()
+            }
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+            $run.Output | Should -Be 'slow answer'
+            Get-CachedResponse -Key 'slow' @redis | Should -BeExactly 'slow answer'
+        }
+    }
+
     Context 'Copy-ResponseCache between a directory and a namespace' {
         BeforeEach {
             $now = [DateTimeOffset]::UtcNow
