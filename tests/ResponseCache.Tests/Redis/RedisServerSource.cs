@@ -40,6 +40,16 @@ public static class RedisServerSource
         return server;
     }
 
+    public static bool CanStartCluster => OnPath("redis-server");
+
+    /// <summary>redis-server as a one-node Redis Cluster that owns every slot.</summary>
+    public static IPrivateRedisServer StartPrivateCluster()
+    {
+        var server = new LocalServer("redis-server", FreePort(), password: null, cluster: true);
+        server.Start();
+        return server;
+    }
+
     private static IReadOnlyDictionary<string, RedisTestServer> StartShared()
     {
         var servers = new Dictionary<string, RedisTestServer>();
@@ -88,13 +98,15 @@ public static class RedisServerSource
         private readonly string _name;
         private readonly int _port;
         private readonly string? _password;
+        private readonly string? _clusterDirectory;
         private Process? _process;
 
-        public LocalServer(string name, int port, string? password)
+        public LocalServer(string name, int port, string? password, bool cluster = false)
         {
             _name = name;
             _port = port;
             _password = password;
+            _clusterDirectory = cluster ? Directory.CreateTempSubdirectory("rc-cluster-").FullName : null;
         }
 
         public string Endpoint => "127.0.0.1:" + _port;
@@ -108,7 +120,8 @@ public static class RedisServerSource
                 ? new[] { "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--port", _port.ToString(), "--lua", "-m", "128m", "-i", "16m" }
                     .Concat(_password is null ? Array.Empty<string>() : new[] { "--auth", "Password", "--password", _password })
                 : new[] { "--port", _port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" }
-                    .Concat(_password is null ? Array.Empty<string>() : new[] { "--requirepass", _password });
+                    .Concat(_password is null ? Array.Empty<string>() : new[] { "--requirepass", _password })
+                    .Concat(_clusterDirectory is null ? Array.Empty<string>() : new[] { "--cluster-enabled", "yes", "--dir", _clusterDirectory });
             foreach (string arg in args)
             {
                 start.ArgumentList.Add(arg);
@@ -123,6 +136,10 @@ public static class RedisServerSource
             _process.BeginOutputReadLine();
             _process.BeginErrorReadLine();
             WaitUntilAnswering();
+            if (_clusterDirectory is not null)
+            {
+                OwnAllSlots();
+            }
         }
 
         public void Stop()
@@ -137,7 +154,31 @@ public static class RedisServerSource
             _process = null;
         }
 
-        public void Dispose() => Stop();
+        public void Dispose()
+        {
+            Stop();
+            if (_clusterDirectory is not null)
+            {
+                Directory.Delete(_clusterDirectory, recursive: true);
+            }
+        }
+
+        private void OwnAllSlots()
+        {
+            using var multiplexer = StackExchange.Redis.ConnectionMultiplexer.Connect(Endpoint + ",allowAdmin=true");
+            StackExchange.Redis.IServer server = multiplexer.GetServer(Endpoint);
+            server.Execute("CLUSTER", "ADDSLOTSRANGE", 0, 16383);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!server.Execute("CLUSTER", "INFO").ToString()!.Contains("cluster_state:ok", StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException("The one-node cluster never reached cluster_state:ok.");
+                }
+
+                Thread.Sleep(100);
+            }
+        }
 
         private void WaitUntilAnswering()
         {

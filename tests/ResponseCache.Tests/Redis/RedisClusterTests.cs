@@ -1,0 +1,39 @@
+using ResponseCache.Core;
+using ResponseCache.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace ResponseCache.Tests.Redis;
+
+public sealed class RedisClusterTests : RedisTestBase
+{
+    [RedisClusterFact]
+    public void A_namespace_works_on_a_redis_cluster_with_all_its_keys_in_one_slot()
+    {
+        using IPrivateRedisServer host = RedisServerSource.StartPrivateCluster();
+        string ns = NewNamespace();
+        var cache = OpenAt(host.Endpoint, ns);
+        var other = OpenAt(host.Endpoint, ns);
+
+        cache.SetMany(new[] { "a", "b", "c" }.Select(key => new KeyValuePair<string, byte[]>(key, Responses.Json(key))).ToList(), new CachePolicy(maxEntries: 2), NullCacheLog.Instance, CancellationToken.None);
+        byte[]? produced = other.GetOrAdd("d", Default, refresh: false, () => Responses.Json("d"), NullCacheLog.Instance, CancellationToken.None);
+
+        Assert.Equal(("d", "c", (string?)null), (Responses.Text(produced), Get(other, "c"), Get(other, "a")));
+        IServer server = DirectAt(host.Endpoint).Multiplexer.GetServer(host.Endpoint);
+        Assert.True(server.ServerType == ServerType.Cluster, "The server is not in cluster mode.");
+        var slots = server.Keys(pattern: "rc:{" + ns + "}:*").Select(key => server.Multiplexer.HashSlot(key)).Distinct().ToList();
+        Assert.True(slots.Count == 1, $"The namespace's keys are spread over {slots.Count} slots.");
+        Assert.Equal(2, cache.Clear(NullCacheLog.Instance, CancellationToken.None));
+    }
+}
+
+/// <summary>A fact that needs redis-server (Garnet's cluster mode is not what users run); skipped, saying why, without it.</summary>
+public sealed class RedisClusterFactAttribute : FactAttribute
+{
+    public RedisClusterFactAttribute()
+    {
+        if (!RedisServerSource.CanStartCluster)
+        {
+            Skip = "redis-server is not on PATH, so no Redis Cluster can be started.";
+        }
+    }
+}
