@@ -41,8 +41,7 @@ public sealed class RedisTestServer : IDisposable
         Password = options.Password;
         Cluster = options.Cluster;
         Tls = options.Tls;
-        _directory = Path.Combine(Path.GetTempPath(), "responsecache-test-servers", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
+        _directory = ServerDirectories.Create();
         if (Tls)
         {
             (CaCertificatePath, _certificate, _key) = TestCertificateAuthority.Create(_directory);
