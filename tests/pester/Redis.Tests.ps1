@@ -118,7 +118,7 @@ BeforeAll {
     }
 }
 
-Describe 'Objects, TTL, isolation and copies on <Name>' -ForEach $serverKinds {
+Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
     BeforeAll {
         # Shared with other test files: every test works in a namespace of its own.
         $server = Get-TestRedisServer -Kind $Kind
@@ -466,49 +466,40 @@ Get-CachedResponse -Key 'slow' -ConnectionString '$($server.ConnectionString)' -
             @(Get-CacheEntry -ConnectionString $server.ConnectionString -Namespace "$ns-b").KeyHash | Should -Be @($copied | ForEach-Object { Get-KeyHash $_.Key })
         }
     }
-}
 
-Describe 'Several processes on one namespace of <Name>' -ForEach $serverKinds {
-    BeforeAll {
-        # Shared with other test files: every test works in a namespace of its own.
-        $server = Get-TestRedisServer -Kind $Kind
-        Initialize-RedisServerUse $server
-    }
+    Context 'Several processes on one namespace' {
+        BeforeEach {
+            $target = "-ConnectionString '$($server.ConnectionString)' -Namespace '$ns'"
+        }
 
-    BeforeEach {
-        $ns = New-TestNamespace
-        $redis = @{ ConnectionString = $server.ConnectionString; Namespace = $ns }
-        $target = "-ConnectionString '$($server.ConnectionString)' -Namespace '$ns'"
-    }
-
-    It 'holds exactly MaxEntries entries after three processes wrote 40 keys each at once on <Name>' {
-        $writers = foreach ($process in 1..3) {
-            Start-FreshPwsh -Script @"
+        It 'holds exactly MaxEntries entries after three processes wrote 40 keys each at once on <Name>' {
+            $writers = foreach ($process in 1..3) {
+                Start-FreshPwsh -Script @"
 Set-ResponseCacheConfiguration -MaxEntries 25 $target
 [Console]::Out.WriteLine('ready')
 `$null = [Console]::In.ReadLine()
 foreach (`$i in 1..40) { Set-CachedResponse -Key "process $process key `$i" -Response `$i $target }
 'done'
 "@
+            }
+
+            $runs = Invoke-Together $writers
+
+            $runs.Output | Should -Be @('done', 'done', 'done')
+            $written = foreach ($process in 1..3) { foreach ($i in 1..40) { Get-KeyHash "process $process key $i" } }
+            $entries = @(Get-CacheEntry @redis)
+            $entries.Count | Should -Be 25
+            $entries.KeyHash | Where-Object { $_ -notin $written } | Should -BeNullOrEmpty
+            (Get-CacheStats @redis).TotalEntries | Should -Be 25
+            # Whichever writer finished last, its last key is the most recently used entry.
+            @($entries.KeyHash | Select-Object -Last 1) | Should -BeIn @(foreach ($process in 1..3) { Get-KeyHash "process $process key 40" })
         }
 
-        $runs = Invoke-Together $writers
-
-        $runs.Output | Should -Be @('done', 'done', 'done')
-        $written = foreach ($process in 1..3) { foreach ($i in 1..40) { Get-KeyHash "process $process key $i" } }
-        $entries = @(Get-CacheEntry @redis)
-        $entries.Count | Should -Be 25
-        $entries.KeyHash | Where-Object { $_ -notin $written } | Should -BeNullOrEmpty
-        (Get-CacheStats @redis).TotalEntries | Should -Be 25
-        # Whichever writer finished last, its last key is the most recently used entry.
-        @($entries.KeyHash | Select-Object -Last 1) | Should -BeIn @(foreach ($process in 1..3) { Get-KeyHash "process $process key 40" })
-    }
-
-    It 'runs the scriptblock once for four processes asking for the same key at once on <Name>' {
-        $runsFile = Join-Path $TestDrive "runs-$ns.txt"
-        $doneFile = Join-Path $TestDrive "done-$ns.txt"
-        $askers = foreach ($process in 1..4) {
-            Start-FreshPwsh -Script @"
+        It 'runs the scriptblock once for four processes asking for the same key at once on <Name>' {
+            $runsFile = Join-Path $TestDrive "runs-$ns.txt"
+            $doneFile = Join-Path $TestDrive "done-$ns.txt"
+            $askers = foreach ($process in 1..4) {
+                Start-FreshPwsh -Script @"
 `$null = Get-CacheStats $target
 [Console]::Out.WriteLine('ready')
 `$null = [Console]::In.ReadLine()
@@ -521,58 +512,58 @@ Get-CachedResponse -Key 'shared question' $target -ScriptBlock {
 } | ConvertTo-Json -Compress
 `$asked
 "@
+            }
+
+            $runs = Invoke-Together $askers
+
+            $producers = @(Get-Content -LiteralPath $runsFile)
+            $producers.Count | Should -Be 1
+            $runs | ForEach-Object { $_.Output[0] } | Should -Be (@("{`"answer`":42,`"producer`":$($producers[0])}") * 4)
+            (Get-CachedResponse -Key 'shared question' @redis).producer | Should -Be $producers[0]
+            # Otherwise a process that came late found the answer cached, and the test proved nothing about waiting.
+            $producerDone = [long] (Get-Content -LiteralPath $doneFile)
+            $runs | ForEach-Object { [long] $_.Output[1] | Should -BeLessThan $producerDone -Because 'all four asked while the scriptblock ran' }
         }
 
-        $runs = Invoke-Together $askers
-
-        $producers = @(Get-Content -LiteralPath $runsFile)
-        $producers.Count | Should -Be 1
-        $runs | ForEach-Object { $_.Output[0] } | Should -Be (@("{`"answer`":42,`"producer`":$($producers[0])}") * 4)
-        (Get-CachedResponse -Key 'shared question' @redis).producer | Should -Be $producers[0]
-        # Otherwise a process that came late found the answer cached, and the test proved nothing about waiting.
-        $producerDone = [long] (Get-Content -LiteralPath $doneFile)
-        $runs | ForEach-Object { [long] $_.Output[1] | Should -BeLessThan $producerDone -Because 'all four asked while the scriptblock ran' }
-    }
-
-    It 'lets a waiting process take over when the process running the scriptblock is killed, on <Name>' {
-        $owner = Start-FreshPwsh -Script @"
+        It 'lets a waiting process take over when the process running the scriptblock is killed, on <Name>' {
+            $owner = Start-FreshPwsh -Script @"
 Get-CachedResponse -Key 'orphaned' $target -ScriptBlock {
     [Console]::Out.WriteLine('running')
     Start-Sleep -Seconds 600
     'from the killed owner'
 }
 "@
-        $waiter = $null
-        try {
-            $owner.StandardOutput.ReadLine() | Should -Be 'running'
-            $waiter = Start-FreshPwsh -Script @"
+            $waiter = $null
+            try {
+                $owner.StandardOutput.ReadLine() | Should -Be 'running'
+                $waiter = Start-FreshPwsh -Script @"
 [Console]::Out.WriteLine('asking')
 `$started = [Diagnostics.Stopwatch]::StartNew()
 Get-CachedResponse -Key 'orphaned' $target -ScriptBlock { 'from the waiter' }
 `$started.Elapsed.TotalSeconds
 "@
-            $waiter.StandardOutput.ReadLine() | Should -Be 'asking'
-            Stop-FreshPwsh $owner
-            $owner = $null
+                $waiter.StandardOutput.ReadLine() | Should -Be 'asking'
+                Stop-FreshPwsh $owner
+                $owner = $null
 
-            # A hang guard, not a timing: the lock of a dead owner expires in seconds.
-            $waiter.WaitForExit(90000) | Should -BeTrue -Because 'the waiter must take over once the dead owner''s lock expires'
-            $run = Wait-FreshPwsh $waiter
-            $waiter = $null
-        } finally {
-            if ($owner) { Stop-FreshPwsh $owner }
-            if ($waiter) { Stop-FreshPwsh $waiter }
+                # A hang guard, not a timing: the lock of a dead owner expires in seconds.
+                $waiter.WaitForExit(90000) | Should -BeTrue -Because 'the waiter must take over once the dead owner''s lock expires'
+                $run = Wait-FreshPwsh $waiter
+                $waiter = $null
+            } finally {
+                if ($owner) { Stop-FreshPwsh $owner }
+                if ($waiter) { Stop-FreshPwsh $waiter }
+            }
+
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+            $run.Output[0] | Should -BeExactly 'from the waiter'
+            Get-CachedResponse -Key 'orphaned' @redis | Should -BeExactly 'from the waiter'
         }
 
-        $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
-        $run.Output[0] | Should -BeExactly 'from the waiter'
-        Get-CachedResponse -Key 'orphaned' @redis | Should -BeExactly 'from the waiter'
-    }
-
-    It 'makes <Name> every cmdlet''s default through RESPONSECACHE_REDIS, with -Path and $PSDefaultParameterValues still winning' {
-        $envPath = New-CacheDirectoryPath -Parent $TestDrive
-        $explicitPath = New-CacheDirectoryPath -Parent $TestDrive
-        $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = $server.ConnectionString; RESPONSECACHE_PATH = $envPath } -Script @"
+        It 'makes <Name> every cmdlet''s default through RESPONSECACHE_REDIS, with -Path and $PSDefaultParameterValues still winning' {
+            $envPath = New-CacheDirectoryPath -Parent $TestDrive
+            $explicitPath = New-CacheDirectoryPath -Parent $TestDrive
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = $server.ConnectionString; RESPONSECACHE_PATH = $envPath } -Script @"
 `$PSDefaultParameterValues['*:Namespace'] = '$ns'
 Set-CachedResponse -Key 'k1' -Response 'in redis'
 Set-CachedResponse -Key 'k2' -Response 'removed'
@@ -588,17 +579,17 @@ Copy-ResponseCache -DestinationPath '$explicitPath' -PassThru
 Clear-ResponseCache -PassThru
 "@
 
-        $run.Errors | Should -BeNullOrEmpty
-        $run.Output | Should -Be @('in redis', 'produced', '1', '2', '2', '50', '2', '2')
-        Get-CachedResponse -Key 'on disk' -Path $explicitPath | Should -BeExactly 'in the directory'
-        Get-CachedResponse -Key 'k1' -Path $explicitPath | Should -BeExactly 'in redis'
-        @(Get-CacheEntry @redis).Count | Should -Be 0
-        (Get-ResponseCacheConfiguration @redis).MaxEntries | Should -Be 50
-        Join-Path $envPath 'ai_responses.json' | Should -Not -Exist
-    }
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Output | Should -Be @('in redis', 'produced', '1', '2', '2', '50', '2', '2')
+            Get-CachedResponse -Key 'on disk' -Path $explicitPath | Should -BeExactly 'in the directory'
+            Get-CachedResponse -Key 'k1' -Path $explicitPath | Should -BeExactly 'in redis'
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+            (Get-ResponseCacheConfiguration @redis).MaxEntries | Should -Be 50
+            Join-Path $envPath 'ai_responses.json' | Should -Not -Exist
+        }
 
-    It 'takes the connection string from $PSDefaultParameterValues on <Name>, and counts hits and misses for every process' {
-        $run = Invoke-FreshPwsh -Script @"
+        It 'takes the connection string from $PSDefaultParameterValues on <Name>, and counts hits and misses for every process' {
+            $run = Invoke-FreshPwsh -Script @"
 `$PSDefaultParameterValues['*:ConnectionString'] = '$($server.ConnectionString)'
 `$PSDefaultParameterValues['*:Namespace'] = '$ns'
 Set-CachedResponse -Key 'k' -Response 'by default'
@@ -607,16 +598,17 @@ Get-CachedResponse -Key 'missing'
 (Get-CacheStats).Location
 "@
 
-        $run.Errors | Should -BeNullOrEmpty
-        $run.Output[0] | Should -BeExactly 'by default'
-        $run.Output[1] | Should -BeLike "*$ns*"
-        $before = Get-CacheStats @redis
-        Get-CachedResponse -Key 'k' @redis | Should -BeExactly 'by default'
-        $after = Get-CacheStats @redis
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Output[0] | Should -BeExactly 'by default'
+            $run.Output[1] | Should -BeLike "*$ns*"
+            $before = Get-CacheStats @redis
+            Get-CachedResponse -Key 'k' @redis | Should -BeExactly 'by default'
+            $after = Get-CacheStats @redis
 
-        $before.SharedHits, $before.SharedMisses | Should -Be @(1, 1)
-        $after.SharedHits, $after.SharedMisses | Should -Be @(2, 1)
-        $after.Hits - $before.Hits | Should -Be 1 -Because 'this process made one of the hits'
+            $before.SharedHits, $before.SharedMisses | Should -Be @(1, 1)
+            $after.SharedHits, $after.SharedMisses | Should -Be @(2, 1)
+            $after.Hits - $before.Hits | Should -Be 1 -Because 'this process made one of the hits'
+        }
     }
 }
 
