@@ -90,7 +90,6 @@ BeforeAll {
             Set-CachedResponse -Key 'warm-up' -Response 1 @warmUp -ErrorAction SilentlyContinue -ErrorVariable failed -WarningAction SilentlyContinue
         } until (-not $failed -or [DateTime]::UtcNow -gt $deadline)
         $failed | Should -BeNullOrEmpty -Because "$Server must take writes within 30 seconds of its start"
-        Clear-ResponseCache @warmUp
     }
 
     # Releases processes from Start-FreshPwsh together once each printed 'ready', then waits for all of them.
