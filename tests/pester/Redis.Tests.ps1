@@ -232,6 +232,7 @@ Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
             $stats.Location | Should -BeLike "*$ns*"
             $stats.CacheFile | Should -BeNullOrEmpty
             $stats.TotalEntries | Should -Be 1
+            (Get-CacheStats -ConnectionString $server.ConnectionString).Location | Should -BeLike '*default*' -Because 'the namespace is "default" unless named'
         }
     }
 
