@@ -1,0 +1,811 @@
+<#
+    The cmdlets on a Redis namespace: the same behaviour as on a cache directory, shown against every server kind
+    RedisServers.psm1 can start here (Garnet always, redis-server when it is on PATH); each test name says which.
+#>
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+    $serverKinds = @(Get-TestRedisServerKind)
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+    Import-ModuleUnderTest
+
+    # A namespace no other test uses.
+    function New-TestNamespace {
+        'pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+    }
+
+    function ConvertTo-CompactJson($Value) {
+        ConvertTo-Json -InputObject $Value -Depth 30 -Compress
+    }
+
+    # One raw RESP command to the server, answered as text (integers as strings, nil as $null, arrays as arrays), so a
+    # test sees keys that are not the cache's without going through the module.
+    function Invoke-RawRedis {
+        param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [string[]] $Command, [string] $Password)
+        $separator = $Endpoint.LastIndexOf(':')
+        $client = [Net.Sockets.TcpClient]::new($Endpoint.Substring(0, $separator), [int] $Endpoint.Substring($separator + 1))
+        try {
+            $stream = $client.GetStream()
+            $stream.ReadTimeout = 5000
+            $commands = @(if ($Password) { , @('AUTH', $Password) }) + @(, $Command)
+            foreach ($parts in $commands) {
+                $request = [Text.StringBuilder]::new("*$($parts.Count)`r`n")
+                foreach ($part in $parts) {
+                    $null = $request.Append("`$$([Text.Encoding]::UTF8.GetByteCount($part))`r`n$part`r`n")
+                }
+                $bytes = [Text.Encoding]::UTF8.GetBytes($request.ToString())
+                $stream.Write($bytes, 0, $bytes.Length)
+                $reply = Read-RespReply $stream
+            }
+            , $reply
+        } finally {
+            $client.Dispose()
+        }
+    }
+
+    function Read-RespLine([IO.Stream] $Stream) {
+        $bytes = [Collections.Generic.List[byte]]::new()
+        while (($b = $Stream.ReadByte()) -ne 10) {
+            if ($b -lt 0) { throw 'The server closed the connection.' }
+            if ($b -ne 13) { $bytes.Add([byte] $b) }
+        }
+        [Text.Encoding]::UTF8.GetString($bytes.ToArray())
+    }
+
+    function Read-RespReply([IO.Stream] $Stream) {
+        $line = Read-RespLine $Stream
+        $body = $line.Substring(1)
+        switch ($line[0]) {
+            '+' { return $body }
+            ':' { return $body }
+            '-' { throw "Redis error: $body" }
+            '$' {
+                if ([int] $body -lt 0) { return $null }
+                $buffer = [byte[]]::new([int] $body + 2)
+                $read = 0
+                while ($read -lt $buffer.Length) { $read += $Stream.Read($buffer, $read, $buffer.Length - $read) }
+                return [Text.Encoding]::UTF8.GetString($buffer, 0, [int] $body)
+            }
+            '*' {
+                if ([int] $body -lt 0) { return $null }
+                return , @(for ($i = 0; $i -lt [int] $body; $i++) { Read-RespReply $Stream })
+            }
+        }
+        throw "Unexpected RESP reply '$line'."
+    }
+
+    <#
+    Waits until a server just started has answered a first write of this process's: its first scripts can take the
+    server longer than the module's one-second timeout on a busy machine, and that is not what the tests are about.
+    #>
+    function Initialize-RedisServerUse {
+        param([Parameter(Mandatory)] $Server)
+        $warmUp = @{ ConnectionString = $Server.ConnectionString; Namespace = 'pester-warm-up' }
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        do {
+            Set-CachedResponse -Key 'warm-up' -Response 1 @warmUp -ErrorAction SilentlyContinue -ErrorVariable failed -WarningAction SilentlyContinue
+        } until (-not $failed -or [DateTime]::UtcNow -gt $deadline)
+        $failed | Should -BeNullOrEmpty -Because "$Server must take writes within 30 seconds of its start"
+    }
+
+    # Releases processes from Start-FreshPwsh together once each printed 'ready', then waits for all of them.
+    function Invoke-Together {
+        param([Parameter(Mandatory)] [Diagnostics.Process[]] $Processes)
+        $waiting = [Collections.Generic.List[Diagnostics.Process]]::new($Processes)
+        try {
+            foreach ($process in $Processes) {
+                if ($process.StandardOutput.ReadLine() -ne 'ready') {
+                    $null = $waiting.Remove($process)
+                    $run = Wait-FreshPwsh $process
+                    throw "A process failed before it was ready: $($run.Errors -join "`n")"
+                }
+            }
+            foreach ($process in $Processes) { $process.StandardInput.WriteLine('go') }
+            foreach ($process in $Processes) {
+                $null = $waiting.Remove($process)
+                $run = Wait-FreshPwsh $process
+                $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+                $run
+            }
+        } finally {
+            foreach ($process in $waiting) { Stop-FreshPwsh $process }
+        }
+    }
+}
+
+Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
+    BeforeAll {
+        # Shared with other test files: every test works in a namespace of its own.
+        $server = Get-TestRedisServer -Kind $Kind
+        Initialize-RedisServerUse $server
+    }
+
+    BeforeEach {
+        $ns = New-TestNamespace
+        $redis = @{ ConnectionString = $server.ConnectionString; Namespace = $ns }
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    Context 'A response comes back from Redis as it does from a cache directory' {
+        It 'round-trips <What> on <Name> exactly as a file cache does' -ForEach @(
+            @{ What = 'a PSCustomObject'; Make = { [pscustomobject]@{ name = 'x'; count = 1; ratio = 0.25; none = $null; ok = $false } } }
+            @{ What = 'nested hashtables and arrays'; Make = {
+                    [ordered]@{
+                        id      = 'chatcmpl-1'
+                        choices = @([pscustomobject]@{ index = 0; message = [ordered]@{ role = 'assistant'; content = 'Grüße ✓ "quoted"' } })
+                        usage   = @{ total_tokens = 12; big = 5000000000 }
+                        matrix  = @(@(1, 2), @(3.5, $null), @())
+                        empty   = [ordered]@{}
+                    }
+                }
+            }
+            @{ What = 'a DateTime and a DateTimeOffset'; Make = { [ordered]@{ at = [datetime]::new(2026, 12, 2, 3, 4, 5, [DateTimeKind]::Utc); offset = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [timespan]::FromHours(2)) } } }
+            @{ What = 'a bare DateTime'; Make = { [datetime]::new(2025, 6, 30, 23, 59, 58, 123, [DateTimeKind]::Local) } }
+            @{ What = 'an array'; Make = { , @('a', 1, 2.5, $false, $null) } }
+            @{ What = 'a false bool'; Make = { $false } }
+            @{ What = 'a multi-line string'; Make = { "line one`nline two ✓`ttab" } }
+        ) {
+            $value = & $Make
+            Set-CachedResponse -Key 'value' -Response $value -Path $dir -ErrorAction Stop
+            Set-CachedResponse -Key 'value' -Response $value @redis -ErrorAction Stop
+
+            $fromFile = Get-CachedResponse -Key 'value' -NoEnumerate -Path $dir
+            $fromRedis = Get-CachedResponse -Key 'value' -NoEnumerate @redis
+
+            Get-TypeShape $fromRedis | Should -BeExactly (Get-TypeShape $fromFile)
+            ConvertTo-CompactJson $fromRedis | Should -BeExactly (ConvertTo-CompactJson $fromFile)
+            Get-CachedResponse -Key 'value' -AsJson @redis | Should -BeExactly (Get-CachedResponse -Key 'value' -AsJson -Path $dir)
+        }
+
+        It 'round-trips a <Api> reply piped in as JSON text with -AsJson on <Name>, as a file cache does' -ForEach @(
+            @{ Api = 'OpenAI chat completion'; Json = @'
+{
+  "id": "chatcmpl-AbC123",
+  "object": "chat.completion",
+  "created": 1733108400,
+  "model": "gpt-4o-2024-08-06",
+  "choices": [
+    {
+      "index": 0,
+      "message": { "role": "assistant", "content": "Bonjour ! \u00c7a va ? \ud83d\ude00", "refusal": null },
+      "logprobs": null,
+      "finish_reason": "stop"
+    }
+  ],
+  "usage": { "prompt_tokens": 19, "completion_tokens": 10, "total_tokens": 29, "prompt_tokens_details": { "cached_tokens": 0 } },
+  "system_fingerprint": "fp_831e067d82"
+}
+'@ }
+            @{ Api = 'Ollama generate'; Json = @'
+{"model":"llama3.2","created_at":"2026-12-02T03:24:38.123456789Z","response":"The sky is blue because of Rayleigh scattering.","done":true,"done_reason":"stop","context":[128006,9125,128007],"total_duration":5043500667,"load_duration":5025959,"prompt_eval_count":26,"eval_count":290,"eval_duration":4709213000}
+'@ }
+            @{ Api = 'Anthropic messages'; Json = @'
+{
+  "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
+  "type": "message",
+  "role": "assistant",
+  "model": "claude-sonnet-4-5",
+  "content": [ { "type": "text", "text": "Hi! My name is Claude." }, { "type": "tool_use", "id": "toolu_01", "name": "get_weather", "input": { "location": "Paris", "unit": "celsius" } } ],
+  "stop_reason": "end_turn",
+  "stop_sequence": null,
+  "usage": { "input_tokens": 2095, "output_tokens": 503, "cache_read_input_tokens": 0 }
+}
+'@ }
+        ) {
+            $Json | Set-CachedResponse -Key $Api -AsJson -Path $dir -ErrorAction Stop
+            $Json | Set-CachedResponse -Key $Api -AsJson @redis -ErrorAction Stop
+
+            $fromFile = Get-CachedResponse -Key $Api -Path $dir
+            $fromRedis = Get-CachedResponse -Key $Api @redis
+
+            $fromRedis | Should -BeOfType [pscustomobject]
+            Get-TypeShape $fromRedis | Should -BeExactly (Get-TypeShape $fromFile)
+            ConvertTo-CompactJson $fromRedis | Should -BeExactly (ConvertTo-CompactJson ($Json | ConvertFrom-Json))
+            Get-CachedResponse -Key $Api -AsJson @redis | Should -BeExactly (Get-CachedResponse -Key $Api -AsJson -Path $dir)
+        }
+
+        It 'stores an entry under the same key hash as a file cache, with a composed key too, on <Name>' {
+            Set-CachedResponse -Key 'plain key' -Response 1 @redis
+            Set-CachedResponse -Model 'gpt-4o' -Prompt 'Summarise' -InputText 'text' -Response 2 @redis
+            Set-CachedResponse -Model 'gpt-4o' -Prompt 'Summarise' -InputText 'text' -Response 2 -Path $dir
+
+            $hashes = @(Get-CacheEntry @redis).KeyHash
+            $hashes | Should -Contain (Get-KeyHash 'plain key')
+            $hashes | Should -Contain (Get-CacheEntry -Path $dir).KeyHash
+            $entry = Get-CacheEntry -Key 'plain key' @redis
+            $entry.Path | Should -BeNullOrEmpty
+            $entry.CacheFile | Should -BeNullOrEmpty
+        }
+
+        It 'shows the server and the namespace as the Location of entries and statistics on <Name>' {
+            Set-CachedResponse -Key 'k' -Response 'v' @redis
+
+            $entry = Get-CacheEntry @redis
+            $stats = Get-CacheStats @redis
+
+            $stats.Location | Should -BeExactly $entry.Location
+            $stats.Location | Should -BeLike "*$($server.Endpoint)*"
+            $stats.Location | Should -BeLike "*$ns*"
+            $stats.CacheFile | Should -BeNullOrEmpty
+            $stats.TotalEntries | Should -Be 1
+            (Get-CacheStats -ConnectionString $server.ConnectionString).Location | Should -BeLike '*default*' -Because 'the namespace is "default" unless named'
+        }
+    }
+
+    Context 'Connection strings' {
+        It 'reaches the same namespace of <Name> through a redis:// URI' {
+            Set-CachedResponse -Key 'k' -Response 'through the configuration string' @redis
+
+            Get-CachedResponse -Key 'k' -ConnectionString "redis://$($server.Endpoint)" -Namespace $ns | Should -BeExactly 'through the configuration string'
+        }
+
+        It 'refuses a connection string to <Name> it cannot read with InvalidConnectionString, and caches nothing' {
+            { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString "$($server.Endpoint),notAnOption=1" -Namespace $ns -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidConnectionString,ResponseCache.Commands.SetCachedResponseCommand'
+            try { Get-CacheStats -ConnectionString "$($server.Endpoint),notAnOption=1" } catch { $refused = $_ }
+
+            $refused.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+        }
+    }
+
+    Context 'TTL' {
+        It 'makes an entry older than -TtlDays a miss on <Name>, as on a file cache' {
+            Set-CachedResponse -Key 'fresh' -Response 'value' @redis
+            Set-CachedResponse -Key 'fresh' -Response 'value' -Path $dir
+
+            Get-CachedResponse -Key 'fresh' -TtlDays 1 @redis | Should -BeExactly 'value'
+            Get-CachedResponse -Key 'fresh' -TtlDays 0 -Path $dir | Should -BeNullOrEmpty
+            Get-CachedResponse -Key 'fresh' -TtlDays 0 @redis | Should -BeNullOrEmpty
+        }
+
+        It 'keeps the creation time of a copied entry, so it expires by its age on <Name>' {
+            $now = [DateTimeOffset]::UtcNow
+            $null = Write-CacheFile -Directory $dir -Entries @(
+                @{ Key = 'two days old'; Response = 'old'; CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddMinutes(-1) }
+                @{ Key = 'new'; Response = 'new'; CreatedAt = $now.AddMinutes(-5); LastAccessed = $now.AddMinutes(-5) })
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
+
+            Get-CachedResponse -Key 'two days old' -TtlDays 1 @redis | Should -BeNullOrEmpty
+            Get-CachedResponse -Key 'two days old' -TtlDays 3 @redis | Should -BeExactly 'old'
+            (Get-CacheEntry -Key 'two days old' -TtlDays 1 @redis).IsExpired | Should -BeTrue
+            (Get-CacheStats -TtlDays 1 @redis).ExpiredEntries | Should -Be 1
+        }
+
+        It 'removes only the expired entries with Clear-ResponseCache -Expired on <Name>' {
+            $now = [DateTimeOffset]::UtcNow
+            $null = Write-CacheFile -Directory $dir -Entries @(
+                @{ Key = 'old'; Response = 'old'; CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddDays(-2) }
+                @{ Key = 'new'; Response = 'new'; CreatedAt = $now; LastAccessed = $now })
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
+
+            Clear-ResponseCache -Expired -TtlDays 1 -PassThru @redis | Should -Be 1
+
+            @(Get-CacheEntry -TtlDays 30 @redis).KeyHash | Should -Be @(Get-KeyHash 'new')
+        }
+
+        It 'does not copy an entry the source has expired, to <Name>' {
+            $null = Write-CacheFile -Directory $dir -Entries @(
+                @{ Key = 'expired'; Response = 'x'; AgeDays = 400 }
+                @{ Key = 'kept'; Response = 'y'; AgeDays = 1 })
+
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -PassThru | Should -Be 1
+
+            @(Get-CacheEntry -TtlDays 100000 @redis).KeyHash | Should -Be @(Get-KeyHash 'kept')
+            Get-CachedResponse -Key 'expired' -TtlDays 100000 @redis | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Namespaces' {
+        It 'leaves namespace B and keys that are not the cache''s untouched when namespace A is cleared on <Name>' {
+            # B's name starts with A's, so a prefix match on A's name would reach it.
+            $other = @{ ConnectionString = $server.ConnectionString; Namespace = "$ns-b" }
+            $foreign = @("foreign:$ns", $ns, "${ns}:e:x", "{$ns}x", "rc:${ns}x", "rc:$ns-b")
+            foreach ($key in $foreign) { Invoke-RawRedis $server.Endpoint @('SET', $key, "raw $key") | Should -Be 'OK' }
+            foreach ($i in 1..3) {
+                Set-CachedResponse -Key "key $i" -Response "a $i" @redis
+                Set-CachedResponse -Key "key $i" -Response "b $i" @other
+            }
+
+            @(Get-CacheEntry @redis).Count | Should -Be 3
+            Remove-CachedResponse -Key 'key 1' -PassThru @redis | Should -Be 1
+            Get-CacheEntry -Key 'key 2' @redis | Remove-CachedResponse -PassThru | Should -Be 1
+            Clear-ResponseCache -PassThru @redis | Should -Be 1
+
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+            (Get-CacheStats @redis).TotalEntries | Should -Be 0
+            @(Get-CacheEntry @other).Count | Should -Be 3
+            foreach ($i in 1..3) { Get-CachedResponse -Key "key $i" @other | Should -BeExactly "b $i" }
+            foreach ($key in $foreign) { Invoke-RawRedis $server.Endpoint @('GET', $key) | Should -BeExactly "raw $key" }
+        }
+
+        It 'keeps each namespace''s own configuration on <Name>' {
+            $other = @{ ConnectionString = $server.ConnectionString; Namespace = "$ns-b" }
+            Set-ResponseCacheConfiguration -MaxEntries 2 -TtlDays 3 @redis
+
+            foreach ($i in 1..4) {
+                Set-CachedResponse -Key "key $i" -Response $i @redis
+                Set-CachedResponse -Key "key $i" -Response $i @other
+            }
+
+            (Get-ResponseCacheConfiguration @redis).MaxEntries | Should -Be 2
+            (Get-ResponseCacheConfiguration @redis).TtlDays | Should -Be 3
+            @(Get-CacheEntry @redis).KeyHash | Should -Be @((Get-KeyHash 'key 3'), (Get-KeyHash 'key 4'))
+            @(Get-CacheEntry @other).Count | Should -Be 4
+        }
+
+        It 'evicts the least recently used entry, counting a hit as a use, on <Name>' {
+            Set-ResponseCacheConfiguration -MaxEntries 3 @redis
+            foreach ($i in 1..3) { Set-CachedResponse -Key "key $i" -Response $i @redis }
+            $null = Get-CachedResponse -Key 'key 1' @redis
+
+            Set-CachedResponse -Key 'key 4' -Response 4 @redis
+
+            @(Get-CacheEntry @redis).KeyHash | Should -Be @('key 3', 'key 1', 'key 4' | ForEach-Object { Get-KeyHash $_ })
+            Get-CachedResponse -Key 'key 2' @redis | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'Size cap' {
+        It 'keeps a namespace of <Name> within MaxSizeMB by evicting the least recently used, as a file cache does' {
+            $keys = foreach ($i in 1..20) { "key $i" }
+            foreach ($target in @{ Path = $dir }, $redis) {
+                Set-ResponseCacheConfiguration -MaxSizeMB 0.005 @target
+                foreach ($key in $keys) { Set-CachedResponse -Key $key -Response $key.PadRight(1000, '.') @target }
+            }
+
+            $inRedis = @(Get-CacheEntry @redis)
+            $inRedis.Count | Should -BeGreaterThan 0
+            ($inRedis | Measure-Object SizeBytes -Sum).Sum | Should -BeLessOrEqual (0.005 * 1MB)
+            $inRedis.KeyHash | Should -Be @($keys | Select-Object -Last $inRedis.Count | ForEach-Object { Get-KeyHash $_ })
+            $inRedis.KeyHash | Should -Be @(Get-CacheEntry -Path $dir).KeyHash
+        }
+    }
+
+    Context 'Ctrl+C' {
+        It 'stops a get-or-add on <Name> waiting for another process''s scriptblock, and that run still caches its answer' {
+            $bound = [TimeSpan]::FromSeconds(30)
+            $producer = Start-FreshPwsh -Script @"
+Get-CachedResponse -Key 'slow' -ConnectionString '$($server.ConnectionString)' -Namespace '$ns' -ScriptBlock {
+    [Console]::Out.WriteLine('running')
+    `$null = [Console]::In.ReadLine()
+    'slow answer'
+}
+"@
+            $waiter = [powershell]::Create()
+            $null = $waiter.AddScript({
+                param($module, $redis)
+                Import-Module $module
+                Get-CachedResponse -Key 'slow' @redis -ScriptBlock { 'must not run' }
+            }).AddArgument((Get-ModuleUnderTestPath)).AddArgument($redis)
+            try {
+                $producer.StandardOutput.ReadLine() | Should -Be 'running'
+                $waiting = $waiter.BeginInvoke()
+                $waiting.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(1)) | Should -BeFalse -Because 'the waiter waits for the other process'
+
+                $stopping = $waiter.BeginStop($null, $null)
+
+                $stopping.AsyncWaitHandle.WaitOne($bound) | Should -BeTrue -Because 'Ctrl+C ends the wait for the other process'
+                $waiter.InvocationStateInfo.State | Should -Be 'Stopped'
+                $run = Wait-FreshPwsh $producer
+                $producer = $null
+            } finally {
+                if ($producer) { Stop-FreshPwsh $producer }
+                $waiter.Dispose()
+            }
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+            $run.Output | Should -Be 'slow answer'
+            Get-CachedResponse -Key 'slow' @redis | Should -BeExactly 'slow answer'
+        }
+    }
+
+    Context 'Copy-ResponseCache between a directory and a namespace' {
+        BeforeEach {
+            $now = [DateTimeOffset]::UtcNow
+            # Least recently used first, which is not the order they were created in.
+            $sourceEntries = @(
+                @{ Key = 'c'; Response = @{ n = 3 }; CreatedAt = $now.AddDays(-1); LastAccessed = $now.AddHours(-5) }
+                @{ Key = 'a'; Response = 'first'; CreatedAt = $now.AddDays(-3); LastAccessed = $now.AddHours(-3) }
+                @{ Key = 'expired'; Response = 'gone'; CreatedAt = $now.AddDays(-30); LastAccessed = $now.AddHours(-2) }
+                @{ Key = 'b'; Response = @(1, 'two'); CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddHours(-1) })
+            $null = Write-CacheFile -Directory $dir -Entries $sourceEntries
+            $copied = @($sourceEntries | Where-Object Key -NE 'expired')
+        }
+
+        It 'copies a directory to <Name> and back keeping the times and the LRU order, skipping the expired entry' {
+            $back = New-CacheDirectoryPath -Parent $TestDrive
+            $before = @(Get-CacheEntry -Path $dir)
+
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -PassThru | Should -Be 3
+            $inRedis = @(Get-CacheEntry @redis)
+            Copy-ResponseCache @redis -DestinationPath $back -PassThru | Should -Be 3
+            $inBack = @(Get-CacheEntry -Path $back)
+
+            foreach ($entries in $inRedis, $inBack) {
+                $entries.KeyHash | Should -Be @($copied | ForEach-Object { Get-KeyHash $_.Key })
+                for ($i = 0; $i -lt $copied.Count; $i++) {
+                    $source = $before | Where-Object KeyHash -EQ $entries[$i].KeyHash
+                    [Math]::Abs(($entries[$i].Created - $source.Created).TotalMilliseconds) | Should -BeLessThan 2
+                    [Math]::Abs(($entries[$i].LastAccessed - $source.LastAccessed).TotalMilliseconds) | Should -BeLessThan 2
+                }
+            }
+            foreach ($entry in $copied) {
+                Get-CachedResponse -Key $entry.Key -AsJson -Path $back | Should -BeExactly (Get-CachedResponse -Key $entry.Key -AsJson -Path $dir)
+            }
+        }
+
+        It 'evicts on <Name> the entry that was least recently used in the source directory' {
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
+
+            Set-ResponseCacheConfiguration -MaxEntries 2 @redis
+
+            @(Get-CacheEntry @redis).KeyHash | Should -Be @((Get-KeyHash 'a'), (Get-KeyHash 'b'))
+        }
+
+        It 'copies nothing to <Name> or from it with -WhatIf' {
+            $back = New-CacheDirectoryPath -Parent $TestDrive
+
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -WhatIf
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
+            Copy-ResponseCache @redis -DestinationPath $back -WhatIf
+            @(Get-CacheEntry -Path $back).Count | Should -Be 0
+        }
+
+        It 'copies between two namespaces of <Name> and refuses to copy a namespace onto itself' {
+            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
+
+            Copy-ResponseCache @redis -DestinationConnectionString $server.ConnectionString -DestinationNamespace "$ns-b" -PassThru | Should -Be 3
+            { Copy-ResponseCache @redis -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CopyToSameCache,ResponseCache.Commands.CopyResponseCacheCommand'
+            @(Get-CacheEntry -ConnectionString $server.ConnectionString -Namespace "$ns-b").KeyHash | Should -Be @($copied | ForEach-Object { Get-KeyHash $_.Key })
+        }
+    }
+
+    Context 'Several processes on one namespace' {
+        BeforeEach {
+            $target = "-ConnectionString '$($server.ConnectionString)' -Namespace '$ns'"
+        }
+
+        It 'holds exactly MaxEntries entries after three processes wrote 40 keys each at once on <Name>' {
+            $writers = foreach ($process in 1..3) {
+                Start-FreshPwsh -Script @"
+Set-ResponseCacheConfiguration -MaxEntries 25 $target
+[Console]::Out.WriteLine('ready')
+`$null = [Console]::In.ReadLine()
+foreach (`$i in 1..40) { Set-CachedResponse -Key "process $process key `$i" -Response `$i $target }
+'done'
+"@
+            }
+
+            $runs = Invoke-Together $writers
+
+            $runs.Output | Should -Be @('done', 'done', 'done')
+            $written = foreach ($process in 1..3) { foreach ($i in 1..40) { Get-KeyHash "process $process key $i" } }
+            $entries = @(Get-CacheEntry @redis)
+            $entries.Count | Should -Be 25
+            $entries.KeyHash | Where-Object { $_ -notin $written } | Should -BeNullOrEmpty
+            (Get-CacheStats @redis).TotalEntries | Should -Be 25
+            # Whichever writer finished last, its last key is the most recently used entry.
+            @($entries.KeyHash | Select-Object -Last 1) | Should -BeIn @(foreach ($process in 1..3) { Get-KeyHash "process $process key 40" })
+        }
+
+        It 'runs the scriptblock once for four processes asking for the same key at once on <Name>' {
+            $runsFile = Join-Path $TestDrive "runs-$ns.txt"
+            $doneFile = Join-Path $TestDrive "done-$ns.txt"
+            $askers = foreach ($process in 1..4) {
+                Start-FreshPwsh -Script @"
+`$null = Get-CacheStats $target
+[Console]::Out.WriteLine('ready')
+`$null = [Console]::In.ReadLine()
+`$asked = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+Get-CachedResponse -Key 'shared question' $target -ScriptBlock {
+    Add-Content -LiteralPath '$runsFile' -Value `$PID
+    Start-Sleep -Milliseconds 1500
+    Set-Content -LiteralPath '$doneFile' -Value ([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())
+    [pscustomobject]@{ answer = 42; producer = `$PID }
+} | ConvertTo-Json -Compress
+`$asked
+"@
+            }
+
+            $runs = Invoke-Together $askers
+
+            $producers = @(Get-Content -LiteralPath $runsFile)
+            $producers.Count | Should -Be 1
+            $runs | ForEach-Object { $_.Output[0] } | Should -Be (@("{`"answer`":42,`"producer`":$($producers[0])}") * 4)
+            (Get-CachedResponse -Key 'shared question' @redis).producer | Should -Be $producers[0]
+            # Otherwise a process that came late found the answer cached, and the test proved nothing about waiting.
+            $producerDone = [long] (Get-Content -LiteralPath $doneFile)
+            $runs | ForEach-Object { [long] $_.Output[1] | Should -BeLessThan $producerDone -Because 'all four asked while the scriptblock ran' }
+        }
+
+        It 'lets a waiting process take over when the process running the scriptblock is killed, on <Name>' {
+            $owner = Start-FreshPwsh -Script @"
+Get-CachedResponse -Key 'orphaned' $target -ScriptBlock {
+    [Console]::Out.WriteLine('running')
+    Start-Sleep -Seconds 600
+    'from the killed owner'
+}
+"@
+            $waiter = $null
+            try {
+                $owner.StandardOutput.ReadLine() | Should -Be 'running'
+                $waiter = Start-FreshPwsh -Script @"
+[Console]::Out.WriteLine('asking')
+`$started = [Diagnostics.Stopwatch]::StartNew()
+Get-CachedResponse -Key 'orphaned' $target -ScriptBlock { 'from the waiter' }
+`$started.Elapsed.TotalSeconds
+"@
+                $waiter.StandardOutput.ReadLine() | Should -Be 'asking'
+                Stop-FreshPwsh $owner
+                $owner = $null
+
+                # A hang guard, not a timing: the lock of a dead owner expires in seconds.
+                $waiter.WaitForExit(90000) | Should -BeTrue -Because 'the waiter must take over once the dead owner''s lock expires'
+                $run = Wait-FreshPwsh $waiter
+                $waiter = $null
+            } finally {
+                if ($owner) { Stop-FreshPwsh $owner }
+                if ($waiter) { Stop-FreshPwsh $waiter }
+            }
+
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+            $run.Output[0] | Should -BeExactly 'from the waiter'
+            Get-CachedResponse -Key 'orphaned' @redis | Should -BeExactly 'from the waiter'
+        }
+
+        It 'makes <Name> every cmdlet''s default through RESPONSECACHE_REDIS, with -Path and $PSDefaultParameterValues still winning' {
+            $envPath = New-CacheDirectoryPath -Parent $TestDrive
+            $explicitPath = New-CacheDirectoryPath -Parent $TestDrive
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = $server.ConnectionString; RESPONSECACHE_PATH = $envPath } -Script @"
+`$PSDefaultParameterValues['*:Namespace'] = '$ns'
+Set-CachedResponse -Key 'k1' -Response 'in redis'
+Set-CachedResponse -Key 'k2' -Response 'removed'
+Set-CachedResponse -Key 'on disk' -Response 'in the directory' -Path '$explicitPath'
+Set-ResponseCacheConfiguration -MaxEntries 50
+Get-CachedResponse -Key 'k1'
+Get-CachedResponse -Key 'k3' -ScriptBlock { 'produced' }
+Remove-CachedResponse -Key 'k2' -PassThru
+(Get-CacheEntry).Count
+(Get-CacheStats).TotalEntries
+(Get-ResponseCacheConfiguration).MaxEntries
+Copy-ResponseCache -DestinationPath '$explicitPath' -PassThru
+Clear-ResponseCache -PassThru
+"@
+
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Output | Should -Be @('in redis', 'produced', '1', '2', '2', '50', '2', '2')
+            Get-CachedResponse -Key 'on disk' -Path $explicitPath | Should -BeExactly 'in the directory'
+            Get-CachedResponse -Key 'k1' -Path $explicitPath | Should -BeExactly 'in redis'
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+            (Get-ResponseCacheConfiguration @redis).MaxEntries | Should -Be 50
+            Join-Path $envPath 'ai_responses.json' | Should -Not -Exist
+        }
+
+        It 'takes the connection string from $PSDefaultParameterValues on <Name>, and counts hits and misses for every process' {
+            $run = Invoke-FreshPwsh -Script @"
+`$PSDefaultParameterValues['*:ConnectionString'] = '$($server.ConnectionString)'
+`$PSDefaultParameterValues['*:Namespace'] = '$ns'
+Set-CachedResponse -Key 'k' -Response 'by default'
+Get-CachedResponse -Key 'k'
+Get-CachedResponse -Key 'missing'
+(Get-CacheStats).Location
+"@
+
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Output[0] | Should -BeExactly 'by default'
+            $run.Output[1] | Should -BeLike "*$ns*"
+            $before = Get-CacheStats @redis
+            Get-CachedResponse -Key 'k' @redis | Should -BeExactly 'by default'
+            $after = Get-CacheStats @redis
+
+            $before.SharedHits, $before.SharedMisses | Should -Be @(1, 1)
+            $after.SharedHits, $after.SharedMisses | Should -Be @(2, 1)
+            $after.Hits - $before.Hits | Should -Be 1 -Because 'this process made one of the hits'
+        }
+    }
+}
+
+Describe '<Name> stopped mid-run, then restarted' -ForEach $serverKinds {
+    BeforeAll {
+        $server = Start-TestRedisServer -Kind $Kind
+        Initialize-RedisServerUse $server
+        $ns = New-TestNamespace
+        $redis = @{ ConnectionString = $server.ConnectionString; Namespace = $ns }
+        Set-CachedResponse -Key 'before' -Response 'cached' @redis -ErrorAction Stop
+        Get-CachedResponse -Key 'before' @redis | Should -BeExactly 'cached'
+        $server.Stop()
+    }
+
+    AfterAll {
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'answers reads and get-or-add on <Name> as misses within about a second each, with one warning for the outage' {
+        $elapsed = [Collections.Generic.List[double]]::new()
+        $results = & {
+            foreach ($i in 1..3) {
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                Get-CachedResponse -Key 'before' @redis
+                $elapsed.Add($watch.Elapsed.TotalSeconds)
+            }
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            Get-CachedResponse -Key 'asked' -ScriptBlock { 'from the scriptblock' } @redis
+            $elapsed.Add($watch.Elapsed.TotalSeconds)
+        } 3>&1
+
+        $warnings = @($results | Where-Object { $_ -is [Management.Automation.WarningRecord] })
+        $values = @($results | Where-Object { $_ -isnot [Management.Automation.WarningRecord] })
+        $values | Should -Be @('from the scriptblock')
+        $warnings.Count | Should -Be 1 -Because "one outage gives one warning, not one per call: $($warnings -join ' | ')"
+        $warnings[0].Message | Should -BeLike "*$($server.Endpoint)*"
+        # A hang guard with room for a busy machine: the issue allows about a second per call.
+        $elapsed | ForEach-Object { $_ | Should -BeLessThan 2.5 }
+    }
+
+    It 'gives CacheUnavailable for Set-CachedResponse on <Name>, catchable with -ErrorAction Stop' {
+        $caught = $null
+        try {
+            Set-CachedResponse -Key 'k' -Response 'v' @redis -ErrorAction Stop
+        } catch {
+            $caught = $_
+        }
+
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeExactly 'CacheUnavailable,ResponseCache.Commands.SetCachedResponseCommand'
+        $caught.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $caught.Exception.Message | Should -BeLike "*$($server.Endpoint)*"
+    }
+
+    It 'gives CacheUnavailable for <Command> on <Name>, silently with -ErrorAction SilentlyContinue' -ForEach @(
+        @{ Command = 'Set-CachedResponse'; Call = { Set-CachedResponse -Key 'k' -Response 'v' @redis -ErrorAction SilentlyContinue -ErrorVariable failures } }
+        @{ Command = 'Remove-CachedResponse'; Call = { Remove-CachedResponse -Key 'before' @redis -ErrorAction SilentlyContinue -ErrorVariable failures } }
+        @{ Command = 'Clear-ResponseCache'; Call = { Clear-ResponseCache @redis -ErrorAction SilentlyContinue -ErrorVariable failures } }
+    ) {
+        # Dot-sourced, so -ErrorVariable lands in this scope.
+        $shown = . $Call 2>&1 3>$null
+
+        $shown | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeExactly "CacheUnavailable,ResponseCache.Commands.$($Command -replace '-')Command"
+        $failures[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+    }
+
+    It 'works again on <Name> after the restart, in the same session and without re-importing' {
+        $server.Start()
+
+        # The first calls may find the connection still being re-established; they must recover on their own, fast.
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        do {
+            Set-CachedResponse -Key 'after' -Response 'back' @redis -ErrorAction SilentlyContinue -ErrorVariable failed
+        } until (-not $failed -or [DateTime]::UtcNow -gt $deadline)
+
+        $failed | Should -BeNullOrEmpty
+        Get-CachedResponse -Key 'after' @redis | Should -BeExactly 'back'
+        Get-CachedResponse -Key 'again' -ScriptBlock { 'produced' } @redis | Should -BeExactly 'produced'
+        Get-CachedResponse -Key 'again' -ScriptBlock { 'not run' } @redis | Should -BeExactly 'produced'
+        (Get-CacheStats @redis).TotalEntries | Should -Be 2
+    }
+}
+
+Describe 'Passwords on <Name> are never shown' -ForEach $serverKinds {
+    BeforeAll {
+        $secret = 'S3cret-' + [guid]::NewGuid().ToString('N')
+        $server = Start-TestRedisServer -Kind $Kind -Password $secret
+        Initialize-RedisServerUse $server
+    }
+
+    AfterAll {
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'keeps the password of <Name> out of every stream, listing, -WhatIf message and error, right or wrong' {
+        $ns = New-TestNamespace
+        $wrong = 'Wr0ng-' + [guid]::NewGuid().ToString('N')
+        $copyTo = New-CacheDirectoryPath -Parent $TestDrive
+        # The secrets reach the script through its environment, so the script's text and its errors' command lines
+        # never hold them: whatever shows one, the module wrote.
+        $run = Invoke-FreshPwsh -Environment @{ TEST_SECRET = $secret; TEST_WRONG = $wrong } -Script @"
+`$ErrorActionPreference = 'Continue'
+`$endpoint = '$($server.Endpoint)'
+`$credential = [pscredential]::new('default', (ConvertTo-SecureString `$env:TEST_SECRET -AsPlainText -Force))
+`$withCredential = @{ ConnectionString = `$endpoint; Credential = `$credential; Namespace = '$ns' }
+`$withPassword = @{ ConnectionString = "`$endpoint,password=`$env:TEST_SECRET"; Namespace = '$ns' }
+`$asUri = @{ ConnectionString = "redis://:`$(`$env:TEST_SECRET)@`$endpoint"; Namespace = '$ns' }
+`$wrongPassword = @{ ConnectionString = "`$endpoint,password=`$env:TEST_WRONG"; Namespace = '$ns' }
+`$wrongCredential = @{ ConnectionString = `$endpoint; Namespace = '$ns'; Credential = [pscredential]::new('default', (ConvertTo-SecureString `$env:TEST_WRONG -AsPlainText -Force)) }
+`$badOption = @{ ConnectionString = "`$endpoint,password=`$env:TEST_SECRET,notAnOption=1"; Namespace = '$ns' }
+function Show([string] `$label, `$value) { "== `$label"; `$value | Format-List * -Force | Out-String -Width 500 }
+
+Show 'set' (Set-CachedResponse -Key 'k' -Response 'v' @withCredential -Verbose 4>&1)
+Show 'get with password' (Get-CachedResponse -Key 'k' @withPassword -Verbose 4>&1)
+Show 'get as uri' (Get-CachedResponse -Key 'k' @asUri -Verbose 4>&1)
+Show 'stats' (Get-CacheStats @withPassword)
+Show 'entries' (Get-CacheEntry @withPassword)
+Show 'configuration' (Set-ResponseCacheConfiguration -MaxEntries 10 -PassThru @withCredential -Verbose 4>&1)
+Copy-ResponseCache @withPassword -DestinationPath '$copyTo' -WhatIf
+Copy-ResponseCache -Path '$copyTo' -DestinationConnectionString "`$endpoint,password=`$env:TEST_SECRET" -DestinationNamespace '$ns' -WhatIf
+Show 'copy' (Copy-ResponseCache @withPassword -DestinationPath '$copyTo' -PassThru -Verbose 4>&1)
+Show 'remove whatif' (Remove-CachedResponse -Key 'k' @withPassword -WhatIf -Verbose 4>&1)
+`$Error.Clear()
+Show 'wrong get' (Get-CachedResponse -Key 'k' @wrongPassword -Verbose 4>&1 3>&1)
+Show 'wrong getoradd' (Get-CachedResponse -Key 'k2' -ScriptBlock { 'produced' } @wrongCredential -Verbose 4>&1 3>&1)
+Show 'wrong set' (Set-CachedResponse -Key 'k' -Response 'v' @wrongPassword -Verbose 4>&1 3>&1 2>&1)
+Show 'wrong stats' (Get-CacheStats @wrongCredential 2>&1 3>&1)
+Show 'bad option' (Get-CacheStats @badOption 2>&1 3>&1)
+"== errors: `$(`$Error.Count)"
+foreach (`$record in `$Error) {
+    `$record.ToString()
+    `$record.FullyQualifiedErrorId
+    `$record | Select-Object * -ExcludeProperty InvocationInfo | Format-List * -Force | Out-String -Width 500
+    `$exception = `$record.Exception
+    while (`$exception) { `$exception.ToString(); `$exception | Format-List * -Force | Out-String -Width 500; `$exception = `$exception.InnerException }
+}
+"@
+        $all = ($run.Output + $run.Errors) -join "`n"
+
+        $all | Should -Not -BeLike "*$secret*"
+        $all | Should -Not -BeLike "*$wrong*"
+        # And the script did what it should, so the absence means something.
+        $all | Should -BeLike '*== get with password*v*'
+        $all | Should -BeLike "*What if:*$ns*"
+        $all | Should -BeLike '*produced*'
+        $all | Should -BeLike '*CacheUnavailable,ResponseCache.Commands.SetCachedResponseCommand*'
+        $all | Should -BeLike '*InvalidConnectionString,ResponseCache.Commands.GetCacheStatsCommand*'
+        Get-CachedResponse -Key 'k' -Path $copyTo | Should -BeExactly 'v'
+    }
+}
+
+Describe 'The cmdlets on a one-node <Name> cluster' -ForEach $serverKinds {
+    BeforeAll {
+        $server = Start-TestRedisServer -Kind $Kind -Cluster
+        Initialize-RedisServerUse $server
+    }
+
+    AfterAll {
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'stores, caps, lists, gets-or-adds and clears a namespace on a <Name> cluster' {
+        $redis = @{ ConnectionString = $server.ConnectionString; Namespace = New-TestNamespace }
+        Set-ResponseCacheConfiguration -MaxEntries 3 @redis
+        foreach ($i in 1..5) { Set-CachedResponse -Key "key $i" -Response @{ n = $i } @redis -ErrorAction Stop }
+
+        (Get-CachedResponse -Key 'key 5' @redis).n | Should -Be 5
+        Get-CachedResponse -Key 'asked' -ScriptBlock { 'produced' } @redis | Should -BeExactly 'produced'
+        @(Get-CacheEntry @redis).KeyHash | Should -Be @('key 4', 'key 5', 'asked' | ForEach-Object { Get-KeyHash $_ })
+        Clear-ResponseCache -PassThru @redis | Should -Be 3
+        (Get-CacheStats @redis).TotalEntries | Should -Be 0
+    }
+}
+
+Describe 'A session that uses only cache directories' {
+    It 'never loads ResponseCache.Redis or StackExchange.Redis, until a cmdlet names a server' {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        $copy = New-CacheDirectoryPath -Parent $TestDrive
+        $run = Invoke-FreshPwsh -Script @"
+function Get-RedisAssembly { @([AppDomain]::CurrentDomain.GetAssemblies().GetName().Name | Where-Object { `$_ -match 'Redis|Pipelines\.Sockets' } | Sort-Object) -join ',' }
+Set-CachedResponse -Key 'k' -Response 'v' -Path '$dir'
+`$null = Get-CachedResponse -Key 'k' -Path '$dir'
+`$null = Get-CachedResponse -Key 'k2' -Path '$dir' -ScriptBlock { 1 }
+`$null = Get-CacheEntry -Path '$dir'
+`$null = Get-CacheStats -Path '$dir'
+Copy-ResponseCache -Path '$dir' -DestinationPath '$copy'
+Remove-CachedResponse -Key 'k' -Path '$dir'
+Clear-ResponseCache -Path '$dir'
+"files only: [`$(Get-RedisAssembly)]"
+`$null = Get-CachedResponse -Key 'k' -ConnectionString '127.0.0.1:1,connectTimeout=200' -WarningAction SilentlyContinue
+"after a server: [`$(Get-RedisAssembly)]"
+"@
+
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output[0] | Should -BeExactly 'files only: []'
+        $run.Output[1] | Should -BeLike '*ResponseCache.Redis*StackExchange.Redis*'
+    }
+}
