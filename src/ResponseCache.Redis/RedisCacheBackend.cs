@@ -26,19 +26,17 @@ internal sealed class RedisCacheBackend : ICacheBackend
     private long _evictions;
     private CacheConfiguration? _knownConfiguration;
 
-    public RedisCacheBackend(RedisConnection connection, string @namespace, RedisCacheOptions options)
+    public RedisCacheBackend(RedisConnection connection, RedisNamespace keys, RedisCacheOptions options)
     {
-        _keys = new RedisNamespace(@namespace);
+        _keys = keys;
         _connection = connection;
         _options = options;
         _clock = options.Clock;
         _producers = new SingleFlight(options.ProducerWaitTimeout);
-        Location = $"{connection.Server} namespace '{@namespace}'";
+        Location = $"{connection.Server} namespace '{keys.Name}'";
     }
 
     public string Location { get; }
-
-    internal RedisNamespace Keys => _keys;
 
     public byte[]? Get(string key, CachePolicy policy, ICacheLog log)
     {
@@ -77,33 +75,16 @@ internal sealed class RedisCacheBackend : ICacheBackend
             reachable = false;
         }
 
-        if (!_producers.TryOwnOrWait(hash, cancellation, out byte[]? shared))
+        if (_producers.TryRun(hash, cancellation, () => reachable ? ProduceOnce(key, hash, policy, refresh, produce, log, cancellation) : ProduceWithoutCache(produce), out byte[]? response))
         {
-            CountLookup(hit: shared is not null);
-            log.Verbose(shared is null
-                ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
-                : $"Using the response another caller just produced for key {hash.ToShortString()}.");
-            return shared;
+            return response;
         }
 
-        byte[]? produced = null;
-        Exception? failure = null;
-        try
-        {
-            produced = reachable
-                ? ProduceOnce(key, hash, policy, refresh, produce, log, cancellation)
-                : ProduceWithoutCache(produce);
-            return produced;
-        }
-        catch (Exception ex)
-        {
-            failure = produced is null ? ex : null;
-            throw;
-        }
-        finally
-        {
-            _producers.Complete(hash, produced, failure);
-        }
+        CountLookup(hit: response is not null);
+        log.Verbose(response is null
+            ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
+            : $"Using the response another caller just produced for key {hash.ToShortString()}.");
+        return response;
     }
 
     public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation)
@@ -392,6 +373,11 @@ internal sealed class RedisCacheBackend : ICacheBackend
                 catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
                 {
                     _connection.ReportOutage(Location, ex, log, "the response was produced but not cached.");
+                }
+                catch (CacheLockTimeoutException ex)
+                {
+                    // The response is the caller's (and its waiters') all the same: only caching it failed.
+                    log.Warning($"The response for key {hash.ToShortString()} was produced but not cached: {ex.Message}");
                 }
             }
 
