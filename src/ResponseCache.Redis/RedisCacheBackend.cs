@@ -63,7 +63,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         try
         {
             ApplyCaps(policy, log, cancellation);
-            if (!refresh && Lookup(hash, policy, Counting.HitsOnly, minCreated: null, lockToken: null) is { Length: 2 } found)
+            if (!refresh && Lookup(hash, policy, Counting.HitOrProduce, minCreated: null, lockToken: null) is { Length: 2 } found)
             {
                 _connection.ReportSuccess();
                 return Counted(hash, found, log);
@@ -252,9 +252,10 @@ internal sealed class RedisCacheBackend : ICacheBackend
 
     private enum Counting
     {
-        None,
         HitOrMiss,
-        HitsOnly,
+
+        /// <summary>A get-or-add's: a hit, or a miss once its lock is taken (a caller that waits for another's run did not miss).</summary>
+        HitOrProduce,
     }
 
     /// <summary>One round trip: the entry if present and fresh (touching its recency), else optionally the producer's lock.</summary>
@@ -270,7 +271,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
             now.ToUnixTimeMilliseconds(),
             Seconds(policy.TtlDays * 86400),
             Seconds(minCreated),
-            counting switch { Counting.HitOrMiss => "1", Counting.HitsOnly => "2", _ => "0" },
+            counting == Counting.HitOrMiss ? "1" : "2",
             lockToken ?? string.Empty,
             (long)_options.ProducerLockExpiry.TotalMilliseconds,
         };
@@ -310,7 +311,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
             RedisResult[] result;
             try
             {
-                result = Lookup(hash, policy, Counting.HitsOnly, minCreated, token);
+                result = Lookup(hash, policy, Counting.HitOrProduce, minCreated, token);
                 _connection.ReportSuccess();
             }
             catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
@@ -356,7 +357,6 @@ internal sealed class RedisCacheBackend : ICacheBackend
         try
         {
             CountLookup(hit: false);
-            _connection.Database.HashIncrement(_keys.Stats, "misses", flags: CommandFlags.FireAndForget);
             byte[]? produced;
             using (new LockRenewal(_connection, lockKey, token, _options.ProducerLockExpiry))
             {
@@ -429,9 +429,9 @@ internal sealed class RedisCacheBackend : ICacheBackend
         }
 
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, lockKey, values, cancellation);
-        if (policy.ChangesCaps)
+        if (policy.ChangesCaps && _knownConfiguration is CacheConfiguration known)
         {
-            _knownConfiguration = null;
+            Remember(known.With(policy.MaxEntries, policy.MaxBytes));
         }
 
         log.Verbose(items.Count == 1
