@@ -150,7 +150,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         double ttlSeconds = policy.TtlDays is double days ? days * 86400 : inventory.Configuration.TtlSeconds;
         double now = UnixTime.ToSeconds(_clock.Now);
         return inventory.Entries
-            .Select(entry => new CacheEntryInfo(entry.Key, entry.CreatedAt, entry.LastAccessed, entry.Size, entry.TextLength, entry.Timestamp, ttlSeconds, now, this))
+            .Select(entry => new CacheEntryInfo(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.Size, entry.Stored.TextLength, entry.Stored.Timestamp, ttlSeconds, now, this))
             .ToList();
     });
 
@@ -161,7 +161,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         CacheConfiguration configuration = inventory.Configuration;
         double ttlSeconds = policy.TtlDays is double days ? days * 86400 : configuration.TtlSeconds;
         double now = UnixTime.ToSeconds(_clock.Now);
-        int expired = inventory.Entries.Count(entry => entry.CreatedAt is double created && now - created > ttlSeconds);
+        int expired = inventory.Entries.Count(entry => entry.Stored.CreatedAt is double created && now - created > ttlSeconds);
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
         return new CacheStatistics
@@ -209,8 +209,8 @@ internal sealed class RedisCacheBackend : ICacheBackend
         double now = UnixTime.ToSeconds(_clock.Now);
         double ttlSeconds = inventory.Configuration.TtlSeconds;
         return inventory.Entries
+            .Select(entry => entry.Stored)
             .Where(entry => !(entry.CreatedAt is double created && now - created > ttlSeconds))
-            .Select(entry => new StoredResponse(entry.Key, entry.Response!, entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength))
             .ToList();
     });
 
@@ -549,13 +549,14 @@ internal sealed class RedisCacheBackend : ICacheBackend
 
             long order = (long)(double)result[i + 1];
             entries.Add(new InventoryEntry(
-                hash,
-                lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
-                size: (long)result[i + 2],
-                createdAt: ParseDouble((RedisValue)result[i + 3]),
-                timestamp: NullIfEmpty((string?)result[i + 4]),
-                textLength: ParseLong((RedisValue)result[i + 5]),
-                response: includeResponses ? (byte[])result[i + 6]! : null));
+                new StoredResponse(
+                    hash,
+                    includeResponses ? (byte[])result[i + 6]! : Array.Empty<byte>(),
+                    createdAt: ParseDouble((RedisValue)result[i + 3]),
+                    lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
+                    timestamp: NullIfEmpty((string?)result[i + 4]),
+                    textLength: ParseLong((RedisValue)result[i + 5])),
+                size: (long)result[i + 2]));
         }
 
         return new Inventory(configuration, ParseLong((RedisValue)result[3]) ?? 0, ParseLong((RedisValue)result[4]) ?? 0, entries);
@@ -636,31 +637,17 @@ internal sealed class RedisCacheBackend : ICacheBackend
         public IReadOnlyList<InventoryEntry> Entries { get; }
     }
 
+    /// <summary>An entry as the namespace holds it (its response empty unless asked for), and what it counts against the size cap.</summary>
     private sealed class InventoryEntry
     {
-        public InventoryEntry(KeyHash key, double? lastAccessed, long size, double? createdAt, string? timestamp, long? textLength, byte[]? response)
+        public InventoryEntry(StoredResponse stored, long size)
         {
-            Key = key;
-            LastAccessed = lastAccessed;
+            Stored = stored;
             Size = size;
-            CreatedAt = createdAt;
-            Timestamp = timestamp;
-            TextLength = textLength;
-            Response = response;
         }
 
-        public KeyHash Key { get; }
-
-        public double? LastAccessed { get; }
+        public StoredResponse Stored { get; }
 
         public long Size { get; }
-
-        public double? CreatedAt { get; }
-
-        public string? Timestamp { get; }
-
-        public long? TextLength { get; }
-
-        public byte[]? Response { get; }
     }
 }
