@@ -16,6 +16,8 @@ namespace ResponseCache.Redis;
 /// </summary>
 internal sealed class RedisCacheBackend : ICacheBackend
 {
+    private const int ImportSlice = 500;
+
     private readonly RedisConnection _connection;
     private readonly RedisNamespace _keys;
     private readonly RedisCacheOptions _options;
@@ -221,30 +223,36 @@ internal sealed class RedisCacheBackend : ICacheBackend
             throw new ArgumentNullException(nameof(entries));
         }
 
-        var values = new List<RedisValue> { RedisValue.EmptyString };
+        var fields = new List<RedisValue[]>(entries.Count);
         foreach (StoredResponse entry in entries.OrderBy(entry => entry.LastAccessed ?? entry.CreatedAt ?? 0))
         {
             ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries));
             double? created = entry.CreatedAt is double seconds && UnixTime.IsInRange(seconds) ? seconds : null;
             double accessed = entry.LastAccessed ?? entry.CreatedAt ?? 0;
-            values.Add(entry.Key.ToString());
-            values.Add(entry.ResponseJson);
-            values.Add(created is double c ? Seconds(c) : RedisValue.EmptyString);
-            values.Add(UnixTime.IsInRange(accessed) ? (long)Math.Floor(accessed * 1000) : 0);
-            values.Add(entry.Timestamp ?? string.Empty);
-            values.Add(entry.TextLength is long length ? length.ToString(CultureInfo.InvariantCulture) : string.Empty);
+            fields.Add(new RedisValue[]
+            {
+                entry.Key.ToString(),
+                entry.ResponseJson,
+                created is double c ? Seconds(c) : RedisValue.EmptyString,
+                UnixTime.IsInRange(accessed) ? (long)Math.Floor(accessed * 1000) : 0,
+                entry.Timestamp ?? string.Empty,
+                entry.TextLength is long length ? length.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            });
         }
 
-        if (values.Count == 1)
-        {
-            return 0;
-        }
-
+        // In slices, least recently used first, so no one script holds the server up for long; evicting after each
+        // slice leaves what evicting once at the end would, as later slices are never older than earlier ones.
         return Explicitly(() =>
         {
-            RedisResult[] result = ChangeNamespace(RedisScripts.Import, null, values, cancellation);
-            int stored = (int)result[0];
-            CountEvictions((int)result[1], log);
+            int stored = 0;
+            for (int start = 0; start < fields.Count; start += ImportSlice)
+            {
+                IEnumerable<RedisValue> slice = fields.Skip(start).Take(ImportSlice).SelectMany(entry => entry);
+                RedisResult[] result = ChangeNamespace(RedisScripts.Import, null, new[] { RedisValue.EmptyString }.Concat(slice), cancellation);
+                stored += (int)result[0];
+                CountEvictions((int)result[1], log);
+            }
+
             log.Verbose($"Imported {stored} entries into {Location}.");
             return stored;
         });
