@@ -16,6 +16,8 @@ namespace ResponseCache.Redis;
 /// </summary>
 internal sealed class RedisCacheBackend : ICacheBackend
 {
+    private const int ImportSlice = 500;
+
     private readonly RedisConnection _connection;
     private readonly RedisNamespace _keys;
     private readonly RedisCacheOptions _options;
@@ -26,19 +28,17 @@ internal sealed class RedisCacheBackend : ICacheBackend
     private long _evictions;
     private CacheConfiguration? _knownConfiguration;
 
-    public RedisCacheBackend(RedisConnection connection, string @namespace, RedisCacheOptions options)
+    public RedisCacheBackend(RedisConnection connection, RedisNamespace keys, RedisCacheOptions options)
     {
-        _keys = new RedisNamespace(@namespace);
+        _keys = keys;
         _connection = connection;
         _options = options;
         _clock = options.Clock;
         _producers = new SingleFlight(options.ProducerWaitTimeout);
-        Location = $"{connection.Server} namespace '{@namespace}'";
+        Location = $"{connection.Server} namespace '{keys.Name}'";
     }
 
     public string Location { get; }
-
-    internal RedisNamespace Keys => _keys;
 
     public byte[]? Get(string key, CachePolicy policy, ICacheLog log)
     {
@@ -65,7 +65,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         try
         {
             ApplyCaps(policy, log, cancellation);
-            if (!refresh && Lookup(hash, policy, Counting.HitsOnly, minCreated: null, lockToken: null) is { Length: 2 } found)
+            if (!refresh && Lookup(hash, policy, Counting.HitOrProduce, minCreated: null, lockToken: null) is { Length: 2 } found)
             {
                 _connection.ReportSuccess();
                 return Counted(hash, found, log);
@@ -77,33 +77,16 @@ internal sealed class RedisCacheBackend : ICacheBackend
             reachable = false;
         }
 
-        if (!_producers.TryOwnOrWait(hash, cancellation, out byte[]? shared))
+        if (_producers.TryRun(hash, cancellation, () => reachable ? ProduceOnce(key, hash, policy, refresh, produce, log, cancellation) : ProduceWithoutCache(produce), out byte[]? response))
         {
-            CountLookup(hit: shared is not null);
-            log.Verbose(shared is null
-                ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
-                : $"Using the response another caller just produced for key {hash.ToShortString()}.");
-            return shared;
+            return response;
         }
 
-        byte[]? produced = null;
-        Exception? failure = null;
-        try
-        {
-            produced = reachable
-                ? ProduceOnce(key, hash, policy, refresh, produce, log, cancellation)
-                : ProduceWithoutCache(produce);
-            return produced;
-        }
-        catch (Exception ex)
-        {
-            failure = produced is null ? ex : null;
-            throw;
-        }
-        finally
-        {
-            _producers.Complete(hash, produced, failure);
-        }
+        CountLookup(hit: response is not null);
+        log.Verbose(response is null
+            ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
+            : $"Using the response another caller just produced for key {hash.ToShortString()}.");
+        return response;
     }
 
     public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation)
@@ -169,7 +152,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         double ttlSeconds = policy.TtlDays is double days ? days * 86400 : inventory.Configuration.TtlSeconds;
         double now = UnixTime.ToSeconds(_clock.Now);
         return inventory.Entries
-            .Select(entry => new CacheEntryInfo(entry.Key, entry.CreatedAt, entry.LastAccessed, entry.Size, entry.TextLength, entry.Timestamp, ttlSeconds, now, this))
+            .Select(entry => new CacheEntryInfo(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.Size, entry.Stored.TextLength, entry.Stored.Timestamp, ttlSeconds, now, this))
             .ToList();
     });
 
@@ -180,7 +163,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         CacheConfiguration configuration = inventory.Configuration;
         double ttlSeconds = policy.TtlDays is double days ? days * 86400 : configuration.TtlSeconds;
         double now = UnixTime.ToSeconds(_clock.Now);
-        int expired = inventory.Entries.Count(entry => entry.CreatedAt is double created && now - created > ttlSeconds);
+        int expired = inventory.Entries.Count(entry => entry.Stored.CreatedAt is double created && now - created > ttlSeconds);
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
         return new CacheStatistics
@@ -228,8 +211,8 @@ internal sealed class RedisCacheBackend : ICacheBackend
         double now = UnixTime.ToSeconds(_clock.Now);
         double ttlSeconds = inventory.Configuration.TtlSeconds;
         return inventory.Entries
+            .Select(entry => entry.Stored)
             .Where(entry => !(entry.CreatedAt is double created && now - created > ttlSeconds))
-            .Select(entry => new StoredResponse(entry.Key, entry.Response!, entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength))
             .ToList();
     });
 
@@ -240,30 +223,36 @@ internal sealed class RedisCacheBackend : ICacheBackend
             throw new ArgumentNullException(nameof(entries));
         }
 
-        var values = new List<RedisValue> { RedisValue.EmptyString };
+        var fields = new List<RedisValue[]>(entries.Count);
         foreach (StoredResponse entry in entries.OrderBy(entry => entry.LastAccessed ?? entry.CreatedAt ?? 0))
         {
             ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries));
             double? created = entry.CreatedAt is double seconds && UnixTime.IsInRange(seconds) ? seconds : null;
             double accessed = entry.LastAccessed ?? entry.CreatedAt ?? 0;
-            values.Add(entry.Key.ToString());
-            values.Add(entry.ResponseJson);
-            values.Add(created is double c ? Seconds(c) : RedisValue.EmptyString);
-            values.Add(UnixTime.IsInRange(accessed) ? (long)Math.Floor(accessed * 1000) : 0);
-            values.Add(entry.Timestamp ?? string.Empty);
-            values.Add(entry.TextLength is long length ? length.ToString(CultureInfo.InvariantCulture) : string.Empty);
+            fields.Add(new RedisValue[]
+            {
+                entry.Key.ToString(),
+                entry.ResponseJson,
+                created is double c ? Seconds(c) : RedisValue.EmptyString,
+                UnixTime.IsInRange(accessed) ? (long)Math.Floor(accessed * 1000) : 0,
+                entry.Timestamp ?? string.Empty,
+                entry.TextLength is long length ? length.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            });
         }
 
-        if (values.Count == 1)
-        {
-            return 0;
-        }
-
+        // In slices, least recently used first, so no one script holds the server up for long; evicting after each
+        // slice leaves what evicting once at the end would, as later slices are never older than earlier ones.
         return Explicitly(() =>
         {
-            RedisResult[] result = ChangeNamespace(RedisScripts.Import, null, values, cancellation);
-            int stored = (int)result[0];
-            CountEvictions((int)result[1], log);
+            int stored = 0;
+            for (int start = 0; start < fields.Count; start += ImportSlice)
+            {
+                IEnumerable<RedisValue> slice = fields.Skip(start).Take(ImportSlice).SelectMany(entry => entry);
+                RedisResult[] result = ChangeNamespace(RedisScripts.Import, null, new[] { RedisValue.EmptyString }.Concat(slice), cancellation);
+                stored += (int)result[0];
+                CountEvictions((int)result[1], log);
+            }
+
             log.Verbose($"Imported {stored} entries into {Location}.");
             return stored;
         });
@@ -271,9 +260,10 @@ internal sealed class RedisCacheBackend : ICacheBackend
 
     private enum Counting
     {
-        None,
         HitOrMiss,
-        HitsOnly,
+
+        /// <summary>A get-or-add's: a hit, or a miss once its lock is taken (a caller that waits for another's run did not miss).</summary>
+        HitOrProduce,
     }
 
     /// <summary>One round trip: the entry if present and fresh (touching its recency), else optionally the producer's lock.</summary>
@@ -289,7 +279,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
             now.ToUnixTimeMilliseconds(),
             Seconds(policy.TtlDays * 86400),
             Seconds(minCreated),
-            counting switch { Counting.HitOrMiss => "1", Counting.HitsOnly => "2", _ => "0" },
+            counting == Counting.HitOrMiss ? "1" : "2",
             lockToken ?? string.Empty,
             (long)_options.ProducerLockExpiry.TotalMilliseconds,
         };
@@ -329,7 +319,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
             RedisResult[] result;
             try
             {
-                result = Lookup(hash, policy, Counting.HitsOnly, minCreated, token);
+                result = Lookup(hash, policy, Counting.HitOrProduce, minCreated, token);
                 _connection.ReportSuccess();
             }
             catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
@@ -375,7 +365,6 @@ internal sealed class RedisCacheBackend : ICacheBackend
         try
         {
             CountLookup(hit: false);
-            _connection.Database.HashIncrement(_keys.Stats, "misses", flags: CommandFlags.FireAndForget);
             byte[]? produced;
             using (new LockRenewal(_connection, lockKey, token, _options.ProducerLockExpiry))
             {
@@ -392,6 +381,11 @@ internal sealed class RedisCacheBackend : ICacheBackend
                 catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
                 {
                     _connection.ReportOutage(Location, ex, log, "the response was produced but not cached.");
+                }
+                catch (CacheLockTimeoutException ex)
+                {
+                    // The response is the caller's (and its waiters') all the same: only caching it failed.
+                    log.Warning($"The response for key {hash.ToShortString()} was produced but not cached: {ex.Message}");
                 }
             }
 
@@ -443,9 +437,9 @@ internal sealed class RedisCacheBackend : ICacheBackend
         }
 
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, lockKey, values, cancellation);
-        if (policy.ChangesCaps)
+        if (policy.ChangesCaps && _knownConfiguration is CacheConfiguration known)
         {
-            _knownConfiguration = null;
+            Remember(known.With(policy.MaxEntries, policy.MaxBytes));
         }
 
         log.Verbose(items.Count == 1
@@ -563,13 +557,14 @@ internal sealed class RedisCacheBackend : ICacheBackend
 
             long order = (long)(double)result[i + 1];
             entries.Add(new InventoryEntry(
-                hash,
-                lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
-                size: (long)result[i + 2],
-                createdAt: ParseDouble((RedisValue)result[i + 3]),
-                timestamp: NullIfEmpty((string?)result[i + 4]),
-                textLength: ParseLong((RedisValue)result[i + 5]),
-                response: includeResponses ? (byte[])result[i + 6]! : null));
+                new StoredResponse(
+                    hash,
+                    includeResponses ? (byte[])result[i + 6]! : Array.Empty<byte>(),
+                    createdAt: ParseDouble((RedisValue)result[i + 3]),
+                    lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
+                    timestamp: NullIfEmpty((string?)result[i + 4]),
+                    textLength: ParseLong((RedisValue)result[i + 5])),
+                size: (long)result[i + 2]));
         }
 
         return new Inventory(configuration, ParseLong((RedisValue)result[3]) ?? 0, ParseLong((RedisValue)result[4]) ?? 0, entries);
@@ -650,31 +645,17 @@ internal sealed class RedisCacheBackend : ICacheBackend
         public IReadOnlyList<InventoryEntry> Entries { get; }
     }
 
+    /// <summary>An entry as the namespace holds it (its response empty unless asked for), and what it counts against the size cap.</summary>
     private sealed class InventoryEntry
     {
-        public InventoryEntry(KeyHash key, double? lastAccessed, long size, double? createdAt, string? timestamp, long? textLength, byte[]? response)
+        public InventoryEntry(StoredResponse stored, long size)
         {
-            Key = key;
-            LastAccessed = lastAccessed;
+            Stored = stored;
             Size = size;
-            CreatedAt = createdAt;
-            Timestamp = timestamp;
-            TextLength = textLength;
-            Response = response;
         }
 
-        public KeyHash Key { get; }
-
-        public double? LastAccessed { get; }
+        public StoredResponse Stored { get; }
 
         public long Size { get; }
-
-        public double? CreatedAt { get; }
-
-        public string? Timestamp { get; }
-
-        public long? TextLength { get; }
-
-        public byte[]? Response { get; }
     }
 }

@@ -37,7 +37,7 @@ public static class RedisCaches
                 s_connections.Add(connectionKey, connection);
             }
 
-            backend = new RedisCacheBackend(connection, keys.Name, s_defaults);
+            backend = new RedisCacheBackend(connection, keys, s_defaults);
             s_backends.Add(backendKey, backend);
             return backend;
         }
@@ -53,6 +53,6 @@ public static class RedisCaches
         var keys = new RedisNamespace(@namespace);
         RedisConnection opened = RedisConnection.Open(configuration);
         connection = opened;
-        return new RedisCacheBackend(opened, keys.Name, options);
+        return new RedisCacheBackend(opened, keys, options);
     }
 }

@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading;
 using StackExchange.Redis;
 
 namespace ResponseCache.Redis;
@@ -8,6 +11,7 @@ namespace ResponseCache.Redis;
 /// <summary>A Lua script sent by its SHA-1 (EVALSHA), and by its text only when the server does not know it yet.</summary>
 internal sealed class RedisScript
 {
+    private const int Attempts = 3;
     private readonly string _text;
     private readonly byte[] _sha1;
 
@@ -18,7 +22,27 @@ internal sealed class RedisScript
         _sha1 = sha1.ComputeHash(Encoding.UTF8.GetBytes(text));
     }
 
+    /// <summary>
+    /// The script's answer. No script here answers nil, yet on a connection that has just been opened the client now
+    /// and then hands back no result at all (seen with redis-server 7.0 while several connections sent their first
+    /// commands): such a call is tried again, and counts as a timeout if it never answers.
+    /// </summary>
     public RedisResult Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values)
+    {
+        for (int attempt = 1; attempt <= Attempts; attempt++)
+        {
+            if (EvaluateOnce(database, keys, values) is { IsNull: false } result)
+            {
+                return result;
+            }
+
+            Thread.Sleep(10 * attempt);
+        }
+
+        throw new RedisTimeoutException("The server gave no answer to a script.", CommandStatus.Unknown);
+    }
+
+    private RedisResult? EvaluateOnce(IDatabase database, RedisKey[] keys, RedisValue[] values)
     {
         try
         {
@@ -26,8 +50,12 @@ internal sealed class RedisScript
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            // EVAL runs the script and leaves it in the server's script cache for the next EVALSHA.
-            return database.ScriptEvaluate(_text, keys, values);
+            // EVAL runs the script and leaves it in the server's script cache for the next EVALSHA; sent as a plain
+            // command, past the client's own bookkeeping of which scripts the server holds.
+            var arguments = new List<object>(2 + keys.Length + values.Length) { _text, keys.Length };
+            arguments.AddRange(keys.Cast<object>());
+            arguments.AddRange(values.Cast<object>());
+            return database.Execute("EVAL", arguments);
         }
     }
 }

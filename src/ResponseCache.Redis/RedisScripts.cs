@@ -221,9 +221,9 @@ return guarded(change)");
 
     /// <summary>
     /// KEYS: entry, lru, config, stats, seq, lock. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
-    /// TTL), oldest creation accepted ('' any), counting ('0' none, '1' hit or miss, '2' hits only), lock token ('' to
-    /// take no lock), lock expiry (ms). Returns {1, response} on a hit, touching its recency; else {2} when the lock was
-    /// taken, {0} when not.
+    /// TTL), oldest creation accepted ('' any), counting ('1' a hit or a miss, '2' a hit, or a miss once the
+    /// lock is taken: a get-or-add's), lock token ('' to take no lock), lock expiry (ms). Returns {1, response} on a
+    /// hit, touching its recency; else {2} when the lock was taken, {0} when not.
     /// </summary>
     public static readonly RedisScript Get = new RedisScript(@"
 local v = redis.call('HMGET', KEYS[1], 'response', 'created_at')
@@ -239,11 +239,14 @@ if response then
 end
 if response then
   redis.call('ZADD', KEYS[2], 'XX', string.format('%.0f', tonumber(ARGV[3]) * 1024 + redis.call('INCR', KEYS[5]) % 1024), ARGV[1])
-  if ARGV[6] ~= '0' then redis.call('HINCRBY', KEYS[4], 'hits', 1) end
+  redis.call('HINCRBY', KEYS[4], 'hits', 1)
   return {1, response}
 end
 if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
-if ARGV[7] ~= '' and redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then return {2} end
+if ARGV[7] ~= '' and redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then
+  if ARGV[6] == '2' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
+  return {2}
+end
 return {0}");
 
     /// <summary>

@@ -38,4 +38,21 @@ public sealed class RedisCopyTests : RedisTestBase
 
         Assert.Equal("c", Get(target, "c"));
     }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public void A_large_import_keeps_the_most_recently_used_entries_within_the_cap(string server)
+    {
+        var target = Open(server, NewNamespace());
+        target.Configure(1000, null, null, preview: false, NullCacheLog.Instance, CancellationToken.None);
+        double now = Clock.Now.ToUnixTimeMilliseconds() / 1000.0;
+        var entries = Enumerable.Range(0, 1200)
+            .Select(i => new StoredResponse(KeyHash.Compute("k" + i), Infrastructure.Responses.Json("v" + i), now - 3600, now - 1200 + i, "2026-01-01 00:00:00", 2))
+            .Reverse()
+            .ToList();
+
+        Assert.Equal(1200, target.Import(entries, NullCacheLog.Instance, CancellationToken.None));
+
+        Assert.Equal(Enumerable.Range(200, 1000).Select(i => HashOf("k" + i)), KeyHashesOldestFirst(target));
+    }
 }

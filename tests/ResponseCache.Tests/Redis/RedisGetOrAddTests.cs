@@ -59,8 +59,8 @@ public sealed class RedisGetOrAddTests : RedisTestBase
     public void A_producer_that_runs_longer_than_the_lock_expiry_keeps_its_lock(string server)
     {
         string ns = NewNamespace();
-        var owner = Open(server, ns, options => options.ProducerLockExpiry = TimeSpan.FromMilliseconds(600));
-        var waiter = Open(server, ns, options => options.ProducerLockExpiry = TimeSpan.FromMilliseconds(600));
+        var owner = Open(server, ns, options => options.ProducerLockExpiry = TimeSpan.FromMilliseconds(1500));
+        var waiter = Open(server, ns, options => options.ProducerLockExpiry = TimeSpan.FromMilliseconds(1500));
         int runs = 0;
         using var producing = new ManualResetEventSlim();
 
@@ -69,7 +69,7 @@ public sealed class RedisGetOrAddTests : RedisTestBase
         {
             Interlocked.Increment(ref runs);
             producing.Set();
-            Thread.Sleep(2500);
+            Thread.Sleep(4000);
             return Responses.Json("slow answer");
         }, NullCacheLog.Instance, CancellationToken.None));
         first.Start();

@@ -71,6 +71,26 @@ public sealed class RedisOutageTests : RedisTestBase
     }
 
     [Fact]
+    public void A_server_that_was_never_reachable_costs_about_a_second_on_first_use_and_nothing_after()
+    {
+        string endpoint = "127.0.0.1:" + UnusedPort();
+        var log = new RecordingLog();
+        var watch = Stopwatch.StartNew();
+
+        ICacheBackend cache = RedisCaches.Open(endpoint, "jobs");
+        Assert.Null(cache.Get("k", Default, log));
+        TimeSpan first = watch.Elapsed;
+        watch.Restart();
+        Assert.Equal("produced", Responses.Text(cache.GetOrAdd("k", Default, refresh: false, () => Responses.Json("produced"), log, CancellationToken.None)));
+
+        Assert.True(first < TimeSpan.FromSeconds(1.5), $"The first read took {first}.");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(0.5), $"A read after the first took {watch.Elapsed}.");
+        Assert.Single(log.Warnings);
+        Assert.Same(cache, RedisCaches.Open(endpoint, "jobs"));
+        Assert.NotSame(cache, RedisCaches.Open(endpoint, "other"));
+    }
+
+    [Fact]
     public void Uris_and_connection_strings_name_the_server_without_user_or_password()
     {
         Assert.Equal("redis://127.0.0.1:1 namespace 'jobs'", RedisCaches.Open("redis://jobs-user:" + Secret + "@127.0.0.1:1", "jobs").Location);
@@ -78,6 +98,15 @@ public sealed class RedisOutageTests : RedisTestBase
         Assert.Equal("redis://127.0.0.1:3 namespace 'x'", RedisCaches.Open("127.0.0.1:3,user=jobs,password=" + Secret, "x").Location);
         var invalid = Assert.Throws<ArgumentException>(() => RedisCaches.Open("127.0.0.1:4,password=" + Secret + ",bogus=" + Secret, "x"));
         Assert.DoesNotContain(Secret, invalid.Message);
+    }
+
+    private static int UnusedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private static bool TrySet(ICacheBackend cache, string key, string value)

@@ -113,9 +113,13 @@ public static class RedisServerSource
 
         public void Start()
         {
-            var start = _name == "garnet"
-                ? new ProcessStartInfo("dotnet") { WorkingDirectory = ServersDirectory() }
-                : new ProcessStartInfo("redis-server");
+            // Through sh, which kills the server when the test process's end closes its stdin: a test host that is
+            // killed runs no exit handler, and the server would outlive it.
+            var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = ServersDirectory(), RedirectStandardInput = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("exec 3<&0; \"$@\" </dev/null & server=$!; (cat <&3 >/dev/null; kill -9 $server) & exec 3<&-; wait $server");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(_name == "garnet" ? "dotnet" : "redis-server");
             IEnumerable<string> args = _name == "garnet"
                 ? new[] { "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--port", _port.ToString(), "--lua", "-m", "128m", "-i", "16m" }
                     .Concat(_password is null ? Array.Empty<string>() : new[] { "--auth", "Password", "--password", _password })
