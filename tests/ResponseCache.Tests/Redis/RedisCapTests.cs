@@ -5,7 +5,7 @@ namespace ResponseCache.Tests.Redis;
 
 public sealed class RedisCapTests : RedisTestBase
 {
-    public static TheoryData<string> Servers => RedisServerSource.Names;
+    public static TheoryData<string> Servers => RedisServerData.All;
 
     [Theory]
     [MemberData(nameof(Servers))]

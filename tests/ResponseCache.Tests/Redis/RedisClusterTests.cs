@@ -6,10 +6,11 @@ namespace ResponseCache.Tests.Redis;
 
 public sealed class RedisClusterTests : RedisTestBase
 {
-    [RedisClusterFact]
-    public void A_namespace_works_on_a_redis_cluster_with_all_its_keys_in_one_slot()
+    [Theory]
+    [MemberData(nameof(RedisServerData.Kinds), MemberType = typeof(RedisServerData))]
+    public void A_namespace_works_on_a_one_node_cluster_with_all_its_keys_in_one_slot(RedisServerKind kind)
     {
-        using IPrivateRedisServer host = RedisServerSource.StartPrivateCluster();
+        using RedisTestServer host = RedisTestServers.StartPrivate(kind, new RedisServerOptions { Cluster = true });
         string ns = NewNamespace();
         var cache = OpenAt(host.Endpoint, ns);
         var other = OpenAt(host.Endpoint, ns);
@@ -23,17 +24,5 @@ public sealed class RedisClusterTests : RedisTestBase
         var slots = server.Keys(pattern: "rc:{" + ns + "}:*").Select(key => server.Multiplexer.HashSlot(key)).Distinct().ToList();
         Assert.True(slots.Count == 1, $"The namespace's keys are spread over {slots.Count} slots.");
         Assert.Equal(2, cache.Clear(NullCacheLog.Instance, CancellationToken.None));
-    }
-}
-
-/// <summary>A fact that needs redis-server (Garnet's cluster mode is not what users run); skipped, saying why, without it.</summary>
-public sealed class RedisClusterFactAttribute : FactAttribute
-{
-    public RedisClusterFactAttribute()
-    {
-        if (!RedisServerSource.CanStartCluster)
-        {
-            Skip = "redis-server is not on PATH, so no Redis Cluster can be started.";
-        }
     }
 }

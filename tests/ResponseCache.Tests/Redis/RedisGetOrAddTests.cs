@@ -8,7 +8,7 @@ public sealed class RedisGetOrAddTests : RedisTestBase
 {
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(30);
 
-    public static TheoryData<string> Servers => RedisServerSource.Names;
+    public static TheoryData<string> Servers => RedisServerData.All;
 
     [Theory]
     [MemberData(nameof(Servers))]

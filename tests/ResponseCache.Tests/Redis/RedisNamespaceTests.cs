@@ -1,3 +1,4 @@
+using ResponseCache.Tests.Infrastructure;
 using ResponseCache.Core;
 using ResponseCache.Redis;
 
@@ -5,7 +6,7 @@ namespace ResponseCache.Tests.Redis;
 
 public sealed class RedisNamespaceTests : RedisTestBase
 {
-    public static TheoryData<string> Servers => RedisServerSource.Names;
+    public static TheoryData<string> Servers => RedisServerData.All;
 
     [Theory]
     [MemberData(nameof(Servers))]

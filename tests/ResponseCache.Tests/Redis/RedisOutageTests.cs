@@ -9,13 +9,13 @@ public sealed class RedisOutageTests : RedisTestBase
 {
     private const string Secret = "s3cret-Pa55word";
 
-    public static TheoryData<string> Servers => RedisServerSource.Names;
+    public static TheoryData<string> Servers => RedisServerData.All;
 
     [Theory]
     [MemberData(nameof(Servers))]
     public void A_stopped_server_makes_reads_quick_misses_with_one_warning_and_changes_clear_errors_until_it_is_back(string server)
     {
-        using IPrivateRedisServer host = RedisServerSource.StartPrivate(server, Secret);
+        using RedisTestServer host = RedisTestServers.StartPrivate(RedisTestServers.Get(server).Kind, new RedisServerOptions { Password = Secret });
         var cache = OpenAt(host.Endpoint, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1), password: Secret);
         // A fresh Garnet compiles its first script slowly: the outage is what this test times, not that.
         WaitUntil(() => TrySet(cache, "k", "v"), "The cache never reached the fresh server.");
@@ -56,7 +56,7 @@ public sealed class RedisOutageTests : RedisTestBase
     [MemberData(nameof(Servers))]
     public void A_wrong_password_is_never_shown_in_errors_warnings_or_the_location(string server)
     {
-        using IPrivateRedisServer host = RedisServerSource.StartPrivate(server, Secret);
+        using RedisTestServer host = RedisTestServers.StartPrivate(RedisTestServers.Get(server).Kind, new RedisServerOptions { Password = Secret });
         const string Wrong = "wr0ng-Pa55word";
         var cache = OpenAt(host.Endpoint + ",password=" + Wrong, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1));
         var log = new RecordingLog();

@@ -6,7 +6,7 @@ namespace ResponseCache.Tests.Redis;
 
 public sealed class RedisRoundTripTests : RedisTestBase
 {
-    public static TheoryData<string> Servers => RedisServerSource.Names;
+    public static TheoryData<string> Servers => RedisServerData.All;
 
     [Theory]
     [MemberData(nameof(Servers))]

@@ -21,7 +21,7 @@ public abstract class RedisTestBase : IDisposable
     internal static string NewNamespace() => "test-" + Guid.NewGuid().ToString("N").Substring(0, 12);
 
     internal RedisCacheBackend Open(string server, string @namespace, Action<RedisCacheOptions>? configure = null) =>
-        OpenAt(RedisServerSource.Get(server).Endpoint, @namespace, configure);
+        OpenAt(RedisTestServers.Get(server).Endpoint, @namespace, configure);
 
     internal RedisCacheBackend OpenAt(string connectionString, string @namespace, Action<RedisCacheOptions>? configure = null, string? user = null, string? password = null)
     {
@@ -34,7 +34,7 @@ public abstract class RedisTestBase : IDisposable
     }
 
     /// <summary>A plain client on the server, for looking at what the backend wrote.</summary>
-    internal IDatabase Direct(string server, string? password = null) => DirectAt(RedisServerSource.Get(server).Endpoint, password);
+    internal IDatabase Direct(string server, string? password = null) => DirectAt(RedisTestServers.Get(server).Endpoint, password);
 
     internal IDatabase DirectAt(string endpoint, string? password = null)
     {

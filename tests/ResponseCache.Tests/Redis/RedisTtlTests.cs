@@ -1,10 +1,11 @@
+using ResponseCache.Tests.Infrastructure;
 using ResponseCache.Core;
 
 namespace ResponseCache.Tests.Redis;
 
 public sealed class RedisTtlTests : RedisTestBase
 {
-    public static TheoryData<string> Servers => RedisServerSource.Names;
+    public static TheoryData<string> Servers => RedisServerData.All;
 
     [Theory]
     [MemberData(nameof(Servers))]
