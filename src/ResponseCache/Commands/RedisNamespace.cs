@@ -1,7 +1,11 @@
 namespace ResponseCache.Commands;
 
-/// <summary>What a namespace may be: its name becomes part of every Redis key of the cache, inside a cluster hash tag.</summary>
+/// <summary>
+/// What a namespace may be, checked when the parameter binds so a bad one never loads the Redis client: the rule of
+/// ResponseCache.Redis.RedisNamespace (1 to 128 characters; no white space, control characters or braces, since the
+/// name sits inside the cluster hash tag of every key).
+/// </summary>
 internal static class RedisNamespace
 {
-    public const string Pattern = @"^[^\s{}\p{C}]{1,128}$";
+    public const string Pattern = @"^[^\s{}\p{Cc}]{1,128}$";
 }
