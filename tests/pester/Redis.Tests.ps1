@@ -785,6 +785,36 @@ Describe 'The cmdlets on a one-node <Name> cluster' -ForEach $serverKinds {
     }
 }
 
+Describe 'The cmdlets over TLS' -Skip:(-not ($serverKinds.Kind -contains 'Redis')) {
+    BeforeAll {
+        # Garnet takes TLS only with a PFX; redis-server with the PEM files the test CA makes.
+        $server = Start-TestRedisServer -Kind Redis -Tls
+    }
+
+    AfterAll {
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'round-trips through ssl=true and rediss://, trusting the server''s CA as the platform does (SSL_CERT_FILE)' {
+        $namespace = New-TestNamespace
+        $run = Invoke-FreshPwsh -Environment @{ SSL_CERT_FILE = $server.CaCertificatePath } -Script @"
+Set-CachedResponse -Key 'over tls' -Response @{ secure = `$true } -ConnectionString '$($server.Endpoint),ssl=true' -Namespace '$namespace' -ErrorAction Stop
+(Get-CachedResponse -Key 'over tls' -ConnectionString 'rediss://$($server.Endpoint)' -Namespace '$namespace').secure
+"@
+
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output | Should -Be @('True')
+    }
+
+    It 'reports an untrusted certificate as CacheUnavailable, never connecting in the clear' {
+        $run = Invoke-FreshPwsh -Script @"
+try { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString '$($server.Endpoint),ssl=true' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }
+"@
+
+        $run.Output | Should -BeLike 'CacheUnavailable,*'
+    }
+}
+
 Describe 'A session that uses only cache directories' {
     It 'never loads ResponseCache.Redis or StackExchange.Redis, until a cmdlet names a server' {
         $dir = New-CacheDirectoryPath -Parent $TestDrive
