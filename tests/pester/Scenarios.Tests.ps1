@@ -135,3 +135,45 @@ Describe 'Scenario: replies piped in, then a maintenance job on one cache' {
         Get-CachedResponse -Key 'keep me' -Path $personalCache | Should -BeExactly 'personal'
     }
 }
+
+Describe 'Scenario: jobs on many hosts share a Redis namespace, a person looks at it from a console' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+        $server = Get-TestRedisServer -Kind Garnet
+        $namespace = 'scenario-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+    }
+
+    It 'fills the namespace from jobs that name it only in RESPONSECACHE_REDIS, and a console one-liner prunes it and reads it at 80 columns' {
+        $jobs = @{ RESPONSECACHE_REDIS = $server.ConnectionString }
+        # Two "hosts": each job run is a fresh pwsh whose script names no cache at all.
+        foreach ($hostName in 'build-01', 'build-02') {
+            $run = Invoke-FreshPwsh -Environment $jobs -Script @"
+`$PSDefaultParameterValues['*-Cache*:Namespace'] = '$namespace'
+foreach (`$file in 'a.cs', 'b.cs') {
+    `$review = Get-CachedResponse -Model 'gpt-4o-mini' -Prompt 'review' -InputText `$file -ScriptBlock {
+        [pscustomobject]@{ model = 'gpt-4o-mini'; message = [pscustomobject]@{ role = 'assistant'; content = "review of `$file by $hostName" } }
+    }
+    `$review.message.content
+}
+"@
+            $run.Errors | Should -BeNullOrEmpty
+        }
+
+        # The second host paid for nothing: it got the first host's reviews.
+        $redis = @{ ConnectionString = $server.ConnectionString; Namespace = $namespace }
+        (Get-CachedResponse -Model 'gpt-4o-mini' -Prompt 'review' -InputText 'b.cs' @redis).message.content | Should -BeExactly 'review of b.cs by build-01'
+        $stats = Get-CacheStats @redis
+        $stats.SharedHits | Should -Be 3
+        $stats.SharedMisses | Should -Be 2
+
+        # The console: a maintenance one-liner on what the jobs filled, and a look at it in an 80-column window.
+        $piped = Get-CacheEntry @redis | Select-Object -First 1
+        { $piped | Remove-CachedResponse -Path $TestDrive -ErrorAction Stop } | Should -Throw -ErrorId 'CacheEntryPathConflict,*'
+        $piped | Remove-CachedResponse -PassThru | Should -Be 1
+        $view = Get-CacheStats @redis | Out-String -Width 80
+        $view | Should -Match "(?m)^Location\s*: redis://$([regex]::Escape($server.Endpoint)) namespace '$namespace'\s*$"
+        $view | Should -Match '(?m)^SharedHits\s*: 3\s*$'
+        $view | Should -Match '(?m)^TotalEntries\s*: 1\s*$'
+        ($view -split '\r?\n' | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 80
+    }
+}
