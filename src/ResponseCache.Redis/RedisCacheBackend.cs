@@ -536,14 +536,14 @@ internal sealed class RedisCacheBackend : ICacheBackend
             values[4 + i] = arguments[i];
         }
 
-        return (RedisResult[])script.Evaluate(_connection.Database, _keys.WideKeys(extraKey), values)!;
+        return (RedisResult[])script.Evaluate(_connection.Database, _keys.WideKeys(extraKey), values, patient: true)!;
     }
 
     private Inventory TakeInventory(bool includeResponses)
     {
         var keys = new RedisKey[] { _keys.Recency, _keys.Config, _keys.Stats };
         var values = new RedisValue[] { _keys.EntryPrefix, includeResponses ? "1" : "0" };
-        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection.Database, keys, values)!;
+        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection.Database, keys, values, patient: true)!;
         _connection.ReportSuccess();
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
         int stride = includeResponses ? 7 : 6;

@@ -20,6 +20,13 @@ public sealed class RedisCacheOptions
     /// <summary>The longest pause between two looks at another caller's producer.</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The connect and command timeout, unless the connection string sets its own.</summary>
+    /// <summary>The connect timeout and a lookup's command timeout, unless the connection string sets its own (connectTimeout, syncTimeout).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a change or a listing may take on a server that answers, unless the connection string sets its own
+    /// (asyncTimeout): a namespace of many entries, or a batch of many responses, outlasts a lookup's second. A server
+    /// that cannot be reached still fails them at once.
+    /// </summary>
+    public TimeSpan ChangeTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

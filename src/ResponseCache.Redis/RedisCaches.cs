@@ -20,7 +20,7 @@ public static class RedisCaches
     /// <exception cref="ArgumentException">The connection string or namespace is not valid (the message never holds a password).</exception>
     public static ICacheBackend Open(string connectionString, string @namespace, string? user = null, string? password = null)
     {
-        ConfigurationOptions options = RedisConnectionString.Parse(connectionString, user, password, s_defaults.Timeout);
+        ConfigurationOptions options = RedisConnectionString.Parse(connectionString, user, password, s_defaults.Timeout, s_defaults.ChangeTimeout);
         var keys = new RedisNamespace(@namespace);
         string connectionKey = options.ToString(includePassword: true);
         lock (s_gate)
@@ -49,7 +49,7 @@ public static class RedisCaches
     /// </summary>
     internal static RedisCacheBackend OpenPrivate(string connectionString, string @namespace, RedisCacheOptions options, out IDisposable connection, string? user = null, string? password = null)
     {
-        ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout);
+        ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout, options.ChangeTimeout);
         var keys = new RedisNamespace(@namespace);
         RedisConnection opened = RedisConnection.Open(configuration);
         connection = opened;

@@ -12,7 +12,7 @@ namespace ResponseCache.Redis;
 internal static class RedisConnectionString
 {
     /// <exception cref="ArgumentException">The text is not a connection string; the message never holds the password.</exception>
-    public static ConfigurationOptions Parse(string connectionString, string? user, string? password, TimeSpan timeout)
+    public static ConfigurationOptions Parse(string connectionString, string? user, string? password, TimeSpan timeout, TimeSpan changeTimeout)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -36,7 +36,8 @@ internal static class RedisConnectionString
             options.Password = password;
         }
 
-        // A cache must never hold a job up: connect in the background, fail fast while disconnected, answer or time out within the timeout.
+        // A cache must never hold a job up: connect in the background, fail fast while disconnected, answer a lookup or
+        // time out within the timeout. Changes and listings are sent asynchronously, under the longer async timeout.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
         int milliseconds = (int)timeout.TotalMilliseconds;
@@ -52,7 +53,7 @@ internal static class RedisConnectionString
 
         if (!Mentions(text, "asyncTimeout"))
         {
-            options.AsyncTimeout = milliseconds;
+            options.AsyncTimeout = (int)changeTimeout.TotalMilliseconds;
         }
 
         return options;

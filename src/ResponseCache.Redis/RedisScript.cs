@@ -27,11 +27,15 @@ internal sealed class RedisScript
     /// and then hands back no result at all (seen with redis-server 7.0 while several connections sent their first
     /// commands): such a call is tried again, and counts as a timeout if it never answers.
     /// </summary>
-    public RedisResult Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values)
+    /// <param name="patient">
+    /// Sent asynchronously and awaited under the connection's async timeout rather than its sync one: for changes and
+    /// listings, which may take longer than a lookup may.
+    /// </param>
+    public RedisResult Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values, bool patient = false)
     {
         for (int attempt = 1; attempt <= Attempts; attempt++)
         {
-            if (EvaluateOnce(database, keys, values) is { IsNull: false } result)
+            if (EvaluateOnce(database, keys, values, patient) is { IsNull: false } result)
             {
                 return result;
             }
@@ -42,11 +46,14 @@ internal sealed class RedisScript
         throw new RedisTimeoutException("The server gave no answer to a script.", CommandStatus.Unknown);
     }
 
-    private RedisResult? EvaluateOnce(IDatabase database, RedisKey[] keys, RedisValue[] values)
+    private RedisResult? EvaluateOnce(IDatabase database, RedisKey[] keys, RedisValue[] values, bool patient)
     {
         try
         {
-            return database.ScriptEvaluate(_sha1, keys, values);
+            // No synchronization context to deadlock on: the client completes its tasks on its own threads.
+            return patient
+                ? database.ScriptEvaluateAsync(_sha1, keys, values).GetAwaiter().GetResult()
+                : database.ScriptEvaluate(_sha1, keys, values);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
@@ -55,7 +62,7 @@ internal sealed class RedisScript
             var arguments = new List<object>(2 + keys.Length + values.Length) { _text, keys.Length };
             arguments.AddRange(keys.Cast<object>());
             arguments.AddRange(values.Cast<object>());
-            return database.Execute("EVAL", arguments);
+            return patient ? database.ExecuteAsync("EVAL", arguments).GetAwaiter().GetResult() : database.Execute("EVAL", arguments);
         }
     }
 }

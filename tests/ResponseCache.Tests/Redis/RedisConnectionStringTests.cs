@@ -8,27 +8,29 @@ public sealed class RedisConnectionStringTests
 {
     private static readonly TimeSpan s_default = TimeSpan.FromSeconds(1);
 
-    [Fact]
-    public void A_plain_string_gets_the_short_timeouts_and_never_blocks_on_connecting()
-    {
-        ConfigurationOptions options = RedisConnectionString.Parse("cache01:6380,ssl=true", null, null, s_default);
+    private static readonly TimeSpan s_changes = TimeSpan.FromSeconds(30);
 
-        Assert.Equal((1000, 1000, 1000, false), (options.ConnectTimeout, options.SyncTimeout, options.AsyncTimeout, options.AbortOnConnectFail));
+    [Fact]
+    public void A_plain_string_gets_a_short_lookup_timeout_a_longer_one_for_changes_and_never_blocks_on_connecting()
+    {
+        ConfigurationOptions options = RedisConnectionString.Parse("cache01:6380,ssl=true", null, null, s_default, s_changes);
+
+        Assert.Equal((1000, 1000, 30000, false), (options.ConnectTimeout, options.SyncTimeout, options.AsyncTimeout, options.AbortOnConnectFail));
         Assert.Equal("rediss://cache01:6380", RedisConnectionString.Describe(options));
     }
 
     [Fact]
     public void Timeouts_the_string_names_win_over_the_default()
     {
-        ConfigurationOptions options = RedisConnectionString.Parse("cache01:6380,syncTimeout=5000,connectTimeout=3000", null, null, s_default);
+        ConfigurationOptions options = RedisConnectionString.Parse("cache01:6380,syncTimeout=5000,connectTimeout=3000", null, null, s_default, s_changes);
 
-        Assert.Equal((3000, 5000, 1000), (options.ConnectTimeout, options.SyncTimeout, options.AsyncTimeout));
+        Assert.Equal((3000, 5000, 30000), (options.ConnectTimeout, options.SyncTimeout, options.AsyncTimeout));
     }
 
     [Fact]
     public void A_rediss_uri_gives_tls_user_password_and_database_and_its_location_shows_neither_secret()
     {
-        ConfigurationOptions options = RedisConnectionString.Parse("rediss://jobs:p%40ss%3Aword@cache01:6380/2", null, null, s_default);
+        ConfigurationOptions options = RedisConnectionString.Parse("rediss://jobs:p%40ss%3Aword@cache01:6380/2", null, null, s_default, s_changes);
 
         Assert.Equal((true, "jobs", "p@ss:word", 2), (options.Ssl, options.User, options.Password, options.DefaultDatabase));
         Assert.Equal("rediss://cache01:6380/2", RedisConnectionString.Describe(options));
@@ -37,7 +39,7 @@ public sealed class RedisConnectionStringTests
     [Fact]
     public void A_credential_overrides_the_user_and_password_of_the_string()
     {
-        ConfigurationOptions options = RedisConnectionString.Parse("cache01,user=old,password=old", "jobs", "new", s_default);
+        ConfigurationOptions options = RedisConnectionString.Parse("cache01,user=old,password=old", "jobs", "new", s_default, s_changes);
 
         Assert.Equal(("jobs", "new"), (options.User, options.Password));
     }
@@ -48,7 +50,7 @@ public sealed class RedisConnectionStringTests
     [InlineData("   ")]
     public void A_string_that_cannot_be_read_is_an_argument_error_that_never_quotes_the_password(string connectionString)
     {
-        var error = Assert.Throws<ArgumentException>(() => RedisConnectionString.Parse(connectionString, null, null, s_default));
+        var error = Assert.Throws<ArgumentException>(() => RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes));
 
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
