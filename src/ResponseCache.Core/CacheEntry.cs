@@ -59,8 +59,11 @@ internal sealed class CacheEntry
     public double RecencyKey => LastAccessed ?? CreatedAt ?? 0;
 
     /// <summary>Entries without a creation time, or with one no date can hold, never expire.</summary>
-    public bool IsExpired(double nowSeconds, double ttlSeconds) =>
-        CreatedAt is double created && UnixTime.IsInRange(created) && nowSeconds - created > ttlSeconds;
+    public bool IsExpired(double nowSeconds, double ttlSeconds) => IsExpired(CreatedAt, nowSeconds, ttlSeconds);
+
+    /// <summary>The expiry rule of every backend, for an entry created at <paramref name="createdAt"/> (Unix seconds).</summary>
+    public static bool IsExpired(double? createdAt, double nowSeconds, double ttlSeconds) =>
+        createdAt is double created && UnixTime.IsInRange(created) && nowSeconds - created > ttlSeconds;
 
     /// <summary>A hit on this entry is in memory only: its access time waits for the next write. Owned by CacheState.</summary>
     internal bool AccessPending { get; set; }

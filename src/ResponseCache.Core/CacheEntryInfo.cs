@@ -19,7 +19,7 @@ public sealed class CacheEntryInfo
         Created = ToLocal(createdAt);
         LastAccessed = ToLocal(lastAccessed);
         Expires = createdAt is double created && UnixTime.IsInRange(created) ? ToLocal(created + ttlSeconds) : null;
-        IsExpired = createdAt is double born && UnixTime.IsInRange(born) && nowSeconds - born > ttlSeconds;
+        IsExpired = CacheEntry.IsExpired(createdAt, nowSeconds, ttlSeconds);
         SizeBytes = sizeBytes;
         TextLength = textLength;
         Timestamp = timestamp;
@@ -57,8 +57,8 @@ public sealed class CacheEntryInfo
     /// <summary>Where the entry is: its cache file, or its Redis server and namespace.</summary>
     public string Location { get; }
 
-    /// <summary>The cache this entry was listed from, so a piped entry is removed from it; null once the entry was serialized.</summary>
-    internal ICacheBackend? Source { get; }
+    /// <summary>The cache this entry was listed from, so a piped entry is removed from it.</summary>
+    internal ICacheBackend Source { get; }
 
     // Times out of range (milliseconds written by other tools, a TTL of centuries) are unknown: shown empty.
     private static DateTime? ToLocal(double? unixSeconds) =>

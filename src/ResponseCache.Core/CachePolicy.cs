@@ -50,4 +50,7 @@ public readonly struct CachePolicy
     public long? MaxBytes { get; }
 
     internal bool ChangesCaps => MaxEntries is not null || MaxBytes is not null;
+
+    /// <summary>How old, in seconds, an entry may be for this call: its TtlDays, else the cache's.</summary>
+    internal double FreshnessSeconds(CacheConfiguration cache) => TtlDays is double days ? days * 86400 : cache.TtlSeconds;
 }

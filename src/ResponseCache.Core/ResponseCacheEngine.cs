@@ -633,7 +633,7 @@ public sealed class ResponseCacheEngine : ICacheBackend
         count > caps.MaxEntries || (bytes > caps.MaxBytes && count > 1);
 
     /// <summary>How old an entry may be for this call: the policy's TtlDays, else the cache's.</summary>
-    private double FreshnessSeconds(CachePolicy policy) => policy.TtlDays is double days ? days * 86400 : _configuration.TtlSeconds;
+    private double FreshnessSeconds(CachePolicy policy) => policy.FreshnessSeconds(_configuration);
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; one that matches them costs a stat.</summary>
     private void ApplyCaps(CachePolicy policy, ICacheLog log, CancellationToken cancellation = default)

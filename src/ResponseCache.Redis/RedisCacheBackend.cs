@@ -149,7 +149,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
     {
         ApplyCaps(policy, log, CancellationToken.None);
         Inventory inventory = TakeInventory(includeResponses: false);
-        double ttlSeconds = policy.TtlDays is double days ? days * 86400 : inventory.Configuration.TtlSeconds;
+        double ttlSeconds = policy.FreshnessSeconds(inventory.Configuration);
         double now = UnixTime.ToSeconds(_clock.Now);
         return inventory.Entries
             .Select(entry => new CacheEntryInfo(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.Size, entry.Stored.TextLength, entry.Stored.Timestamp, ttlSeconds, now, this))
@@ -161,9 +161,9 @@ internal sealed class RedisCacheBackend : ICacheBackend
         ApplyCaps(policy, log, CancellationToken.None);
         Inventory inventory = TakeInventory(includeResponses: false);
         CacheConfiguration configuration = inventory.Configuration;
-        double ttlSeconds = policy.TtlDays is double days ? days * 86400 : configuration.TtlSeconds;
+        double ttlSeconds = policy.FreshnessSeconds(configuration);
         double now = UnixTime.ToSeconds(_clock.Now);
-        int expired = inventory.Entries.Count(entry => entry.Stored.CreatedAt is double created && now - created > ttlSeconds);
+        int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
         return new CacheStatistics
@@ -174,7 +174,6 @@ internal sealed class RedisCacheBackend : ICacheBackend
             MaxEntries = configuration.MaxEntries,
             MaxSizeMB = configuration.MaxSizeMB,
             TtlDays = configuration.TtlDays,
-            CacheFile = null,
             Location = Location,
             SharedHits = inventory.SharedHits,
             SharedMisses = inventory.SharedMisses,
@@ -212,7 +211,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         double ttlSeconds = inventory.Configuration.TtlSeconds;
         return inventory.Entries
             .Select(entry => entry.Stored)
-            .Where(entry => !(entry.CreatedAt is double created && now - created > ttlSeconds))
+            .Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, now, ttlSeconds))
             .ToList();
     });
 
@@ -429,11 +428,12 @@ internal sealed class RedisCacheBackend : ICacheBackend
             UnixTime.ToTimestamp(now),
             lockToken ?? string.Empty,
         };
-        foreach (KeyValuePair<string, byte[]> item in items)
+        KeyHash[] hashes = items.Select(item => KeyHash.Compute(item.Key)).ToArray();
+        for (int i = 0; i < items.Count; i++)
         {
-            values.Add(KeyHash.Compute(item.Key).ToString());
-            values.Add(item.Value);
-            values.Add(PythonText.Length(item.Key));
+            values.Add(hashes[i].ToString());
+            values.Add(items[i].Value);
+            values.Add(PythonText.Length(items[i].Key));
         }
 
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, lockKey, values, cancellation);
@@ -443,7 +443,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
         }
 
         log.Verbose(items.Count == 1
-            ? $"Cached the response for key {KeyHash.Compute(items[0].Key).ToShortString()} in {Location}."
+            ? $"Cached the response for key {hashes[0].ToShortString()} in {Location}."
             : $"Cached {items.Count} responses in {Location}.");
         CountEvictions((int)result[1], log);
         long total = (long)result[2];

@@ -104,17 +104,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     private void SelectEntry(CacheEntryInfo entry)
     {
-        ICacheBackend? source = SourceOf(entry);
-        if (source is null)
-        {
-            WriteError(new ErrorRecord(
-                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} does not say which cache it came from (it was listed from {entry.Location} and has lost its link to that cache); name the cache with -Path or -ConnectionString and pass -KeyHash."),
-                ErrorIds.CacheEntryPathConflict,
-                ErrorCategory.InvalidArgument,
-                entry));
-            return;
-        }
-
+        ICacheBackend source = entry.Source;
         if (_cacheGiven && !ReferenceEquals(source, Cache))
         {
             WriteError(new ErrorRecord(
@@ -164,10 +154,6 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
         hashes.Add(hash);
     }
-
-    /// <summary>A listed entry's cache; one that went through Export-Clixml or a job keeps only its directory.</summary>
-    private static ICacheBackend? SourceOf(CacheEntryInfo entry) =>
-        entry.Source ?? (entry.Path is null ? null : CacheEngineRegistry.GetOrCreate(entry.Path));
 
     private bool IsCached(ICacheBackend cache, KeyHash hash)
     {
