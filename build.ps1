@@ -108,28 +108,52 @@ function Invoke-TestTask {
     }
 
     Write-Host "`n=== Pester: the built module ===" -ForegroundColor Cyan
-    $pesterResult = Join-Path $ResultsDir 'pester.json'
-    Invoke-FreshPwsh -Arguments @(
-        '-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'),
-        '-PesterManifest', (Get-PesterManifest),
-        '-ModuleManifest', $moduleManifest,
-        '-ResultFile', $pesterResult)
-    $pester = @{ Passed = 0; Failed = 1 }
-    if (Test-Path $pesterResult) {
-        $counts = Get-Content $pesterResult -Raw | ConvertFrom-Json
-        $pester = @{ Passed = [int]$counts.Passed; Failed = [int]$counts.Failed }
-    } else {
-        Write-Warning 'The Pester run failed before reporting its tests.'
-    }
-    $suites['Pester'] = $pester
+    $suites['Pester'] = Invoke-PesterSuite -ModuleManifest $moduleManifest
 
     $passed = ($suites.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
     $failed = ($suites.Values | ForEach-Object { $_.Failed } | Measure-Object -Sum).Sum
-    [string[]] $figures = foreach ($name in $suites.Keys) { "${name}: $($suites[$name].Passed) passed, $($suites[$name].Failed) failed" }
+    $notRun = ($suites.Values | ForEach-Object { if ($_.Contains('NotRun')) { $_.NotRun } } | Measure-Object -Sum).Sum
+    [string[]] $figures = foreach ($name in $suites.Keys) {
+        $suite = $suites[$name]
+        "${name}: $($suite.Passed) passed, $($suite.Failed) failed" + $(if ($suite.Contains('NotRun')) { ", $($suite.NotRun) not run (crashed)" })
+    }
     if (-not $suites.Contains($netFramework)) { $figures += "${netFramework}: skipped" }
     Write-Host "`n$($figures -join '; ')"
-    Write-Host "Total: $passed passed, $failed failed"
-    if ($failed -gt 0) { exit 1 }
+    Write-Host ("Total: $passed passed, $failed failed" + $(if ($notRun) { ", $notRun not run" }))
+    if ($failed -gt 0 -or $notRun) { exit 1 }
+}
+
+# The Pester suite in a fresh pwsh; its passed and failed counts. A process that dies mid-run (an unhandled exception
+# on a thread-pool thread ends it whole) is said to have crashed, with the file it was running and what it printed on
+# its standard error, and the tests it did not get to (those of that file and the files after it) count as not run.
+function Invoke-PesterSuite {
+    param([Parameter(Mandatory)] [string] $ModuleManifest)
+    $pesterManifest = Get-PesterManifest
+    $resultFile = Join-Path $ResultsDir 'pester.json'
+    $errorFile = Join-Path $ResultsDir 'pester.stderr.txt'
+    $suiteArguments = @('-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'), '-PesterManifest', $pesterManifest, '-ModuleManifest', $ModuleManifest)
+    Invoke-FreshPwsh -Arguments ($suiteArguments + @('-ResultFile', $resultFile)) 2> $errorFile
+    $exitCode = $LASTEXITCODE
+    $errors = @(Get-Content -LiteralPath $errorFile -ErrorAction Ignore)
+    if ($errors) { $errors | ForEach-Object { Write-Host $_ -ForegroundColor Red } }
+    if (-not (Test-Path $resultFile)) {
+        Write-Warning "The Pester process (exit code $exitCode) ended before it ran a test file."
+        return @{ Passed = 0; Failed = 1 }
+    }
+
+    $progress = Get-Content $resultFile -Raw | ConvertFrom-Json
+    $counts = @{ Passed = [int]$progress.Passed; Failed = [int]$progress.Failed }
+    if ($null -eq $progress.Running) { return $counts }
+
+    [string[]] $unfinished = @($progress.Running) + @($progress.NotStarted)
+    $discovered = Join-Path $ResultsDir 'pester-not-run.json'
+    Invoke-FreshPwsh -Arguments ($suiteArguments + @('-ResultFile', $discovered, '-DiscoverOnly', '-Path') + $unfinished) | Out-Null
+    $counts.NotRun = if (Test-Path $discovered) { [int](Get-Content $discovered -Raw | ConvertFrom-Json).NotRun } else { 0 }
+    Write-Host ("`nThe Pester process crashed (exit code $exitCode) while running $([IO.Path]::GetFileName($progress.Running)); " +
+        "$($counts.NotRun) tests in it and in the $(@($progress.NotStarted).Count) files after it did not run.") -ForegroundColor Red
+    $exception = $errors | Where-Object { $_ -match 'exception' } | Select-Object -First 1
+    if ($exception) { Write-Host "The exception: $exception" -ForegroundColor Red }
+    $counts
 }
 
 # The servers the Redis tests start on free loopback ports (and stop): Garnet from the tests' own tool manifest, restored

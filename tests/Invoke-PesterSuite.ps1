@@ -1,11 +1,18 @@
 <#
 .SYNOPSIS
-    Runs the Pester suite against a built module, in this (fresh) process; writes the counts as JSON.
+    Runs the Pester suite against a built module, in this (fresh) process, one test file at a time; writes the counts
+    as JSON after each file, so that a run whose process dies still tells what ran, what was running and what did not.
+.DESCRIPTION
+    The result file holds Passed, Failed and Skipped so far, Running (the file under way, $null once the run is over),
+    Completed and NotStarted (files). With -DiscoverOnly it runs Pester's discovery alone over -Path and writes the
+    number of tests found there as NotRun: how the Test task counts what a crashed run did not run.
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
     [Parameter(Mandatory)] [string] $ModuleManifest,
-    [Parameter(Mandatory)] [string] $ResultFile
+    [Parameter(Mandatory)] [string] $ResultFile,
+    [string[]] $Path,
+    [switch] $DiscoverOnly
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest -Force
@@ -13,14 +20,39 @@ Import-Module $PesterManifest -Force
 # The test files import the module from here, so they test exactly what was built.
 $env:RESPONSECACHE_TEST_MODULE = (Resolve-Path $ModuleManifest).Path
 
-$configuration = New-PesterConfiguration
-$configuration.Run.Path = Join-Path $PSScriptRoot 'pester'
-$configuration.Run.PassThru = $true
-$configuration.Output.Verbosity = 'Normal'
-$result = Invoke-Pester -Configuration $configuration
+if (-not $Path) {
+    $Path = @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'pester') -Filter '*.Tests.ps1' | Sort-Object Name | ForEach-Object FullName)
+}
 
-[pscustomobject]@{
-    Passed  = $result.PassedCount
-    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    Skipped = $result.SkippedCount
-} | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8
+function New-SuiteConfiguration([string[]] $Files) {
+    $configuration = New-PesterConfiguration
+    $configuration.Run.Path = $Files
+    $configuration.Run.PassThru = $true
+    $configuration.Output.Verbosity = 'Normal'
+    $configuration
+}
+
+if ($DiscoverOnly) {
+    $configuration = New-SuiteConfiguration $Path
+    $configuration.Run.SkipRun = $true
+    $configuration.Output.Verbosity = 'None'
+    $found = Invoke-Pester -Configuration $configuration
+    [pscustomobject]@{ NotRun = $found.TotalCount } | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8
+    return
+}
+
+$progress = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Running = $null; Completed = @(); NotStarted = @($Path) }
+function Save-Progress { [pscustomobject]$progress | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8 }
+
+foreach ($file in $Path) {
+    $progress.Running = $file
+    $progress.NotStarted = @($progress.NotStarted | Where-Object { $_ -ne $file })
+    Save-Progress
+    $result = Invoke-Pester -Configuration (New-SuiteConfiguration $file)
+    $progress.Passed += $result.PassedCount
+    $progress.Failed += $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    $progress.Skipped += $result.SkippedCount
+    $progress.Completed += $file
+}
+$progress.Running = $null
+Save-Progress

@@ -75,23 +75,23 @@ Describe 'A pipeline into Set-CachedResponse that stops early' {
 
     It 'keeps what it received when the pipeline is stopped (Ctrl+C)' {
         $received = [Threading.ManualResetEventSlim]::new($false)
-        $shell = [PowerShell]::Create()
+        $shell = New-TestShell
+        $running = $null
         try {
             $null = $shell.AddScript({
-                param($Module, $Directory, $Received)
-                Import-Module $Module
+                param($Directory, $Received)
                 1..1000000 | ForEach-Object {
                     [pscustomobject]@{ Key = "item $_"; Response = "answer $_" }
                     # Item 500 has reached Set-CachedResponse; the producer now waits as a slow API would.
                     if ($_ -eq 500) { $Received.Set(); Start-Sleep -Seconds 600 }
                 } | Set-CachedResponse -Path $Directory -MaxEntries 10000
-            }).AddArgument((Get-ModuleUnderTestPath)).AddArgument($dir).AddArgument($received)
+            }).AddArgument($dir).AddArgument($received)
             $running = $shell.BeginInvoke()
             $received.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue
             $shell.Stop()
             { $shell.EndInvoke($running) } | Should -Throw
         } finally {
-            $shell.Dispose()
+            Close-TestShell $shell $running
         }
 
         (Read-CacheOnDisk $dir).Count | Should -Be 500

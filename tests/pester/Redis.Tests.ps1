@@ -376,12 +376,12 @@ Get-CachedResponse -Key 'slow' -ConnectionString '$($server.ConnectionString)' -
     'slow answer'
 }
 "@
-            $waiter = [powershell]::Create()
+            $waiter = New-TestShell
             $null = $waiter.AddScript({
-                param($module, $redis)
-                Import-Module $module
+                param($redis)
                 Get-CachedResponse -Key 'slow' @redis -ScriptBlock { 'must not run' }
-            }).AddArgument((Get-ModuleUnderTestPath)).AddArgument($redis)
+            }).AddArgument($redis)
+            $waiting = $null
             try {
                 $producer.StandardOutput.ReadLine() | Should -Be 'running'
                 $waiting = $waiter.BeginInvoke()
@@ -395,7 +395,7 @@ Get-CachedResponse -Key 'slow' -ConnectionString '$($server.ConnectionString)' -
                 $producer = $null
             } finally {
                 if ($producer) { Stop-FreshPwsh $producer }
-                $waiter.Dispose()
+                Close-TestShell $waiter $waiting
             }
             $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
             $run.Output | Should -Be 'slow answer'

@@ -35,19 +35,17 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
     It 'Ctrl+C stops a get-or-add waiting for another runspace''s producer, and that run still caches its answer' {
         $release = [Threading.ManualResetEventSlim]::new($false)
         $started = [Threading.ManualResetEventSlim]::new($false)
-        $module = Get-ModuleUnderTestPath
-        $producer = [powershell]::Create()
+        $producer = New-TestShell
         $null = $producer.AddScript({
-            param($module, $cache, $started, $release)
-            Import-Module $module
+            param($cache, $started, $release)
             Get-CachedResponse -Key 'slow' -Path $cache -ScriptBlock { $started.Set(); $null = $release.Wait([TimeSpan]::FromSeconds(30)); 'slow answer' }
-        }).AddArgument($module).AddArgument($cache).AddArgument($started).AddArgument($release)
-        $waiter = [powershell]::Create()
+        }).AddArgument($cache).AddArgument($started).AddArgument($release)
+        $waiter = New-TestShell
         $null = $waiter.AddScript({
-            param($module, $cache)
-            Import-Module $module
+            param($cache)
             Get-CachedResponse -Key 'slow' -Path $cache -ScriptBlock { 'must not run' }
-        }).AddArgument($module).AddArgument($cache)
+        }).AddArgument($cache)
+        $producing = $waiting = $null
         try {
             $producing = $producer.BeginInvoke()
             $started.Wait($bound) | Should -BeTrue
@@ -63,8 +61,8 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
             Get-CachedResponse -Key 'slow' -Path $cache | Should -BeExactly 'slow answer'
         } finally {
             $release.Set()
-            $producer.Dispose()
-            $waiter.Dispose()
+            Close-TestShell $producer $producing
+            Close-TestShell $waiter $waiting
         }
     }
 
@@ -81,9 +79,9 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
         Set-CachedResponse -Key 'before' -Response 'kept' -Path $cache
         $before = Get-FileSha256 (Get-CacheFilePath $cache)
         $lock = [IO.File]::Open((Get-CacheFilePath $cache) + '.lock', 'OpenOrCreate', 'ReadWrite', 'None')
-        $waiter = [powershell]::Create()
-        $null = $waiter.AddScript({ param($module) Import-Module $module }).AddArgument((Get-ModuleUnderTestPath)).AddStatement()
+        $waiter = New-TestShell
         $null = $waiter.AddScript($Script.ToString()).AddArgument($cache)
+        $waiting = $null
         try {
             $waiting = $waiter.BeginInvoke()
             $waiting.AsyncWaitHandle.WaitOne([TimeSpan]::FromMilliseconds(500)) | Should -BeFalse -Because 'the call waits for the lock'
@@ -93,8 +91,8 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
             $stopping.AsyncWaitHandle.WaitOne($bound) | Should -BeTrue -Because 'Ctrl+C ends the wait for the lock'
             $waiter.InvocationStateInfo.State | Should -Be 'Stopped'
         } finally {
+            Close-TestShell $waiter $waiting
             $lock.Dispose()
-            $waiter.Dispose()
             Remove-Item Env:RESPONSECACHE_LOCK_TIMEOUT_SECONDS -ErrorAction Ignore
         }
         Get-FileSha256 (Get-CacheFilePath $cache) | Should -BeExactly $before

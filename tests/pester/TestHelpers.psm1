@@ -194,6 +194,56 @@ function Stop-FreshPwsh {
 
 <#
 .SYNOPSIS
+    A PowerShell instance on a runspace of its own, with the module under test imported when the runspace opens (an
+    InitialSessionState), so a test adds one statement and never a batch: a stopped batch would run its next
+    statement on a thread-pool thread, and if the runspace was closed by then the whole process dies. End it with
+    Close-TestShell, never with Dispose alone.
+#>
+function New-TestShell {
+    $state = [initialsessionstate]::CreateDefault2()
+    $state.ImportPSModule([string[]] @(Get-ModuleUnderTestPath))
+    $runspace = [runspacefactory]::CreateRunspace($state)
+    $runspace.Open()
+    $shell = [powershell]::Create()
+    $shell.Runspace = $runspace
+    $shell
+}
+
+<#
+.SYNOPSIS
+    Ends an instance safely: stops it if it still runs, waits (at most -Timeout) for the stop and for the invocation
+    -Invocation (from BeginInvoke) to end, and only then disposes the instance and its runspace. Disposing while a
+    stop or a batch is still under way crashes the process; an instance that does not end in time is left undisposed
+    and reported as an error instead.
+#>
+function Close-TestShell {
+    param(
+        [AllowNull()] [powershell] $Shell,
+        [AllowNull()] [IAsyncResult] $Invocation,
+        [TimeSpan] $Timeout = [TimeSpan]::FromSeconds(30)
+    )
+    if ($null -eq $Shell) { return }
+    if ($Shell.InvocationStateInfo.State -in 'Running', 'Stopping') {
+        $stopping = $Shell.BeginStop($null, $null)
+        if (-not $stopping.AsyncWaitHandle.WaitOne($Timeout)) {
+            throw "The test's PowerShell instance did not stop within $Timeout; it is left running rather than disposed mid-stop."
+        }
+        $Shell.EndStop($stopping)
+    }
+    if ($null -ne $Invocation) {
+        if (-not $Invocation.AsyncWaitHandle.WaitOne($Timeout)) {
+            throw "The test's PowerShell invocation did not end within $Timeout; it is left running rather than disposed mid-run."
+        }
+        # Its outcome is the test's to assert (EndInvoke before this call); here it only has to be over.
+        try { $null = $Shell.EndInvoke($Invocation) } catch { }
+    }
+    $runspace = $Shell.Runspace
+    $Shell.Dispose()
+    if ($null -ne $runspace) { $runspace.Dispose() }
+}
+
+<#
+.SYNOPSIS
     Runs Python code with the reference CacheManager of tests/reference as `cm` (quiet, over -Directory, with
     -MaxEntries and -TtlDays) and `json` imported; returns what the code prints. Throws when python3 fails.
 #>
