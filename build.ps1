@@ -108,7 +108,12 @@ function Invoke-TestTask {
     }
 
     Write-Host "`n=== Pester: the built module ===" -ForegroundColor Cyan
-    $suites['Pester'] = Invoke-PesterSuite -ModuleManifest $moduleManifest
+    $pesterResult = Join-Path $ResultsDir 'pester.json'
+    $pesterErrors = Join-Path $ResultsDir 'pester.stderr.txt'
+    [string[]] $pesterArguments = @('-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'), '-PesterManifest', (Get-PesterManifest),
+        '-ModuleManifest', $moduleManifest, '-ResultFile', $pesterResult)
+    Invoke-FreshPwsh -Arguments $pesterArguments 2> $pesterErrors
+    $suites['Pester'] = Read-PesterResult -ExitCode $LASTEXITCODE -Arguments $pesterArguments -ResultFile $pesterResult -ErrorFile $pesterErrors
 
     $passed = ($suites.Values | ForEach-Object { $_.Passed } | Measure-Object -Sum).Sum
     $failed = ($suites.Values | ForEach-Object { $_.Failed } | Measure-Object -Sum).Sum
@@ -123,33 +128,26 @@ function Invoke-TestTask {
     if ($failed -gt 0 -or $notRun) { exit 1 }
 }
 
-# The Pester suite in a fresh pwsh; its passed and failed counts. A process that dies mid-run (an unhandled exception
-# on a thread-pool thread ends it whole) is said to have crashed, with the file it was running and what it printed on
-# its standard error, and the tests it did not get to (those of that file and the files after it) count as not run.
-function Invoke-PesterSuite {
-    param([Parameter(Mandatory)] [string] $ModuleManifest)
-    $pesterManifest = Get-PesterManifest
-    $resultFile = Join-Path $ResultsDir 'pester.json'
-    $errorFile = Join-Path $ResultsDir 'pester.stderr.txt'
-    $suiteArguments = @('-File', (Join-Path $Root 'tests/Invoke-PesterSuite.ps1'), '-PesterManifest', $pesterManifest, '-ModuleManifest', $ModuleManifest)
-    Invoke-FreshPwsh -Arguments ($suiteArguments + @('-ResultFile', $resultFile)) 2> $errorFile
-    $exitCode = $LASTEXITCODE
-    $errors = @(Get-Content -LiteralPath $errorFile -ErrorAction Ignore)
-    if ($errors) { $errors | ForEach-Object { Write-Host $_ -ForegroundColor Red } }
-    if (-not (Test-Path $resultFile)) {
-        Write-Warning "The Pester process (exit code $exitCode) ended before it ran a test file."
+# The Pester run's passed and failed counts. A process that died mid-run (an unhandled exception on a thread-pool thread
+# ends it whole) is said to have crashed, with the file it was running and what it printed on its standard error, and
+# the tests it did not get to (those of that file and of the files after it) count as not run.
+function Read-PesterResult {
+    param([int] $ExitCode, [string[]] $Arguments, [string] $ResultFile, [string] $ErrorFile)
+    [string[]] $errors = @(Get-Content -LiteralPath $ErrorFile -ErrorAction Ignore)
+    $errors | ForEach-Object { Write-Host $_ -ForegroundColor Red }
+    if (-not (Test-Path $ResultFile)) {
+        Write-Warning "The Pester process (exit code $ExitCode) ended before it ran a test file."
         return @{ Passed = 0; Failed = 1 }
     }
 
-    $progress = Get-Content $resultFile -Raw | ConvertFrom-Json
+    $progress = Get-Content $ResultFile -Raw | ConvertFrom-Json
     $counts = @{ Passed = [int]$progress.Passed; Failed = [int]$progress.Failed }
     if ($null -eq $progress.Running) { return $counts }
 
-    [string[]] $unfinished = @($progress.Running) + @($progress.NotStarted)
-    $discovered = Join-Path $ResultsDir 'pester-not-run.json'
-    Invoke-FreshPwsh -Arguments ($suiteArguments + @('-ResultFile', $discovered, '-DiscoverOnly', '-Path') + $unfinished) | Out-Null
-    $counts.NotRun = if (Test-Path $discovered) { [int](Get-Content $discovered -Raw | ConvertFrom-Json).NotRun } else { 0 }
-    Write-Host ("`nThe Pester process crashed (exit code $exitCode) while running $([IO.Path]::GetFileName($progress.Running)); " +
+    Invoke-FreshPwsh -Arguments ($Arguments + '-CountNotRun') | Out-Null
+    $counted = (Get-Content $ResultFile -Raw | ConvertFrom-Json).PSObject.Properties['NotRun']
+    $counts.NotRun = if ($counted) { [int]$counted.Value } else { 0 }
+    Write-Host ("`nThe Pester process crashed (exit code $ExitCode) while running $([IO.Path]::GetFileName($progress.Running)): " +
         "$($counts.NotRun) tests in it and in the $(@($progress.NotStarted).Count) files after it did not run.") -ForegroundColor Red
     $exception = $errors | Where-Object { $_ -match 'exception' } | Select-Object -First 1
     if ($exception) { Write-Host "The exception: $exception" -ForegroundColor Red }

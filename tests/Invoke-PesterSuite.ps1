@@ -4,15 +4,15 @@
     as JSON after each file, so that a run whose process dies still tells what ran, what was running and what did not.
 .DESCRIPTION
     The result file holds Passed, Failed and Skipped so far, Running (the file under way, $null once the run is over),
-    Completed and NotStarted (files). With -DiscoverOnly it runs Pester's discovery alone over -Path and writes the
-    number of tests found there as NotRun: how the Test task counts what a crashed run did not run.
+    Completed and NotStarted (files). With -CountNotRun it runs Pester's discovery alone over the files a crashed run
+    left unfinished (Running and NotStarted in -ResultFile) and adds NotRun, how many tests they hold, to that file.
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $ResultFile,
     [string[]] $Path,
-    [switch] $DiscoverOnly
+    [switch] $CountNotRun
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest -Force
@@ -32,12 +32,13 @@ function New-SuiteConfiguration([string[]] $Files) {
     $configuration
 }
 
-if ($DiscoverOnly) {
-    $configuration = New-SuiteConfiguration $Path
+if ($CountNotRun) {
+    $crashed = Get-Content -LiteralPath $ResultFile -Raw | ConvertFrom-Json
+    $configuration = New-SuiteConfiguration (@($crashed.Running) + @($crashed.NotStarted))
     $configuration.Run.SkipRun = $true
     $configuration.Output.Verbosity = 'None'
-    $found = Invoke-Pester -Configuration $configuration
-    [pscustomobject]@{ NotRun = $found.TotalCount } | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8
+    $crashed | Add-Member -NotePropertyName NotRun -NotePropertyValue (Invoke-Pester -Configuration $configuration).TotalCount
+    $crashed | ConvertTo-Json | Set-Content -Path $ResultFile -Encoding utf8
     return
 }
 
