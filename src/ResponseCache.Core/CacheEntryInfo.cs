@@ -5,15 +5,15 @@ namespace ResponseCache.Core;
 /// <summary>An entry's metadata, without its response: what Get-CacheEntry lists.</summary>
 public sealed class CacheEntryInfo
 {
-    internal CacheEntryInfo(CacheEntry entry, double ttlSeconds, double nowSeconds, ResponseCacheEngine source)
-        : this(entry.Key, entry.CreatedAt, entry.LastAccessed, entry.StoredBytes, entry.TextLength, entry.Timestamp, ttlSeconds, nowSeconds, source)
+    /// <summary>An entry of any backend; <see cref="Path"/> and <see cref="CacheFile"/> stay empty outside the file backend.</summary>
+    internal CacheEntryInfo(InventoryEntry entry, double ttlSeconds, double nowSeconds, ICacheBackend source, string? cacheFile)
+        : this(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.SizeBytes, entry.Stored.TextLength, entry.Stored.Timestamp, ttlSeconds, nowSeconds, source)
     {
-        Path = source.Directory;
-        CacheFile = source.CacheFilePath;
+        CacheFile = cacheFile;
+        Path = cacheFile is null ? null : System.IO.Path.GetDirectoryName(cacheFile);
     }
 
-    /// <summary>An entry of any backend; <see cref="Path"/> and <see cref="CacheFile"/> stay empty outside the file backend.</summary>
-    internal CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, double ttlSeconds, double nowSeconds, ICacheBackend source)
+    private CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, double ttlSeconds, double nowSeconds, ICacheBackend source)
     {
         KeyHash = key.ToString();
         Created = ToLocal(createdAt);

@@ -61,36 +61,6 @@ internal sealed class SingleFlight
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="run"/> as the one run for <paramref name="key"/>, sharing its outcome with the callers that
-    /// wait for it meanwhile; or waits for the run already going and returns its response. False when the response is
-    /// shared from another caller's run. A <paramref name="run"/> that throws fails for its waiters too.
-    /// </summary>
-    public bool TryRun(KeyHash key, CancellationToken cancellation, Func<byte[]?> run, out byte[]? response)
-    {
-        if (!TryOwnOrWait(key, cancellation, out response))
-        {
-            return false;
-        }
-
-        Exception? failure = null;
-        response = null;
-        try
-        {
-            response = run();
-            return true;
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            Complete(key, response, failure);
-        }
-    }
-
     /// <summary>Ends the owner's run, handing its response (or failure) to every caller waiting for it.</summary>
     public void Complete(KeyHash key, byte[]? response, Exception? failure)
     {

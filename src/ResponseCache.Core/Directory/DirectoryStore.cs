@@ -1,0 +1,423 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using ResponseCache.Core.Persistence;
+
+namespace ResponseCache.Core;
+
+/// <summary>
+/// A cache directory, shared by every thread of the process. A single monitor guards memory and disk; every change
+/// also holds the directory's cross-process lock, catches up with what other processes wrote, applies itself and is
+/// durable on disk before it returns. Reads never take or wait for that lock and never fail because another process
+/// holds it: they catch up without it, and what they would like to write (an expired entry's removal, access times,
+/// a repair) is written only if the lock is free, else left to the next change. Hits touch memory only: their access
+/// times are written at most once per flush interval, or by <see cref="Flush"/>. The caps and TTL are the cache's own
+/// (<see cref="CacheConfiguration"/>, in a settings file beside the cache).
+/// </summary>
+internal sealed class DirectoryStore : ICacheStore
+{
+    private readonly object _gate = new object();
+    private readonly CacheStore _files;
+    private readonly SettingsFile _settings;
+    private readonly IClock _clock;
+    private readonly TimeSpan _accessFlushInterval;
+    private readonly CacheState _state = new CacheState();
+    private readonly GroupCommit _writes = new GroupCommit();
+
+    private bool _memoryIsCurrent;
+    private CacheConfiguration _configuration = CacheConfiguration.Default;
+    private FileSignature _seenSettings;
+    private DateTimeOffset _lastCommit;
+
+    public DirectoryStore(string directory, CacheEngineOptions options)
+    {
+        _clock = options.Clock;
+        _accessFlushInterval = options.AccessFlushInterval;
+        _files = new CacheStore(directory, options.FileSystem, options.LockTimeout);
+        _settings = new SettingsFile(_files.CacheFilePath, options.FileSystem);
+        _lastCommit = _clock.Now;
+    }
+
+    public string Location => _files.CacheFilePath;
+
+    public string? CacheFile => _files.CacheFilePath;
+
+    public string SettingsFilePath => _settings.Path;
+
+    public StoreLookup Find(KeyHash hash, CachePolicy policy, LookupKind kind, ICacheLog log)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(kind == LookupKind.Peek ? NullCacheLog.Instance : log);
+            DateTimeOffset time = _clock.Now;
+            double now = UnixTime.ToSeconds(time);
+            if (!_state.TryGet(hash, out CacheEntry entry))
+            {
+                return StoreLookup.Miss;
+            }
+
+            double freshness = policy.FreshnessSeconds(_configuration);
+            if (entry.IsExpired(now, freshness))
+            {
+                if (kind == LookupKind.Peek)
+                {
+                    return StoreLookup.Miss;
+                }
+
+                if (!entry.IsExpired(now, _configuration.TtlSeconds))
+                {
+                    log.Verbose($"The entry for key {hash.ToShortString()} is older than the {freshness / 86400} days this call accepts; it stays cached for callers that accept it.");
+                    return StoreLookup.Miss;
+                }
+
+                if (!TryRemoveExpired(hash, freshness, log, out entry))
+                {
+                    log.Verbose($"The entry for key {hash.ToShortString()} was older than the cache's {_configuration.TtlDays} days; it is removed now, or by the next change if another process holds the lock.");
+                    return StoreLookup.Miss;
+                }
+            }
+
+            if (kind != LookupKind.Peek)
+            {
+                _state.RecordHit(entry, now);
+                if (time - _lastCommit >= _accessFlushInterval)
+                {
+                    TryChangeForRead(log, () => 0);
+                }
+            }
+
+            return StoreLookup.Hit(entry.ResponseJson, entry.Timestamp);
+        }
+    }
+
+    public CacheConfiguration? KnownConfiguration(ICacheLog log)
+    {
+        lock (_gate)
+        {
+            // Only a look: a repair is for the change that follows, which reports its own failure.
+            RefreshIfChanged(log, repair: false);
+            return _configuration;
+        }
+    }
+
+    /// <summary>
+    /// Group commit: the request joins a queue, and whichever writer takes the monitor first writes every queued
+    /// request under one lock with one journal append and one fsync. The others find theirs done (or failed).
+    /// </summary>
+    public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
+    {
+        GroupCommit.Request request = _writes.Enqueue(entries);
+        lock (_gate)
+        {
+            if (!request.IsDone)
+            {
+                _writes.WriteQueued(batch => Change(batch[0].Log, () => WriteBatch(batch), cancellation));
+            }
+        }
+
+        return request.Outcome(log);
+    }
+
+    public StoreWrite Import(IReadOnlyList<StoredResponse> entries, ICacheLog log, CancellationToken cancellation)
+    {
+        StoreWrite result = default;
+        Change(log, () =>
+        {
+            foreach (StoredResponse stored in entries)
+            {
+                _state.Put(new CacheEntry(stored.Key, stored.ResponseJson)
+                {
+                    CreatedAt = stored.CreatedAt,
+                    LastAccessed = stored.LastAccessed,
+                    Timestamp = stored.Timestamp,
+                    TextLength = stored.TextLength,
+                });
+            }
+
+            _state.Index.SortByRecency();
+            result = new StoreWrite(entries.Count, EvictBeyond(), _state.Index.TotalBytes, _configuration.MaxBytes);
+            return entries.Count;
+        }, cancellation, compact: true);
+        return result;
+    }
+
+    public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
+        Change(log, () => hashes.Count(hash => _state.Remove(hash)), cancellation);
+
+    public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => Change(log, () =>
+    {
+        double now = UnixTime.ToSeconds(_clock.Now);
+        double bound = ttlSeconds ?? _configuration.TtlSeconds;
+        List<KeyHash> expired = _state.Index.OldestFirst().Where(entry => entry.IsExpired(now, bound)).Select(entry => entry.Key).ToList();
+        return expired.Count(hash => _state.Remove(hash));
+    }, cancellation);
+
+    /// <summary>Empties the cache: the file becomes an empty object, as the reference's clear() leaves it.</summary>
+    public int Clear(ICacheLog log, CancellationToken cancellation) => Change(log, () => _state.Clear(), cancellation);
+
+    public StoreInventory TakeInventory(bool withResponses, ICacheLog log)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(log);
+            var entries = new List<InventoryEntry>(_state.Index.Count);
+            foreach (CacheEntry entry in _state.Index.OldestFirst())
+            {
+                var stored = new StoredResponse(entry.Key, withResponses ? entry.ResponseJson : Array.Empty<byte>(), entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength);
+                entries.Add(new InventoryEntry(stored, entry.StoredBytes));
+            }
+
+            return new StoreInventory(_configuration, entries, _files.SizeOnDisk);
+        }
+    }
+
+    public CacheConfiguration GetConfiguration(ICacheLog log)
+    {
+        lock (_gate)
+        {
+            RefreshIfChanged(log);
+            return _configuration;
+        }
+    }
+
+    public CacheConfigurationChange Configure(int? maxEntries, long? maxBytes, double? ttlDays, bool preview, ICacheLog log, CancellationToken cancellation)
+    {
+        if (preview)
+        {
+            lock (_gate)
+            {
+                RefreshIfChanged(log);
+                CacheConfiguration proposed = _configuration.With(maxEntries, maxBytes, ttlDays);
+                return new CacheConfigurationChange(_configuration, proposed, LruEviction.CountBeyond(_state.Index, proposed));
+            }
+        }
+
+        CacheConfigurationChange? result = null;
+        Change(log, () =>
+        {
+            CacheConfiguration previous = _configuration;
+            CacheConfiguration proposed = previous.With(maxEntries, maxBytes, ttlDays);
+            if (!proposed.Equals(previous))
+            {
+                _settings.Save(proposed);
+                _seenSettings = _settings.Probe();
+                _configuration = proposed;
+            }
+
+            int evicted = EvictBeyond();
+            result = new CacheConfigurationChange(previous, proposed, evicted);
+            return evicted;
+        }, cancellation);
+        return result!;
+    }
+
+    /// <summary>Writes the access times of hits that are still only in memory, if the lock is free; else the next change does.</summary>
+    public void Flush(ICacheLog log)
+    {
+        lock (_gate)
+        {
+            if (_state.HasPendingAccess)
+            {
+                TryChangeForRead(log, () => 0);
+            }
+        }
+    }
+
+    private int WriteBatch(IReadOnlyList<GroupCommit.Request> batch)
+    {
+        DateTimeOffset now = _clock.Now;
+        double seconds = UnixTime.ToSeconds(now);
+        string timestamp = UnixTime.ToTimestamp(now);
+        foreach (GroupCommit.Request request in batch)
+        {
+            foreach (NewEntry item in request.Entries)
+            {
+                _state.Put(new CacheEntry(item.Hash, item.ResponseJson)
+                {
+                    Timestamp = timestamp,
+                    CreatedAt = seconds,
+                    LastAccessed = seconds,
+                    TextLength = item.TextLength,
+                });
+            }
+
+            request.Written = new StoreWrite(request.Entries.Count, EvictBeyond(), _state.Index.TotalBytes, _configuration.MaxBytes);
+        }
+
+        return batch.Count;
+    }
+
+    /// <summary>False (a miss) also when the lock is busy: the entry then stays on disk for the next change to remove.</summary>
+    private bool TryRemoveExpired(KeyHash hash, double freshnessSeconds, ICacheLog log, out CacheEntry current)
+    {
+        CacheEntry? fresh = null;
+        TryChangeForRead(log, () =>
+        {
+            // Another process may have renewed the entry, or lengthened the cache's TTL, since this one last looked.
+            double now = UnixTime.ToSeconds(_clock.Now);
+            if (!_state.TryGet(hash, out CacheEntry candidate) || !candidate.IsExpired(now, _configuration.TtlSeconds))
+            {
+                return 0;
+            }
+
+            if (!candidate.IsExpired(now, freshnessSeconds))
+            {
+                fresh = candidate;
+                return 0;
+            }
+
+            return _state.Remove(hash) ? 1 : 0;
+        });
+        current = fresh!;
+        return fresh is not null;
+    }
+
+    private int EvictBeyond() => LruEviction.EvictBeyond(_state, _configuration);
+
+    /// <summary>
+    /// Catches up without the lock (see <see cref="CacheStore.ReadWithoutLock"/>): a hit on an unchanged cache costs a
+    /// read of the lock file's counters and a stat. Damage found on the way is repaired only if the lock is free.
+    /// </summary>
+    private void RefreshIfChanged(ICacheLog log, bool repair = true)
+    {
+        bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false);
+        CatchUp changes = _files.ReadWithoutLock(_memoryIsCurrent);
+        if (changes != Persistence.CatchUp.Nothing)
+        {
+            _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
+            _memoryIsCurrent = true;
+        }
+
+        if (repair && (_files.RepairPending || settingsDamaged))
+        {
+            TryChangeForRead(log, () => 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs a change under the cross-process lock on up-to-date memory and makes it durable; returns the change's
+    /// count. If writing fails, memory is rebuilt from disk on the next call, so it never serves what the disk lacks.
+    /// </summary>
+    /// <param name="compact">Rewrites the snapshot, for a change whose order a journal replay would not keep.</param>
+    private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation, bool compact = false)
+    {
+        lock (_gate)
+        {
+            using FileLock fileLock = _files.Lock(cancellation);
+            return ChangeUnderLock(fileLock, log, change, compact);
+        }
+    }
+
+    /// <summary>
+    /// What a read would like to write: done only if the lock is free right now, and never failing the read (a
+    /// failed write is a warning). False when it was left for the next change.
+    /// </summary>
+    private bool TryChangeForRead(ICacheLog log, Func<int> change)
+    {
+        try
+        {
+            using FileLock? fileLock = _files.TryLock();
+            if (fileLock is null)
+            {
+                log.Verbose($"The cache lock '{_files.LockFilePath}' is busy (or cannot be written here); what this read would write is left for the next change.");
+                return false;
+            }
+
+            ChangeUnderLock(fileLock, log, change, compact: false);
+            return true;
+        }
+        catch (CacheStorageException ex)
+        {
+            log.Warning($"What this read would write to the cache could not be written and is left for the next change: {ex.Message}");
+            return false;
+        }
+    }
+
+    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact)
+    {
+        bool mustCompact = CatchUp(fileLock, log) | compact;
+        int count;
+        try
+        {
+            count = change();
+        }
+        catch
+        {
+            _memoryIsCurrent = false;
+            _state.Abandon();
+            throw;
+        }
+
+        Commit(fileLock, mustCompact);
+        return count;
+    }
+
+    /// <summary>Applies what others wrote; true when the files must be rewritten (damage salvaged, or a byte-order mark).</summary>
+    private bool CatchUp(FileLock fileLock, ICacheLog log)
+    {
+        _ = ReloadSettingsIfChanged(log, mayRepair: true);
+        CatchUp changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
+        _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
+        _memoryIsCurrent = true;
+        return changes.MustCompact;
+    }
+
+    /// <summary>
+    /// Reads the settings file when it changed (another process may have configured the cache). Damaged settings
+    /// mean the defaults; only a holder of the lock (<paramref name="mayRepair"/>) keeps the damaged file aside, so a
+    /// read leaves it to be looked at again.
+    /// </summary>
+    /// <returns>True when damaged settings are still in place, waiting for a holder of the lock.</returns>
+    private bool ReloadSettingsIfChanged(ICacheLog log, bool mayRepair)
+    {
+        FileSignature settings = _settings.Probe();
+        if (settings == _seenSettings)
+        {
+            return false;
+        }
+
+        _configuration = _settings.Load(out string? damage);
+        if (damage is not null)
+        {
+            if (!mayRepair)
+            {
+                return true;
+            }
+
+            string aside = _settings.SetAside(_clock.Now);
+            log.Warning($"The cache settings '{_settings.Path}' were damaged ({damage}). They were kept as '{aside}'; the cache uses the defaults ({_configuration}) until it is configured again.");
+        }
+
+        _seenSettings = _settings.Probe();
+        return false;
+    }
+
+    private void Commit(FileLock fileLock, bool mustCompact)
+    {
+        List<JournalOp> changes = _state.TakeChanges();
+        if (changes.Count == 0 && !mustCompact)
+        {
+            return;
+        }
+
+        try
+        {
+            _files.Commit(fileLock, changes, _state.Index, mustCompact);
+        }
+        catch (Exception ex)
+        {
+            _memoryIsCurrent = false;
+            _state.Abandon();
+            if (ex is System.IO.IOException && ex is not CacheStorageException)
+            {
+                throw new CacheStorageException($"Could not update the cache lock file '{_files.LockFilePath}': {ex.Message}", _files.LockFilePath, ex);
+            }
+
+            throw;
+        }
+
+        _state.Committed();
+        _lastCommit = _clock.Now;
+    }
+}

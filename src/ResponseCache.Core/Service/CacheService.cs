@@ -1,0 +1,403 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+
+namespace ResponseCache.Core;
+
+/// <summary>
+/// One cache, wherever it is kept: the rules every backend follows, written once over a store
+/// (<see cref="ICacheStore"/>) and a cross-process producer lock (<see cref="IProducerLock"/>). Argument checks,
+/// single flight within the process and what its waiters share, the counters of this process, the messages, a
+/// call's caps becoming the cache's, freshness, and what a copy takes and gives are decided here; keeping entries,
+/// their recency and eviction are the store's.
+/// </summary>
+public class CacheService : ICacheBackend
+{
+    private readonly ICacheStore _store;
+    private readonly IProducerLock _producerLock;
+    private readonly IClock _clock;
+    private readonly SingleFlight _producers;
+    private long _hits;
+    private long _misses;
+    private long _evictions;
+
+    public CacheService(ICacheStore store, IProducerLock producerLock, IClock clock, TimeSpan producerWaitTimeout)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _producerLock = producerLock ?? throw new ArgumentNullException(nameof(producerLock));
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
+        _producers = new SingleFlight(producerWaitTimeout);
+    }
+
+    public string Location => _store.Location;
+
+    /// <summary>The store under the rules, for what is particular to one kind of store.</summary>
+    protected ICacheStore Store => _store;
+
+    /// <summary>
+    /// The cached response's JSON, or null on a miss. An entry older than the policy's TtlDays is a miss; it is
+    /// removed only when it is older than the cache's TtlDays too. A store out of reach is a miss.
+    /// </summary>
+    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        KeyHash hash = KeyHash.Compute(key);
+        TryApplyCaps(policy, log, CancellationToken.None);
+        return Counted(hash, _store.Find(hash, policy, LookupKind.Get, log), log);
+    }
+
+    /// <summary>
+    /// Get-or-add: the cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache),
+    /// cached before it is returned. Callers for the same key in this process wait (at most the producer wait
+    /// timeout) for the running producer and share its outcome: its response, its null, or its exception; a producer
+    /// cancelled answered nothing, and a waiter produces instead. Other processes are held off by the producer lock.
+    /// With <paramref name="refresh"/> the cache is not consulted first. Each call counts once: a hit when it got a
+    /// response without producing, otherwise a miss. A response produced but not cached (the store busy or out of
+    /// reach) is still returned, with a warning.
+    /// </summary>
+    /// <exception cref="ReentrantGetOrAddException">Called for a key from inside that key's own producer.</exception>
+    /// <exception cref="ProducerWaitTimeoutException">Another caller's producer for the key ran longer than the timeout.</exception>
+    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        if (produce is null)
+        {
+            throw new ArgumentNullException(nameof(produce));
+        }
+
+        log ??= NullCacheLog.Instance;
+        KeyHash hash = KeyHash.Compute(key);
+        TryApplyCaps(policy, log, cancellation);
+        bool reachable = true;
+        if (!refresh)
+        {
+            StoreLookup found = _store.Find(hash, policy, LookupKind.GetOrAdd, log);
+            if (found.Response is not null)
+            {
+                return Counted(hash, found, log);
+            }
+
+            reachable = !found.IsUnavailable;
+        }
+
+        if (!_producers.TryOwnOrWait(hash, cancellation, out byte[]? shared))
+        {
+            CountLookup(hit: shared is not null);
+            log.Verbose(shared is null
+                ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
+                : $"Using the response another caller just produced for key {hash.ToShortString()}.");
+            return shared;
+        }
+
+        byte[]? response = null;
+        Exception? failure = null;
+        try
+        {
+            ProducerTicket ticket = reachable ? _producerLock.Acquire(hash, policy, refresh, log, cancellation) : ProducerTicket.Unavailable;
+            using IProducerLease? lease = ticket.Lease;
+            if (ticket.Response is byte[] elsewhere)
+            {
+                CountLookup(hit: true);
+                log.Verbose($"Using the response another process produced for key {hash.ToShortString()} in {Location}.");
+                return response = elsewhere;
+            }
+
+            // Without a cross-process lock, another caller may have cached the response between this one's miss and its run.
+            if (!refresh && !ticket.IsUnavailable && lease is null && _store.Find(hash, policy, LookupKind.Peek, log).Response is byte[] justCached)
+            {
+                CountLookup(hit: true);
+                return response = justCached;
+            }
+
+            CountLookup(hit: false);
+            response = produce();
+            if (response is not null && !ticket.IsUnavailable)
+            {
+                CacheProduced(key, hash, response, lease, log, cancellation);
+            }
+
+            return response;
+        }
+        catch (Exception ex)
+        {
+            // Only a run that produced nothing failed for the waiters: a response that could not be stored is still theirs.
+            failure = response is null ? ex : null;
+            throw;
+        }
+        finally
+        {
+            _producers.Complete(hash, response, failure);
+        }
+    }
+
+    /// <summary>Stores responses (compact JSON of one value each) and evicts least recently used entries beyond the cache's caps, as one change.</summary>
+    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        if (items is null)
+        {
+            throw new ArgumentNullException(nameof(items));
+        }
+
+        var entries = new List<NewEntry>(items.Count);
+        foreach (KeyValuePair<string, byte[]> item in items)
+        {
+            if (string.IsNullOrEmpty(item.Key))
+            {
+                throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
+            }
+
+            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, nameof(items)));
+        }
+
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log, cancellation);
+        Put(entries, lease: null, log, cancellation);
+    }
+
+    /// <summary>Removes entries by key hash; returns how many were there.</summary>
+    public int RemoveMany(IReadOnlyCollection<KeyHash> hashes, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        if (hashes is null)
+        {
+            throw new ArgumentNullException(nameof(hashes));
+        }
+
+        if (hashes.Count == 0)
+        {
+            return 0;
+        }
+
+        log ??= NullCacheLog.Instance;
+        int removed = _store.Remove(hashes, log, cancellation);
+        log.Verbose($"Removed {removed} of {hashes.Count} entries from {Location}.");
+        return removed;
+    }
+
+    /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
+    public int RemoveExpired(CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log, cancellation);
+        int removed = _store.RemoveOlderThan(policy.TtlDays * 86400, log, cancellation);
+        log.Verbose($"Removed {removed} expired entries from {Location}.");
+        return removed;
+    }
+
+    /// <summary>Removes every entry of this cache and nothing else; returns how many.</summary>
+    public int Clear(ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        log ??= NullCacheLog.Instance;
+        int removed = _store.Clear(log, cancellation);
+        log.Verbose($"Removed all {removed} entries from {Location}.");
+        return removed;
+    }
+
+    /// <summary>Every entry's metadata, least recently used first, judged by the policy's TtlDays (the cache's when it gives none).</summary>
+    public IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log, CancellationToken.None);
+        StoreInventory inventory = _store.TakeInventory(withResponses: false, log);
+        double ttlSeconds = policy.FreshnessSeconds(inventory.Configuration);
+        double now = UnixTime.ToSeconds(_clock.Now);
+        return inventory.Entries.Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, this, _store.CacheFile)).ToList();
+    }
+
+    /// <summary>The cache's counts and configuration; entries older than the policy's TtlDays (the cache's when it gives none) count as expired.</summary>
+    public CacheStatistics GetStatistics(CachePolicy policy, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        ApplyCaps(policy, log, CancellationToken.None);
+        StoreInventory inventory = _store.TakeInventory(withResponses: false, log);
+        CacheConfiguration configuration = inventory.Configuration;
+        double ttlSeconds = policy.FreshnessSeconds(configuration);
+        double now = UnixTime.ToSeconds(_clock.Now);
+        int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, now, ttlSeconds));
+        long hits = Interlocked.Read(ref _hits);
+        long misses = Interlocked.Read(ref _misses);
+        return new CacheStatistics
+        {
+            TotalEntries = inventory.Entries.Count,
+            ExpiredEntries = expired,
+            ActiveEntries = inventory.Entries.Count - expired,
+            MaxEntries = configuration.MaxEntries,
+            MaxSizeMB = configuration.MaxSizeMB,
+            TtlDays = configuration.TtlDays,
+            CacheFile = _store.CacheFile,
+            Location = Location,
+            CacheSizeKB = Math.Round(inventory.SizeBytes / 1024.0, 2),
+            Hits = hits,
+            Misses = misses,
+            HitRatio = hits + misses == 0 ? 0 : (double)hits / (hits + misses),
+            Evictions = Interlocked.Read(ref _evictions),
+            SharedHits = inventory.SharedHits,
+            SharedMisses = inventory.SharedMisses,
+        };
+    }
+
+    /// <summary>The cache's configuration, as every process sees it: the defaults until one is stored.</summary>
+    public CacheConfiguration GetConfiguration(ICacheLog? log = null) => _store.GetConfiguration(log ?? NullCacheLog.Instance);
+
+    /// <summary>
+    /// Changes the given values of the cache's configuration (null keeps one; a size cap of 0 removes it), stores it
+    /// for every process, and evicts least recently used entries beyond the new caps at once. With
+    /// <paramref name="preview"/> nothing changes: the result says what would.
+    /// </summary>
+    public CacheConfigurationChange Configure(int? maxEntries = null, long? maxBytes = null, double? ttlDays = null, bool preview = false, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        // Refuses bad values before the store is asked anything.
+        _ = CacheConfiguration.Default.With(maxEntries, maxBytes, ttlDays);
+        log ??= NullCacheLog.Instance;
+        CacheConfigurationChange change = _store.Configure(maxEntries, maxBytes, ttlDays, preview, log, cancellation);
+        if (!preview)
+        {
+            if (!change.Current.Equals(change.Previous))
+            {
+                log.Verbose($"The cache at {Location} is now configured with {change.Current} (was {change.Previous}); every call that sets no caps uses these.");
+            }
+
+            CountEvictions(change.Evicted, log);
+        }
+
+        return change;
+    }
+
+    /// <summary>Writes what this process still holds only in memory (access times); never throws for a busy cache.</summary>
+    public void Flush(ICacheLog? log = null) => _store.Flush(log ?? NullCacheLog.Instance);
+
+    /// <summary>The entries fresh under the cache's TTL, least recently used first, with their times: what a copy takes.</summary>
+    public IReadOnlyList<StoredResponse> Export(ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        StoreInventory inventory = _store.TakeInventory(withResponses: true, log ?? NullCacheLog.Instance);
+        double now = UnixTime.ToSeconds(_clock.Now);
+        double ttlSeconds = inventory.Configuration.TtlSeconds;
+        return inventory.Entries
+            .Select(entry => entry.Stored)
+            .Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, now, ttlSeconds))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Stores entries with the times they carry, replacing entries of the same hash, in one change; the recency order
+    /// then follows the entries' access times, and least recently used entries beyond the caps go. Returns how many were stored.
+    /// </summary>
+    public int Import(IReadOnlyCollection<StoredResponse> entries, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        if (entries is null)
+        {
+            throw new ArgumentNullException(nameof(entries));
+        }
+
+        foreach (StoredResponse entry in entries)
+        {
+            ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries));
+        }
+
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+
+        log ??= NullCacheLog.Instance;
+        List<StoredResponse> oldestFirst = entries.OrderBy(entry => entry.LastAccessed ?? entry.CreatedAt ?? 0).ToList();
+        StoreWrite write = _store.Import(oldestFirst, log, cancellation);
+        CountEvictions(write.Evicted, log);
+        log.Verbose($"Imported {write.Stored} entries into {Location}.");
+        return write.Stored;
+    }
+
+    /// <summary>A produced response goes into the cache; one the store was too busy or too far to take is still the caller's.</summary>
+    private void CacheProduced(string key, KeyHash hash, byte[] response, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
+    {
+        NewEntry entry = PrepareEntry(key, hash, response, "produce");
+        try
+        {
+            Put(new[] { entry }, lease, log, cancellation);
+        }
+        catch (Exception ex) when (ex is CacheUnavailableException or CacheLockTimeoutException)
+        {
+            log.Warning($"The response for key {hash.ToShortString()} was produced but not cached: {ex.Message}");
+        }
+    }
+
+    private void Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        StoreWrite write = _store.Put(entries, lease, log, cancellation);
+        log.Verbose(entries.Count == 1
+            ? $"Cached the response for key {entries[0].Hash.ToShortString()} in {Location}."
+            : $"Cached {entries.Count} responses in {Location}.");
+        CountEvictions(write.Evicted, log);
+        if (write.MaxBytes is long cap && write.TotalBytes > cap)
+        {
+            log.Warning($"The newest response takes {write.TotalBytes:N0} bytes, more than the whole size cap of {cap:N0} bytes; it is cached until a newer entry pushes it out.");
+        }
+    }
+
+    private static NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, string parameterName)
+    {
+        if (responseJson is null)
+        {
+            throw new ArgumentNullException(parameterName, "A response must not be null.");
+        }
+
+        ResponseJson.EnsureSingleValue(responseJson, parameterName);
+        return new NewEntry(hash, PythonText.Length(key), responseJson);
+    }
+
+    /// <summary>A call that gives caps makes them the cache's before it does anything else; caps the store knows already cost nothing.</summary>
+    private void ApplyCaps(CachePolicy policy, ICacheLog log, CancellationToken cancellation)
+    {
+        if (policy.ChangesCaps && !(_store.KnownConfiguration(log) is CacheConfiguration known && known.Equals(known.With(policy.MaxEntries, policy.MaxBytes))))
+        {
+            Configure(policy.MaxEntries, policy.MaxBytes, log: log, cancellation: cancellation);
+        }
+    }
+
+    /// <summary><see cref="ApplyCaps"/> for a read, which a store out of reach never fails: its lookup is a miss.</summary>
+    private void TryApplyCaps(CachePolicy policy, ICacheLog log, CancellationToken cancellation)
+    {
+        try
+        {
+            ApplyCaps(policy, log, cancellation);
+        }
+        catch (CacheUnavailableException ex)
+        {
+            log.Verbose($"The caps this call gives could not be applied: {ex.Message}");
+        }
+    }
+
+    private byte[]? Counted(KeyHash hash, StoreLookup found, ICacheLog log)
+    {
+        CountLookup(hit: found.Response is not null);
+        log.Verbose(found.Response is null
+            ? $"Cache miss for key {hash.ToShortString()} in {Location}."
+            : $"Cache hit for key {hash.ToShortString()} in {Location}: using the response cached at {found.Timestamp ?? "an unknown time"}.");
+        return found.Response;
+    }
+
+    private void CountLookup(bool hit)
+    {
+        if (hit)
+        {
+            Interlocked.Increment(ref _hits);
+        }
+        else
+        {
+            Interlocked.Increment(ref _misses);
+        }
+    }
+
+    private void CountEvictions(int evicted, ICacheLog log)
+    {
+        if (evicted > 0)
+        {
+            Interlocked.Add(ref _evictions, evicted);
+            log.Verbose($"Evicted {evicted} least recently used entries from {Location}.");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+
+namespace ResponseCache.Core;
+
+/// <summary>What a store found for a key.</summary>
+public readonly struct StoreLookup
+{
+    private StoreLookup(byte[]? response, string? timestamp, bool unavailable)
+    {
+        Response = response;
+        Timestamp = timestamp;
+        IsUnavailable = unavailable;
+    }
+
+    /// <summary>The store could not be reached: a miss that must not be cached into either.</summary>
+    public static StoreLookup Unavailable { get; } = new StoreLookup(null, null, unavailable: true);
+
+    public static StoreLookup Miss { get; } = new StoreLookup(null, null, unavailable: false);
+
+    /// <summary>The response's JSON; null on a miss.</summary>
+    public byte[]? Response { get; }
+
+    /// <summary>The entry's "yyyy-MM-dd HH:mm:ss" creation time, where the store keeps one.</summary>
+    public string? Timestamp { get; }
+
+    public bool IsUnavailable { get; }
+
+    public static StoreLookup Hit(byte[] response, string? timestamp) => new StoreLookup(response, timestamp, unavailable: false);
+}
+
+/// <summary>An entry to write now: its key's hash, the key's length as Python counts it, and its response's JSON.</summary>
+public readonly struct NewEntry
+{
+    public NewEntry(KeyHash hash, int textLength, byte[] responseJson)
+    {
+        Hash = hash;
+        TextLength = textLength;
+        ResponseJson = responseJson;
+    }
+
+    public KeyHash Hash { get; }
+
+    public int TextLength { get; }
+
+    public byte[] ResponseJson { get; }
+}
+
+/// <summary>What a write did: how many entries it stored and evicted, and whether the newest alone exceeds the size cap.</summary>
+public readonly struct StoreWrite
+{
+    public StoreWrite(int stored, int evicted, long totalBytes, long? maxBytes)
+    {
+        Stored = stored;
+        Evicted = evicted;
+        TotalBytes = totalBytes;
+        MaxBytes = maxBytes;
+    }
+
+    public int Stored { get; }
+
+    public int Evicted { get; }
+
+    /// <summary>What the cache's entries take after the write, in the bytes the size cap counts.</summary>
+    public long TotalBytes { get; }
+
+    public long? MaxBytes { get; }
+}
+
+/// <summary>A store's entries, least recently used first, with the configuration they were judged under.</summary>
+public sealed class StoreInventory
+{
+    public StoreInventory(CacheConfiguration configuration, IReadOnlyList<InventoryEntry> entries, long sizeBytes, long? sharedHits = null, long? sharedMisses = null)
+    {
+        Configuration = configuration;
+        Entries = entries;
+        SizeBytes = sizeBytes;
+        SharedHits = sharedHits;
+        SharedMisses = sharedMisses;
+    }
+
+    public CacheConfiguration Configuration { get; }
+
+    public IReadOnlyList<InventoryEntry> Entries { get; }
+
+    /// <summary>What the cache takes where it is kept: the file on disk, or the entries' sizes.</summary>
+    public long SizeBytes { get; }
+
+    /// <summary>Lookups of every process sharing the store, where it counts them.</summary>
+    public long? SharedHits { get; }
+
+    public long? SharedMisses { get; }
+}
+
+/// <summary>An entry as a store holds it (its response empty unless asked for), and what it counts against the size cap.</summary>
+public sealed class InventoryEntry
+{
+    public InventoryEntry(StoredResponse stored, long sizeBytes)
+    {
+        Stored = stored;
+        SizeBytes = sizeBytes;
+    }
+
+    public StoredResponse Stored { get; }
+
+    public long SizeBytes { get; }
+}

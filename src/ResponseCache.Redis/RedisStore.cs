@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using ResponseCache.Core;
+using StackExchange.Redis;
+
+namespace ResponseCache.Redis;
+
+/// <summary>
+/// One namespace on a Redis server: the store every process and host that names it shares. Each operation is one
+/// server-side script (see <see cref="RedisScripts"/>), so caps hold exactly however many writers there are. A server
+/// that cannot be reached makes lookups <see cref="StoreLookup.Unavailable"/> (with one warning per outage) and every
+/// other operation a <see cref="CacheUnavailableException"/>.
+/// </summary>
+internal sealed class RedisStore : ICacheStore
+{
+    private const int ImportSlice = 500;
+
+    private readonly RedisConnection _connection;
+    private readonly RedisNamespace _keys;
+    private readonly RedisCacheOptions _options;
+    private readonly IClock _clock;
+    private CacheConfiguration? _knownConfiguration;
+
+    public RedisStore(RedisConnection connection, RedisNamespace keys, RedisCacheOptions options)
+    {
+        _connection = connection;
+        _keys = keys;
+        _options = options;
+        _clock = options.Clock;
+        Location = $"{connection.Server} namespace '{keys.Name}'";
+    }
+
+    public string Location { get; }
+
+    public string? CacheFile => null;
+
+    internal RedisConnection Connection => _connection;
+
+    internal RedisNamespace Keys => _keys;
+
+    public StoreLookup Find(KeyHash hash, CachePolicy policy, LookupKind kind, ICacheLog log)
+    {
+        try
+        {
+            RedisResult[] result = Lookup(hash, policy, kind, minCreated: null, lockToken: null);
+            _connection.ReportSuccess();
+            return result.Length == 2 ? StoreLookup.Hit((byte[])result[1]!, timestamp: null) : StoreLookup.Miss;
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            _connection.ReportOutage(Location, ex, log, kind == LookupKind.Get ? "the lookup is a miss." : "the response is produced without the cache.");
+            return StoreLookup.Unavailable;
+        }
+    }
+
+    /// <summary>The configuration this store last read or wrote: a call's caps that match it cost no round trip.</summary>
+    public CacheConfiguration? KnownConfiguration(ICacheLog log) => _knownConfiguration;
+
+    /// <summary>Stores responses (and releases a get-or-add lock) in one script, evicting beyond the namespace's caps.</summary>
+    public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
+    {
+        var producerLease = lease as RedisProducerLease;
+        var values = new List<RedisValue>(4 + (entries.Count * 3))
+        {
+            string.Empty,
+            string.Empty,
+            UnixTime.ToTimestamp(_clock.Now),
+            producerLease?.Token ?? string.Empty,
+        };
+        foreach (NewEntry entry in entries)
+        {
+            values.Add(entry.Hash.ToString());
+            values.Add(entry.ResponseJson);
+            values.Add(entry.TextLength);
+        }
+
+        RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, producerLease?.LockKey, values, cancellation);
+        producerLease?.MarkReleased();
+        long cap = (long)result[3];
+        return new StoreWrite((int)result[0], (int)result[1], (long)result[2], cap >= 0 ? cap : null);
+    });
+
+    /// <summary>In slices, least recently used first, so no one script holds the server up for long; evicting after each
+    /// slice leaves what evicting once at the end would, as later slices are never older than earlier ones.</summary>
+    public StoreWrite Import(IReadOnlyList<StoredResponse> entries, ICacheLog log, CancellationToken cancellation)
+    {
+        var fields = new List<RedisValue[]>(entries.Count);
+        foreach (StoredResponse entry in entries)
+        {
+            double? created = entry.CreatedAt is double seconds && UnixTime.IsInRange(seconds) ? seconds : null;
+            double accessed = entry.LastAccessed ?? entry.CreatedAt ?? 0;
+            fields.Add(new RedisValue[]
+            {
+                entry.Key.ToString(),
+                entry.ResponseJson,
+                created is double c ? Seconds(c) : RedisValue.EmptyString,
+                UnixTime.IsInRange(accessed) ? (long)Math.Floor(accessed * 1000) : 0,
+                entry.Timestamp ?? string.Empty,
+                entry.TextLength is long length ? length.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            });
+        }
+
+        return Explicitly(() =>
+        {
+            int stored = 0;
+            int evicted = 0;
+            for (int start = 0; start < fields.Count; start += ImportSlice)
+            {
+                IEnumerable<RedisValue> slice = fields.Skip(start).Take(ImportSlice).SelectMany(entry => entry);
+                RedisResult[] result = ChangeNamespace(RedisScripts.Import, null, new[] { RedisValue.EmptyString }.Concat(slice), cancellation);
+                stored += (int)result[0];
+                evicted += (int)result[1];
+            }
+
+            return new StoreWrite(stored, evicted, 0, null);
+        });
+    }
+
+    public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
+        Explicitly(() => (int)ChangeNamespace(RedisScripts.Remove, null, hashes.Select(hash => (RedisValue)hash.ToString()), cancellation)[0]);
+
+    public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) =>
+        Explicitly(() => (int)ChangeNamespace(RedisScripts.RemoveExpired, null, new[] { Seconds(ttlSeconds) }, cancellation)[0]);
+
+    public int Clear(ICacheLog log, CancellationToken cancellation) =>
+        Explicitly(() => (int)ChangeNamespace(RedisScripts.Clear, null, Array.Empty<RedisValue>(), cancellation)[0]);
+
+    public CacheConfiguration GetConfiguration(ICacheLog log) => Explicitly(() =>
+    {
+        RedisValue[] values = _connection.Database.HashGet(_keys.Config, new RedisValue[] { "max_entries", "max_bytes", "ttl_days" });
+        _connection.ReportSuccess();
+        return Remember(ParseConfiguration(values[0], values[1], values[2]));
+    });
+
+    public CacheConfigurationChange Configure(int? maxEntries, long? maxBytes, double? ttlDays, bool preview, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
+    {
+        var values = new RedisValue[]
+        {
+            maxEntries is int entries ? entries.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            maxBytes is long bytes ? bytes.ToString(CultureInfo.InvariantCulture) : string.Empty,
+            Seconds(ttlDays),
+            preview ? "1" : "0",
+        };
+        RedisResult[] result = preview
+            ? Evaluate(RedisScripts.Configure, null, values, gateToken: string.Empty)
+            : ChangeNamespace(RedisScripts.Configure, null, values, cancellation);
+        CacheConfiguration previous = ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[3]);
+        CacheConfiguration current = previous.With(maxEntries, maxBytes, ttlDays);
+        if (!preview)
+        {
+            Remember(current);
+        }
+
+        return new CacheConfigurationChange(previous, current, (int)result[0]);
+    });
+
+    /// <summary>Every hit writes its recency at once: nothing waits in memory.</summary>
+    public void Flush(ICacheLog log)
+    {
+    }
+
+    public StoreInventory TakeInventory(bool withResponses, ICacheLog log) => Explicitly(() =>
+    {
+        var keys = new RedisKey[] { _keys.Recency, _keys.Config, _keys.Stats };
+        var values = new RedisValue[] { _keys.EntryPrefix, withResponses ? "1" : "0" };
+        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection.Database, keys, values, patient: true)!;
+        _connection.ReportSuccess();
+        CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
+        int stride = withResponses ? 7 : 6;
+        var entries = new List<InventoryEntry>((result.Length - 5) / stride);
+        for (int i = 5; i + stride <= result.Length; i += stride)
+        {
+            if (!KeyHash.TryParse(((string)result[i]!).AsSpan(), out KeyHash hash))
+            {
+                continue;
+            }
+
+            long order = (long)(double)result[i + 1];
+            entries.Add(new InventoryEntry(
+                new StoredResponse(
+                    hash,
+                    withResponses ? (byte[])result[i + 6]! : Array.Empty<byte>(),
+                    createdAt: ParseDouble((RedisValue)result[i + 3]),
+                    lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
+                    timestamp: NullIfEmpty((string?)result[i + 4]),
+                    textLength: ParseLong((RedisValue)result[i + 5])),
+                (long)result[i + 2]));
+        }
+
+        return new StoreInventory(configuration, entries, entries.Sum(entry => entry.SizeBytes), ParseLong((RedisValue)result[3]) ?? 0, ParseLong((RedisValue)result[4]) ?? 0);
+    });
+
+    /// <summary>One round trip: the entry if present and fresh (touching its recency), else optionally the producer's lock.</summary>
+    internal RedisResult[] Lookup(KeyHash hash, CachePolicy policy, LookupKind kind, double? minCreated, string? lockToken)
+    {
+        string hex = hash.ToString();
+        DateTimeOffset now = _clock.Now;
+        var keys = new RedisKey[] { _keys.Entry(hex), _keys.Recency, _keys.Config, _keys.Stats, _keys.Sequence, _keys.Lock(hex) };
+        var values = new RedisValue[]
+        {
+            hex,
+            Seconds(UnixTime.ToSeconds(now)),
+            now.ToUnixTimeMilliseconds(),
+            Seconds(policy.TtlDays * 86400),
+            Seconds(minCreated),
+            kind == LookupKind.Get ? "1" : "2",
+            lockToken ?? string.Empty,
+            (long)_options.ProducerLockExpiry.TotalMilliseconds,
+        };
+        return (RedisResult[])RedisScripts.Get.Evaluate(_connection.Database, keys, values)!;
+    }
+
+    internal void Release(RedisKey lockKey, string token)
+    {
+        try
+        {
+            RedisScripts.ReleaseLock.Evaluate(_connection.Database, new[] { lockKey }, new RedisValue[] { token });
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            // The lock expires on its own.
+        }
+    }
+
+    private CacheConfiguration Remember(CacheConfiguration configuration) => _knownConfiguration = configuration;
+
+    /// <summary>Runs a namespace-wide change, waiting (within the gate timeout) while another writer holds the namespace's gate.</summary>
+    private RedisResult[] ChangeNamespace(RedisScript script, RedisKey? extraKey, IEnumerable<RedisValue> arguments, CancellationToken cancellation)
+    {
+        List<RedisValue> values = arguments.ToList();
+        string token = Guid.NewGuid().ToString("N");
+        DateTime deadline = DateTime.UtcNow + _options.WriteGateTimeout;
+        int pause = 1;
+        while (true)
+        {
+            RedisResult[] result = Evaluate(script, extraKey, values, token);
+            _connection.ReportSuccess();
+            if (!IsBusy(result))
+            {
+                return result;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new CacheLockTimeoutException((string)_keys.Gate!, _options.WriteGateTimeout, null);
+            }
+
+            cancellation.WaitHandle.WaitOne(pause);
+            cancellation.ThrowIfCancellationRequested();
+            pause = Math.Min(pause * 2, 20);
+        }
+    }
+
+    private static bool IsBusy(RedisResult[] result) => result.Length == 1 && (int)result[0] == -1;
+
+    private RedisResult[] Evaluate(RedisScript script, RedisKey? extraKey, IReadOnlyList<RedisValue> arguments, string gateToken)
+    {
+        DateTimeOffset now = _clock.Now;
+        var values = new RedisValue[4 + arguments.Count];
+        values[0] = _keys.EntryPrefix;
+        values[1] = gateToken;
+        values[2] = Seconds(UnixTime.ToSeconds(now));
+        values[3] = now.ToUnixTimeMilliseconds();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            values[4 + i] = arguments[i];
+        }
+
+        return (RedisResult[])script.Evaluate(_connection.Database, _keys.WideKeys(extraKey), values, patient: true)!;
+    }
+
+    /// <summary>An explicit call: a server that cannot be reached is the caller's error, never a silent miss.</summary>
+    private T Explicitly<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            throw _connection.Unavailable(Location, ex);
+        }
+    }
+
+    private void Explicitly(Action call) => Explicitly(() =>
+    {
+        call();
+        return 0;
+    });
+
+    private static CacheConfiguration ParseConfiguration(RedisValue maxEntries, RedisValue maxBytes, RedisValue ttlDays) => new CacheConfiguration(
+        (int?)ParseLong(maxEntries) ?? CacheConfiguration.DefaultMaxEntries,
+        ParseLong(maxBytes),
+        ParseDouble(ttlDays) ?? CacheConfiguration.DefaultTtlDays);
+
+    private static RedisValue Seconds(double? seconds) =>
+        seconds is double value ? value.ToString("R", CultureInfo.InvariantCulture) : RedisValue.EmptyString;
+
+    private static double? ParseDouble(RedisValue value) =>
+        !value.IsNullOrEmpty && double.TryParse((string?)value, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : null;
+
+    private static long? ParseLong(RedisValue value) =>
+        !value.IsNullOrEmpty && long.TryParse((string?)value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+}
