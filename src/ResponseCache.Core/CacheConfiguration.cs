@@ -10,6 +10,9 @@ public sealed class CacheConfiguration : IEquatable<CacheConfiguration>
 {
     public const int DefaultMaxEntries = 100;
     public const double DefaultTtlDays = 7;
+
+    /// <summary>What an entry counts against the size cap beyond its response: its name, times and indentation in ai_responses.json.</summary>
+    public const int EntryOverheadBytes = 230;
     private const double BytesPerMB = 1024 * 1024;
 
     public CacheConfiguration(int maxEntries = DefaultMaxEntries, long? maxBytes = null, double ttlDays = DefaultTtlDays)

@@ -3,7 +3,7 @@ namespace ResponseCache.Core;
 /// <summary>What configuring a cache did, or with a preview would do.</summary>
 public sealed class CacheConfigurationChange
 {
-    internal CacheConfigurationChange(CacheConfiguration previous, CacheConfiguration current, int evicted)
+    public CacheConfigurationChange(CacheConfiguration previous, CacheConfiguration current, int evicted)
     {
         Previous = previous;
         Current = current;

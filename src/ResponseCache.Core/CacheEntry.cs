@@ -5,9 +5,6 @@ namespace ResponseCache.Core;
 /// <summary>One entry of ai_responses.json, held as the reference writes it.</summary>
 internal sealed class CacheEntry
 {
-    // The 64-digit name, the field names, a timestamp, two Unix times, a length and the indentation around them.
-    private const int EntryOverheadBytes = 230;
-
     public CacheEntry(KeyHash key, byte[] responseJson)
     {
         Key = key;
@@ -42,7 +39,7 @@ internal sealed class CacheEntry
     {
         get
         {
-            long bytes = EntryOverheadBytes + ResponseJson.Length;
+            long bytes = CacheConfiguration.EntryOverheadBytes + ResponseJson.Length;
             if (UnknownFields is not null)
             {
                 foreach (KeyValuePair<string, byte[]> unknown in UnknownFields)

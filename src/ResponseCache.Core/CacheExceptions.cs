@@ -51,7 +51,7 @@ public sealed class ReentrantGetOrAddException : InvalidOperationException
 /// <summary>Another caller's producer for the same key ran longer than the engine waits for it.</summary>
 public sealed class ProducerWaitTimeoutException : TimeoutException
 {
-    internal ProducerWaitTimeoutException(KeyHash key, TimeSpan timeout)
+    public ProducerWaitTimeoutException(KeyHash key, TimeSpan timeout)
         : base($"Another caller has been producing the response for key {key.ToShortString()} for more than {timeout.TotalSeconds:0.###} s; stopped waiting for it.")
     {
         Timeout = timeout;

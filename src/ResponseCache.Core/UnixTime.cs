@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ResponseCache.Core;
 
 /// <summary>Conversions between <see cref="DateTimeOffset"/> and the reference's on-disk time fields.</summary>
-internal static class UnixTime
+public static class UnixTime
 {
     private const long UnixEpochTicks = 621355968000000000L;
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using ResponseCache.Core;
+
 namespace ResponseCache.Redis;
 
 /// <summary>
@@ -12,7 +15,7 @@ namespace ResponseCache.Redis;
 internal static class RedisScripts
 {
     // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
-    private const string Prelude = @"
+    private static readonly string Prelude = WithCacheConstants(@"
 local unpack = unpack or table.unpack
 local lru, exp, sizes, bytes, config, gate, seq, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local prefix, token, now, nowMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -23,7 +26,7 @@ end
 
 local function settings()
   local c = redis.call('HMGET', config, 'max_entries', 'max_bytes', 'ttl_days')
-  return tonumber(c[1]) or 100, tonumber(c[2]), tonumber(c[3]) or 7
+  return tonumber(c[1]) or DEFAULT_MAX_ENTRIES, tonumber(c[2]), tonumber(c[3]) or DEFAULT_TTL_DAYS
 end
 
 local function forget(member)
@@ -71,7 +74,7 @@ local function put(member, response, created, accessedMs, timestamp, textLength,
     expireAt = tonumber(created) + ttl
     if expireAt <= now then return 0, 0 end
   end
-  local size = 230 + string.len(response)
+  local size = ENTRY_OVERHEAD_BYTES + string.len(response)
   local evicted = 0
   if caps then
     -- Readers never see more entries than the cap, even on a server that does not run scripts atomically.
@@ -105,7 +108,7 @@ local function guarded(body)
   end
   return result
 end
-";
+");
 
     /// <summary>
     /// ARGV[5] max entries ('' keeps), ARGV[6] max bytes ('' keeps, '0' removes), ARGV[7] timestamp, ARGV[8] lock
@@ -225,13 +228,13 @@ return guarded(change)");
     /// lock is taken: a get-or-add's), lock token ('' to take no lock), lock expiry (ms). Returns {1, response} on a
     /// hit, touching its recency; else {2} when the lock was taken, {0} when not.
     /// </summary>
-    public static readonly RedisScript Get = new RedisScript(@"
+    public static readonly RedisScript Get = new RedisScript(WithCacheConstants(@"
 local v = redis.call('HMGET', KEYS[1], 'response', 'created_at')
 local response = v[1]
 if response then
   local created = tonumber(v[2])
   if created then
-    local freshness = tonumber(ARGV[4]) or (tonumber(redis.call('HGET', KEYS[3], 'ttl_days')) or 7) * 86400
+    local freshness = tonumber(ARGV[4]) or (tonumber(redis.call('HGET', KEYS[3], 'ttl_days')) or DEFAULT_TTL_DAYS) * 86400
     if tonumber(ARGV[2]) - created > freshness or (ARGV[5] ~= '' and created < tonumber(ARGV[5])) then response = false end
   elseif ARGV[5] ~= '' then
     response = false
@@ -247,7 +250,7 @@ if ARGV[7] ~= '' and redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) th
   if ARGV[6] == '2' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
   return {2}
 end
-return {0}");
+return {0}"));
 
     /// <summary>
     /// KEYS: lru, config, stats. ARGV: entry prefix, '1' to include responses. Returns {ttl days, max entries, max
@@ -287,4 +290,10 @@ return 0");
     public static readonly RedisScript ReleaseLock = new RedisScript(@"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0");
+
+    /// <summary>The cache's defaults and entry overhead, as the engine defines them, written into a script's text.</summary>
+    private static string WithCacheConstants(string lua) => lua
+        .Replace("DEFAULT_MAX_ENTRIES", CacheConfiguration.DefaultMaxEntries.ToString(CultureInfo.InvariantCulture))
+        .Replace("DEFAULT_TTL_DAYS", CacheConfiguration.DefaultTtlDays.ToString("R", CultureInfo.InvariantCulture))
+        .Replace("ENTRY_OVERHEAD_BYTES", CacheConfiguration.EntryOverheadBytes.ToString(CultureInfo.InvariantCulture));
 }

@@ -376,7 +376,7 @@ public class CacheService : ICacheBackend
         CountLookup(hit: found.Response is not null);
         log.Verbose(found.Response is null
             ? $"Cache miss for key {hash.ToShortString()} in {Location}."
-            : $"Cache hit for key {hash.ToShortString()} in {Location}: using the response cached at {found.Timestamp ?? "an unknown time"}.");
+            : $"Cache hit for key {hash.ToShortString()} in {Location}" + (found.Timestamp is string cachedAt ? $": using the response cached at {cachedAt}." : "."));
         return found.Response;
     }
 
