@@ -18,11 +18,11 @@ namespace ResponseCache.Core;
 internal sealed class DirectoryStore : ICacheStore
 {
     private readonly object _gate = new object();
-    private readonly CacheStore _files;
+    private readonly CacheFiles _files;
     private readonly SettingsFile _settings;
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
-    private readonly CacheState _state = new CacheState();
+    private readonly CacheMemory _memory = new CacheMemory();
     private readonly GroupCommit _writes = new GroupCommit();
 
     private bool _memoryIsCurrent;
@@ -34,7 +34,7 @@ internal sealed class DirectoryStore : ICacheStore
     {
         _clock = options.Clock;
         _accessFlushInterval = options.AccessFlushInterval;
-        _files = new CacheStore(directory, options.FileSystem, options.LockTimeout);
+        _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
         _settings = new SettingsFile(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
     }
@@ -52,7 +52,7 @@ internal sealed class DirectoryStore : ICacheStore
             RefreshIfChanged(kind == LookupKind.Peek ? NullCacheLog.Instance : log);
             DateTimeOffset time = _clock.Now;
             double now = UnixTime.ToSeconds(time);
-            if (!_state.TryGet(hash, out CacheEntry entry))
+            if (!_memory.TryGet(hash, out CacheEntry entry))
             {
                 return StoreLookup.Miss;
             }
@@ -80,7 +80,7 @@ internal sealed class DirectoryStore : ICacheStore
 
             if (kind != LookupKind.Peek)
             {
-                _state.RecordHit(entry, now);
+                _memory.RecordHit(entry, now);
                 if (time - _lastCommit >= _accessFlushInterval)
                 {
                     TryChangeForRead(log, () => 0);
@@ -126,7 +126,7 @@ internal sealed class DirectoryStore : ICacheStore
         {
             foreach (StoredResponse stored in entries)
             {
-                _state.Put(new CacheEntry(stored.Key, stored.ResponseJson)
+                _memory.Put(new CacheEntry(stored.Key, stored.ResponseJson)
                 {
                     CreatedAt = stored.CreatedAt,
                     LastAccessed = stored.LastAccessed,
@@ -135,34 +135,34 @@ internal sealed class DirectoryStore : ICacheStore
                 });
             }
 
-            _state.Index.SortByRecency();
-            result = new StoreWrite(entries.Count, EvictBeyond(), _state.Index.TotalBytes, _configuration.MaxBytes);
+            _memory.Index.SortByRecency();
+            result = new StoreWrite(entries.Count, EvictBeyond(), _memory.Index.TotalBytes, _configuration.MaxBytes);
             return entries.Count;
         }, cancellation, compact: true);
         return result;
     }
 
     public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
-        Change(log, () => hashes.Count(hash => _state.Remove(hash)), cancellation);
+        Change(log, () => hashes.Count(hash => _memory.Remove(hash)), cancellation);
 
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => Change(log, () =>
     {
         double now = UnixTime.ToSeconds(_clock.Now);
         double bound = ttlSeconds ?? _configuration.TtlSeconds;
-        List<KeyHash> expired = _state.Index.OldestFirst().Where(entry => entry.IsExpired(now, bound)).Select(entry => entry.Key).ToList();
-        return expired.Count(hash => _state.Remove(hash));
+        List<KeyHash> expired = _memory.Index.OldestFirst().Where(entry => entry.IsExpired(now, bound)).Select(entry => entry.Key).ToList();
+        return expired.Count(hash => _memory.Remove(hash));
     }, cancellation);
 
     /// <summary>Empties the cache: the file becomes an empty object, as the reference's clear() leaves it.</summary>
-    public int Clear(ICacheLog log, CancellationToken cancellation) => Change(log, () => _state.Clear(), cancellation);
+    public int Clear(ICacheLog log, CancellationToken cancellation) => Change(log, () => _memory.Clear(), cancellation);
 
     public StoreInventory TakeInventory(bool withResponses, ICacheLog log)
     {
         lock (_gate)
         {
             RefreshIfChanged(log);
-            var entries = new List<InventoryEntry>(_state.Index.Count);
-            foreach (CacheEntry entry in _state.Index.OldestFirst())
+            var entries = new List<InventoryEntry>(_memory.Index.Count);
+            foreach (CacheEntry entry in _memory.Index.OldestFirst())
             {
                 var stored = new StoredResponse(entry.Key, withResponses ? entry.ResponseJson : Array.Empty<byte>(), entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength);
                 entries.Add(new InventoryEntry(stored, entry.StoredBytes));
@@ -189,7 +189,7 @@ internal sealed class DirectoryStore : ICacheStore
             {
                 RefreshIfChanged(log);
                 CacheConfiguration proposed = _configuration.With(maxEntries, maxBytes, ttlDays);
-                return new CacheConfigurationChange(_configuration, proposed, LruEviction.CountBeyond(_state.Index, proposed));
+                return new CacheConfigurationChange(_configuration, proposed, LruEviction.CountBeyond(_memory.Index, proposed));
             }
         }
 
@@ -217,7 +217,7 @@ internal sealed class DirectoryStore : ICacheStore
     {
         lock (_gate)
         {
-            if (_state.HasPendingAccess)
+            if (_memory.HasPendingAccess)
             {
                 TryChangeForRead(log, () => 0);
             }
@@ -233,7 +233,7 @@ internal sealed class DirectoryStore : ICacheStore
         {
             foreach (NewEntry item in request.Entries)
             {
-                _state.Put(new CacheEntry(item.Hash, item.ResponseJson)
+                _memory.Put(new CacheEntry(item.Hash, item.ResponseJson)
                 {
                     Timestamp = timestamp,
                     CreatedAt = seconds,
@@ -242,7 +242,7 @@ internal sealed class DirectoryStore : ICacheStore
                 });
             }
 
-            request.Written = new StoreWrite(request.Entries.Count, EvictBeyond(), _state.Index.TotalBytes, _configuration.MaxBytes);
+            request.Written = new StoreWrite(request.Entries.Count, EvictBeyond(), _memory.Index.TotalBytes, _configuration.MaxBytes);
         }
 
         return batch.Count;
@@ -256,7 +256,7 @@ internal sealed class DirectoryStore : ICacheStore
         {
             // Another process may have renewed the entry, or lengthened the cache's TTL, since this one last looked.
             double now = UnixTime.ToSeconds(_clock.Now);
-            if (!_state.TryGet(hash, out CacheEntry candidate) || !candidate.IsExpired(now, _configuration.TtlSeconds))
+            if (!_memory.TryGet(hash, out CacheEntry candidate) || !candidate.IsExpired(now, _configuration.TtlSeconds))
             {
                 return 0;
             }
@@ -267,25 +267,25 @@ internal sealed class DirectoryStore : ICacheStore
                 return 0;
             }
 
-            return _state.Remove(hash) ? 1 : 0;
+            return _memory.Remove(hash) ? 1 : 0;
         });
         current = fresh!;
         return fresh is not null;
     }
 
-    private int EvictBeyond() => LruEviction.EvictBeyond(_state, _configuration);
+    private int EvictBeyond() => LruEviction.EvictBeyond(_memory, _configuration);
 
     /// <summary>
-    /// Catches up without the lock (see <see cref="CacheStore.ReadWithoutLock"/>): a hit on an unchanged cache costs a
+    /// Catches up without the lock (see <see cref="CacheFiles.ReadWithoutLock"/>): a hit on an unchanged cache costs a
     /// read of the lock file's counters and a stat. Damage found on the way is repaired only if the lock is free.
     /// </summary>
     private void RefreshIfChanged(ICacheLog log, bool repair = true)
     {
         bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false);
-        CatchUp changes = _files.ReadWithoutLock(_memoryIsCurrent);
-        if (changes != Persistence.CatchUp.Nothing)
+        DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
+        if (changes != DiskChanges.Nothing)
         {
-            _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
+            _memory.Apply(changes);
             _memoryIsCurrent = true;
         }
 
@@ -336,7 +336,7 @@ internal sealed class DirectoryStore : ICacheStore
 
     private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact)
     {
-        bool mustCompact = CatchUp(fileLock, log) | compact;
+        bool mustCompact = CatchUpUnderLock(fileLock, log) | compact;
         int count;
         try
         {
@@ -345,7 +345,7 @@ internal sealed class DirectoryStore : ICacheStore
         catch
         {
             _memoryIsCurrent = false;
-            _state.Abandon();
+            _memory.Abandon();
             throw;
         }
 
@@ -354,11 +354,11 @@ internal sealed class DirectoryStore : ICacheStore
     }
 
     /// <summary>Applies what others wrote; true when the files must be rewritten (damage salvaged, or a byte-order mark).</summary>
-    private bool CatchUp(FileLock fileLock, ICacheLog log)
+    private bool CatchUpUnderLock(FileLock fileLock, ICacheLog log)
     {
         _ = ReloadSettingsIfChanged(log, mayRepair: true);
-        CatchUp changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
-        _state.CatchUp(changes.SnapshotEntries, changes.JournalOps);
+        DiskChanges changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
+        _memory.Apply(changes);
         _memoryIsCurrent = true;
         return changes.MustCompact;
     }
@@ -395,7 +395,7 @@ internal sealed class DirectoryStore : ICacheStore
 
     private void Commit(FileLock fileLock, bool mustCompact)
     {
-        List<JournalOp> changes = _state.TakeChanges();
+        List<JournalOp> changes = _memory.TakeChanges();
         if (changes.Count == 0 && !mustCompact)
         {
             return;
@@ -403,12 +403,12 @@ internal sealed class DirectoryStore : ICacheStore
 
         try
         {
-            _files.Commit(fileLock, changes, _state.Index, mustCompact);
+            _files.Commit(fileLock, changes, _memory.Index, mustCompact);
         }
         catch (Exception ex)
         {
             _memoryIsCurrent = false;
-            _state.Abandon();
+            _memory.Abandon();
             if (ex is System.IO.IOException && ex is not CacheStorageException)
             {
                 throw new CacheStorageException($"Could not update the cache lock file '{_files.LockFilePath}': {ex.Message}", _files.LockFilePath, ex);
@@ -417,7 +417,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
-        _state.Committed();
+        _memory.Committed();
         _lastCommit = _clock.Now;
     }
 }

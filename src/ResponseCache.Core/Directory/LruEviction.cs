@@ -7,7 +7,7 @@ namespace ResponseCache.Core;
 internal static class LruEviction
 {
     /// <summary>Evicts beyond the caps; returns how many entries went.</summary>
-    public static int EvictBeyond(CacheState state, CacheConfiguration caps)
+    public static int EvictBeyond(CacheMemory state, CacheConfiguration caps)
     {
         LruIndex index = state.Index;
         int evicted = 0;

@@ -23,7 +23,7 @@ internal sealed class ResponseSerializer
     public const int DefaultMaxDepth = 64;
 
     /// <summary>The nesting the cache file can hold and read back.</summary>
-    public const int MaxDepthLimit = 1024;
+    public const int MaxDepthLimit = ResponseCache.Core.ResponseJson.MaxDepth;
 
     /// <summary>Caps object graphs (a FileInfo's properties reach the whole drive) so they fail fast instead of writing for minutes.</summary>
     private const int MaxValues = 1_000_000;

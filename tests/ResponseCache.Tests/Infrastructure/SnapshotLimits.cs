@@ -4,5 +4,5 @@ namespace ResponseCache.Tests.Infrastructure;
 
 internal static class SnapshotLimits
 {
-    public const int MaxResponseDepth = SnapshotReader.MaxResponseDepth;
+    public const int MaxResponseDepth = ResponseCache.Core.ResponseJson.MaxDepth;
 }

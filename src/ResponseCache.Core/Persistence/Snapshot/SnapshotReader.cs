@@ -11,13 +11,10 @@ namespace ResponseCache.Core.Persistence;
 /// </summary>
 internal static class SnapshotReader
 {
-    /// <summary>Nesting allowed inside a response, as ConvertFrom-Json allows by default.</summary>
-    public const int MaxResponseDepth = 1024;
-
     private const int HashNameLength = 64;
 
     // Levels above a response: the file and its entry, or a journal line, its record, its op list, its op and its entry.
-    internal static readonly JsonReaderOptions ReaderOptions = new JsonReaderOptions { MaxDepth = MaxResponseDepth + 4 };
+    internal static readonly JsonReaderOptions ReaderOptions = new JsonReaderOptions { MaxDepth = ResponseJson.MaxDepth + 4 };
     private static readonly byte[] s_byteOrderMark = { 0xEF, 0xBB, 0xBF };
 
     public static SnapshotContent Read(byte[] bytes)

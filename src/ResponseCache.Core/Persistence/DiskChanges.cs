@@ -3,11 +3,11 @@ using System.Collections.Generic;
 namespace ResponseCache.Core.Persistence;
 
 /// <summary>What changed on disk since this process last looked, for the engine to apply to its memory.</summary>
-internal sealed class CatchUp
+internal sealed class DiskChanges
 {
-    public static readonly CatchUp Nothing = new CatchUp(null, new List<JournalOp>(), mustCompact: false);
+    public static readonly DiskChanges Nothing = new DiskChanges(null, new List<JournalOp>(), mustCompact: false);
 
-    public CatchUp(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact)
+    public DiskChanges(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact)
     {
         SnapshotEntries = snapshotEntries;
         JournalOps = journalOps;

@@ -5,7 +5,7 @@ namespace ResponseCache.Core;
 
 /// <summary>
 /// The entries by key, threaded on a recency list (oldest first), so lookup, touch, insert and eviction are all O(1).
-/// Not thread-safe: the engine serialises access.
+/// Not thread-safe: the directory store serialises access.
 /// </summary>
 internal sealed class LruIndex
 {

@@ -8,7 +8,7 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// The cross-process lock of one cache directory: an OS lock (flock on Unix, a share-none handle on Windows) on a
 /// lock file beside the cache file. The OS drops it when its holder dies, so a killed process never blocks anyone.
-/// Only changes take it: reads read the files without it (see <see cref="CacheStore"/>). The file carries two
+/// Only changes take it: reads read the files without it (see <see cref="CacheFiles"/>). The file carries two
 /// counters that tell everyone exactly what changed since they last looked, even when a stat could not (same size,
 /// same clock tick): the generation (bumped after every write) and the epoch (bumped when the journal starts over,
 /// so readers know their journal offset no longer applies).

@@ -35,7 +35,7 @@ internal static class JournalCodec
         return length;
     }
 
-    private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = SnapshotWriter.Encoder, SkipValidation = true };
+    private static readonly JsonWriterOptions s_writerOptions = new JsonWriterOptions { Encoder = ResponseJson.Encoder, SkipValidation = true };
 
     /// <param name="extends">For a journal's first line: the snapshot its changes apply to.</param>
     public static byte[] Encode(IReadOnlyList<JournalOp> ops, SnapshotIdentity? extends = null)

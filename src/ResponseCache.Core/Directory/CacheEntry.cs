@@ -62,6 +62,6 @@ internal sealed class CacheEntry
     public static bool IsExpired(double? createdAt, double nowSeconds, double ttlSeconds) =>
         createdAt is double created && UnixTime.IsInRange(created) && nowSeconds - created > ttlSeconds;
 
-    /// <summary>A hit on this entry is in memory only: its access time waits for the next write. Owned by CacheState.</summary>
+    /// <summary>A hit on this entry is in memory only: its access time waits for the next write. Owned by CacheMemory.</summary>
     internal bool AccessPending { get; set; }
 }

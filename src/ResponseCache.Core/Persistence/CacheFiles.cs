@@ -12,7 +12,7 @@ namespace ResponseCache.Core.Persistence;
 /// a quarter of the snapshot. Caches small enough to rewrite cheaply are compacted on every call, so their snapshot
 /// alone is always complete and the Python reference reads everything.
 /// </summary>
-internal sealed class CacheStore
+internal sealed class CacheFiles
 {
     /// <summary>Caches up to this size are rewritten whole on every change; larger ones use the journal.</summary>
     public const long SmallCacheBytes = 256 * 1024;
@@ -38,7 +38,7 @@ internal sealed class CacheStore
     // been without the lock), after a full reload, and after a snapshot write of its own failed.
     private bool _tempFilesSwept;
 
-    public CacheStore(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
+    public CacheFiles(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
     {
         _fileSystem = fileSystem;
         _snapshot = new SnapshotFile(directory, fileSystem);
@@ -94,7 +94,7 @@ internal sealed class CacheStore
     /// counters are read before and after the files: when a writer finished in between, the files are read again
     /// (a few times at most; then what was read is used and the next call looks again).
     /// </summary>
-    public CatchUp ReadWithoutLock(bool memoryIsCurrent)
+    public DiskChanges ReadWithoutLock(bool memoryIsCurrent)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -103,7 +103,7 @@ internal sealed class CacheStore
             if (memoryIsCurrent && snapshot == _seenSnapshot
                 && (before is LockCounters counters ? counters == _seenCounters : _journal.Probe() == _seenJournal))
             {
-                return Persistence.CatchUp.Nothing;
+                return DiskChanges.Nothing;
             }
 
             // Without counters (Windows, while a writer holds the lock file) the journal offset cannot be trusted.
@@ -119,7 +119,7 @@ internal sealed class CacheStore
             needsRepair |= read.Journal.IsDamaged || !read.JournalExtendsSnapshot;
             RepairPending |= needsRepair;
             Accept(read, settled ? before : null);
-            return ToCatchUp(read, mustCompact: false);
+            return ToChanges(read, mustCompact: false);
         }
     }
 
@@ -128,7 +128,7 @@ internal sealed class CacheStore
     /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside, and a
     /// journal that another program's rewrite of the snapshot made stale is emptied.
     /// </summary>
-    public CatchUp CatchUp(FileLock fileLock, bool memoryIsCurrent, DateTimeOffset now, ICacheLog log)
+    public DiskChanges CatchUp(FileLock fileLock, bool memoryIsCurrent, DateTimeOffset now, ICacheLog log)
     {
         if (!_tempFilesSwept)
         {
@@ -142,7 +142,7 @@ internal sealed class CacheStore
         bool rebuild = !memoryIsCurrent || RepairPending || counters.Epoch != _seenCounters?.Epoch || snapshot != _seenSnapshot || journal.Length < _journalEnd;
         if (!rebuild && counters == _seenCounters && journal == _seenJournal)
         {
-            return Persistence.CatchUp.Nothing;
+            return DiskChanges.Nothing;
         }
 
         FileRead read = ReadFiles(rebuild);
@@ -191,7 +191,7 @@ internal sealed class CacheStore
         _seenSnapshot = _snapshot.Probe();
         _seenJournal = _journal.Probe();
         RepairPending = false;
-        return ToCatchUp(read, mustCompact);
+        return ToChanges(read, mustCompact);
     }
 
     /// <summary>Under the lock, after <see cref="CatchUp"/> and the change: makes <paramref name="ops"/> durable.</summary>
@@ -277,7 +277,7 @@ internal sealed class CacheStore
         _seenCounters = counters;
     }
 
-    private static CatchUp ToCatchUp(FileRead read, bool mustCompact) => new CatchUp(
+    private static DiskChanges ToChanges(FileRead read, bool mustCompact) => new DiskChanges(
         read.Snapshot?.Entries,
         read.JournalExtendsSnapshot ? read.Journal.Ops : new List<JournalOp>(),
         mustCompact);

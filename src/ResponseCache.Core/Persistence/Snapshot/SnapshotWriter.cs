@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ResponseCache.Core.Persistence;
@@ -8,10 +7,7 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>Writes entries in the reference's format: a JSON object of entries by key hash, indented by two, UTF-8 unescaped.</summary>
 internal static class SnapshotWriter
 {
-    /// <summary>Non-ASCII text stays readable, as Python's ensure_ascii=False writes it.</summary>
-    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-
-    private static readonly JsonWriterOptions s_options = new JsonWriterOptions { Indented = true, Encoder = Encoder, SkipValidation = true };
+    private static readonly JsonWriterOptions s_options = new JsonWriterOptions { Indented = true, Encoder = ResponseJson.Encoder, SkipValidation = true };
 
     // Hands the bytes to the stream as it goes, so a large cache is never held twice in memory while it is written.
     private const int FlushThreshold = 64 * 1024;

@@ -6,9 +6,9 @@ namespace ResponseCache.Core;
 /// <summary>
 /// The cache in memory: entries in LRU order, hits' access times not yet on disk, and the changes of the call in
 /// progress recorded as journal ops. Replayed ops (other processes' changes) are applied without being recorded.
-/// Not thread-safe: the engine serialises access.
+/// Not thread-safe: the directory store serialises access.
 /// </summary>
-internal sealed class CacheState
+internal sealed class CacheMemory
 {
     private readonly List<JournalOp> _changes = new List<JournalOp>();
 
@@ -112,8 +112,9 @@ internal sealed class CacheState
     /// Brings memory up to what is on disk: a new snapshot's entries (if given, in file order), then journal ops,
     /// then this process's pending hits.
     /// </summary>
-    public void CatchUp(LruIndex? snapshot, List<JournalOp> journalOps)
+    public void Apply(DiskChanges changes)
     {
+        LruIndex? snapshot = changes.SnapshotEntries;
         if (snapshot is not null)
         {
             // The reference evicts by last access, so that is the recency order, whatever order the file is in.
@@ -121,7 +122,7 @@ internal sealed class CacheState
             Index = snapshot;
         }
 
-        foreach (JournalOp op in journalOps)
+        foreach (JournalOp op in changes.JournalOps)
         {
             Replay(op);
         }

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ResponseCache.Core;
@@ -7,13 +8,19 @@ namespace ResponseCache.Core;
 /// <summary>Checks on the JSON text of a response before it reaches the cache file.</summary>
 public static class ResponseJson
 {
-    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = Persistence.SnapshotReader.MaxResponseDepth };
+    /// <summary>How deep a response may nest: what the cache file holds and reads back.</summary>
+    public const int MaxDepth = 1024;
+
+    /// <summary>How the cache writes text: non-ASCII unescaped, as the reference's ensure_ascii=False writes it.</summary>
+    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = MaxDepth };
 
     private static readonly JsonWriterOptions s_compactOptions = new JsonWriterOptions
     {
-        Encoder = Persistence.SnapshotWriter.Encoder,
+        Encoder = Encoder,
         SkipValidation = true,
-        MaxDepth = Persistence.SnapshotReader.MaxResponseDepth,
+        MaxDepth = MaxDepth,
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value, nested no deeper than the cache file allows.</summary>
