@@ -29,6 +29,23 @@ public sealed class LockTimeoutTests : CacheTestBase
     }
 
     [Fact]
+    public void A_get_or_add_that_cannot_get_the_lock_returns_what_it_produced_with_a_warning_and_caches_nothing()
+    {
+        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        engine.Set("before", Responses.Json("kept"), Policy());
+
+        byte[]? answer;
+        using (HoldLock())
+        {
+            answer = engine.GetOrAdd("question", Policy(), refresh: false, () => Responses.Json("paid for"), Log);
+        }
+
+        Assert.Equal("paid for", Responses.Text(answer));
+        Assert.Contains("was produced but not cached", Assert.Single(Log.Warnings));
+        Assert.Null(NewEngine().Get("question", Policy()));
+    }
+
+    [Fact]
     public void Once_the_lock_is_released_the_next_set_succeeds()
     {
         ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
