@@ -357,6 +357,7 @@ public sealed class ResponseCacheEngine : ICacheBackend
     /// <summary>
     /// Stores entries with the times they carry, replacing entries of the same hash, in one change; the cache's
     /// recency order then follows the entries' access times, and least recently used entries beyond the caps go.
+    /// Entries already older than the cache's TtlDays are skipped (an entry of the same hash stays).
     /// </summary>
     public int Import(IReadOnlyCollection<StoredResponse> entries, ICacheLog? log = null, CancellationToken cancellation = default)
     {
@@ -387,10 +388,13 @@ public sealed class ResponseCacheEngine : ICacheBackend
             using FileLock fileLock = _store.Lock(cancellation);
             return ChangeUnderLock(fileLock, log, () =>
             {
-                prepared.ForEach(_state.Put);
+                // As a write would not keep them: an entry already past this cache's TTL is neither stored nor counted.
+                double now = UnixTime.ToSeconds(_clock.Now);
+                List<CacheEntry> fresh = prepared.Where(entry => !entry.IsExpired(now, _configuration.TtlSeconds)).ToList();
+                fresh.ForEach(_state.Put);
                 _state.Index.SortByRecency();
                 EvictBeyond(log);
-                return prepared.Count;
+                return fresh.Count;
             }, compact: true);
         }
     }
