@@ -6,8 +6,8 @@ internal sealed class BackgroundCall
     /// <summary>How long a test waits for a call it expects to finish or to block before it fails.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    // A caller's first commands (a Redis lookup, a look at the file) may block for a moment too: only a thread blocked
-    // this long is taken to be waiting for the running producer.
+    // A caller's first commands (a Redis lookup, a look at the file) block for a moment too: only a thread seen blocked
+    // this long in all (a wait that polls wakes up now and then) is taken to be waiting for the running producer or lock.
     private static readonly TimeSpan s_settled = TimeSpan.FromMilliseconds(100);
 
     private readonly Thread _thread;
@@ -49,20 +49,24 @@ internal sealed class BackgroundCall
         return this;
     }
 
-    /// <summary>Waits (bounded) until the thread has been blocked for a while.</summary>
+    /// <summary>Waits (bounded) until the thread has been blocked for a while, and is blocked now.</summary>
     public static void WaitUntilBlocked(Thread thread)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         var blocked = new System.Diagnostics.Stopwatch();
-        while (blocked.Elapsed < s_settled)
+        while (true)
         {
             Assert.True(thread.IsAlive, "The caller finished without waiting.");
             Assert.True(waited.Elapsed < Bound, "The caller never blocked.");
             if ((thread.ThreadState & ThreadState.WaitSleepJoin) == 0)
             {
-                blocked.Reset();
+                blocked.Stop();
             }
-            else if (!blocked.IsRunning)
+            else if (blocked.Elapsed >= s_settled)
+            {
+                return;
+            }
+            else
             {
                 blocked.Start();
             }
