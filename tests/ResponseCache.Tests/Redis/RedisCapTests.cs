@@ -55,7 +55,7 @@ public sealed class RedisCapTests : RedisTestBase
 
     [Theory]
     [MemberData(nameof(Servers))]
-    public void Statistics_give_the_size_the_entries_count_against_the_size_cap(string server)
+    public void Statistics_give_the_size_the_entries_count_against_the_size_cap_and_no_file(string server)
     {
         var cache = Open(server, NewNamespace());
 
@@ -65,6 +65,7 @@ public sealed class RedisCapTests : RedisTestBase
         long entries = (230 + Responses.Json("answer").Length) + (230 + 1000);
         Assert.Equal(Math.Round(entries / 1024.0, 2), cache.GetStatistics(Default, NullCacheLog.Instance).CacheSizeKB);
         Assert.Null(cache.GetStatistics(Default, NullCacheLog.Instance).CacheFile);
+        Assert.All(cache.ListEntries(Default, NullCacheLog.Instance), entry => Assert.Equal((null, null), (entry.CacheFile, entry.Path)));
     }
 
     [Theory]
