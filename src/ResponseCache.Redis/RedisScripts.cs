@@ -68,12 +68,13 @@ end
 -- caps: {maxEntries, maxBytes} to make room before adding (an entry written now is the most recent), or nil to
 -- leave eviction to evict() afterwards (an imported entry may be older than those already cached).
 local function put(member, response, created, accessedMs, timestamp, textLength, ttl, caps)
-  forget(member)
   local expireAt = nil
   if created ~= '' then
     expireAt = tonumber(created) + ttl
+    -- An entry already expired is not stored, so it replaces nothing either.
     if expireAt <= now then return 0, 0 end
   end
+  forget(member)
   local size = ENTRY_OVERHEAD_BYTES + string.len(response)
   local evicted = 0
   if caps then

@@ -7,21 +7,6 @@ namespace ResponseCache.Tests;
 public sealed class CrossInstanceTests : CacheTestBase
 {
     [Fact]
-    public void Each_instance_sees_what_the_other_stored()
-    {
-        ResponseCacheEngine first = NewEngine();
-        ResponseCacheEngine second = NewEngine();
-        first.Get("warm up", Policy());
-        second.Get("warm up", Policy());
-
-        first.Set("from first", Responses.Json("1"), Policy());
-        second.Set("from second", Responses.Json("2"), Policy());
-
-        Assert.Equal("2", Responses.Text(first.Get("from second", Policy())));
-        Assert.Equal("1", Responses.Text(second.Get("from first", Policy())));
-    }
-
-    [Fact]
     public void Alternating_writers_lose_nothing()
     {
         ResponseCacheEngine first = NewEngine();
@@ -36,50 +21,6 @@ public sealed class CrossInstanceTests : CacheTestBase
         Assert.Equal(100, CacheFileContent.Entries(CacheFile).Count);
         Assert.Equal(100, first.GetStatistics(Roomy).TotalEntries);
         Assert.Equal("f0", Responses.Text(second.Get("first 0", Roomy)));
-    }
-
-    [Fact]
-    public void A_removal_in_one_instance_is_a_miss_in_the_other()
-    {
-        ResponseCacheEngine first = NewEngine();
-        ResponseCacheEngine second = NewEngine();
-        first.Set("question", Responses.Json("answer"), Policy());
-        Assert.NotNull(second.Get("question", Policy()));
-
-        Assert.True(first.Remove("question"));
-
-        Assert.Null(second.Get("question", Policy()));
-    }
-
-    [Fact]
-    public void A_clear_in_one_instance_empties_the_other()
-    {
-        ResponseCacheEngine first = NewEngine();
-        ResponseCacheEngine second = NewEngine();
-        first.Set("a", Responses.Json("1"), Policy());
-        first.Set("b", Responses.Json("2"), Policy());
-        Assert.Equal(2, second.GetStatistics(Policy()).TotalEntries);
-
-        Assert.Equal(2, first.Clear());
-
-        Assert.Equal(0, second.GetStatistics(Policy()).TotalEntries);
-        Assert.Empty(CacheFileContent.Entries(CacheFile));
-    }
-
-    [Fact]
-    public void Eviction_counts_entries_another_instance_stored()
-    {
-        ResponseCacheEngine first = NewEngine();
-        ResponseCacheEngine second = NewEngine();
-        first.Set("a", Responses.Json("1"), Policy(maxEntries: 2));
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        first.Set("b", Responses.Json("2"), Policy(maxEntries: 2));
-        Clock.Advance(TimeSpan.FromSeconds(1));
-
-        second.Set("c", Responses.Json("3"), Policy(maxEntries: 2));
-
-        Assert.Null(first.Get("a", Policy(maxEntries: 2)));
-        Assert.Equal(new[] { "b", "c" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
     }
 
     [Fact]

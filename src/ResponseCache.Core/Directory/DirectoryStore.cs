@@ -124,7 +124,10 @@ internal sealed class DirectoryStore : ICacheStore
         StoreWrite result = default;
         Change(log, () =>
         {
-            foreach (StoredResponse stored in entries)
+            // As a write would not keep them: an entry already past this cache's TTL is neither stored nor counted.
+            double now = UnixTime.ToSeconds(_clock.Now);
+            List<StoredResponse> fresh = entries.Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, now, _configuration.TtlSeconds)).ToList();
+            foreach (StoredResponse stored in fresh)
             {
                 _memory.Put(new CacheEntry(stored.Key, stored.ResponseJson)
                 {
@@ -136,8 +139,8 @@ internal sealed class DirectoryStore : ICacheStore
             }
 
             _memory.Index.SortByRecency();
-            result = new StoreWrite(entries.Count, EvictBeyond(), _memory.Index.TotalBytes, _configuration.MaxBytes);
-            return entries.Count;
+            result = new StoreWrite(fresh.Count, EvictBeyond(), _memory.Index.TotalBytes, _configuration.MaxBytes);
+            return fresh.Count;
         }, cancellation, compact: true);
         return result;
     }

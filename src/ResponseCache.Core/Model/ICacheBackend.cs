@@ -51,6 +51,6 @@ public interface ICacheBackend
     /// <summary>The unexpired entries with their times, least recently used first: what a copy to another cache takes.</summary>
     IReadOnlyList<StoredResponse> Export(ICacheLog log, CancellationToken cancellation);
 
-    /// <summary>Stores entries with the times they carry (replacing entries of the same hash), then evicts beyond the caps; returns how many were stored.</summary>
+    /// <summary>Stores entries with the times they carry (replacing entries of the same hash), except those already older than the cache's TTL, then evicts beyond the caps; returns how many were stored.</summary>
     int Import(IReadOnlyCollection<StoredResponse> entries, ICacheLog log, CancellationToken cancellation);
 }

@@ -55,52 +55,22 @@ public sealed class RedisCapTests : RedisTestBase
 
     [Theory]
     [MemberData(nameof(Servers))]
-    public void A_hit_makes_an_entry_recent_so_the_least_recently_used_goes_first(string server)
+    public void Statistics_give_the_size_the_entries_count_against_the_size_cap_and_no_file(string server)
     {
-        string ns = NewNamespace();
-        var cache = Open(server, ns);
-        var other = Open(server, ns);
-        var caps = new CachePolicy(maxEntries: 3);
-        foreach (string key in new[] { "a", "b", "c" })
-        {
-            Set(cache, key, key, caps);
-            Clock.Advance(TimeSpan.FromSeconds(1));
-        }
+        var cache = Open(server, NewNamespace());
 
-        Assert.Equal("a", Get(other, "a"));
-        Clock.Advance(TimeSpan.FromSeconds(1));
-        Set(cache, "d", "d", caps);
+        Set(cache, "a", "answer");
+        cache.SetMany(new[] { new KeyValuePair<string, byte[]>("huge", Responses.OfSize(1000)) }, Default, NullCacheLog.Instance, CancellationToken.None);
 
-        Assert.Null(Get(cache, "b"));
-        Assert.Equal(new[] { "c", "a", "d" }.Select(HashOf), KeyHashesOldestFirst(cache));
+        long entries = (230 + Responses.Json("answer").Length) + (230 + 1000);
+        Assert.Equal(Math.Round(entries / 1024.0, 2), cache.GetStatistics(Default, NullCacheLog.Instance).CacheSizeKB);
+        Assert.Null(cache.GetStatistics(Default, NullCacheLog.Instance).CacheFile);
+        Assert.All(cache.ListEntries(Default, NullCacheLog.Instance), entry => Assert.Equal((null, null), (entry.CacheFile, entry.Path)));
     }
 
     [Theory]
     [MemberData(nameof(Servers))]
-    public void The_size_cap_counts_the_entries_as_the_file_backend_does(string server)
-    {
-        string ns = NewNamespace();
-        var cache = Open(server, ns);
-        var log = new RecordingLog();
-        long cap = 2 * (230 + 100);
-        cache.Configure(null, cap, null, preview: false, NullCacheLog.Instance, CancellationToken.None);
-
-        foreach (string key in new[] { "a", "b", "c" })
-        {
-            cache.SetMany(new[] { new KeyValuePair<string, byte[]>(key, Responses.OfSize(100)) }, Default, log, CancellationToken.None);
-        }
-
-        Assert.Equal(new[] { "b", "c" }.Select(HashOf), KeyHashesOldestFirst(cache));
-        Assert.Empty(log.Warnings);
-        cache.SetMany(new[] { new KeyValuePair<string, byte[]>("huge", Responses.OfSize(1000)) }, Default, log, CancellationToken.None);
-        Assert.Equal(new[] { HashOf("huge") }, KeyHashesOldestFirst(cache));
-        Assert.Contains("more than the whole size cap", Assert.Single(log.Warnings));
-        Assert.Equal(Math.Round((230 + 1000) / 1024.0, 2), cache.GetStatistics(Default, NullCacheLog.Instance).CacheSizeKB);
-    }
-
-    [Theory]
-    [MemberData(nameof(Servers))]
-    public void Configuring_a_namespace_previews_then_evicts_and_leaves_other_namespaces_alone(string server)
+    public void Configuring_a_namespace_leaves_other_namespaces_alone(string server)
     {
         string ns = NewNamespace();
         var cache = Open(server, ns);
@@ -112,18 +82,11 @@ public sealed class RedisCapTests : RedisTestBase
             Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        CacheConfigurationChange preview = cache.Configure(5, null, 3, preview: true, NullCacheLog.Instance, CancellationToken.None);
-        Assert.Equal((5, 10, 100, 3.0, 7.0), (preview.Evicted, cache.ListEntries(Default, NullCacheLog.Instance).Count, preview.Previous.MaxEntries, preview.Current.TtlDays, cache.GetConfiguration(NullCacheLog.Instance).TtlDays));
+        Assert.Equal(5, cache.Configure(5, null, 3, preview: false, NullCacheLog.Instance, CancellationToken.None).Evicted);
+        Set(cache, "caps from a call", "x", new CachePolicy(maxEntries: 2));
 
-        CacheConfigurationChange change = cache.Configure(5, null, 3, preview: false, NullCacheLog.Instance, CancellationToken.None);
-        Assert.Equal(5, change.Evicted);
-        Assert.Equal(new CacheConfiguration(5, null, 3), Open(server, ns).GetConfiguration(NullCacheLog.Instance));
-        Assert.Equal(Enumerable.Range(5, 5).Select(i => HashOf("k" + i)), KeyHashesOldestFirst(cache));
+        Assert.Equal(2, cache.GetStatistics(Default, NullCacheLog.Instance).TotalEntries);
         Assert.Equal(CacheConfiguration.Default, neighbour.GetConfiguration(NullCacheLog.Instance));
         Assert.Equal(10, neighbour.ListEntries(Default, NullCacheLog.Instance).Count);
-
-        Set(cache, "caps from a call", "x", new CachePolicy(maxEntries: 2));
-        Assert.Equal(2, cache.GetStatistics(Default, NullCacheLog.Instance).TotalEntries);
-        Assert.Equal(2, Open(server, ns).GetConfiguration(NullCacheLog.Instance).MaxEntries);
     }
 }
