@@ -120,4 +120,16 @@ function Write-TestCacheEntry {
     }
 }
 
-Export-ModuleMember -Function Get-TestBackend, New-TestNamespace, Initialize-RedisServerUse, New-TestCache, Test-DirectoryCache, Write-TestCacheEntry
+# The splat as parameters in a script's text, for a fresh process: "-Path '...'" or "-ConnectionString '...' -Namespace '...'".
+function ConvertTo-CacheParameterText {
+    param([Parameter(Mandatory)] [hashtable] $Cache)
+    @(foreach ($name in $Cache.Keys | Sort-Object -Descending) { "-$name '$($Cache[$name] -replace "'", "''")'" }) -join ' '
+}
+
+# Where the cache's messages say it is: the cache file of a directory, the server and namespace of Redis.
+function Get-TestCacheLocation {
+    param([Parameter(Mandatory)] [hashtable] $Cache)
+    if (Test-DirectoryCache $Cache) { Get-CacheFilePath $Cache.Path } else { (Get-CacheStats @Cache).Location }
+}
+
+Export-ModuleMember -Function Get-TestBackend, New-TestNamespace, Initialize-RedisServerUse, New-TestCache, Test-DirectoryCache, Write-TestCacheEntry, ConvertTo-CacheParameterText, Get-TestCacheLocation
