@@ -132,4 +132,12 @@ function Get-TestCacheLocation {
     if (Test-DirectoryCache $Cache) { Get-CacheFilePath $Cache.Path } else { (Get-CacheStats @Cache).Location }
 }
 
-Export-ModuleMember -Function Get-TestBackend, New-TestNamespace, Initialize-RedisServerUse, New-TestCache, Test-DirectoryCache, Write-TestCacheEntry, ConvertTo-CacheParameterText, Get-TestCacheLocation
+# The splat of a cache as Copy-ResponseCache's destination: -DestinationPath, or -DestinationConnectionString and -DestinationNamespace.
+function ConvertTo-DestinationSplat {
+    param([Parameter(Mandatory)] [hashtable] $Cache)
+    $destination = @{}
+    foreach ($name in $Cache.Keys) { $destination["Destination$name"] = $Cache[$name] }
+    $destination
+}
+
+Export-ModuleMember -Function ConvertTo-DestinationSplat, Get-TestBackend, New-TestNamespace, Initialize-RedisServerUse, New-TestCache, Test-DirectoryCache, Write-TestCacheEntry, ConvertTo-CacheParameterText, Get-TestCacheLocation
