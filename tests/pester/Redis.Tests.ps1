@@ -12,7 +12,6 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
     # New-TestNamespace and Initialize-RedisServerUse.
     Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
@@ -26,10 +25,6 @@ BeforeAll {
         $password = if ($Server.Password) { $Server.Password } else { [NullString]::Value }
         $probe = [ResponseCache.Tests.Infrastructure.RespProbe]::Connect($Server.Port, $Server.Tls, $password, [timespan]::FromSeconds(5))
         try { $probe.Send($Command) } finally { $probe.Dispose() }
-    }
-
-    function ConvertTo-CompactJson($Value) {
-        ConvertTo-Json -InputObject $Value -Depth 30 -Compress
     }
 
     # Releases processes from Start-FreshPwsh together once each printed 'ready', then waits for all of them.
