@@ -1,6 +1,11 @@
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
 
     # The error a call ends with when it stops on its first error.
     function Get-CallError {
@@ -32,14 +37,13 @@ BeforeAll {
     }
 }
 
-Describe 'Bad input leaves the cache as it was' {
+Describe 'Bad input leaves the cache as it was, on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $dir = New-CacheDirectoryPath -Parent $TestDrive
-        Set-CachedResponse -Key 'kept' -Response 'unchanged' -Path $dir
-        $cacheFile = Get-CacheFilePath $dir
-        $before = Get-FileSha256 $cacheFile
-        $aFile = Join-Path $TestDrive 'a-file.txt'
-        Set-Content -LiteralPath $aFile -Value 'not a directory'
+        $cache = New-TestCache -Kind $Kind
+        Set-CachedResponse -Key 'kept' -Response 'unchanged' @cache
+        $listed = @(Get-CacheEntry @cache)
+        # A directory's file must not change at all.
+        $fileBefore = if (Test-DirectoryCache $cache) { Get-FileSha256 (Get-CacheFilePath $cache.Path) }
         $cycle = [pscustomobject]@{ name = 'loop'; self = $null }
         $cycle.self = $cycle
         $cyclicTable = @{ name = 'loop' }
@@ -48,34 +52,75 @@ Describe 'Bad input leaves the cache as it was' {
     }
 
     It '<Case>: <ErrorId> (<Category>)' -ForEach @(
-        @{ Case = 'Set with an empty key'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key '' -Response 'x' -Path $dir } }
-        @{ Case = 'Set with a $null key'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key $null -Response 'x' -Path $dir } }
-        @{ Case = 'Get with an empty key'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key '' -Path $dir } }
-        @{ Case = 'Get with a $null key'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key $null -Path $dir } }
-        @{ Case = 'Set with a $null response'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationErrorNullNotAllowed'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $null -Path $dir } }
-        @{ Case = 'Set with -MaxEntries 0'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'new' -Response 'x' -MaxEntries 0 -Path $dir } }
-        @{ Case = 'Set with -MaxEntries -1'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'new' -Response 'x' -MaxEntries -1 -Path $dir } }
-        @{ Case = 'Get with -MaxEntries 0'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -MaxEntries 0 -Path $dir } }
-        @{ Case = 'Get with -TtlDays -1'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays -1 -Path $dir } }
-        @{ Case = 'Get with -TtlDays NaN'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays ([double]::NaN) -Path $dir } }
-        @{ Case = 'Get with -TtlDays Infinity'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays ([double]::PositiveInfinity) -Path $dir } }
-        @{ Case = 'Clear -Expired with -TtlDays -1'; Command = 'Clear'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Clear-ResponseCache -Expired -TtlDays -1 -Path $dir -Confirm:$false } }
-        @{ Case = 'Clear -Expired with -TtlDays NaN'; Command = 'Clear'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Clear-ResponseCache -Expired -TtlDays ([double]::NaN) -Path $dir -Confirm:$false } }
+        @{ Case = 'Set with an empty key'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key '' -Response 'x' @cache } }
+        @{ Case = 'Set with a $null key'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key $null -Response 'x' @cache } }
+        @{ Case = 'Get with an empty key'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key '' @cache } }
+        @{ Case = 'Get with a $null key'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key $null @cache } }
+        @{ Case = 'Set with a $null response'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationErrorNullNotAllowed'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $null @cache } }
+        @{ Case = 'Set with -MaxEntries 0'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'new' -Response 'x' -MaxEntries 0 @cache } }
+        @{ Case = 'Set with -MaxEntries -1'; Command = 'Set'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'new' -Response 'x' -MaxEntries -1 @cache } }
+        @{ Case = 'Get with -MaxEntries 0'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -MaxEntries 0 @cache } }
+        @{ Case = 'Get with -TtlDays -1'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays -1 @cache } }
+        @{ Case = 'Get with -TtlDays NaN'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays ([double]::NaN) @cache } }
+        @{ Case = 'Get with -TtlDays Infinity'; Command = 'Get'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Get-CachedResponse -Key 'kept' -TtlDays ([double]::PositiveInfinity) @cache } }
+        @{ Case = 'Clear -Expired with -TtlDays -1'; Command = 'Clear'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Clear-ResponseCache -Expired -TtlDays -1 @cache -Confirm:$false } }
+        @{ Case = 'Clear -Expired with -TtlDays NaN'; Command = 'Clear'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Call = { Clear-ResponseCache -Expired -TtlDays ([double]::NaN) @cache -Confirm:$false } }
+        @{ Case = 'Set with a PSCustomObject that contains itself'; Command = 'Set'; ErrorId = 'ResponseHasCycle'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $cycle @cache } }
+        @{ Case = 'Set with a hashtable that contains itself'; Command = 'Set'; ErrorId = 'ResponseHasCycle'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $cyclicTable @cache } }
+        @{ Case = 'Set with a response 6 levels deep and -Depth 5'; Command = 'Set'; ErrorId = 'ResponseTooDeep'; Category = 'LimitsExceeded'; Call = { Set-CachedResponse -Key 'kept' -Response $sixDeep -Depth 5 @cache } }
+        @{ Case = 'Set with a NaN response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([double]::NaN) @cache } }
+        @{ Case = 'Set with Infinity inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ score = [double]::PositiveInfinity } @cache } }
+        @{ Case = 'Set with a response of over a million values'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([int[]]::new(1000001)) @cache } }
+        @{ Case = 'Set with a scriptblock as the response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response { Invoke-RestMethod 'https://example.invalid' } @cache } }
+        @{ Case = 'Set with a type inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ kind = [string] } @cache } }
+        @{ Case = 'Set -AsJson with a truncated object'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"unclosed": ' -AsJson @cache } }
+        @{ Case = 'Set -AsJson with text that is not JSON'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 'not json' -AsJson @cache } }
+        @{ Case = 'Set -AsJson with two JSON values'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"a": 1} {"b": 2}' -AsJson @cache } }
+        @{ Case = 'Set -AsJson with a value that is not text'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 42 -AsJson @cache } }
+    ) {
+        $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand' }[$Command]
+
+        $failure = Get-CallError $Call
+
+        $failure.FullyQualifiedErrorId | Should -BeExactly "$ErrorId,ResponseCache.Commands.$commandType"
+        $failure.CategoryInfo.Category | Should -Be $Category
+        $after = @(Get-CacheEntry @cache)
+        $after.KeyHash | Should -Be $listed.KeyHash
+        $after.SizeBytes | Should -Be $listed.SizeBytes
+        Get-CachedResponse -Key 'kept' @cache | Should -BeExactly 'unchanged'
+        if ($fileBefore) { Get-FileSha256 (Get-CacheFilePath $cache.Path) | Should -Be $fileBefore }
+    }
+
+    It 'stores the sound items of a pipeline and reports only the bad one' {
+        $items = @(
+            [pscustomobject]@{ Key = 'first'; Response = 'one' }
+            [pscustomobject]@{ Key = 'bad'; Response = $cycle }
+            [pscustomobject]@{ Key = 'last'; Response = 'three' }
+        )
+
+        $items | Set-CachedResponse @cache -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeExactly 'ResponseHasCycle,ResponseCache.Commands.SetCachedResponseCommand'
+        $failures[0].TargetObject | Should -BeExactly 'bad'
+        'first', 'bad', 'last', 'kept' | Get-CachedResponse @cache | Should -Be @('one', 'three', 'unchanged')
+    }
+}
+
+Describe 'Bad input leaves a cache directory as it was' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        Set-CachedResponse -Key 'kept' -Response 'unchanged' -Path $dir
+        $cacheFile = Get-CacheFilePath $dir
+        $before = Get-FileSha256 $cacheFile
+        $aFile = Join-Path $TestDrive 'a-file.txt'
+        Set-Content -LiteralPath $aFile -Value 'not a directory'
+    }
+
+    It '<Case>: <ErrorId> (<Category>)' -ForEach @(
         @{ Case = 'Set with -Path naming a file'; Command = 'Set'; ErrorId = 'CachePathIsFile'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 'x' -Path $aFile } }
         @{ Case = 'Get with -Path naming a file'; Command = 'Get'; ErrorId = 'CachePathIsFile'; Category = 'InvalidArgument'; Call = { Get-CachedResponse -Key 'kept' -Path $aFile } }
         @{ Case = 'Set with -Path under a file'; Command = 'Set'; ErrorId = 'CacheWriteFailed'; Category = 'WriteError'; Call = { Set-CachedResponse -Key 'kept' -Response 'x' -Path (Join-Path $aFile 'cache') } }
-        @{ Case = 'Set with a PSCustomObject that contains itself'; Command = 'Set'; ErrorId = 'ResponseHasCycle'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $cycle -Path $dir } }
-        @{ Case = 'Set with a hashtable that contains itself'; Command = 'Set'; ErrorId = 'ResponseHasCycle'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response $cyclicTable -Path $dir } }
-        @{ Case = 'Set with a response 6 levels deep and -Depth 5'; Command = 'Set'; ErrorId = 'ResponseTooDeep'; Category = 'LimitsExceeded'; Call = { Set-CachedResponse -Key 'kept' -Response $sixDeep -Depth 5 -Path $dir } }
-        @{ Case = 'Set with a NaN response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([double]::NaN) -Path $dir } }
-        @{ Case = 'Set with Infinity inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ score = [double]::PositiveInfinity } -Path $dir } }
-        @{ Case = 'Set with a response of over a million values'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([int[]]::new(1000001)) -Path $dir } }
-        @{ Case = 'Set with a scriptblock as the response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response { Invoke-RestMethod 'https://example.invalid' } -Path $dir } }
-        @{ Case = 'Set with a type inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ kind = [string] } -Path $dir } }
-        @{ Case = 'Set -AsJson with a truncated object'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"unclosed": ' -AsJson -Path $dir } }
-        @{ Case = 'Set -AsJson with text that is not JSON'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 'not json' -AsJson -Path $dir } }
-        @{ Case = 'Set -AsJson with two JSON values'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"a": 1} {"b": 2}' -AsJson -Path $dir } }
-        @{ Case = 'Set -AsJson with a value that is not text'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 42 -AsJson -Path $dir } }
     ) {
         $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand' }[$Command]
 
@@ -86,21 +131,6 @@ Describe 'Bad input leaves the cache as it was' {
         Get-FileSha256 $cacheFile | Should -Be $before
         Get-CachedResponse -Key 'kept' -Path $dir | Should -BeExactly 'unchanged'
         Get-Content -LiteralPath $aFile | Should -BeExactly 'not a directory'
-    }
-
-    It 'stores the sound items of a pipeline and reports only the bad one' {
-        $items = @(
-            [pscustomobject]@{ Key = 'first'; Response = 'one' }
-            [pscustomobject]@{ Key = 'bad'; Response = $cycle }
-            [pscustomobject]@{ Key = 'last'; Response = 'three' }
-        )
-
-        $items | Set-CachedResponse -Path $dir -ErrorVariable failures -ErrorAction SilentlyContinue
-
-        $failures.Count | Should -Be 1
-        $failures[0].FullyQualifiedErrorId | Should -BeExactly 'ResponseHasCycle,ResponseCache.Commands.SetCachedResponseCommand'
-        $failures[0].TargetObject | Should -BeExactly 'bad'
-        'first', 'bad', 'last', 'kept' | Get-CachedResponse -Path $dir | Should -Be @('one', 'three', 'unchanged')
     }
 
     It 'reads an empty directory that cannot be written as an empty cache, creating nothing' {

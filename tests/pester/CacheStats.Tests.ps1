@@ -1,15 +1,20 @@
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
 }
 
-Describe 'Get-CacheStats' {
+Describe 'Get-CacheStats on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        $cache = New-TestCache -Kind $Kind
     }
 
     It 'returns one ResponseCache.Core.CacheStatistics with every documented property' {
-        $stats = @(Get-CacheStats -Path $dir)
+        $stats = @(Get-CacheStats @cache)
 
         $stats.Count | Should -Be 1
         $stats[0] | Should -BeOfType ([ResponseCache.Core.CacheStatistics])
@@ -19,14 +24,14 @@ Describe 'Get-CacheStats' {
     }
 
     It 'counts entries, hits, misses and evictions after a known sequence' {
-        foreach ($key in 'a', 'b', 'c') { Set-CachedResponse -Key $key -Response "answer $key" -Path $dir -MaxEntries 3 }
-        $null = Get-CachedResponse -Key 'a' -Path $dir
-        $null = Get-CachedResponse -Key 'a' -Path $dir
-        $null = Get-CachedResponse -Key 'c' -Path $dir
-        $null = Get-CachedResponse -Key 'not cached' -Path $dir
-        Set-CachedResponse -Key 'd' -Response 'answer d' -Path $dir -MaxEntries 3
+        foreach ($key in 'a', 'b', 'c') { Set-CachedResponse -Key $key -Response "answer $key" @cache -MaxEntries 3 }
+        $null = Get-CachedResponse -Key 'a' @cache
+        $null = Get-CachedResponse -Key 'a' @cache
+        $null = Get-CachedResponse -Key 'c' @cache
+        $null = Get-CachedResponse -Key 'not cached' @cache
+        Set-CachedResponse -Key 'd' -Response 'answer d' @cache -MaxEntries 3
 
-        $stats = Get-CacheStats -Path $dir
+        $stats = Get-CacheStats @cache
 
         $stats.TotalEntries | Should -Be 3
         $stats.ExpiredEntries | Should -Be 0
@@ -39,8 +44,8 @@ Describe 'Get-CacheStats' {
         $stats.TtlDays | Should -Be 7
     }
 
-    It 'reports zero lookups as a hit ratio of 0 and an absent file as 0 KB' {
-        $stats = Get-CacheStats -Path $dir
+    It 'reports zero lookups as a hit ratio of 0 and an empty cache as 0 KB' {
+        $stats = Get-CacheStats @cache
 
         $stats.TotalEntries | Should -Be 0
         $stats.HitRatio | Should -Be 0
@@ -48,6 +53,32 @@ Describe 'Get-CacheStats' {
     }
 
     It 'counts entries older than -TtlDays as expired without removing them, still showing the cache''s TtlDays' {
+        Write-TestCacheEntry -Cache $cache -Entries @(
+            @{ Key = 'two days old'; Response = 'x'; AgeDays = 2 }
+            @{ Key = 'five days old'; Response = 'y'; AgeDays = 5 }
+            @{ Key = 'today'; Response = 'z' }
+        )
+
+        $shorter = Get-CacheStats @cache -TtlDays 1
+        $longer = Get-CacheStats @cache -TtlDays 3
+
+        $shorter.TotalEntries | Should -Be 3
+        $shorter.ExpiredEntries | Should -Be 2
+        $shorter.ActiveEntries | Should -Be 1
+        $longer.TotalEntries | Should -Be 3
+        $longer.ExpiredEntries | Should -Be 1
+        $longer.ActiveEntries | Should -Be 2
+        $longer.TtlDays | Should -Be 7
+    }
+}
+
+Describe 'Get-CacheStats on a cache directory' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    # Entries past the cache's TTL stay in a directory until something removes them; a namespace drops them itself.
+    It 'counts entries older than the cache''s TtlDays as expired without removing them' {
         Write-CacheFile -Directory $dir -Entries @(
             @{ Key = 'ten days old'; Response = 'x'; AgeDays = 10 }
             @{ Key = 'twenty days old'; Response = 'y'; AgeDays = 20 }

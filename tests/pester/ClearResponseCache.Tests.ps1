@@ -1,13 +1,88 @@
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
 
-    function Get-ListedHashes([string] $Directory) {
-        @(Get-CacheEntry -Path $Directory | ForEach-Object KeyHash)
+    function Get-ListedHashes([hashtable] $Cache) {
+        @(Get-CacheEntry @Cache | ForEach-Object KeyHash)
     }
 }
 
-Describe 'Clear-ResponseCache' {
+Describe 'Clear-ResponseCache on <Name>' -ForEach (Get-TestBackend) {
+    BeforeEach {
+        $cache = New-TestCache -Kind $Kind
+        # All within the cache's TTL of 7 days (a namespace drops older entries on the server), least recently used first.
+        Write-TestCacheEntry -Cache $cache -Entries @(
+            @{ Key = 'old 1'; Response = 'stale'; AgeDays = 5 }
+            @{ Key = 'old 2'; Response = 'stale too'; AgeDays = 3 }
+            @{ Key = 'fresh'; Response = 'new' }
+        )
+    }
+
+    It 'removes every entry, and -PassThru reports how many' {
+        Clear-ResponseCache -PassThru @cache | Should -Be 3
+
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
+        (Get-CacheStats @cache).TotalEntries | Should -Be 0
+        Get-CachedResponse -Key 'fresh' @cache | Should -BeNullOrEmpty
+    }
+
+    It 'says in its verbose output how many responses it removed' {
+        $where = Get-TestCacheLocation $cache
+
+        $verbose = Clear-ResponseCache @cache -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+
+        $verbose.Message | Should -Contain "Removed 3 cached responses from '$where'."
+    }
+
+    It 'with -WhatIf changes nothing' {
+        Clear-ResponseCache @cache -WhatIf
+
+        Get-ListedHashes $cache | Should -Be @('old 1', 'old 2', 'fresh' | ForEach-Object { Get-KeyHash $_ })
+        Get-CachedResponse -Key 'fresh' @cache | Should -BeExactly 'new'
+    }
+
+    It 'clears without prompting and outputs nothing <When>' -ForEach @(
+        @{ When = 'in a non-interactive process under the default $ConfirmPreference'; Script = "Clear-ResponseCache {0}; 'cleared'" }
+        @{ When = 'with -Confirm:$false even where $ConfirmPreference asks to confirm everything'; Script = "`$ConfirmPreference = 'Low'; Clear-ResponseCache {0} -Confirm:`$false; 'cleared'" }
+    ) {
+        $run = Invoke-FreshPwsh -Script ($Script -f (ConvertTo-CacheParameterText $cache))
+
+        $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+        $run.Output | Should -Be 'cleared'
+        (Get-CacheStats @cache).TotalEntries | Should -Be 0
+    }
+
+    Context '-Expired' {
+        It 'removes only the entries older than -TtlDays, and -PassThru reports how many' {
+            Clear-ResponseCache -Expired -TtlDays 2 -PassThru @cache | Should -Be 2
+
+            Get-ListedHashes $cache | Should -Be @(Get-KeyHash 'fresh')
+            Get-CachedResponse -Key 'fresh' @cache | Should -BeExactly 'new'
+        }
+
+        It 'applies -TtlDays' {
+            Clear-ResponseCache -Expired -TtlDays 4 -PassThru @cache | Should -Be 1
+
+            Get-ListedHashes $cache | Should -Not -Contain (Get-KeyHash 'old 1')
+            Get-ListedHashes $cache | Should -Contain (Get-KeyHash 'old 2')
+        }
+
+        It 'outputs nothing without -PassThru, and 0 with it when nothing is expired' {
+            Clear-ResponseCache -Expired -TtlDays 2 @cache | Should -BeNullOrEmpty
+
+            Clear-ResponseCache -Expired -TtlDays 2 -PassThru @cache | Should -Be 0
+            @(Get-CacheEntry @cache).Count | Should -Be 1
+        }
+    }
+}
+
+# Entries older than the cache's TTL and entries without created_at exist only in a directory; so do its files.
+Describe 'Clear-ResponseCache on a cache directory' {
     BeforeEach {
         $dir = New-CacheDirectoryPath -Parent $TestDrive
         # Two entries past the default TTL of 7 days, one without created_at (never expires) and a fresh one, least
@@ -28,13 +103,7 @@ Describe 'Clear-ResponseCache' {
         (Get-Content -LiteralPath (Get-CacheFilePath $dir) -Raw).Trim() | Should -BeExactly '{}'
     }
 
-    It 'says in its verbose output how many responses it removed' {
-        $verbose = Clear-ResponseCache -Path $dir -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
-
-        $verbose.Message | Should -Contain "Removed 4 cached responses from '$(Get-CacheFilePath $dir)'."
-    }
-
-    It 'with -WhatIf changes nothing' {
+    It 'with -WhatIf leaves ai_responses.json byte for byte' {
         $before = Get-FileSha256 (Get-CacheFilePath $dir)
 
         Clear-ResponseCache -Path $dir -WhatIf
@@ -43,40 +112,20 @@ Describe 'Clear-ResponseCache' {
         Get-CachedResponse -Key 'fresh' -Path $dir | Should -BeExactly 'new'
     }
 
-    It 'clears without prompting and outputs nothing <When>' -ForEach @(
-        @{ When = 'in a non-interactive process under the default $ConfirmPreference'; Script = "Clear-ResponseCache -Path '{0}'; 'cleared'" }
-        @{ When = 'with -Confirm:$false even where $ConfirmPreference asks to confirm everything'; Script = "`$ConfirmPreference = 'Low'; Clear-ResponseCache -Path '{0}' -Confirm:`$false; 'cleared'" }
-    ) {
-        $run = Invoke-FreshPwsh -Script ($Script -f $dir)
+    It 'with -Expired removes only the entries older than the cache''s TTL, in memory and on disk, and -PassThru reports how many' {
+        Clear-ResponseCache -Expired -PassThru -Path $dir | Should -Be 2
 
-        $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
-        $run.Output | Should -Be 'cleared'
-        (Get-CacheStats -Path $dir).TotalEntries | Should -Be 0
+        Get-ListedHashes @{ Path = $dir } | Should -Be @((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh'))
+        Get-CachedResponse -Key 'fresh' -Path $dir | Should -BeExactly 'new'
+        Get-CachedResponse -Key 'legacy' -Path $dir | Should -BeExactly 'no created_at'
+        $onDisk = (Get-Content -LiteralPath (Get-CacheFilePath $dir) -Raw | ConvertFrom-Json).PSObject.Properties.Name
+        $onDisk | Sort-Object | Should -Be (@((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh')) | Sort-Object)
     }
 
-    Context '-Expired' {
-        It 'removes only the entries older than the TTL, in memory and on disk, and -PassThru reports how many' {
-            Clear-ResponseCache -Expired -PassThru -Path $dir | Should -Be 2
+    It 'with -Expired and -TtlDays longer than the cache''s keeps what that TTL keeps' {
+        Clear-ResponseCache -Expired -TtlDays 9 -PassThru -Path $dir | Should -Be 1
 
-            Get-ListedHashes $dir | Should -Be @((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh'))
-            Get-CachedResponse -Key 'fresh' -Path $dir | Should -BeExactly 'new'
-            Get-CachedResponse -Key 'legacy' -Path $dir | Should -BeExactly 'no created_at'
-            $onDisk = (Get-Content -LiteralPath (Get-CacheFilePath $dir) -Raw | ConvertFrom-Json).PSObject.Properties.Name
-            $onDisk | Sort-Object | Should -Be (@((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh')) | Sort-Object)
-        }
-
-        It 'applies -TtlDays' {
-            Clear-ResponseCache -Expired -TtlDays 9 -PassThru -Path $dir | Should -Be 1
-
-            Get-ListedHashes $dir | Should -Not -Contain (Get-KeyHash 'old 1')
-            Get-ListedHashes $dir | Should -Contain (Get-KeyHash 'old 2')
-        }
-
-        It 'outputs nothing without -PassThru, and 0 with it when nothing is expired' {
-            Clear-ResponseCache -Expired -Path $dir | Should -BeNullOrEmpty
-
-            Clear-ResponseCache -Expired -PassThru -Path $dir | Should -Be 0
-            @(Get-CacheEntry -Path $dir).Count | Should -Be 2
-        }
+        Get-ListedHashes @{ Path = $dir } | Should -Not -Contain (Get-KeyHash 'old 1')
+        Get-ListedHashes @{ Path = $dir } | Should -Contain (Get-KeyHash 'old 2')
     }
 }

@@ -1,10 +1,73 @@
 <#
-    Copy-ResponseCache between two cache directories: what a user moving a cache sees. Copies to and from Redis are
-    in Redis.Tests.ps1; how entries keep their times and order is proven on the engine (CopyBetweenCachesTests).
+    Copy-ResponseCache from a cache to another on the same backend: what a user moving a cache sees. Copies between a
+    directory and a namespace are in Redis.Tests.ps1; how entries keep their times and order is proven on the engine
+    (CopyBetweenCachesTests).
 #>
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
+}
+
+Describe 'Copy-ResponseCache between two caches on <Name>' -ForEach (Get-TestBackend) {
+    BeforeEach {
+        $source = New-TestCache -Kind $Kind
+        $destination = New-TestCache -Kind $Kind
+        $to = ConvertTo-DestinationSplat $destination
+        $created = [DateTimeOffset]::UtcNow.AddDays(-2)
+        # 'stale' is past the TTL of 7 days: a directory keeps it until it is read, a namespace never has it.
+        Write-TestCacheEntry -Cache $source -Entries @(
+            @{ Key = 'stale'; Response = 'too old'; AgeDays = 10 }
+            @{ Key = 'two days old'; Response = @{ answer = 42; tags = @('a', 'b') }; CreatedAt = $created; LastAccessed = $created.AddHours(1) }
+            @{ Key = 'fresh'; Response = 'new' }
+        )
+    }
+
+    It 'copies the unexpired entries with their times and their order, says nothing unless -PassThru, and leaves the source as it was' {
+        $before = @(Get-CacheEntry @source -TtlDays 100000)
+
+        Copy-ResponseCache @source @to | Should -BeNullOrEmpty
+
+        $copied = @(Get-CacheEntry @destination)
+        $copied.KeyHash | Should -Be @((Get-KeyHash 'two days old'), (Get-KeyHash 'fresh'))
+        $original = Get-CacheEntry @source -Key 'two days old'
+        [Math]::Abs(($copied[0].Created - $original.Created).TotalMilliseconds) | Should -BeLessThan 2
+        [Math]::Abs(($copied[0].LastAccessed - $original.LastAccessed).TotalMilliseconds) | Should -BeLessThan 2
+        (Get-CachedResponse -Key 'two days old' @destination).tags | Should -Be @('a', 'b')
+        $after = @(Get-CacheEntry @source -TtlDays 100000)
+        $after.KeyHash | Should -Be $before.KeyHash
+        $after.LastAccessed | Should -Be $before.LastAccessed
+    }
+
+    It 'outputs how many entries it copied with -PassThru' {
+        Copy-ResponseCache @source @to -PassThru | Should -Be 2
+    }
+
+    It 'copies nothing with -WhatIf, and says how many it would copy and where' {
+        $where = Get-TestCacheLocation $destination
+        # -WhatIf writes to the host, which only another process's output shows.
+        $whatIf = (Invoke-FreshPwsh -Script "Copy-ResponseCache $(ConvertTo-CacheParameterText $source) $(ConvertTo-CacheParameterText $to) -WhatIf").Output -join ' '
+
+        $whatIf | Should -Match 'What if: .*Copy 2 cached responses'
+        $whatIf | Should -Match ([regex]::Escape($where))
+        @(Get-CacheEntry @destination).Count | Should -Be 0
+    }
+
+    It 'refuses to copy a cache onto itself with CopyToSameCache, changing nothing' {
+        $before = @(Get-CacheEntry @source -TtlDays 100000)
+        $itself = ConvertTo-DestinationSplat $source
+
+        { Copy-ResponseCache @source @itself -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CopyToSameCache,ResponseCache.Commands.CopyResponseCacheCommand'
+
+        $after = @(Get-CacheEntry @source -TtlDays 100000)
+        $after.KeyHash | Should -Be $before.KeyHash
+        $after.LastAccessed | Should -Be $before.LastAccessed
+    }
 }
 
 Describe 'Copy-ResponseCache between directories' {
@@ -19,34 +82,25 @@ Describe 'Copy-ResponseCache between directories' {
         ) | Out-Null
     }
 
-    It 'copies the unexpired entries with their times, says nothing unless -PassThru, and leaves the source as it was' {
+    It 'keeps the times exactly and leaves the source file byte for byte' {
         $before = Get-FileSha256 (Get-CacheFilePath $source)
 
-        Copy-ResponseCache -Path $source -DestinationPath $destination | Should -BeNullOrEmpty
+        Copy-ResponseCache -Path $source -DestinationPath $destination
 
-        $copied = @(Get-CacheEntry -Path $destination)
-        $copied.KeyHash | Should -Be @((Get-KeyHash 'two days old'), (Get-KeyHash 'fresh'))
         $original = Get-CacheEntry -Path $source -Key 'two days old'
-        $copied[0].Created | Should -Be $original.Created
-        $copied[0].LastAccessed | Should -Be $original.LastAccessed
-        (Get-CachedResponse -Key 'two days old' -Path $destination).tags | Should -Be @('a', 'b')
+        $copied = Get-CacheEntry -Path $destination -Key 'two days old'
+        $copied.Created | Should -Be $original.Created
+        $copied.LastAccessed | Should -Be $original.LastAccessed
         Get-FileSha256 (Get-CacheFilePath $source) | Should -Be $before
     }
 
-    It 'outputs how many entries it copied with -PassThru' {
-        Copy-ResponseCache -Path $source -DestinationPath $destination -PassThru | Should -Be 2
-    }
+    It 'creates no cache file with -WhatIf' {
+        Copy-ResponseCache -Path $source -DestinationPath $destination -WhatIf
 
-    It 'copies nothing with -WhatIf, and says how many it would copy and where' {
-        # -WhatIf writes to the host, which only another process's output shows.
-        $whatIf = (Invoke-FreshPwsh -Script "Copy-ResponseCache -Path '$source' -DestinationPath '$destination' -WhatIf").Output -join ' '
-
-        $whatIf | Should -Match 'What if: .*Copy 2 cached responses'
-        $whatIf | Should -Match ([regex]::Escape((Get-CacheFilePath $destination)))
         Test-Path -LiteralPath (Get-CacheFilePath $destination) | Should -BeFalse
     }
 
-    It 'refuses to copy a cache onto itself with CopyToSameCache, changing nothing' {
+    It 'refuses to copy a cache onto itself named by another path with CopyToSameCache, changing nothing' {
         $before = Get-FileSha256 (Get-CacheFilePath $source)
 
         { Copy-ResponseCache -Path $source -DestinationPath (Join-Path $source '.') -ErrorAction Stop } |

@@ -4,46 +4,50 @@
     ask for the same key at once share one run.
 #>
 
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
 }
 
-Describe 'Get-or-add' {
+Describe 'Get-or-add on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        $cache = New-TestCache -Kind $Kind
         $runs = @{ Count = 0 }
     }
 
     It 'on a miss runs the scriptblock once, caches its output and returns it' {
-        $answer = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'the answer' }
+        $answer = Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; 'the answer' }
 
         $answer | Should -BeExactly 'the answer'
         $runs.Count | Should -Be 1
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'the answer'
-        (Get-Content (Join-Path $cache 'ai_responses.json') -Raw | ConvertFrom-Json).(Get-KeyHash 'question').response | Should -BeExactly 'the answer'
+        Get-CachedResponse -Key 'question' @cache | Should -BeExactly 'the answer'
     }
 
     It 'on a hit returns the cached response without running the scriptblock' {
-        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'first' }
+        $null = Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; 'first' }
 
-        $answer = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'second' }
+        $answer = Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; 'second' }
 
         $answer | Should -BeExactly 'first'
         $runs.Count | Should -Be 1
     }
 
     It 'hits a response stored by Set-CachedResponse' {
-        Set-CachedResponse -Key 'question' -Response 'stored' -Path $cache
+        Set-CachedResponse -Key 'question' -Response 'stored' @cache
 
-        Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'produced' } | Should -BeExactly 'stored'
+        Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; 'produced' } | Should -BeExactly 'stored'
         $runs.Count | Should -Be 0
     }
 
     It 'returns on the miss the same objects it returns on later hits' {
-        $miss = Get-CachedResponse -Key 'object' -Path $cache -ScriptBlock { [ordered]@{ tokens = 12; tags = @('a', 'b') } }
-        $hit = Get-CachedResponse -Key 'object' -Path $cache -ScriptBlock { throw 'must not run' }
+        $miss = Get-CachedResponse -Key 'object' @cache -ScriptBlock { [ordered]@{ tokens = 12; tags = @('a', 'b') } }
+        $hit = Get-CachedResponse -Key 'object' @cache -ScriptBlock { throw 'must not run' }
 
         Get-TypeShape $miss | Should -BeExactly (Get-TypeShape $hit)
         $miss.GetType().FullName | Should -BeExactly 'System.Management.Automation.PSCustomObject'
@@ -51,45 +55,45 @@ Describe 'Get-or-add' {
     }
 
     It 'caches several output objects as one array' {
-        $miss = Get-CachedResponse -Key 'list' -Path $cache -ScriptBlock { 'a'; 'b'; 'c' }
+        $miss = Get-CachedResponse -Key 'list' @cache -ScriptBlock { 'a'; 'b'; 'c' }
 
         $miss | Should -Be @('a', 'b', 'c')
-        Get-CachedResponse -Key 'list' -AsJson -Path $cache | Should -BeExactly '["a","b","c"]'
+        Get-CachedResponse -Key 'list' -AsJson @cache | Should -BeExactly '["a","b","c"]'
     }
 
     It 'caches nothing and returns nothing when the scriptblock outputs nothing, so the next call runs it again' {
-        $first = Get-CachedResponse -Key 'empty' -Path $cache -ScriptBlock { $runs.Count++ }
-        $second = Get-CachedResponse -Key 'empty' -Path $cache -ScriptBlock { $runs.Count++ }
+        $first = Get-CachedResponse -Key 'empty' @cache -ScriptBlock { $runs.Count++ }
+        $second = Get-CachedResponse -Key 'empty' @cache -ScriptBlock { $runs.Count++ }
 
         $first | Should -BeNullOrEmpty
         $second | Should -BeNullOrEmpty
         $runs.Count | Should -Be 2
-        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
     }
 
     It 'runs the scriptblock in the caller''s scope chain, so it sees the caller''s variables' {
         $prompt = 'What is 6 x 7?'
 
-        Get-CachedResponse -Key 'scope' -Path $cache -ScriptBlock { "asked: $prompt" } | Should -BeExactly 'asked: What is 6 x 7?'
+        Get-CachedResponse -Key 'scope' @cache -ScriptBlock { "asked: $prompt" } | Should -BeExactly 'asked: What is 6 x 7?'
     }
 
     It 'with -Force runs the scriptblock even on a hit and replaces the cached response' {
-        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'old' }
+        $null = Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; 'old' }
 
-        $refreshed = Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { $runs.Count++; 'new' }
+        $refreshed = Get-CachedResponse -Key 'question' -Force @cache -ScriptBlock { $runs.Count++; 'new' }
 
         $refreshed | Should -BeExactly 'new'
         $runs.Count | Should -Be 2
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'new'
-        @(Get-CacheEntry -Path $cache).Count | Should -Be 1
+        Get-CachedResponse -Key 'question' @cache | Should -BeExactly 'new'
+        @(Get-CacheEntry @cache).Count | Should -Be 1
     }
 
     It 'caches nothing for a scriptblock whose output is $null, says so in verbose, and runs a working scriptblock next time' {
-        $verbose = Get-CachedResponse -Key 'null answer' -Path $cache -ScriptBlock { $runs.Count++; $null } -Verbose 4>&1
+        $verbose = Get-CachedResponse -Key 'null answer' @cache -ScriptBlock { $runs.Count++; $null } -Verbose 4>&1
 
         ($verbose | Out-String) | Should -Match 'nothing was cached'
-        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
-        Get-CachedResponse -Key 'null answer' -Path $cache -ScriptBlock { $runs.Count++; 'real answer' } | Should -BeExactly 'real answer'
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
+        Get-CachedResponse -Key 'null answer' @cache -ScriptBlock { $runs.Count++; 'real answer' } | Should -BeExactly 'real answer'
         $runs.Count | Should -Be 2
     }
 
@@ -104,34 +108,33 @@ Describe 'Get-or-add' {
     }
 
     It 'refuses -Force without -ScriptBlock as a missing -ScriptBlock and changes nothing' {
-        Set-CachedResponse -Key 'question' -Response 'kept' -Path $cache
-        $escaped = $cache -replace "'", "''"
+        Set-CachedResponse -Key 'question' -Response 'kept' @cache
 
-        $result = Invoke-FreshPwsh -Script "try { Get-CachedResponse -Key 'question' -Force -Path '$escaped' } catch { `$_.FullyQualifiedErrorId }"
+        $result = Invoke-FreshPwsh -Script "try { Get-CachedResponse -Key 'question' -Force $(ConvertTo-CacheParameterText $cache) } catch { `$_.FullyQualifiedErrorId }"
 
         $result.Output | Should -Be 'MissingMandatoryParameter,ResponseCache.Commands.GetCachedResponseCommand'
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'kept'
+        Get-CachedResponse -Key 'question' @cache | Should -BeExactly 'kept'
     }
 
     It 'fails with ReentrantGetOrAdd for a get-or-add of the same key inside its own scriptblock, through a function too' {
-        function Get-Answer { Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { 'inner' } }
+        function Get-Answer { Get-CachedResponse -Key 'question' @cache -ScriptBlock { 'inner' } }
 
-        { Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { Get-Answer } } |
+        { Get-CachedResponse -Key 'question' @cache -ScriptBlock { Get-Answer } } |
             Should -Throw -ErrorId 'ReentrantGetOrAdd,ResponseCache.Commands.GetCachedResponseCommand'
-        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
     }
 }
 
-Describe 'A failing scriptblock' {
+Describe 'A failing scriptblock on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        $cache = New-TestCache -Kind $Kind
         $runs = @{ Count = 0 }
     }
 
     It 'that throws stops the caller with ScriptBlockFailed carrying the original exception, and caches nothing' {
         $reached = $false
         $caught = try {
-            Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; throw 'The API returned 503' }
+            Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; throw 'The API returned 503' }
             $reached = $true
         } catch {
             $_
@@ -142,11 +145,11 @@ Describe 'A failing scriptblock' {
         $caught.Exception.Message | Should -BeExactly 'The API returned 503'
         $caught.TargetObject | Should -BeExactly 'question'
         $caught.InvocationInfo.MyCommand.Name | Should -BeExactly 'Get-CachedResponse'
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeNullOrEmpty
+        Get-CachedResponse -Key 'question' @cache | Should -BeNullOrEmpty
     }
 
     It 'that throws, with -ErrorAction SilentlyContinue, writes ScriptBlockFailed and lets the caller go on' {
-        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'The API returned 503' } -ErrorVariable failure -ErrorAction SilentlyContinue
+        $output = Get-CachedResponse -Key 'question' @cache -ScriptBlock { throw 'The API returned 503' } -ErrorVariable failure -ErrorAction SilentlyContinue
 
         $output | Should -BeNullOrEmpty
         $failure.Count | Should -Be 1
@@ -157,7 +160,7 @@ Describe 'A failing scriptblock' {
     It 'that throws, with -ErrorAction Ignore, leaves nothing in $Error' {
         $Error.Clear()
 
-        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'The API returned 503' } -ErrorAction Ignore
+        $output = Get-CachedResponse -Key 'question' @cache -ScriptBlock { throw 'The API returned 503' } -ErrorAction Ignore
 
         $output | Should -BeNullOrEmpty
         $Error.Count | Should -Be 0
@@ -168,7 +171,7 @@ Describe 'A failing scriptblock' {
         $expected = & { Write-Error -Message 'Quota exceeded for model gpt' -ErrorId 'Quota' -Category QuotaExceeded 2>&1 }
         $Error.Clear()
 
-        $output = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock {
+        $output = Get-CachedResponse -Key 'question' @cache -ScriptBlock {
             'partial answer'
             Write-Error -Message 'Quota exceeded for model gpt' -ErrorId 'Quota' -Category QuotaExceeded
             $runs.Count++
@@ -179,27 +182,27 @@ Describe 'A failing scriptblock' {
         $Error.Count | Should -Be 1
         $Error[0].FullyQualifiedErrorId | Should -BeExactly $expected.FullyQualifiedErrorId
         $Error[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
-        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
     }
 
     It 'leaves the key missing, so the next call runs its scriptblock and caches that output' {
-        $null = Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { throw 'down' } -ErrorAction Ignore
+        $null = Get-CachedResponse -Key 'question' @cache -ScriptBlock { throw 'down' } -ErrorAction Ignore
 
-        Get-CachedResponse -Key 'question' -Path $cache -ScriptBlock { $runs.Count++; 'recovered' } | Should -BeExactly 'recovered'
+        Get-CachedResponse -Key 'question' @cache -ScriptBlock { $runs.Count++; 'recovered' } | Should -BeExactly 'recovered'
         $runs.Count | Should -Be 1
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'recovered'
+        Get-CachedResponse -Key 'question' @cache | Should -BeExactly 'recovered'
     }
 
     It 'with -Force keeps the previously cached response' {
-        Set-CachedResponse -Key 'question' -Response 'good old answer' -Path $cache
+        Set-CachedResponse -Key 'question' -Response 'good old answer' @cache
 
-        $null = Get-CachedResponse -Key 'question' -Force -Path $cache -ScriptBlock { throw 'down' } -ErrorAction Ignore
+        $null = Get-CachedResponse -Key 'question' -Force @cache -ScriptBlock { throw 'down' } -ErrorAction Ignore
 
-        Get-CachedResponse -Key 'question' -Path $cache | Should -BeExactly 'good old answer'
+        Get-CachedResponse -Key 'question' @cache | Should -BeExactly 'good old answer'
     }
 
     It 'whose output cannot be cached still returns it, with the error, and caches nothing' {
-        $output = Get-CachedResponse -Key 'deep' -Depth 2 -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue -ScriptBlock {
+        $output = Get-CachedResponse -Key 'deep' -Depth 2 @cache -ErrorVariable failure -ErrorAction SilentlyContinue -ScriptBlock {
             $runs.Count++
             @{ a = @{ b = @{ c = 'paid for' } } }
         }
@@ -208,13 +211,13 @@ Describe 'A failing scriptblock' {
         $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooDeep,*'
         $output.a.b.c | Should -BeExactly 'paid for'
         $runs.Count | Should -Be 1
-        Get-CachedResponse -Key 'deep' -Path $cache | Should -BeNullOrEmpty
+        Get-CachedResponse -Key 'deep' @cache | Should -BeNullOrEmpty
     }
 }
 
-Describe 'Get-or-add from parallel runspaces of one process' {
+Describe 'Get-or-add from parallel runspaces of one process on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        $cache = New-TestCache -Kind $Kind
         $runLog = Join-Path $TestDrive "runs-$([guid]::NewGuid().ToString('N'))"
         $null = New-Item -ItemType Directory -Path $runLog
     }
@@ -227,10 +230,11 @@ Describe 'Get-or-add from parallel runspaces of one process' {
 
         $answers = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
             Import-Module $using:module
+            $cache = $using:cache
             $arrived = $using:arrived
             $runLog = $using:runLog
             $null = $arrived.Signal()
-            Get-CachedResponse -Key 'shared question' -Path $using:cache -ScriptBlock {
+            Get-CachedResponse -Key 'shared question' @cache -ScriptBlock {
                 $null = New-Item -ItemType File -Path (Join-Path $runLog ([guid]::NewGuid().ToString('N')))
                 $null = $arrived.Wait([TimeSpan]::FromSeconds(30))
                 [pscustomobject]@{ answer = 42 }
@@ -240,7 +244,7 @@ Describe 'Get-or-add from parallel runspaces of one process' {
         @(Get-ChildItem $runLog).Count | Should -Be 1
         $answers.Count | Should -Be 8
         $answers.answer | Should -Be @(42, 42, 42, 42, 42, 42, 42, 42)
-        $stats = Get-CacheStats -Path $cache
+        $stats = Get-CacheStats @cache
         $stats.Misses | Should -Be 1
         $stats.Hits | Should -Be 7
     }
@@ -251,11 +255,12 @@ Describe 'Get-or-add from parallel runspaces of one process' {
 
         $failures = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
             Import-Module $using:module
+            $cache = $using:cache
             $arrived = $using:arrived
             $runLog = $using:runLog
             $null = $arrived.Signal()
             try {
-                Get-CachedResponse -Key 'rate limited' -Path $using:cache -ScriptBlock {
+                Get-CachedResponse -Key 'rate limited' @cache -ScriptBlock {
                     $null = New-Item -ItemType File -Path (Join-Path $runLog ([guid]::NewGuid().ToString('N')))
                     $null = $arrived.Wait([TimeSpan]::FromSeconds(30))
                     throw '429 Too Many Requests'
@@ -271,6 +276,16 @@ Describe 'Get-or-add from parallel runspaces of one process' {
         $failures.Count | Should -Be 8
         $failures.FullyQualifiedErrorId | Sort-Object -Unique | Should -BeExactly 'ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand'
         $failures.Exception.Message | Sort-Object -Unique | Should -BeExactly '429 Too Many Requests'
-        Get-CacheEntry -Path $cache | Should -BeNullOrEmpty
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Get-or-add on a cache directory' {
+    It 'writes the scriptblock''s output to ai_responses.json' {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+
+        $null = Get-CachedResponse -Key 'question' -Path $dir -ScriptBlock { 'the answer' }
+
+        (Get-Content (Join-Path $dir 'ai_responses.json') -Raw | ConvertFrom-Json).(Get-KeyHash 'question').response | Should -BeExactly 'the answer'
     }
 }

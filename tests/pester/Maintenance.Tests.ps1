@@ -4,13 +4,20 @@
     views. Expired entries are written by hand with an old created_at; nothing waits.
 #>
 
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
 
-    function Get-ListedHashes([string] $Directory) {
-        @(Get-CacheEntry -Path $Directory | ForEach-Object KeyHash)
+    # The key hashes Get-CacheEntry lists for a cache splat, or for a cache directory.
+    function Get-ListedHashes($Cache) {
+        if ($Cache -isnot [hashtable]) { $Cache = @{ Path = $Cache } }
+        @(Get-CacheEntry @Cache | ForEach-Object KeyHash)
     }
 
     # Two entries 10 days old, one fresh, and one without created_at (never expires), least recently used first.
@@ -30,29 +37,28 @@ BeforeAll {
     }
 }
 
-Describe 'Remove-CachedResponse' {
+Describe 'Remove-CachedResponse on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
-        foreach ($key in 'alpha', 'beta', 'gamma') { Set-CachedResponse -Key $key -Response "$key answer" -Path $cache }
+        $cache = New-TestCache -Kind $Kind
+        foreach ($key in 'alpha', 'beta', 'gamma') { Set-CachedResponse -Key $key -Response "$key answer" @cache }
     }
 
-    It 'removes the entry of a key and leaves the others, in memory and on disk' {
-        Remove-CachedResponse -Key 'beta' -Path $cache
+    It 'removes the entry of a key and leaves the others' {
+        Remove-CachedResponse -Key 'beta' @cache
 
-        Get-CachedResponse -Key 'beta' -Path $cache | Should -BeNullOrEmpty
-        Get-CachedResponse -Key 'alpha' -Path $cache | Should -BeExactly 'alpha answer'
-        $onDisk = (Get-Content (Join-Path $cache 'ai_responses.json') -Raw | ConvertFrom-Json).PSObject.Properties.Name
-        $onDisk | Sort-Object | Should -Be (@((Get-KeyHash 'alpha'), (Get-KeyHash 'gamma')) | Sort-Object)
+        Get-CachedResponse -Key 'beta' @cache | Should -BeNullOrEmpty
+        Get-CachedResponse -Key 'alpha' @cache | Should -BeExactly 'alpha answer'
+        Get-ListedHashes $cache | Sort-Object | Should -Be (@((Get-KeyHash 'alpha'), (Get-KeyHash 'gamma')) | Sort-Object)
     }
 
     It 'outputs nothing without -PassThru, and with it the number of entries that were there' {
-        Remove-CachedResponse -Key 'alpha' -Path $cache | Should -BeNullOrEmpty
+        Remove-CachedResponse -Key 'alpha' @cache | Should -BeNullOrEmpty
 
-        Remove-CachedResponse -Key 'beta', 'not cached', 'gamma' -PassThru -Path $cache | Should -Be 2
+        Remove-CachedResponse -Key 'beta', 'not cached', 'gamma' -PassThru @cache | Should -Be 2
     }
 
     It 'removes key texts from the pipeline' {
-        'alpha', 'gamma' | Remove-CachedResponse -PassThru -Path $cache | Should -Be 2
+        'alpha', 'gamma' | Remove-CachedResponse -PassThru @cache | Should -Be 2
 
         Get-ListedHashes $cache | Should -Be @(Get-KeyHash 'beta')
     }
@@ -60,33 +66,138 @@ Describe 'Remove-CachedResponse' {
     It 'removes the entries Get-CacheEntry outputs, bound by their KeyHash' {
         $beta = Get-KeyHash 'beta'
 
-        Get-CacheEntry -Path $cache | Where-Object KeyHash -ne $beta | Remove-CachedResponse -PassThru -Path $cache | Should -Be 2
+        Get-CacheEntry @cache | Where-Object KeyHash -ne $beta | Remove-CachedResponse -PassThru @cache | Should -Be 2
 
         Get-ListedHashes $cache | Should -Be @($beta)
     }
 
     It 'with -WhatIf removes nothing' {
-        $before = Get-Content (Join-Path $cache 'ai_responses.json') -Raw
+        Remove-CachedResponse -Key 'alpha', 'beta' -WhatIf @cache
+        Get-CacheEntry @cache | Remove-CachedResponse -WhatIf @cache
 
-        Remove-CachedResponse -Key 'alpha', 'beta' -WhatIf -Path $cache
-        Get-CacheEntry -Path $cache | Remove-CachedResponse -WhatIf -Path $cache
-
-        @(Get-CacheEntry -Path $cache).Count | Should -Be 3
-        Get-Content (Join-Path $cache 'ai_responses.json') -Raw | Should -BeExactly $before
+        @(Get-CacheEntry @cache).Count | Should -Be 3
     }
 
     It 'reports a key hash that is not 64 hex digits as InvalidKeyHash and still removes the valid ones' {
-        Remove-CachedResponse -KeyHash 'not-a-hash', (Get-KeyHash 'alpha') -PassThru -Path $cache -ErrorVariable failure -ErrorAction SilentlyContinue |
+        Remove-CachedResponse -KeyHash 'not-a-hash', (Get-KeyHash 'alpha') -PassThru @cache -ErrorVariable failure -ErrorAction SilentlyContinue |
             Should -Be 1
 
         $failure.Count | Should -Be 1
         $failure[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidKeyHash,ResponseCache.Commands.RemoveCachedResponseCommand'
         $failure[0].TargetObject | Should -BeExactly 'not-a-hash'
-        @(Get-CacheEntry -Path $cache).Count | Should -Be 2
+        @(Get-CacheEntry @cache).Count | Should -Be 2
     }
 }
 
-Describe 'Get-CacheEntry' {
+Describe 'Remove-CachedResponse on a cache directory' {
+    BeforeEach {
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        foreach ($key in 'alpha', 'beta', 'gamma') { Set-CachedResponse -Key $key -Response "$key answer" -Path $cache }
+    }
+
+    It 'removes the entry from ai_responses.json too' {
+        Remove-CachedResponse -Key 'beta' -Path $cache
+
+        $onDisk = (Get-Content (Join-Path $cache 'ai_responses.json') -Raw | ConvertFrom-Json).PSObject.Properties.Name
+        $onDisk | Sort-Object | Should -Be (@((Get-KeyHash 'alpha'), (Get-KeyHash 'gamma')) | Sort-Object)
+    }
+
+    It 'with -WhatIf leaves ai_responses.json as it was' {
+        $before = Get-Content (Join-Path $cache 'ai_responses.json') -Raw
+
+        Remove-CachedResponse -Key 'alpha', 'beta' -WhatIf -Path $cache
+        Get-CacheEntry -Path $cache | Remove-CachedResponse -WhatIf -Path $cache
+
+        Get-Content (Join-Path $cache 'ai_responses.json') -Raw | Should -BeExactly $before
+    }
+}
+
+Describe 'Get-CacheEntry on <Name>' -ForEach (Get-TestBackend) {
+    BeforeAll {
+        # Entries within the cache's TTL of 7 days (a namespace drops older ones itself), least recently used first.
+        function Write-RecentCache([hashtable] $Cache) {
+            $now = [DateTimeOffset]::Now
+            Write-TestCacheEntry -Cache $Cache -Entries @(
+                @{ Key = 'old 1'; Json = '"stale"'; CreatedAt = $now.AddDays(-5); LastAccessed = $now.AddDays(-5) }
+                @{ Key = 'old 2'; Json = '"stale too"'; CreatedAt = $now.AddDays(-3); LastAccessed = $now.AddDays(-2) }
+                @{ Key = 'older but used'; Json = '"used"'; CreatedAt = $now.AddDays(-6); LastAccessed = $now.AddDays(-1) }
+                @{ Key = 'fresh'; Json = '"new"'; CreatedAt = $now.AddHours(-1); LastAccessed = $now.AddMinutes(-5) }
+            )
+        }
+    }
+
+    BeforeEach {
+        $cache = New-TestCache -Kind $Kind
+    }
+
+    It 'reports Created and Expires in local time, and Expires after -TtlDays' {
+        $created = [DateTimeOffset]::Now.AddDays(-1)
+        Write-TestCacheEntry -Cache $cache -Entries @(
+            @{ Key = 'k'; Json = '1'; CreatedAt = $created; LastAccessed = $created })
+
+        $entry = Get-CacheEntry @cache -TtlDays 0.5
+
+        $entry.Created.Kind | Should -Be 'Local'
+        Assert-SameInstant $entry.Expires $created.LocalDateTime.AddHours(12)
+        $entry.IsExpired | Should -BeTrue
+    }
+
+    It 'reports a size that grows with the response' {
+        Set-CachedResponse -Key 'short' -Response ('x' * 10) @cache
+        Set-CachedResponse -Key 'long' -Response ('x' * 1010) @cache
+
+        $short = Get-CacheEntry -Key 'short' @cache
+        $long = Get-CacheEntry -Key 'long' @cache
+
+        $long.SizeBytes - $short.SizeBytes | Should -Be 1000
+        $long.SizeBytes | Should -BeGreaterThan 1012
+    }
+
+    It 'lists entries least recently used first' {
+        Write-RecentCache $cache
+
+        Get-ListedHashes $cache | Should -Be @('old 1', 'old 2', 'older but used', 'fresh' | ForEach-Object { Get-KeyHash $_ })
+    }
+
+    It 'moves an entry to the end of the list when it is read' {
+        Write-RecentCache $cache
+
+        $null = Get-CachedResponse -Key 'old 1' @cache
+
+        (Get-ListedHashes $cache)[-1] | Should -BeExactly (Get-KeyHash 'old 1')
+    }
+
+    It 'with -Key lists only that key''s entry, and nothing for a key that is not cached' {
+        Write-RecentCache $cache
+
+        (Get-CacheEntry -Key 'fresh' @cache).KeyHash | Should -BeExactly (Get-KeyHash 'fresh')
+        Get-CacheEntry -Key 'never stored' @cache | Should -BeNullOrEmpty
+    }
+
+    It 'lists nothing, without an error, when the cache does not exist yet' {
+        Get-CacheEntry @cache -ErrorVariable failure | Should -BeNullOrEmpty
+        $failure | Should -BeNullOrEmpty
+    }
+    It 'with -Expired lists only the entries older than -TtlDays, without removing them' {
+        Write-RecentCache $cache
+
+        @(Get-CacheEntry -Expired -TtlDays 2.5 @cache).KeyHash | Should -Be @('old 1', 'old 2', 'older but used' | ForEach-Object { Get-KeyHash $_ })
+        @(Get-CacheEntry -Expired -TtlDays 4 @cache).KeyHash | Should -Be @('old 1', 'older but used' | ForEach-Object { Get-KeyHash $_ })
+        @(Get-CacheEntry @cache).Count | Should -Be 4
+    }
+
+    It 'pipes its -Expired entries into Remove-CachedResponse' {
+        Write-RecentCache $cache
+
+        Get-CacheEntry -Expired -TtlDays 4 @cache | Remove-CachedResponse -PassThru @cache | Should -Be 2
+
+        Get-ListedHashes $cache | Should -Be @((Get-KeyHash 'old 2'), (Get-KeyHash 'fresh'))
+    }
+}
+
+# What the file holds (its path, the timestamp text, entries without created_at) and entries past the cache's TTL,
+# which a namespace drops itself: on directories.
+Describe 'Get-CacheEntry on a cache directory' {
     BeforeEach {
         $cache = New-CacheDirectoryPath -Parent $TestDrive
     }
@@ -110,29 +221,6 @@ Describe 'Get-CacheEntry' {
         $entry.CacheFile | Should -BeExactly $path
     }
 
-    It 'reports Created and Expires in local time, and Expires after -TtlDays' {
-        $created = [DateTimeOffset]::Now.AddDays(-1)
-        Write-CacheFile -Directory $cache -Entries @(
-            @{ Key = 'k'; Json = '1'; CreatedAt = $created; LastAccessed = $created }) | Out-Null
-
-        $entry = Get-CacheEntry -Path $cache -TtlDays 0.5
-
-        $entry.Created.Kind | Should -Be 'Local'
-        Assert-SameInstant $entry.Expires $created.LocalDateTime.AddHours(12)
-        $entry.IsExpired | Should -BeTrue
-    }
-
-    It 'reports a size that grows with the response' {
-        Set-CachedResponse -Key 'short' -Response ('x' * 10) -Path $cache
-        Set-CachedResponse -Key 'long' -Response ('x' * 1010) -Path $cache
-
-        $short = Get-CacheEntry -Key 'short' -Path $cache
-        $long = Get-CacheEntry -Key 'long' -Path $cache
-
-        $long.SizeBytes - $short.SizeBytes | Should -Be 1000
-        $long.SizeBytes | Should -BeGreaterThan 1012
-    }
-
     It 'reports an entry without created_at as never expiring' {
         Write-MixedAgeCache $cache
 
@@ -143,33 +231,12 @@ Describe 'Get-CacheEntry' {
         $legacy.IsExpired | Should -BeFalse
     }
 
-    It 'lists entries least recently used first' {
-        Write-MixedAgeCache $cache
-
-        Get-ListedHashes $cache | Should -Be @('old 1', 'legacy', 'old 2', 'fresh' | ForEach-Object { Get-KeyHash $_ })
-    }
-
-    It 'moves an entry to the end of the list when it is read' {
-        Write-MixedAgeCache $cache
-
-        $null = Get-CachedResponse -Key 'legacy' -Path $cache
-
-        (Get-ListedHashes $cache)[-1] | Should -BeExactly (Get-KeyHash 'legacy')
-    }
-
     It 'with -Expired lists only the expired entries, under -TtlDays, without removing them' {
         Write-MixedAgeCache $cache
 
         @(Get-CacheEntry -Expired -Path $cache).KeyHash | Should -Be @((Get-KeyHash 'old 1'), (Get-KeyHash 'old 2'))
         @(Get-CacheEntry -Expired -TtlDays 9 -Path $cache).KeyHash | Should -Be @(Get-KeyHash 'old 1')
         @(Get-CacheEntry -Path $cache).Count | Should -Be 4
-    }
-
-    It 'with -Key lists only that key''s entry, and nothing for a key that is not cached' {
-        Write-MixedAgeCache $cache
-
-        (Get-CacheEntry -Key 'fresh' -Path $cache).KeyHash | Should -BeExactly (Get-KeyHash 'fresh')
-        Get-CacheEntry -Key 'never stored' -Path $cache | Should -BeNullOrEmpty
     }
 
     It 'pipes its -Expired entries into Remove-CachedResponse' {
@@ -180,70 +247,66 @@ Describe 'Get-CacheEntry' {
         Get-ListedHashes $cache | Should -Be @((Get-KeyHash 'legacy'), (Get-KeyHash 'fresh'))
     }
 
-    It 'lists nothing, without an error, when the cache does not exist yet' {
-        Get-CacheEntry -Path $cache -ErrorVariable failure | Should -BeNullOrEmpty
-        $failure | Should -BeNullOrEmpty
-    }
 }
 
-Describe 'The size cap, -MaxSizeMB' {
+Describe 'The size cap, -MaxSizeMB, on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
-        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        $cache = New-TestCache -Kind $Kind
         # Every response is the same length, so every entry has the same size; the cap holds three of them.
         $response = 'r' * 400
-        Set-CachedResponse -Key 'probe' -Response $response -Path $cache
-        $entryBytes = (Get-CacheEntry -Key 'probe' -Path $cache).SizeBytes
-        Remove-CachedResponse -Key 'probe' -Path $cache
+        Set-CachedResponse -Key 'probe' -Response $response @cache
+        $entryBytes = (Get-CacheEntry -Key 'probe' @cache).SizeBytes
+        Remove-CachedResponse -Key 'probe' @cache
         $capMB = ($entryBytes * 3 + $entryBytes / 2) / 1MB
     }
 
     It 'evicts the least recently used entries until the rest fit' {
-        foreach ($key in 'a', 'b', 'c', 'd', 'e') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -Path $cache }
+        foreach ($key in 'a', 'b', 'c', 'd', 'e') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB @cache }
 
         Get-ListedHashes $cache | Should -Be @('c', 'd', 'e' | ForEach-Object { Get-KeyHash $_ })
-        (Get-CacheEntry -Path $cache | Measure-Object SizeBytes -Sum).Sum | Should -BeLessOrEqual ($capMB * 1MB)
+        (Get-CacheEntry @cache | Measure-Object SizeBytes -Sum).Sum | Should -BeLessOrEqual ($capMB * 1MB)
     }
 
     It 'evicts by recency of use, not by age' {
-        foreach ($key in 'a', 'b', 'c') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -Path $cache }
-        $null = Get-CachedResponse -Key 'a' -Path $cache
+        foreach ($key in 'a', 'b', 'c') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB @cache }
+        $null = Get-CachedResponse -Key 'a' @cache
 
-        Set-CachedResponse -Key 'd' -Response $response -MaxSizeMB $capMB -Path $cache
+        Set-CachedResponse -Key 'd' -Response $response -MaxSizeMB $capMB @cache
 
         Get-ListedHashes $cache | Should -Be @('c', 'a', 'd' | ForEach-Object { Get-KeyHash $_ })
     }
 
     It 'holds together with -MaxEntries: whichever cap is tighter decides' {
-        foreach ($key in 'a', 'b', 'c', 'd') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -MaxEntries 2 -Path $cache }
+        foreach ($key in 'a', 'b', 'c', 'd') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -MaxEntries 2 @cache }
         Get-ListedHashes $cache | Should -Be @('c', 'd' | ForEach-Object { Get-KeyHash $_ })
 
-        foreach ($key in 'e', 'f', 'g', 'h') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -MaxEntries 10 -Path $cache }
+        foreach ($key in 'e', 'f', 'g', 'h') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -MaxEntries 10 @cache }
         Get-ListedHashes $cache | Should -Be @('f', 'g', 'h' | ForEach-Object { Get-KeyHash $_ })
     }
 
     It 'applies to a pipeline of responses and to get-or-add' {
         'a', 'b', 'c', 'd' | ForEach-Object { [pscustomobject]@{ Key = $_; Response = $response } } |
-            Set-CachedResponse -MaxSizeMB $capMB -Path $cache
+            Set-CachedResponse -MaxSizeMB $capMB @cache
         Get-ListedHashes $cache | Should -Be @('b', 'c', 'd' | ForEach-Object { Get-KeyHash $_ })
 
-        $null = Get-CachedResponse -Key 'e' -MaxSizeMB $capMB -Path $cache -ScriptBlock { $response }
+        $null = Get-CachedResponse -Key 'e' -MaxSizeMB $capMB @cache -ScriptBlock { $response }
         Get-ListedHashes $cache | Should -Be @('c', 'd', 'e' | ForEach-Object { Get-KeyHash $_ })
     }
 
     It 'counts the evicted entries in Get-CacheStats' {
-        foreach ($key in 'a', 'b', 'c', 'd', 'e') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB -Path $cache }
+        foreach ($key in 'a', 'b', 'c', 'd', 'e') { Set-CachedResponse -Key $key -Response $response -MaxSizeMB $capMB @cache }
 
-        (Get-CacheStats -Path $cache).Evictions | Should -Be 2
+        (Get-CacheStats @cache).Evictions | Should -Be 2
     }
 
     It 'still caches one response larger than the whole cap, with a warning, until a newer entry pushes it out' {
-        Set-CachedResponse -Key 'small' -Response 'tiny' -Path $cache
+        Set-CachedResponse -Key 'small' -Response 'tiny' @cache
 
-        Set-CachedResponse -Key 'huge' -Response ('h' * 5000) -MaxSizeMB 0.001 -Path $cache -WarningVariable warned -WarningAction SilentlyContinue
+        Set-CachedResponse -Key 'huge' -Response ('h' * 5000) -MaxSizeMB 0.001 @cache -WarningVariable warned -WarningAction SilentlyContinue
 
         $warned.Count | Should -Be 1
         Get-ListedHashes $cache | Should -Be @(Get-KeyHash 'huge')
-        Set-CachedResponse -Key 'next' -Response 'tiny' -MaxSizeMB 0.001 -Path $cache
+        Set-CachedResponse -Key 'next' -Response 'tiny' -MaxSizeMB 0.001 @cache
         Get-ListedHashes $cache | Should -Be @(Get-KeyHash 'next')
     }
 }

@@ -4,32 +4,34 @@
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     $cmdlets = @(Get-Command -Module ResponseCache -CommandType Cmdlet)
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
 }
 
-Describe '-WhatIf texts' {
+Describe '-WhatIf texts on <Name>' -ForEach (Get-TestBackend) {
     BeforeAll {
         # -WhatIf writes to the host, not to a stream: a fresh pwsh's standard output is where a user would read it.
-        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        $cache = ConvertTo-CacheParameterText (New-TestCache -Kind $Kind)
         $result = Invoke-FreshPwsh -Script @"
 `$longKey = 'gpt-4o|Summarize|' + ('a long document ' * 65536)
-Set-CachedResponse -Key `$longKey -Response 'summary' -Path '$dir'
-Set-CachedResponse -Key 'cached key' -Response 'x' -Path '$dir'
+Set-CachedResponse -Key `$longKey -Response 'summary' $cache
+Set-CachedResponse -Key 'cached key' -Response 'x' $cache
 '--- long key'
-Remove-CachedResponse -Key `$longKey -Path '$dir' -WhatIf
+Remove-CachedResponse -Key `$longKey $cache -WhatIf
 '--- cached key'
-Remove-CachedResponse -Key 'cached key' -Path '$dir' -WhatIf
+Remove-CachedResponse -Key 'cached key' $cache -WhatIf
 '--- key not cached'
-Remove-CachedResponse -Key 'never stored' -Path '$dir' -WhatIf
+Remove-CachedResponse -Key 'never stored' $cache -WhatIf
 '--- clear'
-Clear-ResponseCache -Path '$dir' -WhatIf
+Clear-ResponseCache $cache -WhatIf
 '--- clear expired'
-Clear-ResponseCache -Path '$dir' -Expired -WhatIf
+Clear-ResponseCache $cache -Expired -WhatIf
 '--- end'
 "@
         $result.Errors | Should -BeNullOrEmpty
@@ -59,15 +61,15 @@ Clear-ResponseCache -Path '$dir' -Expired -WhatIf
     }
 }
 
-Describe 'Default views at 80 columns' {
+Describe 'Default views at 80 columns on <Name>' -ForEach (Get-TestBackend) {
     BeforeAll {
-        $dir = New-CacheDirectoryPath -Parent $TestDrive
-        Set-CachedResponse -Key 'first' -Response 'x' -Path $dir
-        Set-CachedResponse -Key 'second' -Response ('y' * 5000) -Path $dir
+        $cache = New-TestCache -Kind $Kind
+        Set-CachedResponse -Key 'first' -Response 'x' @cache
+        Set-CachedResponse -Key 'second' -Response ('y' * 5000) @cache
     }
 
     It 'shows Get-CacheEntry as a table whose header and rows fit 80 columns' {
-        $lines = @((Get-CacheEntry -Path $dir | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines = @((Get-CacheEntry @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
         $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+Expired$'
         $lines.Count | Should -Be 4
@@ -76,7 +78,7 @@ Describe 'Default views at 80 columns' {
     }
 
     It 'shows one Get-CacheStats object as a list' {
-        $lines = @((Get-CacheStats -Path $dir | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines = @((Get-CacheStats @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
         $lines | Should -Contain 'TotalEntries   : 2'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }

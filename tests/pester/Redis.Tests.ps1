@@ -1,6 +1,9 @@
 <#
-    The cmdlets on a Redis namespace: the same behaviour as on a cache directory, shown against every server kind
-    RedisServers.psm1 can start here (Garnet always, redis-server when it is on PATH); each test name says which.
+    What only a Redis namespace has, against every server kind RedisServers.psm1 can start here (Garnet always,
+    redis-server when it is on PATH); each test name says which: namespaces kept apart, connection strings, copies
+    between a directory and a namespace, Ctrl+C and several processes on one namespace, outages, passwords, a cluster,
+    TLS, RESPONSECACHE_REDIS, and the Redis assemblies loaded only when a server is named. The behaviour every backend
+    shows is tested over all three (a directory, Garnet, redis-server) by the other files, through TestBackends.psm1.
 #>
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
@@ -9,87 +12,19 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+    # New-TestNamespace and Initialize-RedisServerUse.
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
 
-    # A namespace no other test uses.
-    function New-TestNamespace {
-        'pester-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
-    }
-
-    function ConvertTo-CompactJson($Value) {
-        ConvertTo-Json -InputObject $Value -Depth 30 -Compress
-    }
-
-    # One raw RESP command to the server, answered as text (integers as strings, nil as $null, arrays as arrays), so a
-    # test sees keys that are not the cache's without going through the module.
+    # One raw command to the server through the suite's own RESP probe (RedisServers.psm1 compiled it), answered as
+    # text, so a test sees keys that are not the cache's without going through the module.
     function Invoke-RawRedis {
-        param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [string[]] $Command, [string] $Password)
-        $separator = $Endpoint.LastIndexOf(':')
-        $client = [Net.Sockets.TcpClient]::new($Endpoint.Substring(0, $separator), [int] $Endpoint.Substring($separator + 1))
-        try {
-            $stream = $client.GetStream()
-            $stream.ReadTimeout = 5000
-            $commands = @(if ($Password) { , @('AUTH', $Password) }) + @(, $Command)
-            foreach ($parts in $commands) {
-                $request = [Text.StringBuilder]::new("*$($parts.Count)`r`n")
-                foreach ($part in $parts) {
-                    $null = $request.Append("`$$([Text.Encoding]::UTF8.GetByteCount($part))`r`n$part`r`n")
-                }
-                $bytes = [Text.Encoding]::UTF8.GetBytes($request.ToString())
-                $stream.Write($bytes, 0, $bytes.Length)
-                $reply = Read-RespReply $stream
-            }
-            , $reply
-        } finally {
-            $client.Dispose()
-        }
-    }
-
-    function Read-RespLine([IO.Stream] $Stream) {
-        $bytes = [Collections.Generic.List[byte]]::new()
-        while (($b = $Stream.ReadByte()) -ne 10) {
-            if ($b -lt 0) { throw 'The server closed the connection.' }
-            if ($b -ne 13) { $bytes.Add([byte] $b) }
-        }
-        [Text.Encoding]::UTF8.GetString($bytes.ToArray())
-    }
-
-    function Read-RespReply([IO.Stream] $Stream) {
-        $line = Read-RespLine $Stream
-        $body = $line.Substring(1)
-        switch ($line[0]) {
-            '+' { return $body }
-            ':' { return $body }
-            '-' { throw "Redis error: $body" }
-            '$' {
-                if ([int] $body -lt 0) { return $null }
-                $buffer = [byte[]]::new([int] $body + 2)
-                $read = 0
-                while ($read -lt $buffer.Length) { $read += $Stream.Read($buffer, $read, $buffer.Length - $read) }
-                return [Text.Encoding]::UTF8.GetString($buffer, 0, [int] $body)
-            }
-            '*' {
-                if ([int] $body -lt 0) { return $null }
-                return , @(for ($i = 0; $i -lt [int] $body; $i++) { Read-RespReply $Stream })
-            }
-        }
-        throw "Unexpected RESP reply '$line'."
-    }
-
-    <#
-    Waits until a server just started has answered a first write of this process's: its first scripts can take the
-    server longer than the module's one-second timeout on a busy machine, and that is not what the tests are about.
-    #>
-    function Initialize-RedisServerUse {
-        param([Parameter(Mandatory)] $Server)
-        $warmUp = @{ ConnectionString = $Server.ConnectionString; Namespace = 'pester-warm-up' }
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        do {
-            Set-CachedResponse -Key 'warm-up' -Response 1 @warmUp -ErrorAction SilentlyContinue -ErrorVariable failed -WarningAction SilentlyContinue
-        } until (-not $failed -or [DateTime]::UtcNow -gt $deadline)
-        $failed | Should -BeNullOrEmpty -Because "$Server must take writes within 30 seconds of its start"
+        param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string[]] $Command)
+        # A $null password stays null ([NullString]), not the empty string PowerShell would pass for it.
+        $password = if ($Server.Password) { $Server.Password } else { [NullString]::Value }
+        $probe = [ResponseCache.Tests.Infrastructure.RespProbe]::Connect($Server.Port, $Server.Tls, $password, [timespan]::FromSeconds(5))
+        try { $probe.Send($Command) } finally { $probe.Dispose() }
     }
 
     # Releases processes from Start-FreshPwsh together once each printed 'ready', then waits for all of them.
@@ -130,97 +65,7 @@ Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
         $dir = New-CacheDirectoryPath -Parent $TestDrive
     }
 
-    Context 'A response comes back from Redis as it does from a cache directory' {
-        It 'round-trips <What> on <Name> exactly as a file cache does' -ForEach @(
-            @{ What = 'a PSCustomObject'; Make = { [pscustomobject]@{ name = 'x'; count = 1; ratio = 0.25; none = $null; ok = $false } } }
-            @{ What = 'nested hashtables and arrays'; Make = {
-                    [ordered]@{
-                        id      = 'chatcmpl-1'
-                        choices = @([pscustomobject]@{ index = 0; message = [ordered]@{ role = 'assistant'; content = 'Grüße ✓ "quoted"' } })
-                        usage   = @{ total_tokens = 12; big = 5000000000 }
-                        matrix  = @(@(1, 2), @(3.5, $null), @())
-                        empty   = [ordered]@{}
-                    }
-                }
-            }
-            @{ What = 'a DateTime and a DateTimeOffset'; Make = { [ordered]@{ at = [datetime]::new(2026, 12, 2, 3, 4, 5, [DateTimeKind]::Utc); offset = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [timespan]::FromHours(2)) } } }
-            @{ What = 'a bare DateTime'; Make = { [datetime]::new(2025, 6, 30, 23, 59, 58, 123, [DateTimeKind]::Local) } }
-            @{ What = 'an array'; Make = { , @('a', 1, 2.5, $false, $null) } }
-            @{ What = 'a false bool'; Make = { $false } }
-            @{ What = 'a multi-line string'; Make = { "line one`nline two ✓`ttab" } }
-        ) {
-            $value = & $Make
-            Set-CachedResponse -Key 'value' -Response $value -Path $dir -ErrorAction Stop
-            Set-CachedResponse -Key 'value' -Response $value @redis -ErrorAction Stop
-
-            $fromFile = Get-CachedResponse -Key 'value' -NoEnumerate -Path $dir
-            $fromRedis = Get-CachedResponse -Key 'value' -NoEnumerate @redis
-
-            Get-TypeShape $fromRedis | Should -BeExactly (Get-TypeShape $fromFile)
-            ConvertTo-CompactJson $fromRedis | Should -BeExactly (ConvertTo-CompactJson $fromFile)
-            Get-CachedResponse -Key 'value' -AsJson @redis | Should -BeExactly (Get-CachedResponse -Key 'value' -AsJson -Path $dir)
-        }
-
-        It 'round-trips a <Api> reply piped in as JSON text with -AsJson on <Name>, as a file cache does' -ForEach @(
-            @{ Api = 'OpenAI chat completion'; Json = @'
-{
-  "id": "chatcmpl-AbC123",
-  "object": "chat.completion",
-  "created": 1733108400,
-  "model": "gpt-4o-2024-08-06",
-  "choices": [
-    {
-      "index": 0,
-      "message": { "role": "assistant", "content": "Bonjour ! \u00c7a va ? \ud83d\ude00", "refusal": null },
-      "logprobs": null,
-      "finish_reason": "stop"
-    }
-  ],
-  "usage": { "prompt_tokens": 19, "completion_tokens": 10, "total_tokens": 29, "prompt_tokens_details": { "cached_tokens": 0 } },
-  "system_fingerprint": "fp_831e067d82"
-}
-'@ }
-            @{ Api = 'Ollama generate'; Json = @'
-{"model":"llama3.2","created_at":"2026-12-02T03:24:38.123456789Z","response":"The sky is blue because of Rayleigh scattering.","done":true,"done_reason":"stop","context":[128006,9125,128007],"total_duration":5043500667,"load_duration":5025959,"prompt_eval_count":26,"eval_count":290,"eval_duration":4709213000}
-'@ }
-            @{ Api = 'Anthropic messages'; Json = @'
-{
-  "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
-  "type": "message",
-  "role": "assistant",
-  "model": "claude-sonnet-4-5",
-  "content": [ { "type": "text", "text": "Hi! My name is Claude." }, { "type": "tool_use", "id": "toolu_01", "name": "get_weather", "input": { "location": "Paris", "unit": "celsius" } } ],
-  "stop_reason": "end_turn",
-  "stop_sequence": null,
-  "usage": { "input_tokens": 2095, "output_tokens": 503, "cache_read_input_tokens": 0 }
-}
-'@ }
-        ) {
-            $Json | Set-CachedResponse -Key $Api -AsJson -Path $dir -ErrorAction Stop
-            $Json | Set-CachedResponse -Key $Api -AsJson @redis -ErrorAction Stop
-
-            $fromFile = Get-CachedResponse -Key $Api -Path $dir
-            $fromRedis = Get-CachedResponse -Key $Api @redis
-
-            $fromRedis | Should -BeOfType [pscustomobject]
-            Get-TypeShape $fromRedis | Should -BeExactly (Get-TypeShape $fromFile)
-            ConvertTo-CompactJson $fromRedis | Should -BeExactly (ConvertTo-CompactJson ($Json | ConvertFrom-Json))
-            Get-CachedResponse -Key $Api -AsJson @redis | Should -BeExactly (Get-CachedResponse -Key $Api -AsJson -Path $dir)
-        }
-
-        It 'stores an entry under the same key hash as a file cache, with a composed key too, on <Name>' {
-            Set-CachedResponse -Key 'plain key' -Response 1 @redis
-            Set-CachedResponse -Model 'gpt-4o' -Prompt 'Summarise' -InputText 'text' -Response 2 @redis
-            Set-CachedResponse -Model 'gpt-4o' -Prompt 'Summarise' -InputText 'text' -Response 2 -Path $dir
-
-            $hashes = @(Get-CacheEntry @redis).KeyHash
-            $hashes | Should -Contain (Get-KeyHash 'plain key')
-            $hashes | Should -Contain (Get-CacheEntry -Path $dir).KeyHash
-            $entry = Get-CacheEntry -Key 'plain key' @redis
-            $entry.Path | Should -BeNullOrEmpty
-            $entry.CacheFile | Should -BeNullOrEmpty
-        }
-
+    Context 'Where a namespace is' {
         It 'shows the server and the namespace as the Location of entries and statistics on <Name>' {
             Set-CachedResponse -Key 'k' -Response 'v' @redis
 
@@ -231,6 +76,8 @@ Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
             $stats.Location | Should -BeLike "*$($server.Endpoint)*"
             $stats.Location | Should -BeLike "*$ns*"
             $stats.CacheFile | Should -BeNullOrEmpty
+            $entry.Path | Should -BeNullOrEmpty
+            $entry.CacheFile | Should -BeNullOrEmpty
             $stats.TotalEntries | Should -Be 1
             (Get-CacheStats -ConnectionString $server.ConnectionString).Location | Should -BeLike '*default*' -Because 'the namespace is "default" unless named'
         }
@@ -253,59 +100,12 @@ Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
         }
     }
 
-    Context 'TTL' {
-        It 'makes an entry older than -TtlDays a miss on <Name>, as on a file cache' {
-            Set-CachedResponse -Key 'fresh' -Response 'value' @redis
-            Set-CachedResponse -Key 'fresh' -Response 'value' -Path $dir
-
-            Get-CachedResponse -Key 'fresh' -TtlDays 1 @redis | Should -BeExactly 'value'
-            Get-CachedResponse -Key 'fresh' -TtlDays 0 -Path $dir | Should -BeNullOrEmpty
-            Get-CachedResponse -Key 'fresh' -TtlDays 0 @redis | Should -BeNullOrEmpty
-        }
-
-        It 'keeps the creation time of a copied entry, so it expires by its age on <Name>' {
-            $now = [DateTimeOffset]::UtcNow
-            $null = Write-CacheFile -Directory $dir -Entries @(
-                @{ Key = 'two days old'; Response = 'old'; CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddMinutes(-1) }
-                @{ Key = 'new'; Response = 'new'; CreatedAt = $now.AddMinutes(-5); LastAccessed = $now.AddMinutes(-5) })
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
-
-            Get-CachedResponse -Key 'two days old' -TtlDays 1 @redis | Should -BeNullOrEmpty
-            Get-CachedResponse -Key 'two days old' -TtlDays 3 @redis | Should -BeExactly 'old'
-            (Get-CacheEntry -Key 'two days old' -TtlDays 1 @redis).IsExpired | Should -BeTrue
-            (Get-CacheStats -TtlDays 1 @redis).ExpiredEntries | Should -Be 1
-        }
-
-        It 'removes only the expired entries with Clear-ResponseCache -Expired on <Name>' {
-            $now = [DateTimeOffset]::UtcNow
-            $null = Write-CacheFile -Directory $dir -Entries @(
-                @{ Key = 'old'; Response = 'old'; CreatedAt = $now.AddDays(-2); LastAccessed = $now.AddDays(-2) }
-                @{ Key = 'new'; Response = 'new'; CreatedAt = $now; LastAccessed = $now })
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
-
-            Clear-ResponseCache -Expired -TtlDays 1 -PassThru @redis | Should -Be 1
-
-            @(Get-CacheEntry -TtlDays 30 @redis).KeyHash | Should -Be @(Get-KeyHash 'new')
-        }
-
-        It 'does not copy an entry the source has expired, to <Name>' {
-            $null = Write-CacheFile -Directory $dir -Entries @(
-                @{ Key = 'expired'; Response = 'x'; AgeDays = 400 }
-                @{ Key = 'kept'; Response = 'y'; AgeDays = 1 })
-
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -PassThru | Should -Be 1
-
-            @(Get-CacheEntry -TtlDays 100000 @redis).KeyHash | Should -Be @(Get-KeyHash 'kept')
-            Get-CachedResponse -Key 'expired' -TtlDays 100000 @redis | Should -BeNullOrEmpty
-        }
-    }
-
     Context 'Namespaces' {
         It 'leaves namespace B and keys that are not the cache''s untouched when namespace A is cleared on <Name>' {
             # B's name starts with A's, so a prefix match on A's name would reach it.
             $other = @{ ConnectionString = $server.ConnectionString; Namespace = "$ns-b" }
             $foreign = @("foreign:$ns", $ns, "${ns}:e:x", "{$ns}x", "rc:${ns}x", "rc:$ns-b")
-            foreach ($key in $foreign) { Invoke-RawRedis $server.Endpoint @('SET', $key, "raw $key") | Should -Be 'OK' }
+            foreach ($key in $foreign) { Invoke-RawRedis $server @('SET', $key, "raw $key") | Should -Be 'OK' }
             foreach ($i in 1..3) {
                 Set-CachedResponse -Key "key $i" -Response "a $i" @redis
                 Set-CachedResponse -Key "key $i" -Response "b $i" @other
@@ -320,7 +120,7 @@ Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
             (Get-CacheStats @redis).TotalEntries | Should -Be 0
             @(Get-CacheEntry @other).Count | Should -Be 3
             foreach ($i in 1..3) { Get-CachedResponse -Key "key $i" @other | Should -BeExactly "b $i" }
-            foreach ($key in $foreign) { Invoke-RawRedis $server.Endpoint @('GET', $key) | Should -BeExactly "raw $key" }
+            foreach ($key in $foreign) { Invoke-RawRedis $server @('GET', $key) | Should -BeExactly "raw $key" }
         }
 
         It 'keeps each namespace''s own configuration on <Name>' {
@@ -338,32 +138,6 @@ Describe 'The cmdlets on <Name>' -ForEach $serverKinds {
             @(Get-CacheEntry @other).Count | Should -Be 4
         }
 
-        It 'evicts the least recently used entry, counting a hit as a use, on <Name>' {
-            Set-ResponseCacheConfiguration -MaxEntries 3 @redis
-            foreach ($i in 1..3) { Set-CachedResponse -Key "key $i" -Response $i @redis }
-            $null = Get-CachedResponse -Key 'key 1' @redis
-
-            Set-CachedResponse -Key 'key 4' -Response 4 @redis
-
-            @(Get-CacheEntry @redis).KeyHash | Should -Be @('key 3', 'key 1', 'key 4' | ForEach-Object { Get-KeyHash $_ })
-            Get-CachedResponse -Key 'key 2' @redis | Should -BeNullOrEmpty
-        }
-    }
-
-    Context 'Size cap' {
-        It 'keeps a namespace of <Name> within MaxSizeMB by evicting the least recently used, as a file cache does' {
-            $keys = foreach ($i in 1..20) { "key $i" }
-            foreach ($target in @{ Path = $dir }, $redis) {
-                Set-ResponseCacheConfiguration -MaxSizeMB 0.005 @target
-                foreach ($key in $keys) { Set-CachedResponse -Key $key -Response $key.PadRight(1000, '.') @target }
-            }
-
-            $inRedis = @(Get-CacheEntry @redis)
-            $inRedis.Count | Should -BeGreaterThan 0
-            ($inRedis | Measure-Object SizeBytes -Sum).Sum | Should -BeLessOrEqual (0.005 * 1MB)
-            $inRedis.KeyHash | Should -Be @($keys | Select-Object -Last $inRedis.Count | ForEach-Object { Get-KeyHash $_ })
-            $inRedis.KeyHash | Should -Be @(Get-CacheEntry -Path $dir).KeyHash
-        }
     }
 
     Context 'Ctrl+C' {
@@ -438,33 +212,6 @@ Get-CachedResponse -Key 'slow' -ConnectionString '$($server.ConnectionString)' -
             }
         }
 
-        It 'evicts on <Name> the entry that was least recently used in the source directory' {
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
-
-            Set-ResponseCacheConfiguration -MaxEntries 2 @redis
-
-            @(Get-CacheEntry @redis).KeyHash | Should -Be @((Get-KeyHash 'a'), (Get-KeyHash 'b'))
-        }
-
-        It 'copies nothing to <Name> or from it with -WhatIf' {
-            $back = New-CacheDirectoryPath -Parent $TestDrive
-
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -WhatIf
-            @(Get-CacheEntry @redis).Count | Should -Be 0
-
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
-            Copy-ResponseCache @redis -DestinationPath $back -WhatIf
-            @(Get-CacheEntry -Path $back).Count | Should -Be 0
-        }
-
-        It 'copies between two namespaces of <Name> and refuses to copy a namespace onto itself' {
-            Copy-ResponseCache -Path $dir -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns
-
-            Copy-ResponseCache @redis -DestinationConnectionString $server.ConnectionString -DestinationNamespace "$ns-b" -PassThru | Should -Be 3
-            { Copy-ResponseCache @redis -DestinationConnectionString $server.ConnectionString -DestinationNamespace $ns -ErrorAction Stop } |
-                Should -Throw -ErrorId 'CopyToSameCache,ResponseCache.Commands.CopyResponseCacheCommand'
-            @(Get-CacheEntry -ConnectionString $server.ConnectionString -Namespace "$ns-b").KeyHash | Should -Be @($copied | ForEach-Object { Get-KeyHash $_.Key })
-        }
     }
 
     Context 'Several processes on one namespace' {

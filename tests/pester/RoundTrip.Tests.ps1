@@ -3,6 +3,7 @@
     what ConvertTo-Json | ConvertFrom-Json gives; and errors that say where in a response the problem is.
 #>
 BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     # Type stored, how to make a value of it, the type Get-CachedResponse gives back on PowerShell 7 (the about topic's table),
     # and whether ConvertTo-Json | ConvertFrom-Json gives the same (Version and TimeSpan: they write every property).
     $rows = @(
@@ -34,15 +35,19 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
-    $dir = New-CacheDirectoryPath -Parent $TestDrive
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
 }
 
-Describe 'What comes back for each type stored' {
+Describe 'What comes back for each type stored on <Name>' -ForEach (Get-TestBackend) {
+    BeforeAll {
+        $cache = New-TestCache -Kind $Kind
+    }
+
     It '<Type> comes back as <Expected>' -ForEach $rows {
         $stored = & $Make
 
-        Set-CachedResponse -Key $Type -Response $stored -Path $dir
-        $returned = Get-CachedResponse -Key $Type -Path $dir -NoEnumerate
+        Set-CachedResponse -Key $Type -Response $stored @cache
+        $returned = Get-CachedResponse -Key $Type @cache -NoEnumerate
 
         $returned.GetType().FullName | Should -BeExactly $Expected
         $viaJson = ConvertTo-Json -InputObject $stored -Depth 5 | ConvertFrom-Json -NoEnumerate
@@ -50,12 +55,16 @@ Describe 'What comes back for each type stored' {
     }
 }
 
-Describe 'ResponseNotSerializable says where the problem is' {
+Describe 'ResponseNotSerializable says where the problem is on <Name>' -ForEach (Get-TestBackend) {
+    BeforeAll {
+        $cache = New-TestCache -Kind $Kind
+    }
+
     It 'names the property path and the live object that led there, and does not call a file "code"' {
         $file = New-Item -ItemType File -Path (Join-Path $TestDrive 'report.txt') -Force
         $reply = [pscustomobject]@{ answer = 'done'; attachment = $file }
 
-        Set-CachedResponse -Key 'with a file' -Response $reply -Path $dir -ErrorVariable failure -ErrorAction SilentlyContinue
+        Set-CachedResponse -Key 'with a file' -Response $reply @cache -ErrorVariable failure -ErrorAction SilentlyContinue
 
         $failure[0].FullyQualifiedErrorId | Should -BeExactly 'ResponseNotSerializable,ResponseCache.Commands.SetCachedResponseCommand'
         $failure[0].Exception.Message | Should -BeLike '*$response.attachment, a `[System.IO.FileInfo`]*not data*'
@@ -63,7 +72,7 @@ Describe 'ResponseNotSerializable says where the problem is' {
     }
 
     It 'names where a NaN is' {
-        Set-CachedResponse -Key 'nan' -Response ([pscustomobject]@{ scores = @(1.0, [double]::NaN) }) -Path $dir -ErrorVariable failure -ErrorAction SilentlyContinue
+        Set-CachedResponse -Key 'nan' -Response ([pscustomobject]@{ scores = @(1.0, [double]::NaN) }) @cache -ErrorVariable failure -ErrorAction SilentlyContinue
 
         $failure[0].Exception.Message | Should -BeLike '$response.scores`[1`] is the number NaN*'
     }
