@@ -19,7 +19,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
     private const int ImportSlice = 500;
 
     private readonly RedisConnection _connection;
-    private readonly RedisNamespace _keys;
+    private readonly RedisNamespaceKeys _keys;
     private readonly RedisCacheOptions _options;
     private readonly IClock _clock;
     private readonly SingleFlight _producers;
@@ -28,7 +28,7 @@ internal sealed class RedisCacheBackend : ICacheBackend
     private long _evictions;
     private CacheConfiguration? _knownConfiguration;
 
-    public RedisCacheBackend(RedisConnection connection, RedisNamespace keys, RedisCacheOptions options)
+    public RedisCacheBackend(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
     {
         _keys = keys;
         _connection = connection;

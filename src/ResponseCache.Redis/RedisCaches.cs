@@ -21,7 +21,7 @@ public static class RedisCaches
     public static ICacheBackend Open(string connectionString, string @namespace, string? user = null, string? password = null)
     {
         ConfigurationOptions options = RedisConnectionString.Parse(connectionString, user, password, s_defaults.Timeout, s_defaults.ChangeTimeout);
-        var keys = new RedisNamespace(@namespace);
+        var keys = new RedisNamespaceKeys(@namespace);
         string connectionKey = options.ToString(includePassword: true);
         lock (s_gate)
         {
@@ -50,7 +50,7 @@ public static class RedisCaches
     internal static RedisCacheBackend OpenPrivate(string connectionString, string @namespace, RedisCacheOptions options, out IDisposable connection, string? user = null, string? password = null)
     {
         ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout, options.ChangeTimeout);
-        var keys = new RedisNamespace(@namespace);
+        var keys = new RedisNamespaceKeys(@namespace);
         RedisConnection opened = RedisConnection.Open(configuration);
         connection = opened;
         return new RedisCacheBackend(opened, keys, options);

@@ -39,7 +39,7 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
 
     /// <summary>The cache's name on the Redis server ("default" when not given); caches in other namespaces are never touched.</summary>
     [Parameter]
-    [ValidatePattern(RedisNamespace.Pattern)]
+    [ValidatePattern(RedisNamespaceRule.Pattern)]
     public string? Namespace { get; set; }
 
     /// <summary>The Redis user and password, so neither is written on the command line; a user of "default" means a password only.</summary>
