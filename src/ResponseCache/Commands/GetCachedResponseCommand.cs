@@ -77,7 +77,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
 
     /// <summary>The freshness this caller accepts: an older entry is a miss (the cache's TtlDays when not given).</summary>
     [Parameter]
-    [ValidateRange(0.0, double.MaxValue)]
+    [ValidateTtlDays]
     public double? TtlDays { get; set; }
 
     /// <summary>Returns the response's JSON text instead of objects.</summary>
