@@ -79,17 +79,6 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Reports a failure of one item and carries on with the next (non-terminating).</summary>
-    private protected void WriteCacheError(Exception exception, object? target)
-    {
-        if (!CacheErrorRecords.IsExpected(exception))
-        {
-            throw exception;
-        }
-
-        WriteError(CacheErrorRecords.From(exception, target));
-    }
-
     /// <summary>Runs an engine call, turning its known failures into a non-terminating error; false when it failed.</summary>
     private protected bool TryCache(Action operation, object? target)
     {
@@ -102,9 +91,9 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (Exception ex) when (CacheErrorRecords.IsExpected(ex))
+        catch (Exception ex) when (CacheErrorRecords.TryCreate(ex, target, out ErrorRecord record))
         {
-            WriteError(CacheErrorRecords.From(ex, target));
+            WriteError(record);
             return false;
         }
     }
@@ -170,9 +159,9 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         {
             requested = path ?? CacheLocation.ResolveDefault();
         }
-        catch (CacheHomeNotFoundException ex)
+        catch (CacheHomeNotFoundException ex) when (CacheErrorRecords.TryCreate(ex, null, out ErrorRecord record))
         {
-            ThrowTerminatingError(CacheErrorRecords.From(ex, null));
+            ThrowTerminatingError(record);
             throw;
         }
 
