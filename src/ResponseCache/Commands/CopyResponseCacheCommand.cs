@@ -50,8 +50,8 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         ICacheBackend destination = ParameterSetName == ToRedisSet
-            ? OpenRedisCache(DestinationConnectionString!, DestinationNamespace, DestinationCredential)
-            : ResolveFileCache(DestinationPath);
+            ? Selector.OpenRedis(DestinationConnectionString!, DestinationNamespace, DestinationCredential)
+            : Selector.OpenDirectory(DestinationPath);
         if (ReferenceEquals(destination, Cache))
         {
             ThrowTerminatingError(new ErrorRecord(
