@@ -68,12 +68,12 @@ internal sealed class CacheSelector
     public ResponseCacheEngine OpenDirectory(string? path)
     {
         string directory = ResolveDirectory(path);
-        ResponseCacheEngine? engine = CacheEngineRegistry.Find(directory);
+        ResponseCacheEngine? engine = OpenCaches.FindDirectory(directory);
         if (engine is null)
         {
             // Checked once per directory and process, not on every call: a hit costs less than this stat.
             ThrowIfFile(directory);
-            engine = CacheEngineRegistry.GetOrCreate(directory);
+            engine = OpenCaches.OpenDirectory(directory);
         }
 
         return engine;
@@ -96,7 +96,7 @@ internal sealed class CacheSelector
 
         try
         {
-            // The engine registry normalises the path, so a native one needs nothing more here.
+            // The cache registry normalises the path, so a native one needs nothing more here.
             return NativeCachePath.IsFullyQualified(requested, _cmdlet.SessionState) ? requested : ResolveThroughProvider(requested);
         }
         catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
