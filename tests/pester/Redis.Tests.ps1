@@ -22,62 +22,6 @@ BeforeAll {
         ConvertTo-Json -InputObject $Value -Depth 30 -Compress
     }
 
-    # One raw RESP command to the server, answered as text (integers as strings, nil as $null, arrays as arrays), so a
-    # test sees keys that are not the cache's without going through the module.
-    function Invoke-RawRedis {
-        param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [string[]] $Command, [string] $Password)
-        $separator = $Endpoint.LastIndexOf(':')
-        $client = [Net.Sockets.TcpClient]::new($Endpoint.Substring(0, $separator), [int] $Endpoint.Substring($separator + 1))
-        try {
-            $stream = $client.GetStream()
-            $stream.ReadTimeout = 5000
-            $commands = @(if ($Password) { , @('AUTH', $Password) }) + @(, $Command)
-            foreach ($parts in $commands) {
-                $request = [Text.StringBuilder]::new("*$($parts.Count)`r`n")
-                foreach ($part in $parts) {
-                    $null = $request.Append("`$$([Text.Encoding]::UTF8.GetByteCount($part))`r`n$part`r`n")
-                }
-                $bytes = [Text.Encoding]::UTF8.GetBytes($request.ToString())
-                $stream.Write($bytes, 0, $bytes.Length)
-                $reply = Read-RespReply $stream
-            }
-            , $reply
-        } finally {
-            $client.Dispose()
-        }
-    }
-
-    function Read-RespLine([IO.Stream] $Stream) {
-        $bytes = [Collections.Generic.List[byte]]::new()
-        while (($b = $Stream.ReadByte()) -ne 10) {
-            if ($b -lt 0) { throw 'The server closed the connection.' }
-            if ($b -ne 13) { $bytes.Add([byte] $b) }
-        }
-        [Text.Encoding]::UTF8.GetString($bytes.ToArray())
-    }
-
-    function Read-RespReply([IO.Stream] $Stream) {
-        $line = Read-RespLine $Stream
-        $body = $line.Substring(1)
-        switch ($line[0]) {
-            '+' { return $body }
-            ':' { return $body }
-            '-' { throw "Redis error: $body" }
-            '$' {
-                if ([int] $body -lt 0) { return $null }
-                $buffer = [byte[]]::new([int] $body + 2)
-                $read = 0
-                while ($read -lt $buffer.Length) { $read += $Stream.Read($buffer, $read, $buffer.Length - $read) }
-                return [Text.Encoding]::UTF8.GetString($buffer, 0, [int] $body)
-            }
-            '*' {
-                if ([int] $body -lt 0) { return $null }
-                return , @(for ($i = 0; $i -lt [int] $body; $i++) { Read-RespReply $Stream })
-            }
-        }
-        throw "Unexpected RESP reply '$line'."
-    }
-
     <#
     Waits until a server just started has answered a first write of this process's: its first scripts can take the
     server longer than the module's one-second timeout on a busy machine, and that is not what the tests are about.
@@ -812,60 +756,6 @@ try { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString '$($server.End
 "@
 
         $run.Output | Should -BeLike 'CacheUnavailable,*'
-    }
-}
-
-Describe 'Remove-Module on <Name>' -ForEach $serverKinds {
-    BeforeAll {
-        # A server of its own: the count of clients it reports is then this test's alone.
-        $server = Start-TestRedisServer -Kind $Kind
-
-        # CLIENT LIST, since Garnet's INFO clients counts none; one line per client, the asking one included.
-        function Get-ConnectedClientCount {
-            $clients = Invoke-RawRedis -Endpoint $server.Endpoint -Command @('CLIENT', 'LIST')
-            @($clients -split '\n' | Where-Object { $_ -match '^id=' }).Count
-        }
-
-        # The count settles once the server has noticed a client come or go.
-        function Wait-ConnectedClientCount([scriptblock] $Until) {
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            do {
-                $count = Get-ConnectedClientCount
-                if (& $Until $count) { break }
-                Start-Sleep -Milliseconds 100
-            } while ([DateTime]::UtcNow -lt $deadline)
-            $count
-        }
-    }
-
-    AfterAll {
-        Stop-TestRedisServer $server
-    }
-
-    It 'closes the connections to <Name> that the module opened, in a process that goes on running' {
-        $before = Get-ConnectedClientCount
-        $process = Start-FreshPwsh -Script @"
-Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString '$($server.ConnectionString)' -Namespace 'removal'
-'connected'
-`$null = [Console]::In.ReadLine()
-Remove-Module ResponseCache
-'removed'
-`$null = [Console]::In.ReadLine()
-"@
-        try {
-            $process.StandardOutput.ReadLine() | Should -BeExactly 'connected'
-            $while = Wait-ConnectedClientCount { param($count) $count -gt $before }
-            $process.StandardInput.WriteLine('remove')
-            $process.StandardOutput.ReadLine() | Should -BeExactly 'removed'
-            $after = Wait-ConnectedClientCount { param($count) $count -le $before }
-            $process.HasExited | Should -BeFalse -Because 'the connections must close on removal, not at process exit'
-        } finally {
-            $run = Wait-FreshPwsh $process
-        }
-
-        $run.Errors | Should -BeNullOrEmpty
-        $while | Should -BeGreaterThan $before
-        $after | Should -Be $before
     }
 }
 

@@ -6,7 +6,8 @@
     on first use, so both suites start, name and stop servers alike.
 .DESCRIPTION
     Servers run on free loopback ports and are stopped when the Pester process ends, whichever way it ends (on Unix
-    a watchdog kills a server when its starting process dies). The pattern:
+    a watchdog kills a server when its starting process dies). Invoke-RawRedis asks a server something without the
+    module. The pattern:
 
         BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force }
         BeforeAll { Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force }
@@ -88,4 +89,60 @@ function Stop-TestRedisServer {
     }
 }
 
-Export-ModuleMember -Function Get-TestRedisServerKind, Get-TestRedisServer, Start-TestRedisServer, Stop-TestRedisServer
+# One raw RESP command to the server, answered as text (integers as strings, nil as $null, arrays as arrays), so a
+# test sees keys that are not the cache's without going through the module.
+function Invoke-RawRedis {
+    param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [string[]] $Command, [string] $Password)
+    $separator = $Endpoint.LastIndexOf(':')
+    $client = [Net.Sockets.TcpClient]::new($Endpoint.Substring(0, $separator), [int] $Endpoint.Substring($separator + 1))
+    try {
+        $stream = $client.GetStream()
+        $stream.ReadTimeout = 5000
+        $commands = @(if ($Password) { , @('AUTH', $Password) }) + @(, $Command)
+        foreach ($parts in $commands) {
+            $request = [Text.StringBuilder]::new("*$($parts.Count)`r`n")
+            foreach ($part in $parts) {
+                $null = $request.Append("`$$([Text.Encoding]::UTF8.GetByteCount($part))`r`n$part`r`n")
+            }
+            $bytes = [Text.Encoding]::UTF8.GetBytes($request.ToString())
+            $stream.Write($bytes, 0, $bytes.Length)
+            $reply = Read-RespReply $stream
+        }
+        , $reply
+    } finally {
+        $client.Dispose()
+    }
+}
+
+function Read-RespLine([IO.Stream] $Stream) {
+    $bytes = [Collections.Generic.List[byte]]::new()
+    while (($b = $Stream.ReadByte()) -ne 10) {
+        if ($b -lt 0) { throw 'The server closed the connection.' }
+        if ($b -ne 13) { $bytes.Add([byte] $b) }
+    }
+    [Text.Encoding]::UTF8.GetString($bytes.ToArray())
+}
+
+function Read-RespReply([IO.Stream] $Stream) {
+    $line = Read-RespLine $Stream
+    $body = $line.Substring(1)
+    switch ($line[0]) {
+        '+' { return $body }
+        ':' { return $body }
+        '-' { throw "Redis error: $body" }
+        '$' {
+            if ([int] $body -lt 0) { return $null }
+            $buffer = [byte[]]::new([int] $body + 2)
+            $read = 0
+            while ($read -lt $buffer.Length) { $read += $Stream.Read($buffer, $read, $buffer.Length - $read) }
+            return [Text.Encoding]::UTF8.GetString($buffer, 0, [int] $body)
+        }
+        '*' {
+            if ([int] $body -lt 0) { return $null }
+            return , @(for ($i = 0; $i -lt [int] $body; $i++) { Read-RespReply $Stream })
+        }
+    }
+    throw "Unexpected RESP reply '$line'."
+}
+
+Export-ModuleMember -Function Get-TestRedisServerKind, Get-TestRedisServer, Start-TestRedisServer, Stop-TestRedisServer, Invoke-RawRedis
