@@ -93,15 +93,4 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     }
 
     private ICacheBackend ResolveCache() => Selector.Select(Path, ConnectionString, Namespace, Credential);
-
-    private sealed class PipelineLog : ICacheLog
-    {
-        private readonly Cmdlet _cmdlet;
-
-        public PipelineLog(Cmdlet cmdlet) => _cmdlet = cmdlet;
-
-        public void Verbose(string message) => _cmdlet.WriteVerbose(message);
-
-        public void Warning(string message) => _cmdlet.WriteWarning(message);
-    }
 }
