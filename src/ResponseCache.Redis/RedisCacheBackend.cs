@@ -5,7 +5,7 @@ namespace ResponseCache.Redis;
 /// <summary>A cache in a Redis namespace: the cache's rules (<see cref="CacheService"/>) over the namespace's store and its cross-process producer lock.</summary>
 internal sealed class RedisCacheBackend : CacheService
 {
-    public RedisCacheBackend(RedisConnection connection, RedisNamespace keys, RedisCacheOptions options)
+    public RedisCacheBackend(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
         : this(new RedisStore(connection, keys, options), options)
     {
     }

@@ -1,16 +1,15 @@
 using System;
-using System.Collections.Generic;
 using ResponseCache.Core;
 using StackExchange.Redis;
 
 namespace ResponseCache.Redis;
 
-/// <summary>The Redis caches of this process: one connection per endpoint, shared by every runspace; one backend per namespace.</summary>
+/// <summary>
+/// Opens the Redis caches of this process, kept in <see cref="OpenCaches"/>: one connection per endpoint, shared by
+/// every runspace; one backend per namespace.
+/// </summary>
 public static class RedisCaches
 {
-    private static readonly object s_gate = new object();
-    private static readonly Dictionary<string, RedisConnection> s_connections = new Dictionary<string, RedisConnection>(StringComparer.Ordinal);
-    private static readonly Dictionary<string, RedisCacheBackend> s_backends = new Dictionary<string, RedisCacheBackend>(StringComparer.Ordinal);
     private static readonly RedisCacheOptions s_defaults = new RedisCacheOptions();
 
     /// <summary>
@@ -21,26 +20,13 @@ public static class RedisCaches
     public static ICacheBackend Open(string connectionString, string @namespace, string? user = null, string? password = null)
     {
         ConfigurationOptions options = RedisConnectionString.Parse(connectionString, user, password, s_defaults.Timeout, s_defaults.ChangeTimeout);
-        var keys = new RedisNamespace(@namespace);
-        string connectionKey = options.ToString(includePassword: true);
-        lock (s_gate)
+        var keys = new RedisNamespaceKeys(@namespace);
+        string connectionKey = "redis " + options.ToString(includePassword: true);
+        return OpenCaches.GetOrOpen(connectionKey + "\n" + keys.Name, () =>
         {
-            string backendKey = connectionKey + "\n" + keys.Name;
-            if (s_backends.TryGetValue(backendKey, out RedisCacheBackend? backend))
-            {
-                return backend;
-            }
-
-            if (!s_connections.TryGetValue(connectionKey, out RedisConnection? connection))
-            {
-                connection = RedisConnection.Open(options);
-                s_connections.Add(connectionKey, connection);
-            }
-
-            backend = new RedisCacheBackend(connection, keys, s_defaults);
-            s_backends.Add(backendKey, backend);
-            return backend;
-        }
+            RedisConnection connection = OpenCaches.GetOrConnect(connectionKey, () => RedisConnection.Open(options));
+            return new RedisCacheBackend(connection, keys, s_defaults);
+        });
     }
 
     /// <summary>
@@ -50,7 +36,7 @@ public static class RedisCaches
     internal static RedisCacheBackend OpenPrivate(string connectionString, string @namespace, RedisCacheOptions options, out IDisposable connection, string? user = null, string? password = null)
     {
         ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout, options.ChangeTimeout);
-        var keys = new RedisNamespace(@namespace);
+        var keys = new RedisNamespaceKeys(@namespace);
         RedisConnection opened = RedisConnection.Open(configuration);
         connection = opened;
         return new RedisCacheBackend(opened, keys, options);

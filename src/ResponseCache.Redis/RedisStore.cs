@@ -19,12 +19,12 @@ internal sealed class RedisStore : ICacheStore
     private const int ImportSlice = 500;
 
     private readonly RedisConnection _connection;
-    private readonly RedisNamespace _keys;
+    private readonly RedisNamespaceKeys _keys;
     private readonly RedisCacheOptions _options;
     private readonly IClock _clock;
     private CacheConfiguration? _knownConfiguration;
 
-    public RedisStore(RedisConnection connection, RedisNamespace keys, RedisCacheOptions options)
+    public RedisStore(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
     {
         _connection = connection;
         _keys = keys;
@@ -39,7 +39,7 @@ internal sealed class RedisStore : ICacheStore
 
     internal RedisConnection Connection => _connection;
 
-    internal RedisNamespace Keys => _keys;
+    internal RedisNamespaceKeys Keys => _keys;
 
     public StoreLookup Find(KeyHash hash, CachePolicy policy, LookupKind kind, ICacheLog log)
     {

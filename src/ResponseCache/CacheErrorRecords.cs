@@ -9,25 +9,39 @@ namespace ResponseCache;
 /// <summary>Turns what the engine and the serializer throw into ErrorRecords with a stable id and the right category.</summary>
 internal static class CacheErrorRecords
 {
-    public static ErrorRecord From(Exception exception, object? target) => exception switch
+    /// <summary>
+    /// The record of a failure the module knows how to report (a cache that is busy, unreachable or unwritable, a
+    /// response that has no JSON form); false for anything else, which is a bug and should surface as one.
+    /// </summary>
+    public static bool TryCreate(Exception exception, object? target, out ErrorRecord record)
     {
-        CacheUnavailableException => new ErrorRecord(exception, ErrorIds.CacheUnavailable, ErrorCategory.ResourceUnavailable, target),
-        CacheLockTimeoutException => new ErrorRecord(exception, ErrorIds.CacheFileLocked, ErrorCategory.ResourceBusy, target),
-        CacheStorageException { IsAccessDenied: true } => new ErrorRecord(exception, ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied, target),
-        UnauthorizedAccessException => new ErrorRecord(exception, ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied, target),
-        IOException => new ErrorRecord(exception, ErrorIds.CacheWriteFailed, ErrorCategory.WriteError, target),
-        CacheHomeNotFoundException => new ErrorRecord(exception, ErrorIds.CacheHomeNotFound, ErrorCategory.ObjectNotFound, target),
-        ResponseTooDeepException => new ErrorRecord(exception, ErrorIds.ResponseTooDeep, ErrorCategory.LimitsExceeded, target),
-        ResponseCycleException => new ErrorRecord(exception, ErrorIds.ResponseHasCycle, ErrorCategory.InvalidData, target),
-        ResponseNotSerializableException => new ErrorRecord(exception, ErrorIds.ResponseNotSerializable, ErrorCategory.InvalidData, target),
-        _ => new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target),
-    };
+        if (Classify(exception) is not (string id, ErrorCategory category))
+        {
+            record = null!;
+            return false;
+        }
 
-    /// <summary>True for the failures the module knows how to report; anything else is a bug and should surface as one.</summary>
-    public static bool IsExpected(Exception exception) =>
-        exception is CacheLockTimeoutException
-        || exception is IOException
-        || exception is UnauthorizedAccessException
-        || exception is CacheHomeNotFoundException
-        || exception is ResponseSerializationException;
+        record = new ErrorRecord(exception, id, category, target);
+        return true;
+    }
+
+    public static bool IsExpected(Exception exception) => Classify(exception) is not null;
+
+    /// <summary>A get-or-add inside the scriptblock of the same key's get-or-add: it would wait for itself forever.</summary>
+    public static ErrorRecord ReentrantGetOrAdd(ReentrantGetOrAddException exception, object? target) =>
+        new ErrorRecord(exception, ErrorIds.ReentrantGetOrAdd, ErrorCategory.InvalidOperation, target);
+
+    private static (string Id, ErrorCategory Category)? Classify(Exception exception) => exception switch
+    {
+        CacheUnavailableException => (ErrorIds.CacheUnavailable, ErrorCategory.ResourceUnavailable),
+        CacheLockTimeoutException => (ErrorIds.CacheFileLocked, ErrorCategory.ResourceBusy),
+        CacheStorageException { IsAccessDenied: true } => (ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied),
+        UnauthorizedAccessException => (ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied),
+        IOException => (ErrorIds.CacheWriteFailed, ErrorCategory.WriteError),
+        CacheHomeNotFoundException => (ErrorIds.CacheHomeNotFound, ErrorCategory.ObjectNotFound),
+        ResponseTooDeepException => (ErrorIds.ResponseTooDeep, ErrorCategory.LimitsExceeded),
+        ResponseCycleException => (ErrorIds.ResponseHasCycle, ErrorCategory.InvalidData),
+        ResponseNotSerializableException => (ErrorIds.ResponseNotSerializable, ErrorCategory.InvalidData),
+        _ => null,
+    };
 }

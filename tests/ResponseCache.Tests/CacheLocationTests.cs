@@ -15,10 +15,10 @@ public sealed class CacheLocationTests : CacheTestBase
         string link = Path.Combine(OutsideDirectory, "link-to-cache");
         Directory.CreateSymbolicLink(link, CacheDirectory);
 
-        ResponseCacheEngine direct = CacheEngineRegistry.GetOrCreate(CacheDirectory);
+        ResponseCacheEngine direct = OpenCaches.OpenDirectory(CacheDirectory);
 
-        Assert.Same(direct, CacheEngineRegistry.GetOrCreate(link));
-        Assert.Same(direct, CacheEngineRegistry.Find(Path.Combine(link, ".")));
+        Assert.Same(direct, OpenCaches.OpenDirectory(link));
+        Assert.Same(direct, OpenCaches.FindDirectory(Path.Combine(link, ".")));
     }
 
     [UnixFact]
@@ -27,9 +27,9 @@ public sealed class CacheLocationTests : CacheTestBase
         string linkedParent = Path.Combine(OutsideDirectory, "linked-parent");
         Directory.CreateSymbolicLink(linkedParent, OutsideDirectory);
 
-        ResponseCacheEngine throughLink = CacheEngineRegistry.GetOrCreate(Path.Combine(linkedParent, "cache"));
+        ResponseCacheEngine throughLink = OpenCaches.OpenDirectory(Path.Combine(linkedParent, "cache"));
 
-        Assert.Same(CacheEngineRegistry.GetOrCreate(CacheDirectory), throughLink);
+        Assert.Same(OpenCaches.OpenDirectory(CacheDirectory), throughLink);
     }
 #endif
 

@@ -17,16 +17,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
 
-    # One raw command to the server through the suite's own RESP probe (RedisServers.psm1 compiled it), answered as
-    # text, so a test sees keys that are not the cache's without going through the module.
-    function Invoke-RawRedis {
-        param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string[]] $Command)
-        # A $null password stays null ([NullString]), not the empty string PowerShell would pass for it.
-        $password = if ($Server.Password) { $Server.Password } else { [NullString]::Value }
-        $probe = [ResponseCache.Tests.Infrastructure.RespProbe]::Connect($Server.Port, $Server.Tls, $password, [timespan]::FromSeconds(5))
-        try { $probe.Send($Command) } finally { $probe.Dispose() }
-    }
-
     # Releases processes from Start-FreshPwsh together once each printed 'ready', then waits for all of them.
     function Invoke-Together {
         param([Parameter(Mandatory)] [Diagnostics.Process[]] $Processes)

@@ -6,7 +6,8 @@
     on first use, so both suites start, name and stop servers alike.
 .DESCRIPTION
     Servers run on free loopback ports and are stopped when the Pester process ends, whichever way it ends (on Unix
-    a watchdog kills a server when its starting process dies). The pattern:
+    a watchdog kills a server when its starting process dies). Invoke-RawRedis asks a server something without the
+    module. The pattern:
 
         BeforeDiscovery { Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force }
         BeforeAll { Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force }
@@ -88,4 +89,14 @@ function Stop-TestRedisServer {
     }
 }
 
-Export-ModuleMember -Function Get-TestRedisServerKind, Get-TestRedisServer, Start-TestRedisServer, Stop-TestRedisServer
+# One raw RESP command to the server, answered as text (integers as strings, nil as $null, arrays as arrays), so a
+# test sees keys that are not the cache's without going through the module.
+function Invoke-RawRedis {
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string[]] $Command)
+    # A $null password stays null ([NullString]), not the empty string PowerShell would pass for it.
+    $password = if ($Server.Password) { $Server.Password } else { [NullString]::Value }
+    $probe = [ResponseCache.Tests.Infrastructure.RespProbe]::Connect($Server.Port, $Server.Tls, $password, [timespan]::FromSeconds(5))
+    try { $probe.Send($Command) } finally { $probe.Dispose() }
+}
+
+Export-ModuleMember -Function Get-TestRedisServerKind, Get-TestRedisServer, Start-TestRedisServer, Stop-TestRedisServer, Invoke-RawRedis

@@ -5,7 +5,7 @@ namespace ResponseCache.Core;
 
 /// <summary>
 /// A cache in a directory: the cache's rules (<see cref="CacheService"/>) over the directory's store, shared by every
-/// thread of the process (see <see cref="CacheEngineRegistry"/> for one per directory). Its processes coordinate
+/// thread of the process (see <see cref="OpenCaches"/> for one per directory). Its processes coordinate
 /// through the directory's lock file; a get-or-add runs once per key per process.
 /// </summary>
 public sealed class ResponseCacheEngine : CacheService

@@ -15,7 +15,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
     /// <summary>With -Expired: the age beyond which entries go; the cache's TtlDays when not given.</summary>
     [Parameter]
-    [ValidateRange(0.0, double.MaxValue)]
+    [ValidateTtlDays]
     public double? TtlDays { get; set; }
 
     /// <summary>Outputs the number of entries removed.</summary>

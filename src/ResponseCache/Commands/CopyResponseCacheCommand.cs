@@ -35,7 +35,7 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
 
     /// <summary>The namespace to copy into ("default" when not given).</summary>
     [Parameter(ParameterSetName = ToRedisSet)]
-    [ValidatePattern(RedisNamespace.Pattern)]
+    [ValidatePattern(RedisNamespaceRule.Pattern)]
     public string? DestinationNamespace { get; set; }
 
     /// <summary>The destination server's user and password.</summary>
@@ -50,8 +50,8 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         ICacheBackend destination = ParameterSetName == ToRedisSet
-            ? OpenRedisCache(DestinationConnectionString!, DestinationNamespace, DestinationCredential)
-            : ResolveFileCache(DestinationPath);
+            ? Selector.OpenRedis(DestinationConnectionString!, DestinationNamespace, DestinationCredential)
+            : Selector.OpenDirectory(DestinationPath);
         if (ReferenceEquals(destination, Cache))
         {
             ThrowTerminatingError(new ErrorRecord(

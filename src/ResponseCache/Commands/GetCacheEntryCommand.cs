@@ -13,7 +13,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
 
     /// <summary>The TTL that decides Expires and IsExpired; the cache's when not given.</summary>
     [Parameter]
-    [ValidateRange(0.0, double.MaxValue)]
+    [ValidateTtlDays]
     public double? TtlDays { get; set; }
 
     /// <summary>Lists only expired entries.</summary>

@@ -10,7 +10,7 @@ public sealed class GetCacheStatsCommand : ResponseCacheCommand
 {
     /// <summary>Counts entries older than this as expired instead of the cache's TtlDays.</summary>
     [Parameter]
-    [ValidateRange(0.0, double.MaxValue)]
+    [ValidateTtlDays]
     public double? TtlDays { get; set; }
 
     protected override void EndProcessing()

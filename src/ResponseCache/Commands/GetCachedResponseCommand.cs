@@ -77,7 +77,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
 
     /// <summary>The freshness this caller accepts: an older entry is a miss (the cache's TtlDays when not given).</summary>
     [Parameter]
-    [ValidateRange(0.0, double.MaxValue)]
+    [ValidateTtlDays]
     public double? TtlDays { get; set; }
 
     /// <summary>Returns the response's JSON text instead of objects.</summary>
@@ -144,7 +144,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         }
         catch (ReentrantGetOrAddException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.ReentrantGetOrAdd, ErrorCategory.InvalidOperation, key));
+            ThrowTerminatingError(CacheErrorRecords.ReentrantGetOrAdd(ex, key));
             throw;
         }
         catch (ProducerWaitTimeoutException ex)
@@ -157,10 +157,10 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             ReportScriptBlockFailure(ex, key);
             return null;
         }
-        catch (Exception ex) when (CacheErrorRecords.IsExpected(ex))
+        catch (Exception ex) when (CacheErrorRecords.TryCreate(ex, key, out ErrorRecord record))
         {
             // The answer was paid for: hand it over even though it could not be cached.
-            WriteError(CacheErrorRecords.From(ex, key));
+            WriteError(record);
             if (produced is not null)
             {
                 WriteObject(produced, enumerateCollection: true);
@@ -215,9 +215,9 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     {
         ErrorRecord original = failure.ErrorRecord;
         Exception exception = original.Exception is ParentContainsErrorRecordException ? failure : original.Exception;
-        if (exception is ReentrantGetOrAddException)
+        if (exception is ReentrantGetOrAddException reentrant)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, ErrorIds.ReentrantGetOrAdd, ErrorCategory.InvalidOperation, key));
+            ThrowTerminatingError(CacheErrorRecords.ReentrantGetOrAdd(reentrant, key));
         }
 
         var record = new ErrorRecord(exception, ErrorIds.ScriptBlockFailed, original.CategoryInfo.Category, key);

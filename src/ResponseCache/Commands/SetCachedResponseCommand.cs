@@ -70,9 +70,9 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         {
             _pending.Add(new KeyValuePair<string, byte[]>(key, AsJson ? ReadJsonText(response) : ResponseSerializer.Serialize(response, Depth)));
         }
-        catch (ResponseSerializationException ex)
+        catch (ResponseSerializationException ex) when (CacheErrorRecords.TryCreate(ex, key, out ErrorRecord record))
         {
-            WriteCacheError(ex, key);
+            WriteError(record);
         }
         catch (ArgumentException ex)
         {

@@ -23,7 +23,7 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 
     /// <summary>Entries older than this are removed; callers may accept less with their own -TtlDays.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0.0, double.MaxValue)]
+    [ValidateTtlDays]
     public double? TtlDays { get; set; }
 
     /// <summary>Outputs the configuration the cache has afterwards.</summary>

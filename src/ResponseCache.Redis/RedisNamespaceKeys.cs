@@ -1,4 +1,4 @@
-using System;
+using ResponseCache.Core;
 using StackExchange.Redis;
 
 namespace ResponseCache.Redis;
@@ -7,13 +7,11 @@ namespace ResponseCache.Redis;
 /// The key names of one namespace. Every key carries the hash tag <c>{ns}</c>, so a Redis Cluster keeps a namespace in
 /// one slot and its scripts may touch all of them; nothing outside the prefix <c>rc:{ns}:</c> is ever read or written.
 /// </summary>
-internal sealed class RedisNamespace
+internal sealed class RedisNamespaceKeys
 {
-    public const int MaxLength = 128;
-
-    public RedisNamespace(string name)
+    public RedisNamespaceKeys(string name)
     {
-        Validate(name);
+        RedisNamespaceRule.Validate(name);
         Name = name;
         string prefix = "rc:{" + name + "}:";
         EntryPrefix = prefix + "e:";
@@ -63,20 +61,4 @@ internal sealed class RedisNamespace
     public RedisKey[] WideKeys(RedisKey? extra = null) => extra is RedisKey key
         ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, key }
         : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats };
-
-    private static void Validate(string name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxLength)
-        {
-            throw new ArgumentException($"A namespace must be 1 to {MaxLength} characters long.", "namespace");
-        }
-
-        foreach (char c in name)
-        {
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == '{' || c == '}')
-            {
-                throw new ArgumentException($"The namespace '{name}' is not valid: it must not contain white space, control characters, '{{' or '}}'.", "namespace");
-            }
-        }
-    }
 }

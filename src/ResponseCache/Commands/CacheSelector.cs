@@ -1,0 +1,135 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+using Microsoft.PowerShell.Commands;
+using ResponseCache.Core;
+
+namespace ResponseCache.Commands;
+
+/// <summary>
+/// Chooses and opens the cache a cmdlet works on, for its source (every cmdlet) and for Copy-ResponseCache's
+/// destination. Which cache: -Path, then -ConnectionString, then RESPONSECACHE_REDIS, then RESPONSECACHE_PATH, then
+/// the per-user directory. A name that cannot be a cache ends the cmdlet with a terminating error.
+/// </summary>
+internal sealed class CacheSelector
+{
+    /// <summary>A connection string that makes a Redis namespace every cmdlet's default cache, as a job on many hosts needs.</summary>
+    public const string RedisVariable = "RESPONSECACHE_REDIS";
+
+    private const string DefaultNamespace = "default";
+
+    // Redis's own name for the user of a server that has only a password.
+    private const string DefaultUser = "default";
+
+    private readonly PSCmdlet _cmdlet;
+
+    public CacheSelector(PSCmdlet cmdlet) => _cmdlet = cmdlet;
+
+    /// <summary>The cache that a cmdlet's -Path, -ConnectionString, -Namespace and -Credential (any of them null) choose.</summary>
+    public ICacheBackend Select(string? path, string? connectionString, string? @namespace, PSCredential? credential)
+    {
+        if (path is null)
+        {
+            string? server = connectionString ?? NonEmpty(Environment.GetEnvironmentVariable(RedisVariable));
+            if (server is not null)
+            {
+                return OpenRedis(server, @namespace, credential);
+            }
+        }
+
+        if (@namespace is not null || credential is not null)
+        {
+            _cmdlet.WriteVerbose("-Namespace and -Credential apply to a Redis cache; this call uses a cache directory.");
+        }
+
+        return OpenDirectory(path);
+    }
+
+    /// <summary>A namespace's cache on a Redis server ("default" for a null namespace).</summary>
+    public ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential)
+    {
+        string name = @namespace ?? DefaultNamespace;
+        NetworkCredential? secret = credential?.GetNetworkCredential();
+        string? user = secret is null || secret.UserName == DefaultUser ? null : secret.UserName;
+        try
+        {
+            return RedisBackendLoader.Open(connectionString, name, user, secret?.Password);
+        }
+        catch (ArgumentException ex)
+        {
+            // The connection string is not the target: it may hold a password.
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConnectionString, ErrorCategory.InvalidArgument, name));
+            throw;
+        }
+    }
+
+    /// <summary>The engine of a cache directory (the default one for a null path).</summary>
+    public ResponseCacheEngine OpenDirectory(string? path)
+    {
+        string directory = ResolveDirectory(path);
+        ResponseCacheEngine? engine = OpenCaches.FindDirectory(directory);
+        if (engine is null)
+        {
+            // Checked once per directory and process, not on every call: a hit costs less than this stat.
+            ThrowIfFile(directory);
+            engine = OpenCaches.OpenDirectory(directory);
+        }
+
+        return engine;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private string ResolveDirectory(string? path)
+    {
+        string requested;
+        try
+        {
+            requested = path ?? CacheLocation.ResolveDefault();
+        }
+        catch (CacheHomeNotFoundException ex) when (CacheErrorRecords.TryCreate(ex, null, out ErrorRecord record))
+        {
+            _cmdlet.ThrowTerminatingError(record);
+            throw;
+        }
+
+        try
+        {
+            // The cache registry normalises the path, so a native one needs nothing more here.
+            return NativeCachePath.IsFullyQualified(requested, _cmdlet.SessionState) ? requested : ResolveThroughProvider(requested);
+        }
+        catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException)
+        {
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.CachePathInvalid, ErrorCategory.InvalidArgument, requested));
+            throw;
+        }
+    }
+
+    private void ThrowIfFile(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new IOException($"The cache path '{directory}' is a file; -Path names the directory that holds ai_responses.json."),
+                ErrorIds.CachePathIsFile,
+                ErrorCategory.InvalidArgument,
+                directory));
+        }
+    }
+
+    private string ResolveThroughProvider(string requested)
+    {
+        string directory = _cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(requested, out ProviderInfo provider, out _);
+        if (provider.ImplementingType != typeof(FileSystemProvider))
+        {
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The cache path '{requested}' is on the {provider.Name} provider; the cache must be on the file system."),
+                ErrorIds.CachePathNotFileSystem,
+                ErrorCategory.InvalidArgument,
+                requested));
+        }
+
+        return directory;
+    }
+}
