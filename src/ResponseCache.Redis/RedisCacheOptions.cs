@@ -9,13 +9,13 @@ public sealed class RedisCacheOptions
     public IClock Clock { get; set; } = SystemClock.Instance;
 
     /// <summary>A wait for another caller's producer of the same key (in any process) ends here.</summary>
-    public TimeSpan ProducerWaitTimeout { get; set; } = CacheEngineOptions.DefaultProducerWaitTimeout;
+    public TimeSpan ProducerWaitTimeout { get; set; } = DirectoryCacheOptions.DefaultProducerWaitTimeout;
 
     /// <summary>How long a get-or-add lock outlives a producer that stopped renewing it (its process died).</summary>
     public TimeSpan ProducerLockExpiry { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a change waits for another writer's change of the same namespace.</summary>
-    public TimeSpan WriteGateTimeout { get; set; } = CacheEngineOptions.DefaultLockTimeout;
+    public TimeSpan WriteGateTimeout { get; set; } = DirectoryCacheOptions.DefaultLockTimeout;
 
     /// <summary>The longest pause between two looks at another caller's producer.</summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -25,7 +25,7 @@ public static class RedisCaches
         return OpenCaches.GetOrOpen(connectionKey + "\n" + keys.Name, () =>
         {
             RedisConnection connection = OpenCaches.GetOrConnect(connectionKey, () => RedisConnection.Open(options));
-            return new RedisCacheBackend(connection, keys, s_defaults);
+            return new RedisCache(connection, keys, s_defaults);
         });
     }
 
@@ -33,12 +33,12 @@ public static class RedisCaches
     /// A cache on a connection of its own, with its own options: what a test uses to stand for another process. The
     /// caller disposes the connection it gets.
     /// </summary>
-    internal static RedisCacheBackend OpenPrivate(string connectionString, string @namespace, RedisCacheOptions options, out IDisposable connection, string? user = null, string? password = null)
+    internal static RedisCache OpenPrivate(string connectionString, string @namespace, RedisCacheOptions options, out IDisposable connection, string? user = null, string? password = null)
     {
         ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout, options.ChangeTimeout);
         var keys = new RedisNamespaceKeys(@namespace);
         RedisConnection opened = RedisConnection.Open(configuration);
         connection = opened;
-        return new RedisCacheBackend(opened, keys, options);
+        return new RedisCache(opened, keys, options);
     }
 }

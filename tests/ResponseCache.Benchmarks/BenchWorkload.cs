@@ -35,6 +35,6 @@ internal static class BenchWorkload
             items.Add(new System.Collections.Generic.KeyValuePair<string, byte[]>(FillKey(i), ResponseJson));
         }
 
-        new ResponseCacheEngine(directory).SetMany(items, new CachePolicy(entries));
+        new DirectoryCache(directory).SetMany(items, new CachePolicy(entries));
     }
 }

@@ -12,7 +12,7 @@ namespace ResponseCache.Benchmarks;
 public class EngineBenchmarks
 {
     private string _directory = string.Empty;
-    private ResponseCacheEngine _engine = null!;
+    private DirectoryCache _engine = null!;
     private string[] _presentKeys = [];
     private string[] _absentKeys = [];
     private CachePolicy _atCap;
@@ -29,7 +29,7 @@ public class EngineBenchmarks
     {
         _directory = BenchWorkload.NewDirectory();
         BenchWorkload.Fill(_directory, Entries);
-        _engine = new ResponseCacheEngine(_directory);
+        _engine = new DirectoryCache(_directory);
         _atCap = new CachePolicy(Entries);
         _underCap = new CachePolicy(Entries * 2);
         _presentKeys = new string[Entries];
@@ -81,5 +81,5 @@ public class EngineBenchmarks
 
     /// <summary>What a new process pays: a fresh engine's first call reads the existing cache.</summary>
     [Benchmark]
-    public byte[]? Load() => new ResponseCacheEngine(_directory).Get(_presentKeys[0], CachePolicy.Default);
+    public byte[]? Load() => new DirectoryCache(_directory).Get(_presentKeys[0], CachePolicy.Default);
 }

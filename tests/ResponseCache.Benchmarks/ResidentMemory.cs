@@ -19,7 +19,7 @@ internal static class ResidentMemory
         try
         {
             BenchWorkload.Fill(warmup, 1);
-            new ResponseCacheEngine(warmup).Get(BenchWorkload.FillKey(0), CachePolicy.Default);
+            new DirectoryCache(warmup).Get(BenchWorkload.FillKey(0), CachePolicy.Default);
             MeasureLoad(directory, entries);
         }
         finally
@@ -35,7 +35,7 @@ internal static class ResidentMemory
         RunFill(directory, entries);
         long workingSetBefore = SettledWorkingSet();
         long managedBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var engine = new ResponseCacheEngine(directory);
+        var engine = new DirectoryCache(directory);
         byte[]? hit = engine.Get(BenchWorkload.FillKey(0), CachePolicy.Default);
         long managedAfter = GC.GetTotalMemory(forceFullCollection: true);
         long workingSetAfter = SettledWorkingSet();

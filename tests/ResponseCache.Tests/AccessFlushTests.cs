@@ -10,7 +10,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void Hits_do_not_write_the_file_before_the_flush_interval_has_passed()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
@@ -25,7 +25,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void The_first_hit_after_the_flush_interval_writes_the_access_times()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         double created = Clock.UnixSeconds;
 
@@ -38,7 +38,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void FlushAccessTimes_writes_hits_still_held_in_memory()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         double created = Clock.UnixSeconds;
         Clock.Advance(TimeSpan.FromSeconds(5));
@@ -53,7 +53,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void FlushAccessTimes_without_pending_hits_leaves_the_file_alone()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         engine.Get("unknown", Policy());
         SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
@@ -66,7 +66,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void A_set_also_writes_the_access_times_of_earlier_hits()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         double created = Clock.UnixSeconds;
         Clock.Advance(TimeSpan.FromSeconds(5));
@@ -80,7 +80,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void A_hit_held_in_memory_is_written_after_another_instance_rewrote_the_file()
     {
-        ResponseCacheEngine first = NewEngine();
+        DirectoryCache first = NewEngine();
         first.Set("a", Responses.Json("A"), Policy());
         first.Set("b", Responses.Json("B"), Policy());
         Clock.Advance(TimeSpan.FromSeconds(10));
@@ -97,7 +97,7 @@ public sealed class AccessFlushTests : CacheTestBase
     [Fact]
     public void A_hit_held_in_memory_does_not_bring_back_an_entry_another_instance_removed()
     {
-        ResponseCacheEngine first = NewEngine();
+        DirectoryCache first = NewEngine();
         first.Set("a", Responses.Json("A"), Policy());
         first.Set("b", Responses.Json("B"), Policy());
         first.Get("a", Policy());

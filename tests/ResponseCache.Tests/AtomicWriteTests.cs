@@ -17,9 +17,9 @@ public sealed class AtomicWriteTests : CacheTestBase
         { FaultPoint.Replace, "ai_responses.json" },
     };
 
-    private ResponseCacheEngine EngineWithTwoEntries()
+    private DirectoryCache EngineWithTwoEntries()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("first", Responses.Json("one"), Policy());
         engine.Set("second", Responses.Json("two"), Policy());
         return engine;
@@ -29,7 +29,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     [MemberData(nameof(SnapshotFaults))]
     public void A_failed_write_leaves_the_old_file_byte_identical_and_reports_a_storage_error(FaultPoint fault, string file)
     {
-        ResponseCacheEngine engine = EngineWithTwoEntries();
+        DirectoryCache engine = EngineWithTwoEntries();
         byte[] before = File.ReadAllBytes(CacheFile);
         Disk.Fail(fault, file);
 
@@ -44,7 +44,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     [MemberData(nameof(SnapshotFaults))]
     public void After_a_failed_write_earlier_entries_still_hit_and_the_failed_one_is_a_miss(FaultPoint fault, string file)
     {
-        ResponseCacheEngine engine = EngineWithTwoEntries();
+        DirectoryCache engine = EngineWithTwoEntries();
         Disk.Fail(fault, file);
         Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
         Disk.Heal();
@@ -58,7 +58,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     [MemberData(nameof(SnapshotFaults))]
     public void A_failed_write_leaves_no_temp_file_behind(FaultPoint fault, string file)
     {
-        ResponseCacheEngine engine = EngineWithTwoEntries();
+        DirectoryCache engine = EngineWithTwoEntries();
         Disk.Fail(fault, file);
 
         Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
@@ -69,7 +69,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     [Fact]
     public void Once_the_disk_has_room_again_the_next_set_stores_old_and_new_entries()
     {
-        ResponseCacheEngine engine = EngineWithTwoEntries();
+        DirectoryCache engine = EngineWithTwoEntries();
         Disk.Fail(FaultPoint.Write, ".tmp");
         Assert.Throws<CacheStorageException>(() => engine.Set("third", Responses.Json("three"), Policy()));
         Disk.Heal();
@@ -82,7 +82,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     [Fact]
     public void A_failed_removal_keeps_the_entry_on_disk_and_in_memory()
     {
-        ResponseCacheEngine engine = EngineWithTwoEntries();
+        DirectoryCache engine = EngineWithTwoEntries();
         Disk.Fail(FaultPoint.Replace);
 
         Assert.Throws<CacheStorageException>(() => engine.Remove("first"));
@@ -95,7 +95,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     [Fact]
     public void A_cache_directory_that_cannot_be_created_fails_the_set_with_a_storage_error_naming_it()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         Disk.Fail(FaultPoint.CreateDirectory, kind: FaultKind.AccessDenied);
 
         CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("question", Responses.Json("answer"), Policy()));
@@ -112,7 +112,7 @@ public sealed class AtomicWriteTests : CacheTestBase
     {
         EngineWithTwoEntries();
         byte[] before = File.ReadAllBytes(CacheFile);
-        ResponseCacheEngine other = NewEngine();
+        DirectoryCache other = NewEngine();
         Disk.Fail(FaultPoint.ReadAllBytes, "ai_responses.json", FaultKind.AccessDenied);
 
         CacheStorageException setError = Assert.Throws<CacheStorageException>(() => other.Set("third", Responses.Json("three"), Policy(), Log));

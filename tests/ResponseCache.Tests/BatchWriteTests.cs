@@ -20,7 +20,7 @@ public sealed class BatchWriteTests : CacheTestBase
     [Fact]
     public void A_batch_reaches_the_file_whole_and_no_reader_ever_sees_part_of_it()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("existing", Responses.Json("kept"), Policy());
         List<string[]> versions = RecordKeysInEachVersion("a", "b", "c", "d");
 
@@ -34,7 +34,7 @@ public sealed class BatchWriteTests : CacheTestBase
     [Fact]
     public void An_empty_key_in_a_batch_rejects_the_whole_batch_before_anything_is_written()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("existing", Responses.Json("kept"), Policy());
         byte[] before = File.ReadAllBytes(CacheFile);
 
@@ -47,7 +47,7 @@ public sealed class BatchWriteTests : CacheTestBase
     [Fact]
     public void Remove_reports_whether_the_entry_was_there()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.SetMany(Items("a", "b"), Policy());
 
         Assert.True(engine.Remove("a"));
@@ -58,7 +58,7 @@ public sealed class BatchWriteTests : CacheTestBase
     [Fact]
     public void RemoveMany_counts_only_entries_that_were_there_and_no_reader_ever_sees_part_of_the_removal()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.SetMany(Items("a", "b", "c"), Policy());
         List<string[]> versions = RecordKeysInEachVersion("a", "c");
 
@@ -73,7 +73,7 @@ public sealed class BatchWriteTests : CacheTestBase
     [PythonFact]
     public void Clear_leaves_an_empty_object_as_the_references_clear_does()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.SetMany(Items("a", "b"), Policy());
 
         Assert.Equal(2, engine.Clear());

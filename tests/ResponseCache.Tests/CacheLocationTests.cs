@@ -15,7 +15,7 @@ public sealed class CacheLocationTests : CacheTestBase
         string link = Path.Combine(OutsideDirectory, "link-to-cache");
         Directory.CreateSymbolicLink(link, CacheDirectory);
 
-        ResponseCacheEngine direct = OpenCaches.OpenDirectory(CacheDirectory);
+        DirectoryCache direct = OpenCaches.OpenDirectory(CacheDirectory);
 
         Assert.Same(direct, OpenCaches.OpenDirectory(link));
         Assert.Same(direct, OpenCaches.FindDirectory(Path.Combine(link, ".")));
@@ -27,7 +27,7 @@ public sealed class CacheLocationTests : CacheTestBase
         string linkedParent = Path.Combine(OutsideDirectory, "linked-parent");
         Directory.CreateSymbolicLink(linkedParent, OutsideDirectory);
 
-        ResponseCacheEngine throughLink = OpenCaches.OpenDirectory(Path.Combine(linkedParent, "cache"));
+        DirectoryCache throughLink = OpenCaches.OpenDirectory(Path.Combine(linkedParent, "cache"));
 
         Assert.Same(OpenCaches.OpenDirectory(CacheDirectory), throughLink);
     }

@@ -14,7 +14,7 @@ public sealed class ConcurrencyTests : CacheTestBase
     {
         Dictionary<string, System.Text.Json.JsonElement> entries = CacheFileContent.Entries(CacheFile);
         Assert.Equal(Threads * KeysPerThread, entries.Count);
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         for (int thread = 0; thread < Threads; thread++)
         {
             for (int i = 0; i < KeysPerThread; i++)
@@ -27,7 +27,7 @@ public sealed class ConcurrencyTests : CacheTestBase
     [Fact]
     public void Parallel_writers_on_one_instance_lose_nothing()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         Parallel.For(0, Threads, s_eightThreads, thread =>
         {
@@ -43,7 +43,7 @@ public sealed class ConcurrencyTests : CacheTestBase
     [Fact]
     public void Parallel_writers_on_two_instances_lose_nothing()
     {
-        ResponseCacheEngine[] engines = { NewEngine(), NewEngine() };
+        DirectoryCache[] engines = { NewEngine(), NewEngine() };
 
         Parallel.For(0, Threads, s_eightThreads, thread =>
         {
@@ -67,8 +67,8 @@ public sealed class ConcurrencyTests : CacheTestBase
     {
         const int Writers = 2;
         const int Versions = 100;
-        ResponseCacheEngine[] writers = { largeCache ? LargeCache() : NewEngine(), NewEngine() };
-        ResponseCacheEngine reader = NewEngine();
+        DirectoryCache[] writers = { largeCache ? LargeCache() : NewEngine(), NewEngine() };
+        DirectoryCache reader = NewEngine();
         writers[0].Set("shared", Version(0, 0), Roomy);
         var seen = new List<byte[]>();
         int writing = Writers;

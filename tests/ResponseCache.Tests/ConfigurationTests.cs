@@ -12,7 +12,7 @@ public sealed class ConfigurationTests : CacheTestBase
     [Fact]
     public void A_cache_never_configured_has_no_settings_file()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), CachePolicy.Default);
 
         Assert.True(engine.GetConfiguration().IsDefault);
@@ -39,7 +39,7 @@ public sealed class ConfigurationTests : CacheTestBase
     [Fact]
     public void A_settings_file_that_cannot_be_written_leaves_the_configuration_and_the_entries_as_they_were()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         SetOneSecondApart(engine, CachePolicy.Default, "a", "b", "c");
         engine.Configure(maxEntries: 50);
         byte[] settings = File.ReadAllBytes(SettingsFile);
@@ -58,7 +58,7 @@ public sealed class ConfigurationTests : CacheTestBase
     {
         Directory.CreateDirectory(CacheDirectory);
         File.WriteAllText(SettingsFile, "{\"max_entries\": \"lots\"}");
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         CacheConfiguration configuration = engine.GetConfiguration(Log);
 

@@ -8,17 +8,17 @@ public sealed class CopyBetweenCachesTests : CacheTestBase
 {
     private string OtherDirectory => Path.Combine(OutsideDirectory, "other");
 
-    private ResponseCacheEngine NewOtherEngine() => new(OtherDirectory, new CacheEngineOptions { Clock = Clock });
+    private DirectoryCache NewOtherEngine() => new(OtherDirectory, new DirectoryCacheOptions { Clock = Clock });
 
     [Fact]
     public void Imported_entries_replace_entries_of_the_same_key_and_another_process_reads_them_in_recency_order()
     {
-        ResponseCacheEngine source = NewOtherEngine();
+        DirectoryCache source = NewOtherEngine();
         SetOneSecondApart(source, Policy(), "a", "b");
         Clock.Advance(TimeSpan.FromSeconds(10));
 
         // Large enough that changes go to the journal, whose replay puts each written entry last.
-        ResponseCacheEngine destination = LargeCache();
+        DirectoryCache destination = LargeCache();
         destination.Set("a", Responses.Json("stale copy"), Roomy);
 
         destination.Import(source.Export());

@@ -9,8 +9,8 @@ public sealed class CrossInstanceTests : CacheTestBase
     [Fact]
     public void Alternating_writers_lose_nothing()
     {
-        ResponseCacheEngine first = NewEngine();
-        ResponseCacheEngine second = NewEngine();
+        DirectoryCache first = NewEngine();
+        DirectoryCache second = NewEngine();
 
         for (int i = 0; i < 50; i++)
         {
@@ -26,8 +26,8 @@ public sealed class CrossInstanceTests : CacheTestBase
     [Fact]
     public void A_same_length_rewrite_within_the_timestamp_granularity_is_seen_on_the_next_hit()
     {
-        ResponseCacheEngine writer = NewEngine();
-        ResponseCacheEngine reader = NewEngine();
+        DirectoryCache writer = NewEngine();
+        DirectoryCache reader = NewEngine();
         writer.Set("question", Responses.Json("answer A"), Policy());
         Assert.Equal("answer A", Responses.Text(reader.Get("question", Policy())));
         long length = new FileInfo(CacheFile).Length;

@@ -21,9 +21,9 @@ public sealed class DamagedFileTests : CacheTestBase
         $"\"{CacheFileContent.HashOf(key)}\": {CacheFileContent.EntryJson(responseJson, 1_700_000_000, 1_700_000_000, extraFields)}";
 
     /// <summary>Loads the damaged file with a fresh engine and checks the one warning, the aside file and the rewritten cache file.</summary>
-    private ResponseCacheEngine LoadAndAssertSetAside(byte[] damaged)
+    private DirectoryCache LoadAndAssertSetAside(byte[] damaged)
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Get("any key", Policy(ttlDays: 100_000), Log);
 
         string warning = Assert.Single(Log.Warnings);
@@ -43,7 +43,7 @@ public sealed class DamagedFileTests : CacheTestBase
         byte[] truncated = whole.Take(cut).ToArray();
         File.WriteAllBytes(CacheFile, truncated);
 
-        ResponseCacheEngine engine = LoadAndAssertSetAside(truncated);
+        DirectoryCache engine = LoadAndAssertSetAside(truncated);
 
         Assert.Equal("answer a", Responses.Text(engine.Get("a", Policy())));
         Assert.Equal("answer b", Responses.Text(engine.Get("b", Policy())));
@@ -57,7 +57,7 @@ public sealed class DamagedFileTests : CacheTestBase
         byte[] garbage = { 0x00, 0xFF, 0x13, (byte)'n', (byte)'o', (byte)'t', (byte)' ', (byte)'j', (byte)'s', (byte)'o', (byte)'n' };
         WriteCacheFile(garbage);
 
-        ResponseCacheEngine engine = LoadAndAssertSetAside(garbage);
+        DirectoryCache engine = LoadAndAssertSetAside(garbage);
 
         Assert.Empty(CacheFileContent.Entries(CacheFile));
         Assert.Equal(0, engine.GetStatistics(Policy()).TotalEntries);
@@ -89,7 +89,7 @@ public sealed class DamagedFileTests : CacheTestBase
         string text = "{\n  " + Entry("a") + ",\n  " + Entry("bad", extraFields: "\"created_at\": \"yesterday\"").Replace("\"created_at\": 1700000000,", string.Empty) + ",\n  " + Entry("b") + "\n}";
         WriteCacheFile(text);
 
-        ResponseCacheEngine engine = LoadAndAssertSetAside(Encoding.UTF8.GetBytes(text));
+        DirectoryCache engine = LoadAndAssertSetAside(Encoding.UTF8.GetBytes(text));
 
         Assert.Equal(new[] { "a", "b" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
         Assert.Null(engine.Get("bad", Policy(ttlDays: 100_000)));
@@ -124,7 +124,7 @@ public sealed class DamagedFileTests : CacheTestBase
         string text = "{\n  " + Entry("a") + ",\n  " + Entry("deep", deep) + ",\n  " + Entry("b") + "\n}";
         WriteCacheFile(text);
 
-        ResponseCacheEngine engine = LoadAndAssertSetAside(Encoding.UTF8.GetBytes(text));
+        DirectoryCache engine = LoadAndAssertSetAside(Encoding.UTF8.GetBytes(text));
 
         Assert.Equal(new[] { "a", "b" }.Select(CacheFileContent.HashOf).OrderBy(hash => hash, StringComparer.Ordinal), CacheFileContent.Entries(CacheFile).Keys.OrderBy(hash => hash, StringComparer.Ordinal));
         Assert.Null(engine.Get("deep", Policy(ttlDays: 100_000)));
@@ -136,7 +136,7 @@ public sealed class DamagedFileTests : CacheTestBase
         byte[] withBom = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("{\n  " + Entry("a") + "\n}")).ToArray();
         WriteCacheFile(withBom);
 
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         Assert.Equal("answer", Responses.Text(engine.Get("a", Policy(ttlDays: 100_000), Log)));
 
         Assert.Empty(Log.Warnings);
@@ -148,7 +148,7 @@ public sealed class DamagedFileTests : CacheTestBase
     public void The_warning_is_given_once_and_not_again_by_later_calls_or_other_instances()
     {
         WriteCacheFile("[]");
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Get("a", Policy(), Log);
 
         engine.Set("b", Responses.Json("b"), Policy(), Log);
@@ -179,7 +179,7 @@ public sealed class DamagedFileTests : CacheTestBase
         string text = "{\n  " + Entry("a") + ",\n  ###### disk sector of zeros ######\n  " + Entry("b") + "\n}";
         WriteCacheFile(text);
         byte[] damaged = Encoding.UTF8.GetBytes(text);
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         Disk.Fail(FaultPoint.Move, "ai_responses.json");
 
         CacheStorageException error = Assert.Throws<CacheStorageException>(() => engine.Set("c", Responses.Json("c"), Policy(ttlDays: 100_000), Log));
@@ -189,7 +189,7 @@ public sealed class DamagedFileTests : CacheTestBase
         Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
         Assert.Empty(Log.Warnings);
         Disk.Heal();
-        ResponseCacheEngine recovered = LoadAndAssertSetAside(damaged);
+        DirectoryCache recovered = LoadAndAssertSetAside(damaged);
         Assert.Equal("answer", Responses.Text(recovered.Get("b", Policy(ttlDays: 100_000))));
         Assert.Null(engine.Get("c", Policy(ttlDays: 100_000)));
     }

@@ -30,7 +30,7 @@ public sealed class FilePermissionTests : CacheTestBase
     [UnixFact]
     public void The_journal_of_a_large_cache_is_owner_only()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
 
         engine.Set("one more", Responses.Json("answer"), Roomy);
 

@@ -16,7 +16,7 @@ public sealed class ForeignWriterTests : CacheTestBase
     [PythonFact]
     public void A_clear_by_the_reference_stays_done_although_the_journal_held_a_newer_entry()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("journaled", Responses.Json("from the module"), Roomy);
         Assert.True(JournalLength > 0);
 
@@ -30,14 +30,14 @@ public sealed class ForeignWriterTests : CacheTestBase
     [PythonFact]
     public void Entries_the_reference_adds_are_kept_and_the_journal_starts_over_on_its_snapshot()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("journaled", Responses.Json("from the module"), Roomy);
         engine.Remove("key 1");
 
         ReferenceCacheManager.Run(CacheDirectory, new object?[] { "set", "from python", "kept" });
         engine.Set("after", Responses.Json("appended"), Roomy);
 
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Assert.Equal("kept", Responses.Text(fresh.Get("from python", Roomy)));
         Assert.Equal("appended", Responses.Text(fresh.Get("after", Roomy)));
         Assert.Null(fresh.Get("journaled", Roomy));
@@ -49,7 +49,7 @@ public sealed class ForeignWriterTests : CacheTestBase
     [Fact]
     public void A_journal_written_before_journals_named_their_snapshot_still_loads()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("new", Responses.Json("journaled"), Roomy);
         engine.Set("newer", Responses.Json("journaled too"), Roomy);
 
@@ -58,7 +58,7 @@ public sealed class ForeignWriterTests : CacheTestBase
         lines[0] = WithoutSnapshotField(lines[0]);
         File.WriteAllText(JournalFile, string.Join("\n", lines) + "\n");
 
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Assert.Equal("journaled", Responses.Text(fresh.Get("new", Roomy)));
         Assert.Equal("journaled too", Responses.Text(fresh.Get("newer", Roomy)));
         Assert.Equal(LargeCacheEntries + 2, fresh.GetStatistics(Roomy).TotalEntries);

@@ -9,7 +9,7 @@ public sealed class GetOrAddTests : CacheTestBase
     [Fact]
     public void Cancelling_a_call_that_waits_for_the_cross_process_lock_ends_it_and_writes_nothing()
     {
-        ResponseCacheEngine engine = NewEngine(lockTimeout: TimeSpan.FromMinutes(5));
+        DirectoryCache engine = NewEngine(lockTimeout: TimeSpan.FromMinutes(5));
         engine.Set("before", Responses.Json("kept"), Policy());
         byte[] before = File.ReadAllBytes(CacheFile);
         using var stopping = new CancellationTokenSource();

@@ -31,7 +31,7 @@ public sealed class JournalTests : CacheTestBase
         return lines;
     }
 
-    private void AssertLargeCacheEntriesPresent(ResponseCacheEngine engine)
+    private void AssertLargeCacheEntriesPresent(DirectoryCache engine)
     {
         Assert.Equal(LargeCacheResponse(0), engine.Get("key 0", Roomy));
         Assert.Equal(LargeCacheResponse(LargeCacheEntries - 1), engine.Get($"key {LargeCacheEntries - 1}", Roomy));
@@ -40,7 +40,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_set_on_a_large_cache_appends_to_the_journal_and_leaves_the_snapshot_untouched()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
         engine.Set("new 1", Responses.Json("one"), Roomy);
@@ -55,12 +55,12 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_fresh_instance_replays_the_snapshot_and_the_journal()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("new", Responses.Json("new answer"), Roomy);
         engine.Set("key 5", Responses.Json("overwritten"), Roomy);
         engine.Remove("key 6");
 
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
 
         Assert.Equal(LargeCacheEntries, fresh.GetStatistics(Roomy).TotalEntries);
         Assert.Equal("new answer", Responses.Text(fresh.Get("new", Roomy)));
@@ -72,7 +72,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_torn_last_line_is_ignored_and_every_earlier_set_survives()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("new 1", Responses.Json("one"), Roomy);
         engine.Set("new 2", Responses.Json("two"), Roomy);
         engine.Set("torn", Responses.Json("three"), Roomy);
@@ -82,7 +82,7 @@ public sealed class JournalTests : CacheTestBase
             journal.SetLength(journal.Length - (lastLine.Length / 2));
         }
 
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
 
         Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy, Log)));
         Assert.Equal("two", Responses.Text(fresh.Get("new 2", Roomy, Log)));
@@ -94,7 +94,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void After_a_half_appended_line_the_next_set_is_kept_and_nothing_is_lost()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("new 1", Responses.Json("one"), Roomy);
         byte[] firstLine = JournalLines()[0];
         using (var journal = new FileStream(JournalFile, FileMode.Append))
@@ -102,9 +102,9 @@ public sealed class JournalTests : CacheTestBase
             journal.Write(firstLine, 0, firstLine.Length / 2);
         }
 
-        ResponseCacheEngine other = NewEngine();
+        DirectoryCache other = NewEngine();
         other.Set("new 2", Responses.Json("two"), Roomy, Log);
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
 
         Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy, Log)));
         Assert.Equal("two", Responses.Text(fresh.Get("new 2", Roomy, Log)));
@@ -116,7 +116,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_damaged_middle_line_sets_the_journal_aside_and_the_sound_lines_are_recovered()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("new 1", Responses.Json("one"), Roomy);
         engine.Set("damaged", Responses.Json("two"), Roomy);
         engine.Set("new 3", Responses.Json("three"), Roomy);
@@ -124,7 +124,7 @@ public sealed class JournalTests : CacheTestBase
         byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(journal).Replace("\"two\"", "\"tw0\""));
         File.WriteAllBytes(JournalFile, damagedJournal);
 
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         fresh.Get("new 1", Roomy, Log);
 
         string warning = Assert.Single(Log.Warnings);
@@ -140,8 +140,8 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void Another_instance_catches_up_from_the_journal_without_a_snapshot_rewrite()
     {
-        ResponseCacheEngine first = LargeCache();
-        ResponseCacheEngine second = NewEngine();
+        DirectoryCache first = LargeCache();
+        DirectoryCache second = NewEngine();
         AssertLargeCacheEntriesPresent(second);
         SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
@@ -158,7 +158,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void Hits_flushed_on_a_large_cache_go_to_the_journal_and_steer_another_instances_eviction()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         Clock.Advance(TimeSpan.FromSeconds(1));
         engine.Get("key 0", Roomy);
         SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
@@ -167,13 +167,13 @@ public sealed class JournalTests : CacheTestBase
         NewEngine().Set("new", Responses.Json("new"), Policy(maxEntries: LargeCacheEntries));
 
         before.AssertUntouched();
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Assert.NotNull(fresh.Get("key 0", Roomy));
         Assert.Equal(LargeCacheEntries, fresh.GetStatistics(Roomy).TotalEntries);
     }
 
     /// <summary>Sets 20 KB responses until the journal is folded into the snapshot; returns the keys set.</summary>
-    private List<string> SetUntilCompacted(ResponseCacheEngine engine)
+    private List<string> SetUntilCompacted(DirectoryCache engine)
     {
         var keys = new List<string>();
         long longestJournal = 0;
@@ -194,7 +194,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_journal_that_outgrows_the_threshold_is_folded_into_the_snapshot_and_emptied()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
 
         List<string> keys = SetUntilCompacted(engine);
 
@@ -208,7 +208,7 @@ public sealed class JournalTests : CacheTestBase
     [PythonFact]
     public void The_compacted_snapshot_is_read_by_the_python_reference()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         List<string> keys = SetUntilCompacted(engine);
 
         System.Text.Json.Nodes.JsonArray results = ReferenceCacheManager.Run(
@@ -222,7 +222,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_crash_between_the_new_snapshot_and_emptying_the_journal_neither_loses_nor_revives_anything()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("answer", Responses.Json("old answer"), Roomy);
         engine.Remove("key 7");
         engine.Set("key 9", Responses.Json("journaled"), Roomy);
@@ -242,7 +242,7 @@ public sealed class JournalTests : CacheTestBase
         Assert.True(JournalLength > 0, "The crash should have left the journal behind.");
         Assert.Equal("new answer", CacheFileContent.Entry(CacheFile, "answer").GetProperty("response").GetString());
 
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
 
         Assert.Equal("new answer", Responses.Text(fresh.Get("answer", Roomy, Log)));
         Assert.Equal("back again", Responses.Text(fresh.Get("key 7", Roomy)));
@@ -255,7 +255,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_compaction_whose_snapshot_cannot_be_written_leaves_the_journal_as_it_was()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("answer", Responses.Json("kept"), Roomy);
         byte[] journal = File.ReadAllBytes(JournalFile);
         byte[] snapshot = File.ReadAllBytes(CacheFile);
@@ -266,7 +266,7 @@ public sealed class JournalTests : CacheTestBase
 
         Assert.Equal(journal, File.ReadAllBytes(JournalFile));
         Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Assert.Null(fresh.Get("big", Roomy));
         Assert.Equal("kept", Responses.Text(fresh.Get("answer", Roomy)));
     }
@@ -277,7 +277,7 @@ public sealed class JournalTests : CacheTestBase
     [InlineData(FaultPoint.FlushToDisk)]
     public void A_failed_append_leaves_journal_and_snapshot_byte_identical_and_loses_nothing(FaultPoint fault)
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("before", Responses.Json("kept"), Roomy);
         byte[] journal = File.ReadAllBytes(JournalFile);
         byte[] snapshot = File.ReadAllBytes(CacheFile);
@@ -290,7 +290,7 @@ public sealed class JournalTests : CacheTestBase
         Assert.Equal(snapshot, File.ReadAllBytes(CacheFile));
         Assert.Equal("kept", Responses.Text(engine.Get("before", Roomy)));
         Assert.Null(engine.Get("during", Roomy));
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Assert.Equal("kept", Responses.Text(fresh.Get("before", Roomy, Log)));
         AssertLargeCacheEntriesPresent(fresh);
         Assert.Empty(Log.Warnings);
@@ -299,7 +299,7 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_response_nested_to_the_limit_replays_from_the_journal()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
 
         SnapshotOnDisk before = SnapshotOnDisk.Of(CacheFile);
 
@@ -316,10 +316,10 @@ public sealed class JournalTests : CacheTestBase
     [InlineData(FaultPoint.Read)]
     public void A_journal_that_cannot_be_read_fails_the_lookup_and_is_neither_set_aside_nor_cut(FaultPoint fault)
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("journaled", Responses.Json("kept"), Roomy);
         byte[] journal = File.ReadAllBytes(JournalFile);
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Disk.Fail(fault, ".journal");
 
         CacheStorageException error = Assert.Throws<CacheStorageException>(() => fresh.Get("journaled", Roomy, Log));
@@ -335,14 +335,14 @@ public sealed class JournalTests : CacheTestBase
     [Fact]
     public void A_damaged_journal_that_cannot_be_moved_aside_is_kept_in_place_until_it_can_be()
     {
-        ResponseCacheEngine engine = LargeCache();
+        DirectoryCache engine = LargeCache();
         engine.Set("new 1", Responses.Json("one"), Roomy);
         engine.Set("damaged", Responses.Json("two"), Roomy);
         engine.Set("new 3", Responses.Json("three"), Roomy);
         byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(File.ReadAllBytes(JournalFile)).Replace("\"two\"", "\"tw0\""));
         File.WriteAllBytes(JournalFile, damagedJournal);
         byte[] snapshot = File.ReadAllBytes(CacheFile);
-        ResponseCacheEngine fresh = NewEngine();
+        DirectoryCache fresh = NewEngine();
         Disk.Fail(FaultPoint.Move, ".journal");
 
         CacheStorageException error = Assert.Throws<CacheStorageException>(() => fresh.Set("during", Responses.Json("lost"), Roomy, Log));

@@ -23,7 +23,7 @@ public sealed class KeyHashTests : CacheTestBase
     [Fact]
     public void The_entry_name_in_the_file_is_the_key_hash()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         engine.Set("naïve question 😀", Responses.Json("answer"), Policy());
 
@@ -33,7 +33,7 @@ public sealed class KeyHashTests : CacheTestBase
     [Fact]
     public void Keys_differing_only_in_case_are_different_entries()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("Question", Responses.Json("upper"), Policy());
         engine.Set("question", Responses.Json("lower"), Policy());
 
@@ -54,7 +54,7 @@ public sealed class KeyHashTests : CacheTestBase
     [Fact]
     public void A_composed_key_finds_what_the_same_literal_key_stored()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("gpt-4|Summarise|some text", Responses.Json("summary"), Policy());
 
         Assert.Equal("summary", Responses.Text(engine.Get(CacheKeys.Compose("gpt-4", "Summarise", "some text"), Policy())));

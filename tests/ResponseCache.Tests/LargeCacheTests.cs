@@ -9,7 +9,7 @@ public sealed class LargeCacheTests : CacheTestBase
     public void Thousands_of_entries_stay_reachable_through_removals_and_a_reload()
     {
         string[] keys = Enumerable.Range(0, 5000).Select(i => $"question {i}").ToArray();
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.SetMany(keys.Select(key => new KeyValuePair<string, byte[]>(key, Responses.Json("answer to " + key))).ToArray(), Roomy);
         string[] removed = keys.Where((_, i) => i % 3 == 0).ToArray();
         foreach (string key in removed)
@@ -17,7 +17,7 @@ public sealed class LargeCacheTests : CacheTestBase
             Assert.True(engine.Remove(key));
         }
 
-        ResponseCacheEngine reloaded = NewEngine();
+        DirectoryCache reloaded = NewEngine();
         foreach (string key in keys)
         {
             string? expected = removed.Contains(key) ? null : "answer to " + key;

@@ -13,7 +13,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [Fact]
     public void A_set_while_another_holder_keeps_the_lock_times_out_and_changes_nothing()
     {
-        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        DirectoryCache engine = NewEngine(lockTimeout: s_shortTimeout);
         engine.Set("before", Responses.Json("kept"), Policy());
         byte[] before = File.ReadAllBytes(CacheFile);
 
@@ -31,7 +31,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [Fact]
     public void A_get_or_add_that_cannot_get_the_lock_returns_what_it_produced_with_a_warning_and_caches_nothing()
     {
-        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        DirectoryCache engine = NewEngine(lockTimeout: s_shortTimeout);
         engine.Set("before", Responses.Json("kept"), Policy());
 
         byte[]? answer;
@@ -48,7 +48,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [Fact]
     public void Once_the_lock_is_released_the_next_set_succeeds()
     {
-        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        DirectoryCache engine = NewEngine(lockTimeout: s_shortTimeout);
         Directory.CreateDirectory(CacheDirectory);
         using (HoldLock())
         {
@@ -63,7 +63,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [Fact]
     public void Reads_while_another_holder_keeps_the_lock_are_served_without_waiting()
     {
-        ResponseCacheEngine reader = NewEngine(lockTimeout: s_shortTimeout);
+        DirectoryCache reader = NewEngine(lockTimeout: s_shortTimeout);
         reader.Set("question", Responses.Json("answer"), Policy());
         NewEngine().Set("other", Responses.Json("other"), Policy());
 
@@ -80,7 +80,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [Fact]
     public void An_expired_entry_read_while_the_lock_is_held_is_a_miss_and_is_removed_once_the_lock_is_free()
     {
-        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        DirectoryCache engine = NewEngine(lockTimeout: s_shortTimeout);
         engine.Configure(ttlDays: 1);
         engine.Set("old", Responses.Json("stale"), Policy(ttlDays: 1));
         Clock.Advance(TimeSpan.FromDays(2));
@@ -99,7 +99,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [Fact]
     public void A_lock_file_that_cannot_be_opened_fails_at_once_with_a_storage_error_naming_it()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("before", Responses.Json("kept"), Policy());
         byte[] before = File.ReadAllBytes(CacheFile);
         Disk.Fail(FaultPoint.OpenExclusive, ".lock", FaultKind.AccessDenied);
@@ -119,7 +119,7 @@ public sealed class LockTimeoutTests : CacheTestBase
     [InlineData(FaultPoint.Write)]
     public void A_lock_file_whose_counters_cannot_be_read_or_written_fails_the_set_loses_nothing_and_frees_the_lock(FaultPoint fault)
     {
-        ResponseCacheEngine engine = NewEngine(lockTimeout: s_shortTimeout);
+        DirectoryCache engine = NewEngine(lockTimeout: s_shortTimeout);
         engine.Set("before", Responses.Json("kept"), Policy());
         byte[] before = File.ReadAllBytes(CacheFile);
         Disk.Fail(fault, ".lock");

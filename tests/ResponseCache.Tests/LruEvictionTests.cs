@@ -14,7 +14,7 @@ public sealed class LruEvictionTests : CacheTestBase
             ("recent", CacheFileContent.EntryJson("\"r\"", createdAt: Clock.UnixSeconds - 300, lastAccessed: Clock.UnixSeconds - 10)),
             ("stale", CacheFileContent.EntryJson("\"s\"", createdAt: Clock.UnixSeconds - 200, lastAccessed: Clock.UnixSeconds - 100)),
             ("middle", CacheFileContent.EntryJson("\"m\"", createdAt: Clock.UnixSeconds - 100, lastAccessed: Clock.UnixSeconds - 50)));
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         engine.Set("new", Responses.Json("n"), Policy(maxEntries: 3));
 

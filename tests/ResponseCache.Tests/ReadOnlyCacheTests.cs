@@ -10,7 +10,7 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
     [Fact]
     public void Reads_of_a_cache_that_does_not_exist_create_nothing()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         Assert.Null(engine.Get("question", Policy()));
         Assert.Equal(0, engine.GetStatistics(Policy()).TotalEntries);
@@ -23,18 +23,18 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
     [Fact]
     public void A_cache_this_user_may_only_read_serves_hits_misses_expiry_and_statistics()
     {
-        ResponseCacheEngine owner = NewEngine();
+        DirectoryCache owner = NewEngine();
         owner.Set("old", Responses.Json("stale"), Policy(ttlDays: 1));
         Clock.Advance(TimeSpan.FromDays(2));
         owner.Set("question", Responses.Json("answer"), Policy(ttlDays: 1));
         byte[] before = File.ReadAllBytes(CacheFile);
-        var reader = new ResponseCacheEngine(CacheDirectory, new CacheEngineOptions { Clock = Clock, FileSystem = new ReadOnlyFileSystem() });
+        var reader = new DirectoryCache(CacheDirectory, new DirectoryCacheOptions { Clock = Clock, FileSystem = new ReadOnlyFileSystem() });
 
         Assert.Equal("answer", Responses.Text(reader.Get("question", Policy(ttlDays: 1))));
         Assert.Null(reader.Get("old", Policy(ttlDays: 1)));
         Assert.Null(reader.Get("absent", Policy(ttlDays: 1)));
         Assert.Equal(2, reader.GetStatistics(Policy(ttlDays: 1)).TotalEntries);
-        Clock.Advance(CacheEngineOptions.DefaultAccessFlushInterval);
+        Clock.Advance(DirectoryCacheOptions.DefaultAccessFlushInterval);
         Assert.Equal("answer", Responses.Text(reader.Get("question", Policy(ttlDays: 1))));
         reader.FlushAccessTimes();
 

@@ -17,7 +17,7 @@ public sealed class ReferenceFormatTests : CacheTestBase
     {
         Reference(Op("set", "question", "réponse 😀"), Op("set", "other", "second answer"));
 
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         Assert.Equal("réponse 😀", Responses.Text(engine.Get("question", Policy(), Log)));
         Assert.Equal("second answer", Responses.Text(engine.Get("other", Policy(), Log)));
@@ -27,7 +27,7 @@ public sealed class ReferenceFormatTests : CacheTestBase
     [PythonFact]
     public void A_file_written_by_the_engine_loads_in_the_reference()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("réponse 😀"), Policy());
         engine.Set("structured", "{\"answer\":42,\"list\":[1,\"two\"]}"u8.ToArray(), Policy());
 
@@ -83,7 +83,7 @@ public sealed class ReferenceFormatTests : CacheTestBase
     [PythonFact]
     public void The_engine_sees_entries_the_reference_added_after_it_loaded_the_file()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("from engine", Responses.Json("engine answer"), Policy());
 
         Reference(Op("set", "from python", "python answer"));

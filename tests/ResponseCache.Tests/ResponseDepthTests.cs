@@ -17,7 +17,7 @@ public sealed class ResponseDepthTests : CacheTestBase
     [Fact]
     public void A_response_nested_beyond_the_limit_is_refused_before_anything_is_written()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         Assert.Throws<ArgumentException>(() => engine.Set("deep", Responses.Nested(SnapshotLimits.MaxResponseDepth + 1), Policy()));
 
@@ -27,7 +27,7 @@ public sealed class ResponseDepthTests : CacheTestBase
     [Fact]
     public void A_response_that_is_not_one_json_value_is_refused()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         Assert.Throws<ArgumentException>(() => engine.Set("two values", "1 2"u8.ToArray(), Policy()));
         Assert.Throws<ArgumentException>(() => engine.Set("broken", "{\"a\":"u8.ToArray(), Policy()));

@@ -9,7 +9,7 @@ public sealed class StatisticsTests : CacheTestBase
     [Fact]
     public void Statistics_name_the_cache_file_and_give_its_size_on_disk()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("a", Responses.Json("1"), Policy());
         engine.Set("b", Responses.Json("2"), Policy());
 

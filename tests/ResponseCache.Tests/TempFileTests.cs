@@ -75,7 +75,7 @@ public sealed class TempFileTests : CacheTestBase
     [Fact]
     public void A_failed_write_whose_temp_file_cannot_be_deleted_reports_the_write_failure_and_the_next_write_removes_it()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Set("question", Responses.Json("answer"), Policy());
         Disk.Fail(FaultPoint.Replace, "ai_responses.json");
         Disk.Fail(FaultPoint.Delete, ".tmp", FaultKind.AccessDenied);

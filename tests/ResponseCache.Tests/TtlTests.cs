@@ -9,7 +9,7 @@ public sealed class TtlTests : CacheTestBase
     [Fact]
     public void A_read_removes_an_entry_only_once_it_is_older_than_the_caches_own_ttl()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.Configure(ttlDays: 3);
         engine.Set("question", Responses.Json("answer"), CachePolicy.Default);
         Clock.Advance(TimeSpan.FromDays(4));
@@ -24,7 +24,7 @@ public sealed class TtlTests : CacheTestBase
     {
         double milliseconds = Clock.UnixSeconds * 1000;
         CacheFileContent.Write(CacheFile, ("from another tool", CacheFileContent.EntryJson("\"answer\"", createdAt: milliseconds, lastAccessed: milliseconds)));
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         CacheEntryInfo entry = Assert.Single(engine.ListEntries(Policy(ttlDays: 1)));
 
@@ -36,7 +36,7 @@ public sealed class TtlTests : CacheTestBase
     public void A_legacy_entry_of_a_hand_made_file_without_created_at_never_expires()
     {
         CacheFileContent.Write(CacheFile, ("legacy question", CacheFileContent.EntryJson("\"legacy answer\"", createdAt: null, lastAccessed: null)));
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
 
         Clock.Advance(TimeSpan.FromDays(3650));
 

@@ -223,8 +223,8 @@ Describe 'about_ResponseCache' {
         $about | Should -Match "(?m)^\s+TtlDays\s+$($defaults::DefaultTtlDays)\s*$"
         $depth = (Get-Command Set-CachedResponse).Parameters['Depth'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }
         $about | Should -Match "(?m)^\s+Depth\s+$(Get-CodeDefault (Get-Command Set-CachedResponse) 'Depth') \(at most $($depth.MaxRange)\)"
-        $about | Should -Match "Lock wait\s+about $([ResponseCache.Core.CacheEngineOptions]::DefaultLockTimeout.TotalSeconds) seconds"
-        $about | Should -Match "written at most every $([ResponseCache.Core.CacheEngineOptions]::DefaultAccessFlushInterval.TotalSeconds) seconds"
+        $about | Should -Match "Lock wait\s+about $([ResponseCache.Core.DirectoryCacheOptions]::DefaultLockTimeout.TotalSeconds) seconds"
+        $about | Should -Match "written at most every $([ResponseCache.Core.DirectoryCacheOptions]::DefaultAccessFlushInterval.TotalSeconds) seconds"
         $about | Should -Match ([regex]::Escape([ResponseCache.Core.CacheLocation]::PathVariable))
         $about | Should -Match ([regex]::Escape("~/.cache/$([ResponseCache.Core.CacheLocation]::FolderName)"))
     }

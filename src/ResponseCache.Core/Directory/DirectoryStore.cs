@@ -30,7 +30,7 @@ internal sealed class DirectoryStore : ICacheStore
     private FileSignature _seenSettings;
     private DateTimeOffset _lastCommit;
 
-    public DirectoryStore(string directory, CacheEngineOptions options)
+    public DirectoryStore(string directory, DirectoryCacheOptions options)
     {
         _clock = options.Clock;
         _accessFlushInterval = options.AccessFlushInterval;

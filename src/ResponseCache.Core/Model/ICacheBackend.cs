@@ -5,7 +5,7 @@ using System.Threading;
 namespace ResponseCache.Core;
 
 /// <summary>
-/// One cache, wherever it is kept: a directory (<see cref="ResponseCacheEngine"/>) or a namespace on a Redis server.
+/// One cache, wherever it is kept: a directory (<see cref="DirectoryCache"/>) or a namespace on a Redis server.
 /// The cmdlets talk to this alone. Responses handed in are compact UTF-8 JSON of one value within the depth limit,
 /// already checked by the caller; keys are hashed with <see cref="KeyHash.Compute"/> by every backend alike.
 /// </summary>

@@ -20,8 +20,8 @@ public static class OpenCaches
         Platform.HasCaseSensitivePaths ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
     // Lock-free: every call of every cmdlet on a directory looks its engine up.
-    private static readonly ConcurrentDictionary<string, ResponseCacheEngine> s_engines =
-        new ConcurrentDictionary<string, ResponseCacheEngine>(s_pathComparer);
+    private static readonly ConcurrentDictionary<string, DirectoryCache> s_engines =
+        new ConcurrentDictionary<string, DirectoryCache>(s_pathComparer);
 
     // Each spelling of a path is resolved once: resolving walks every component of it, and every call looks its engine up.
     private static readonly ConcurrentDictionary<string, string> s_realPaths =
@@ -32,15 +32,15 @@ public static class OpenCaches
     private static readonly Dictionary<string, IDisposable> s_connections = new Dictionary<string, IDisposable>(StringComparer.Ordinal);
 
     /// <summary>The engine for a full directory path, created on first use.</summary>
-    public static ResponseCacheEngine OpenDirectory(string directory)
+    public static DirectoryCache OpenDirectory(string directory)
     {
         string key = Normalize(directory);
-        return s_engines.GetOrAdd(key, path => new ResponseCacheEngine(path, OptionsFromEnvironment()));
+        return s_engines.GetOrAdd(key, path => new DirectoryCache(path, OptionsFromEnvironment()));
     }
 
     /// <summary>The engine of a directory this process already uses, without creating one.</summary>
-    public static ResponseCacheEngine? FindDirectory(string directory) =>
-        s_engines.TryGetValue(Normalize(directory), out ResponseCacheEngine? engine) ? engine : null;
+    public static DirectoryCache? FindDirectory(string directory) =>
+        s_engines.TryGetValue(Normalize(directory), out DirectoryCache? engine) ? engine : null;
 
     /// <summary>
     /// The cache known by <paramref name="identity"/>, opened by <paramref name="open"/> on first use, which may take
@@ -135,9 +135,9 @@ public static class OpenCaches
     }
 
     /// <summary>RESPONSECACHE_LOCK_TIMEOUT_SECONDS lets a job wait longer (or a test shorter) than the default for the lock.</summary>
-    private static CacheEngineOptions OptionsFromEnvironment()
+    private static DirectoryCacheOptions OptionsFromEnvironment()
     {
-        var options = new CacheEngineOptions();
+        var options = new DirectoryCacheOptions();
         string? timeout = Environment.GetEnvironmentVariable(LockTimeoutVariable);
         if (double.TryParse(timeout, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds <= int.MaxValue)
         {

@@ -65,10 +65,10 @@ internal sealed class CacheSelector
     }
 
     /// <summary>The engine of a cache directory (the default one for a null path).</summary>
-    public ResponseCacheEngine OpenDirectory(string? path)
+    public DirectoryCache OpenDirectory(string? path)
     {
         string directory = ResolveDirectory(path);
-        ResponseCacheEngine? engine = OpenCaches.FindDirectory(directory);
+        DirectoryCache? engine = OpenCaches.FindDirectory(directory);
         if (engine is null)
         {
             // Checked once per directory and process, not on every call: a hit costs less than this stat.

@@ -14,14 +14,14 @@ public sealed class DirectoryCacheContract : CacheContract
     internal override ICacheBackend NewCache(TimeSpan? producerWaitTimeout = null) =>
         Open(_caches++ == 0 ? _folders.FirstCache : Path.Combine(_folders.Root, "cache " + _caches), producerWaitTimeout);
 
-    internal override ICacheBackend SameCacheElsewhere(ICacheBackend cache) => Open(((ResponseCacheEngine)cache).Directory, null);
+    internal override ICacheBackend SameCacheElsewhere(ICacheBackend cache) => Open(((DirectoryCache)cache).Directory, null);
 
-    private ResponseCacheEngine Open(string directory, TimeSpan? producerWaitTimeout) =>
-        new(directory, new CacheEngineOptions
+    private DirectoryCache Open(string directory, TimeSpan? producerWaitTimeout) =>
+        new(directory, new DirectoryCacheOptions
         {
             Clock = Clock,
             LockTimeout = TimeSpan.FromSeconds(60),
-            ProducerWaitTimeout = producerWaitTimeout ?? CacheEngineOptions.DefaultProducerWaitTimeout,
+            ProducerWaitTimeout = producerWaitTimeout ?? DirectoryCacheOptions.DefaultProducerWaitTimeout,
         });
 
     protected override void Dispose(bool disposing)

@@ -41,8 +41,8 @@ public abstract class CacheTestBase : IDisposable
     protected static CachePolicy Roomy => Policy(maxEntries: 100_000);
 
     /// <summary>Another engine on the same directory: what another process would have.</summary>
-    internal ResponseCacheEngine NewEngine(TimeSpan? lockTimeout = null) =>
-        new(CacheDirectory, new CacheEngineOptions
+    internal DirectoryCache NewEngine(TimeSpan? lockTimeout = null) =>
+        new(CacheDirectory, new DirectoryCacheOptions
         {
             Clock = Clock,
             FileSystem = Disk,
@@ -60,9 +60,9 @@ public abstract class CacheTestBase : IDisposable
     protected static byte[] LargeCacheResponse(int i) => Responses.OfSize(1024, (char)('a' + (i % 26)));
 
     /// <summary>400 entries of 1 KB, written as one snapshot: well past the size where sets stop rewriting it.</summary>
-    internal ResponseCacheEngine LargeCache()
+    internal DirectoryCache LargeCache()
     {
-        ResponseCacheEngine engine = NewEngine();
+        DirectoryCache engine = NewEngine();
         engine.SetMany(Enumerable.Range(0, LargeCacheEntries).Select(i => new KeyValuePair<string, byte[]>($"key {i}", LargeCacheResponse(i))).ToList(), Roomy);
         Assert.True(new FileInfo(CacheFile).Length > 256 * 1024, "The test cache is too small to use the journal.");
         Assert.Equal(0, JournalLength);
@@ -70,10 +70,10 @@ public abstract class CacheTestBase : IDisposable
     }
 
     /// <summary>Stores the keys in order, one second apart on the fake clock, so the first is the least recently used.</summary>
-    internal void SetOneSecondApart(ResponseCacheEngine engine, CachePolicy policy, params string[] keys) =>
+    internal void SetOneSecondApart(DirectoryCache engine, CachePolicy policy, params string[] keys) =>
         SetOneSecondApart(engine, policy, key => Responses.Json("answer to " + key), keys);
 
-    internal void SetOneSecondApart(ResponseCacheEngine engine, CachePolicy policy, Func<string, byte[]> response, params string[] keys)
+    internal void SetOneSecondApart(DirectoryCache engine, CachePolicy policy, Func<string, byte[]> response, params string[] keys)
     {
         foreach (string key in keys)
         {

@@ -20,15 +20,15 @@ public abstract class RedisTestBase : IDisposable
 
     internal static string NewNamespace() => "test-" + Guid.NewGuid().ToString("N").Substring(0, 12);
 
-    internal RedisCacheBackend Open(string server, string @namespace, Action<RedisCacheOptions>? configure = null) =>
+    internal RedisCache Open(string server, string @namespace, Action<RedisCacheOptions>? configure = null) =>
         OpenAt(RedisTestServers.Get(server).Endpoint, @namespace, configure);
 
-    internal RedisCacheBackend OpenAt(string connectionString, string @namespace, Action<RedisCacheOptions>? configure = null, string? user = null, string? password = null)
+    internal RedisCache OpenAt(string connectionString, string @namespace, Action<RedisCacheOptions>? configure = null, string? user = null, string? password = null)
     {
         // Two cores run the suite beside the servers: five seconds, not the default one, before a command counts as lost.
         var options = new RedisCacheOptions { Clock = Clock, Timeout = TimeSpan.FromSeconds(5) };
         configure?.Invoke(options);
-        RedisCacheBackend backend = RedisCaches.OpenPrivate(connectionString, @namespace, options, out IDisposable connection, user, password);
+        RedisCache backend = RedisCaches.OpenPrivate(connectionString, @namespace, options, out IDisposable connection, user, password);
         _disposables.Add(connection);
         return backend;
     }

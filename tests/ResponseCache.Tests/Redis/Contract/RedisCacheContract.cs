@@ -32,7 +32,7 @@ public abstract class RedisCacheContract : CacheContract
 
     private ICacheBackend Open(string @namespace, TimeSpan? producerWaitTimeout)
     {
-        RedisCacheBackend backend = _connections.Open(RedisTestServers.NameOf(Kind), @namespace, options =>
+        RedisCache backend = _connections.Open(RedisTestServers.NameOf(Kind), @namespace, options =>
         {
             if (producerWaitTimeout is TimeSpan timeout)
             {

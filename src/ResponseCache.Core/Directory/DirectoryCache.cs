@@ -8,14 +8,14 @@ namespace ResponseCache.Core;
 /// thread of the process (see <see cref="OpenCaches"/> for one per directory). Its processes coordinate
 /// through the directory's lock file; a get-or-add runs once per key per process.
 /// </summary>
-public sealed class ResponseCacheEngine : CacheService
+public sealed class DirectoryCache : CacheService
 {
-    public ResponseCacheEngine(string directory, CacheEngineOptions? options = null)
-        : this(options ?? new CacheEngineOptions(), directory)
+    public DirectoryCache(string directory, DirectoryCacheOptions? options = null)
+        : this(options ?? new DirectoryCacheOptions(), directory)
     {
     }
 
-    private ResponseCacheEngine(CacheEngineOptions options, string directory)
+    private DirectoryCache(DirectoryCacheOptions options, string directory)
         : base(OpenStore(directory, options), NoProducerLock.Instance, options.Clock, options.ProducerWaitTimeout)
     {
         Directory = directory;
@@ -40,7 +40,7 @@ public sealed class ResponseCacheEngine : CacheService
     /// <summary>Writes the access times of hits that are still only in memory, if the lock is free; else the next change does.</summary>
     public void FlushAccessTimes(ICacheLog? log = null) => Flush(log);
 
-    private static DirectoryStore OpenStore(string directory, CacheEngineOptions options)
+    private static DirectoryStore OpenStore(string directory, DirectoryCacheOptions options)
     {
         if (string.IsNullOrEmpty(directory))
         {

@@ -3,14 +3,14 @@ using ResponseCache.Core;
 namespace ResponseCache.Redis;
 
 /// <summary>A cache in a Redis namespace: the cache's rules (<see cref="CacheService"/>) over the namespace's store and its cross-process producer lock.</summary>
-internal sealed class RedisCacheBackend : CacheService
+internal sealed class RedisCache : CacheService
 {
-    public RedisCacheBackend(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
+    public RedisCache(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
         : this(new RedisStore(connection, keys, options), options)
     {
     }
 
-    private RedisCacheBackend(RedisStore store, RedisCacheOptions options)
+    private RedisCache(RedisStore store, RedisCacheOptions options)
         : base(store, new RedisProducerLock(store, options), options.Clock, options.ProducerWaitTimeout)
     {
     }

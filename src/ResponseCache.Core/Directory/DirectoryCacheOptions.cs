@@ -4,7 +4,7 @@ using ResponseCache.Core.Persistence;
 namespace ResponseCache.Core;
 
 /// <summary>How an engine meets the world: its clock, its disk and its patience.</summary>
-public sealed class CacheEngineOptions
+public sealed class DirectoryCacheOptions
 {
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
 
