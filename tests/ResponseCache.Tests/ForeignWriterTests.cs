@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json.Nodes;
 using ResponseCache.Core;
@@ -70,7 +71,7 @@ public sealed class ForeignWriterTests : CacheTestBase
         JsonObject record = JsonNode.Parse(line)!["rec"]!.AsObject();
         record.Remove("snapshot");
         string recordText = record.ToJsonString();
-        string crc = Crc32.Compute(Encoding.UTF8.GetBytes(recordText)).ToString("x8", CultureInfo.InvariantCulture);
+        string crc = Crc32.HashToUInt32(Encoding.UTF8.GetBytes(recordText)).ToString("x8", CultureInfo.InvariantCulture);
         return $"{{\"crc\":\"{crc}\",\"rec\":{recordText}}}";
     }
 }

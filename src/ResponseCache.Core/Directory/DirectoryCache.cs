@@ -30,6 +30,9 @@ public sealed class DirectoryCache : CacheService
 
     private DirectoryStore DirectoryStore => (DirectoryStore)Store;
 
+    /// <summary>How many sets wait for a write to take them; for tests that must know a set is queued.</summary>
+    internal int QueuedWrites => DirectoryStore.QueuedWrites;
+
     /// <summary>Stores one response (compact JSON) and evicts least recently used entries beyond the cache's caps.</summary>
     public void Set(string key, byte[] responseJson, CachePolicy policy, ICacheLog? log = null) =>
         SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson) }, policy, log);

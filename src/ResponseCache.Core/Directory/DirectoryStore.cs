@@ -9,9 +9,10 @@ namespace ResponseCache.Core;
 /// <summary>
 /// A cache directory, shared by every thread of the process. A single monitor guards memory and disk; every change
 /// also holds the directory's cross-process lock, catches up with what other processes wrote, applies itself and is
-/// durable on disk before it returns. Reads never take or wait for that lock and never fail because another process
-/// holds it: they catch up without it, and what they would like to write (an expired entry's removal, access times,
-/// a repair) is written only if the lock is free, else left to the next change. Hits touch memory only: their access
+/// durable on disk before it returns. A change waits for that lock before it takes the monitor, so reads never wait
+/// for it, not even behind a waiting change, and never fail because another process holds it: they catch up without
+/// it, and what they would like to write (an expired entry's removal, access times, a repair) is written only if the
+/// lock is free, else left to the next change. Hits touch memory only: their access
 /// times are written at most once per flush interval, or by <see cref="Flush"/>. The caps and TTL are the cache's own
 /// (<see cref="CacheConfiguration"/>, in a settings file beside the cache).
 /// </summary>
@@ -23,7 +24,11 @@ internal sealed class DirectoryStore : ICacheStore
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheMemory _memory = new CacheMemory();
-    private readonly GroupCommit _writes = new GroupCommit();
+    private readonly GroupCommit _writes;
+
+    // One writer of this store at a time waits for the cross-process lock, so group commit can gather the others'
+    // requests; it is taken before that lock, and the lock before _gate (see Change).
+    private readonly SemaphoreSlim _writersTurn = new SemaphoreSlim(1, 1);
 
     private bool _memoryIsCurrent;
     private CacheConfiguration _configuration = CacheConfiguration.Default;
@@ -37,6 +42,13 @@ internal sealed class DirectoryStore : ICacheStore
         _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
         _settings = new SettingsFile(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
+        _writes = new GroupCommit(_writersTurn, _files.Lock, (fileLock, batch) =>
+        {
+            lock (_gate)
+            {
+                ChangeUnderLock(fileLock, batch[0].Log, () => WriteBatch(batch), compact: false);
+            }
+        });
     }
 
     public string Location => _files.CacheFilePath;
@@ -44,6 +56,9 @@ internal sealed class DirectoryStore : ICacheStore
     public string? CacheFile => _files.CacheFilePath;
 
     public string SettingsFilePath => _settings.Path;
+
+    /// <summary>How many sets wait for a write to take them; for tests that must know a set is queued.</summary>
+    public int QueuedWrites => _writes.QueuedWrites;
 
     public StoreLookup Find(KeyHash hash, CachePolicy policy, LookupKind kind, ICacheLog log)
     {
@@ -101,23 +116,9 @@ internal sealed class DirectoryStore : ICacheStore
         }
     }
 
-    /// <summary>
-    /// Group commit: the request joins a queue, and whichever writer takes the monitor first writes every queued
-    /// request under one lock with one journal append and one fsync. The others find theirs done (or failed).
-    /// </summary>
-    public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
-    {
-        GroupCommit.Request request = _writes.Enqueue(entries);
-        lock (_gate)
-        {
-            if (!request.IsDone)
-            {
-                _writes.WriteQueued(batch => Change(batch[0].Log, () => WriteBatch(batch), cancellation));
-            }
-        }
-
-        return request.Outcome(log);
-    }
+    /// <summary>Group commit (see <see cref="GroupCommit"/>): one write under one lock for every set queued by the time the lock is had.</summary>
+    public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation) =>
+        _writes.Write(entries, log, cancellation);
 
     public StoreWrite Import(IReadOnlyList<StoredResponse> entries, ICacheLog log, CancellationToken cancellation)
     {
@@ -302,13 +303,27 @@ internal sealed class DirectoryStore : ICacheStore
     /// Runs a change under the cross-process lock on up-to-date memory and makes it durable; returns the change's
     /// count. If writing fails, memory is rebuilt from disk on the next call, so it never serves what the disk lacks.
     /// </summary>
+    /// <remarks>
+    /// It holds, taken in this order, the writers' turn, the cross-process lock and the monitor. A writer waits for
+    /// the first two without the monitor, so reads, which need it, never wait behind a waiting writer; and no deadlock
+    /// can come of the order, as a read holding the monitor only tries the lock (TryLock never waits), and the lock,
+    /// an OS lock on its own handle, refuses other threads of this process as it does other processes.
+    /// </remarks>
     /// <param name="compact">Rewrites the snapshot, for a change whose order a journal replay would not keep.</param>
     private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation, bool compact = false)
     {
-        lock (_gate)
+        _writersTurn.Wait(cancellation);
+        try
         {
             using FileLock fileLock = _files.Lock(cancellation);
-            return ChangeUnderLock(fileLock, log, change, compact);
+            lock (_gate)
+            {
+                return ChangeUnderLock(fileLock, log, change, compact);
+            }
+        }
+        finally
+        {
+            _writersTurn.Release();
         }
     }
 

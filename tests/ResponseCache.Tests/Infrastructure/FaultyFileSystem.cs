@@ -73,6 +73,9 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
     /// <summary>Called with the destination each time a new file was put in place, so a test can look at every version another process could have read.</summary>
     public Action<string>? AfterReplace { get; set; }
 
+    /// <summary>Called each time the OS refused to open the lock file because another holder has it: a writer is waiting for the lock.</summary>
+    public Action? AfterLockRefused { get; set; }
+
     /// <summary>How many times a fault was actually raised.</summary>
     public int FaultsInjected => Volatile.Read(ref _injected);
 
@@ -161,7 +164,15 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
     public Stream OpenExclusive(string path)
     {
         ThrowIfFailing(FaultPoint.OpenExclusive, path);
-        return new FaultyStream(this, _disk.OpenExclusive(path), path);
+        try
+        {
+            return new FaultyStream(this, _disk.OpenExclusive(path), path);
+        }
+        catch (IOException)
+        {
+            AfterLockRefused?.Invoke();
+            throw;
+        }
     }
 
     public bool DirectoryExists(string path) => _disk.DirectoryExists(path);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 
@@ -10,10 +11,10 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// The journal's line format: one line per call, holding every change that call made, so a line is applied whole
 /// or not at all. <c>{"crc":"&lt;8 hex&gt;","rec":{"ops":[...]}}</c> + newline, where crc is the CRC-32 of the rec
-/// value's bytes. Ops: <c>{"set":"&lt;hash&gt;","entry":{...}}</c>, <c>{"remove":"&lt;hash&gt;"}</c>,
-/// <c>{"touch":"&lt;hash&gt;","at":&lt;unix seconds&gt;}</c>, <c>{"clear":true}</c>.
+/// value's bytes (IEEE, as zlib computes it). Ops: <c>{"set":"&lt;hash&gt;","entry":{...}}</c>,
+/// <c>{"remove":"&lt;hash&gt;"}</c>, <c>{"touch":"&lt;hash&gt;","at":&lt;unix seconds&gt;}</c>, <c>{"clear":true}</c>.
 /// The first line of a journal also names the snapshot it extends, after its ops:
-/// <c>"rec":{"ops":[...],"snapshot":{"length":&lt;bytes&gt;,"crc":"&lt;8 hex&gt;"}}</c>. Readers before this field
+/// <c>"rec":{"ops":[...],"snapshot":{"length":&lt;bytes&gt;,"xxh64":"&lt;16 hex&gt;"}}</c>. Readers before this field
 /// stop at the ops, so they still read such a line; journals without it (older writers) are trusted as before.
 /// </summary>
 internal static class JournalCodec
@@ -64,7 +65,7 @@ internal static class JournalCodec
 
         byte[] recordBytes = record.GetBuffer();
         int recordLength = (int)record.Length;
-        string crc = Crc32.Compute(recordBytes.AsSpan(0, recordLength)).ToString("x8", CultureInfo.InvariantCulture);
+        string crc = Crc32.HashToUInt32(recordBytes.AsSpan(0, recordLength)).ToString("x8", CultureInfo.InvariantCulture);
 
         byte[] line = new byte[s_headerLength + recordLength + 2];
         s_prefix.CopyTo(line, 0);
@@ -128,7 +129,7 @@ internal static class JournalCodec
         }
 
         ReadOnlySpan<byte> record = line.Slice(s_headerLength, line.Length - s_headerLength - 1);
-        if (Crc32.Compute(record) != expected)
+        if (Crc32.HashToUInt32(record) != expected)
         {
             return false;
         }
