@@ -33,9 +33,16 @@ public sealed class DirectoryCache : CacheService
     /// <summary>How many sets wait for a write to take them; for tests that must know a set is queued.</summary>
     internal int QueuedWrites => DirectoryStore.QueuedWrites;
 
-    /// <summary>Stores one response (compact JSON) and evicts least recently used entries beyond the cache's caps.</summary>
-    public void Set(string key, byte[] responseJson, CachePolicy policy, ICacheLog? log = null) =>
-        SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson) }, policy, log);
+    /// <summary>Stores one response, checked to be one JSON value within the depth limit, and evicts least recently used entries beyond the cache's caps.</summary>
+    public void Set(string key, byte[] responseJson, CachePolicy policy, ICacheLog? log = null)
+    {
+        if (responseJson is not null)
+        {
+            ResponseJson.EnsureSingleValue(responseJson, nameof(responseJson));
+        }
+
+        SetMany(new[] { new KeyValuePair<string, byte[]>(key, responseJson!) }, policy, log);
+    }
 
     /// <summary>Removes one entry; false when there was none.</summary>
     public bool Remove(string key, ICacheLog? log = null) => RemoveMany(new[] { KeyHash.Compute(key) }, log) == 1;

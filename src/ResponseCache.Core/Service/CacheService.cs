@@ -130,7 +130,7 @@ public class CacheService : ICacheBackend
         }
     }
 
-    /// <summary>Stores responses (compact JSON of one value each) and evicts least recently used entries beyond the cache's caps, as one change.</summary>
+    /// <summary>Stores responses (compact JSON of one value each, already checked, as the cmdlets' serializer makes them) and evicts least recently used entries beyond the cache's caps, as one change.</summary>
     public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
     {
         if (items is null)
@@ -146,7 +146,7 @@ public class CacheService : ICacheBackend
                 throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
             }
 
-            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, nameof(items)));
+            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, nameof(items), check: false));
         }
 
         log ??= NullCacheLog.Instance;
@@ -309,7 +309,7 @@ public class CacheService : ICacheBackend
     /// <summary>A produced response goes into the cache; one the store was too busy or too far to take is still the caller's.</summary>
     private void CacheProduced(string key, KeyHash hash, byte[] response, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
     {
-        NewEntry entry = PrepareEntry(key, hash, response, "produce");
+        NewEntry entry = PrepareEntry(key, hash, response, "produce", check: true);
         try
         {
             Put(new[] { entry }, lease, log, cancellation);
@@ -338,14 +338,19 @@ public class CacheService : ICacheBackend
         }
     }
 
-    private static NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, string parameterName)
+    /// <param name="check">Parses the JSON first: a producer's output is checked; what a caller hands to SetMany is checked already (the contract).</param>
+    private static NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, string parameterName, bool check)
     {
         if (responseJson is null)
         {
             throw new ArgumentNullException(parameterName, "A response must not be null.");
         }
 
-        ResponseJson.EnsureSingleValue(responseJson, parameterName);
+        if (check)
+        {
+            ResponseJson.EnsureSingleValue(responseJson, parameterName);
+        }
+
         return new NewEntry(hash, PythonText.Length(key), responseJson);
     }
 
