@@ -112,22 +112,20 @@ end
 ");
 
     /// <summary>
-    /// ARGV[5] max entries ('' keeps), ARGV[6] max bytes ('' keeps, '0' removes), ARGV[7] timestamp, ARGV[8] lock
-    /// token, then (hash, response, text length) per entry. KEYS[9], when given, is a get-or-add lock released if
-    /// ARGV[8] still owns it. Returns {stored, evicted, total bytes, max bytes or -1}.
+    /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length) per entry; the caps are the
+    /// namespace's (a call's caps reach it through Configure first). KEYS[9], when given, is a get-or-add lock
+    /// released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1}.
     /// </summary>
     public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
 return guarded(function()
-  if ARGV[5] ~= '' then redis.call('HSET', config, 'max_entries', ARGV[5]) end
-  if ARGV[6] == '0' then redis.call('HDEL', config, 'max_bytes') elseif ARGV[6] ~= '' then redis.call('HSET', config, 'max_bytes', ARGV[6]) end
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
   local stored, evicted = 0, evict(maxEntries, maxBytes)
-  for i = 9, #ARGV, 3 do
-    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[7], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes})
+  for i = 7, #ARGV, 3 do
+    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes})
     stored, evicted = stored + added, evicted + made
   end
-  if KEYS[9] and redis.call('GET', KEYS[9]) == ARGV[8] then redis.call('DEL', KEYS[9]) end
+  if KEYS[9] and redis.call('GET', KEYS[9]) == ARGV[6] then redis.call('DEL', KEYS[9]) end
   return {stored, evicted, total(), maxBytes or -1}
 end)");
 

@@ -63,10 +63,8 @@ internal sealed class RedisStore : ICacheStore
     public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
     {
         var producerLease = lease as RedisProducerLease;
-        var values = new List<RedisValue>(4 + (entries.Count * 3))
+        var values = new List<RedisValue>(2 + (entries.Count * 3))
         {
-            string.Empty,
-            string.Empty,
             UnixTime.ToTimestamp(_clock.Now),
             producerLease?.Token ?? string.Empty,
         };
