@@ -207,16 +207,18 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             throw new OperationCanceledException(ex.Message, ex);
         }
 
+        // PowerShell 7 marks an error merged by 2>&1 only internally, so every ErrorRecord in the merged output counts
+        // as an error the run wrote: no API answer is an ErrorRecord, and one output by a catch block is its error after all.
         var output = new Collection<PSObject>();
         foreach (PSObject item in merged)
         {
-            if (IsRedirectedError(item, out ErrorRecord? error))
+            if (item?.BaseObject is ErrorRecord error)
             {
-                errors.Add(error!);
+                errors.Add(error);
             }
             else
             {
-                output.Add(item);
+                output.Add(item!);
             }
         }
 
@@ -238,20 +240,10 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     }
 
     /// <summary>
-    /// PowerShell 7 marks an error merged into output by 2>&amp;1 only internally, so every ErrorRecord in the run's
-    /// output counts as an error it wrote: no API answer is an ErrorRecord, and one output from a catch block is
-    /// its error surfacing after all.
-    /// </summary>
-    private static bool IsRedirectedError(PSObject? item, out ErrorRecord? error)
-    {
-        error = item?.BaseObject as ErrorRecord;
-        return error is not null;
-    }
-
-    /// <summary>
     /// A throw in the scriptblock is terminating for the caller, as in ForEach-Object: the id ScriptBlockFailed, and
-    /// everything else of the scriptblock's own record (exception, category, target, ErrorDetails such as an API's error body). An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating,
-    /// and Ignore also takes the scriptblock's error back out of $Error.
+    /// everything else of the scriptblock's own record (exception, category, target, ErrorDetails such as an API's
+    /// error body). An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating, and Ignore also
+    /// takes the scriptblock's error back out of $Error.
     /// </summary>
     private void ReportScriptBlockFailure(RuntimeException failure, string key)
     {
