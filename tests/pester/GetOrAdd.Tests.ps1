@@ -13,6 +13,7 @@ BeforeAll {
     Import-ModuleUnderTest
     Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'FeatureHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'StandInApi.psm1') -Force
 }
 
 Describe 'Get-or-add on <Name>' -ForEach (Get-TestBackend) {
@@ -125,6 +126,68 @@ Describe 'Get-or-add on <Name>' -ForEach (Get-TestBackend) {
     }
 }
 
+Describe 'The pipeline item inside a get-or-add''s scriptblock on <Name>' -ForEach (Get-TestBackend) {
+    BeforeEach {
+        $cache = New-TestCache -Kind $Kind
+    }
+
+    It 'is $_ and $PSItem for keys piped by value, so each key caches its own answer' {
+        $answers = 'x', 'y' | Get-CachedResponse @cache -ScriptBlock { "answer for [$_] [$PSItem]" }
+
+        $answers | Should -BeExactly 'answer for [x] [x]', 'answer for [y] [y]'
+        Get-CachedResponse -Key 'y' @cache | Should -BeExactly 'answer for [y] [y]'
+    }
+
+    It 'is the whole row for keys bound by property name (Import-Csv rows)' {
+        $csv = Join-Path $TestDrive 'prompts.csv'
+        "Key,Question`nrow1,Say A`nrow2,Say B" | Set-Content -LiteralPath $csv
+
+        $answers = Import-Csv $csv | Get-CachedResponse @cache -ScriptBlock { "reply to '$($_.Question)'" }
+
+        $answers | Should -BeExactly "reply to 'Say A'", "reply to 'Say B'"
+        Get-CachedResponse -Key 'row2' @cache | Should -BeExactly "reply to 'Say B'"
+    }
+
+    It 'is the object whose properties composed the key' {
+        $rows = [pscustomobject]@{ Model = 'gpt-4o'; Prompt = 'Say'; InputText = 'A'; Id = 1 },
+                [pscustomobject]@{ Model = 'gpt-4o'; Prompt = 'Say'; InputText = 'B'; Id = 2 }
+
+        $answers = $rows | Get-CachedResponse @cache -ScriptBlock { "row $($_.Id): $($PSItem.InputText)" }
+
+        $answers | Should -BeExactly 'row 1: A', 'row 2: B'
+        Get-CachedResponse -Model 'gpt-4o' -Prompt 'Say' -InputText 'B' @cache | Should -BeExactly 'row 2: B'
+    }
+
+    It 'stays the caller''s $_ when nothing is piped to Get-CachedResponse' {
+        $answers = 'outer' | ForEach-Object { Get-CachedResponse -Key "k-$_" @cache -ScriptBlock { "saw $_" } }
+
+        $answers | Should -BeExactly 'saw outer'
+    }
+
+    It 'is, in parallel runspaces, the item of the caller whose scriptblock runs; waiters share that answer' {
+        $module = Get-ModuleUnderTestPath
+
+        $answers = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:module
+            $cache = $using:cache
+            $id = $_
+            [pscustomobject]@{ Key = "own $id"; Id = $id }, [pscustomobject]@{ Key = 'shared'; Id = $id } |
+                Get-CachedResponse @cache -ScriptBlock { "from $($_.Id)" } |
+                ForEach-Object { [pscustomobject]@{ Caller = $id; Answer = $_ } }
+        }
+
+        $answers.Count | Should -Be 8
+        foreach ($id in 1..4) {
+            $mine = @($answers | Where-Object Caller -EQ $id)
+            $mine[0].Answer | Should -BeExactly "from $id"
+            Get-CachedResponse -Key "own $id" @cache | Should -BeExactly "from $id"
+        }
+        $shared = $answers | Group-Object Caller | ForEach-Object { $_.Group[1].Answer } | Sort-Object -Unique
+        $shared | Should -BeExactly (Get-CachedResponse -Key 'shared' @cache)
+        $shared | Should -BeIn 'from 1', 'from 2', 'from 3', 'from 4'
+    }
+}
+
 Describe 'A failing scriptblock on <Name>' -ForEach (Get-TestBackend) {
     BeforeEach {
         $cache = New-TestCache -Kind $Kind
@@ -143,7 +206,7 @@ Describe 'A failing scriptblock on <Name>' -ForEach (Get-TestBackend) {
         $reached | Should -BeFalse
         $caught.FullyQualifiedErrorId | Should -BeExactly 'ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand'
         $caught.Exception.Message | Should -BeExactly 'The API returned 503'
-        $caught.TargetObject | Should -BeExactly 'question'
+        $caught.TargetObject | Should -BeExactly 'The API returned 503'   # the original record's, as `throw` made it
         $caught.InvocationInfo.MyCommand.Name | Should -BeExactly 'Get-CachedResponse'
         Get-CachedResponse -Key 'question' @cache | Should -BeNullOrEmpty
     }
@@ -166,7 +229,7 @@ Describe 'A failing scriptblock on <Name>' -ForEach (Get-TestBackend) {
         $Error.Count | Should -Be 0
     }
 
-    It 'that writes a non-terminating error passes it through unchanged, returns its output and caches nothing' {
+    It 'that writes a non-terminating error passes it on once, with its id, returns its output and caches nothing' {
         $ErrorActionPreference = 'Continue'   # a console's default (the suite runs under Stop)
         $expected = & { Write-Error -Message 'Quota exceeded for model gpt' -ErrorId 'Quota' -Category QuotaExceeded 2>&1 }
         $Error.Clear()
@@ -180,9 +243,113 @@ Describe 'A failing scriptblock on <Name>' -ForEach (Get-TestBackend) {
         $output | Should -BeExactly 'partial answer'
         $runs.Count | Should -Be 1
         $Error.Count | Should -Be 1
-        $Error[0].FullyQualifiedErrorId | Should -BeExactly $expected.FullyQualifiedErrorId
+        # Written again by Get-CachedResponse, so that its -ErrorAction and -ErrorVariable govern it: the id stays first.
+        $Error[0].FullyQualifiedErrorId | Should -BeLike "$($expected.FullyQualifiedErrorId),*"
+        $Error[0].Exception.Message | Should -BeExactly $expected.Exception.Message
         $Error[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
         Get-CacheEntry @cache | Should -BeNullOrEmpty
+    }
+
+    It 'caches the output of a run whose errors it handled itself (try/catch, -ErrorAction SilentlyContinue)' {
+        $ErrorActionPreference = 'Continue'
+
+        $first = Get-CachedResponse -Key 'handled' @cache -ScriptBlock {
+            $runs.Count++
+            try { throw 'transient' } catch { }
+            Get-Item -LiteralPath (Join-Path $TestDrive 'nope') -ErrorAction SilentlyContinue
+            'answer'
+        }
+        $second = Get-CachedResponse -Key 'handled' @cache -ScriptBlock { $runs.Count++; 'paid again' }
+
+        $first | Should -BeExactly 'answer'
+        $second | Should -BeExactly 'answer'
+        $runs.Count | Should -Be 1
+    }
+
+    It 'collects the scriptblock''s unhandled non-terminating errors into -ErrorVariable, as ForEach-Object does, and caches nothing' {
+        $ErrorActionPreference = 'Continue'
+        $missing = Join-Path $TestDrive 'missing.json'
+
+        $output = Get-CachedResponse -Key 'question' @cache -ErrorVariable failure -ScriptBlock {
+            Get-Content -LiteralPath $missing
+            'fallback'
+        } 2>$null
+
+        $output | Should -BeExactly 'fallback'
+        $failure.Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
+        $failure[0].TargetObject | Should -BeExactly $missing
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
+    }
+
+    It 'honours -ErrorAction Ignore for the scriptblock''s unhandled non-terminating errors: nothing in $Error, output returned' {
+        $ErrorActionPreference = 'Continue'
+        $Error.Clear()
+
+        $output = Get-CachedResponse -Key 'question' @cache -ErrorAction Ignore -ScriptBlock {
+            Get-Content -LiteralPath (Join-Path $TestDrive 'missing.json')
+            'fallback'
+        }
+
+        $output | Should -BeExactly 'fallback'
+        $Error.Count | Should -Be 0
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
+    }
+
+    It 'makes the scriptblock''s unhandled non-terminating error terminating with -ErrorAction Stop' {
+        $ErrorActionPreference = 'Continue'
+
+        $caught = try {
+            Get-CachedResponse -Key 'question' @cache -ErrorAction Stop -ScriptBlock { Write-Error -Message 'Quota exceeded' -ErrorId 'Quota'; 'partial' }
+        } catch { $_ }
+
+        $caught.FullyQualifiedErrorId | Should -BeLike 'Quota,*'
+        Get-CacheEntry @cache | Should -BeNullOrEmpty
+    }
+
+    Context 'calling a stand-in API' {
+        BeforeEach {
+            $api = $null
+        }
+
+        AfterEach {
+            Stop-StandInApi $api
+        }
+
+        It 'caches the answer of the standard retry loop (catch a 429, wait, retry), so the next run pays nothing' {
+            $api = Start-StandInApi -Responses @{ Status = 429; Body = '{"error":{"message":"Rate limit reached"}}' }, @{ Status = 200; Body = '{"answer":"forty-two"}' }
+            $uri = $api.Uri
+
+            $answer = Get-CachedResponse -Key 'retried' @cache -ScriptBlock {
+                foreach ($attempt in 1..3) {
+                    try { return Invoke-RestMethod -Uri $uri -Method Post -Body '{}' -ErrorAction Stop }
+                    catch { if ($_.Exception.Response.StatusCode -ne 429) { throw } }
+                }
+            }
+            $again = Get-CachedResponse -Key 'retried' @cache -ScriptBlock { Invoke-RestMethod -Uri $uri -Method Post -Body '{}' }
+
+            $answer.answer | Should -BeExactly 'forty-two'
+            $again.answer | Should -BeExactly 'forty-two'
+            $api.Requests.Count | Should -Be 2
+        }
+
+        It 'gives a catch around a failing get-or-add what plain Invoke-RestMethod gives it: ErrorDetails, exception, target' {
+            $api = Start-StandInApi -Responses @{ Status = 429; Body = '{"error":{"message":"Rate limit reached"}}' }
+            $uri = $api.Uri
+            $plain = try { Invoke-RestMethod -Uri $uri -Method Post -Body '{}' } catch { $_ }
+
+            $caught = try {
+                Get-CachedResponse -Key 'limited' @cache -ScriptBlock { Invoke-RestMethod -Uri $uri -Method Post -Body '{}' }
+            } catch { $_ }
+
+            $caught.ErrorDetails.Message | Should -BeExactly $plain.ErrorDetails.Message
+            ($caught.ErrorDetails.Message | ConvertFrom-Json).error.message | Should -BeExactly 'Rate limit reached'
+            $caught.Exception.GetType() | Should -Be $plain.Exception.GetType()
+            [int] $caught.Exception.Response.StatusCode | Should -Be 429
+            $caught.TargetObject.GetType() | Should -Be $plain.TargetObject.GetType()
+            $caught.TargetObject.RequestUri | Should -Be $plain.TargetObject.RequestUri
+            $caught.CategoryInfo.Category | Should -Be $plain.CategoryInfo.Category
+        }
     }
 
     It 'leaves the key missing, so the next call runs its scriptblock and caches that output' {

@@ -262,6 +262,39 @@ Get-CachedResponse -Key 'shared question' $target -ScriptBlock {
             $runs | ForEach-Object { [long] $_.Output[1] | Should -BeLessThan $producerDone -Because 'all four asked while the scriptblock ran' }
         }
 
+        It 'does not share a failure across processes on <Name>: each waiter runs the scriptblock itself, one at a time' {
+            # In one process waiters share a failure; across processes they cannot (see about_ResponseCache): a waiter
+            # finds no entry when the failed run's lock is released and runs the scriptblock under the lock in turn.
+            # However the three interleave, each runs it exactly once, and no two runs overlap.
+            $runsFile = Join-Path $TestDrive "runs-$ns.txt"
+            $askers = foreach ($process in 1..3) {
+                Start-FreshPwsh -Script @"
+`$null = Get-CacheStats $target
+[Console]::Out.WriteLine('ready')
+`$null = [Console]::In.ReadLine()
+try {
+    Get-CachedResponse -Key 'rate limited' $target -ScriptBlock {
+        `$started = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+        Start-Sleep -Milliseconds 300
+        Add-Content -LiteralPath '$runsFile' -Value "`$PID `$started `$([DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds())"
+        throw '429 Too Many Requests'
+    }
+} catch {
+    `$_.FullyQualifiedErrorId
+}
+"@
+            }
+
+            $runs = Invoke-Together $askers
+
+            $runs | ForEach-Object { $_.Output[0] } | Should -Be (@('ScriptBlockFailed,ResponseCache.Commands.GetCachedResponseCommand') * 3)
+            $produced = @(Get-Content -LiteralPath $runsFile | ForEach-Object { $owner, $from, $to = $_ -split ' '; [pscustomobject]@{ Process = $owner; From = [long] $from; To = [long] $to } } | Sort-Object From)
+            $produced.Count | Should -Be 3
+            @($produced.Process | Sort-Object -Unique).Count | Should -Be 3
+            for ($i = 1; $i -lt $produced.Count; $i++) { $produced[$i].From | Should -BeGreaterOrEqual $produced[$i - 1].To }
+            @(Get-CacheEntry @redis).Count | Should -Be 0
+        }
+
         It 'lets a waiting process take over when the process running the scriptblock is killed, on <Name>' {
             $owner = Start-FreshPwsh -Script @"
 Get-CachedResponse -Key 'orphaned' $target -ScriptBlock {

@@ -18,9 +18,9 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     private const string KeyWithScriptBlockSet = "KeyWithScriptBlock";
     private const string ComposedWithScriptBlockSet = "ComposedWithScriptBlock";
 
-    // Runs the caller's scriptblock as it is (its scope, its errors on the caller's error stream) and also collects
-    // the errors it writes, so a run that wrote any is not cached.
-    private const string RunnerScript = "& { [CmdletBinding()] param() & $__responseCacheScriptBlock } -ErrorVariable +__responseCacheErrors";
+    // Runs the caller's scriptblock in a child scope of its own, with the errors that leave it merged into its output:
+    // those, and only those, reached the caller (an error it caught or silenced itself never leaves it).
+    private const string RunnerScript = "& $__responseCacheScriptBlock 2>&1";
 
     /// <summary>The key text, exactly as the reference hashes it.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -51,6 +51,11 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet)]
     public ScriptBlock? ScriptBlock { get; set; }
+
+    /// <summary>The pipeline item the key came from; inside -ScriptBlock it is $_ and $PSItem, as in ForEach-Object.</summary>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
 
     /// <summary>Runs -ScriptBlock even on a hit, refreshing the entry.</summary>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
@@ -122,15 +127,23 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     private byte[]? GetOrProduce(string key, CachePolicy policy)
     {
         Collection<PSObject>? produced = null;
+        List<ErrorRecord> errors = new();
         try
         {
             byte[]? json = Cache.GetOrAdd(key, policy, Force, () =>
             {
-                produced = RunScriptBlock(out bool cacheable);
+                produced = RunScriptBlock(errors, out bool cacheable);
                 return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
             }, Log, Cancellation);
 
-            // Output that was not cached (the run wrote errors) is still this caller's answer, as ForEach-Object's would be.
+            // The run's errors are this cmdlet's, so its -ErrorAction and -ErrorVariable govern them (after the run, which
+            // must end before its output can be judged). Output that was not cached is still this caller's answer.
+            foreach (ErrorRecord error in errors)
+            {
+                ForgetError(error.Exception);
+                WriteError(error);
+            }
+
             if (json is null && produced is not null)
             {
                 WriteObject(produced, enumerateCollection: true);
@@ -170,18 +183,23 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         }
     }
 
-    /// <summary>The scriptblock's output; cacheable when it is a response: some output that is not all $null, and no errors written.</summary>
-    private Collection<PSObject> RunScriptBlock(out bool cacheable)
+    /// <summary>
+    /// The scriptblock's output, and in <paramref name="errors"/> the errors that left it; cacheable when it is a
+    /// response: some output that is not all $null, and no error left the run.
+    /// </summary>
+    private Collection<PSObject> RunScriptBlock(List<ErrorRecord> errors, out bool cacheable)
     {
-        var errors = new ArrayList();
-        Collection<PSObject> output;
+        var variables = new List<PSVariable> { new PSVariable("__responseCacheScriptBlock", ScriptBlock) };
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+        {
+            // InvokeWithContext makes a variable named _ the scriptblock's $_ (and $PSItem), as ForEach-Object does.
+            variables.Add(new PSVariable("_", InputObject));
+        }
+
+        Collection<PSObject> merged;
         try
         {
-            output = ScriptBlock.Create(RunnerScript).InvokeWithContext(null, new List<PSVariable>
-            {
-                new PSVariable("__responseCacheScriptBlock", ScriptBlock),
-                new PSVariable("__responseCacheErrors", errors),
-            });
+            merged = ScriptBlock.Create(RunnerScript).InvokeWithContext(null, variables);
         }
         catch (PipelineStoppedException ex)
         {
@@ -189,10 +207,25 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             throw new OperationCanceledException(ex.Message, ex);
         }
 
+        // PowerShell 7 marks an error merged by 2>&1 only internally, so every ErrorRecord in the merged output counts
+        // as an error the run wrote: no API answer is an ErrorRecord, and one output by a catch block is its error after all.
+        var output = new Collection<PSObject>();
+        foreach (PSObject item in merged)
+        {
+            if (item?.BaseObject is ErrorRecord error)
+            {
+                errors.Add(error);
+            }
+            else
+            {
+                output.Add(item!);
+            }
+        }
+
         cacheable = false;
         if (errors.Count > 0)
         {
-            WriteVerbose($"The scriptblock wrote {errors.Count} error(s); its output is returned but not cached.");
+            WriteVerbose($"The scriptblock wrote {errors.Count} error(s) that it did not handle; its output is returned but not cached.");
         }
         else if (output.All(item => item?.BaseObject is null))
         {
@@ -207,9 +240,10 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     }
 
     /// <summary>
-    /// A throw in the scriptblock is terminating for the caller, as in ForEach-Object, with the scriptblock's exception
-    /// under the id ScriptBlockFailed. An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating,
-    /// and Ignore also takes the scriptblock's error back out of $Error.
+    /// A throw in the scriptblock is terminating for the caller, as in ForEach-Object: the id ScriptBlockFailed, and
+    /// everything else of the scriptblock's own record (exception, category, target, ErrorDetails such as an API's
+    /// error body). An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating, and Ignore also
+    /// takes the scriptblock's error back out of $Error.
     /// </summary>
     private void ReportScriptBlockFailure(RuntimeException failure, string key)
     {
@@ -220,7 +254,10 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             ThrowTerminatingError(CacheErrorRecords.ReentrantGetOrAdd(reentrant, key));
         }
 
-        var record = new ErrorRecord(exception, ErrorIds.ScriptBlockFailed, original.CategoryInfo.Category, key);
+        var record = new ErrorRecord(exception, ErrorIds.ScriptBlockFailed, original.CategoryInfo.Category, original.TargetObject)
+        {
+            ErrorDetails = original.ErrorDetails,
+        };
         MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action);
         if (Equals(action, ActionPreference.Ignore))
         {
@@ -236,7 +273,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         ThrowTerminatingError(record);
     }
 
-    /// <summary>PowerShell records a throw in $Error as it leaves the scriptblock; Ignore means it leaves no trace.</summary>
+    /// <summary>PowerShell records an error in $Error as it leaves the scriptblock; the preference that governs it is this cmdlet's.</summary>
     private void ForgetError(Exception exception)
     {
         if (GetVariableValue("global:Error") is ArrayList recorded)
