@@ -36,8 +36,7 @@ internal static class CacheErrorRecords
         new ErrorRecord(
             new ArgumentException(
                 $"-{parameterName} takes text, and this is a {refused}, whose text would be the same for every one of its kind, so all of them would share one entry. " +
-                "Give the key as text built from the parts that make the answer differ (for example \"$($request.model)|$($request.prompt)\"), or give them as -Model, -Prompt and -InputText.",
-                parameterName),
+                "Give the key as text built from the parts that make the answer differ (for example \"$($request.model)|$($request.prompt)\"), or give them as -Model, -Prompt and -InputText."),
             ErrorIds.KeyNotText,
             ErrorCategory.InvalidArgument,
             refused.Value);

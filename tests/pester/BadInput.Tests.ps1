@@ -93,6 +93,7 @@ Describe 'Bad input leaves the cache as it was, on <Name>' -ForEach (Get-TestBac
         @{ Case = 'Set with a dictionary whose keys differ only in case'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { $d = [Collections.Generic.Dictionary[string, string]]::new(); $d['a'] = 'lower'; $d['A'] = 'upper'; Set-CachedResponse -Key 'kept' -Response $d @cache } }
         @{ Case = 'Set with a whole number of 4,301 digits'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([bigint]::Pow(10, 4300)) @cache } }
         @{ Case = 'Set -AsJson with a whole number of 4,301 digits'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response ('[1' + ('0' * 4300) + ']') -AsJson @cache } }
+        @{ Case = 'Set with an XML document as the response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([xml]'<reply><text>hi</text></reply>') @cache } }
     ) {
         $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand'; Remove = 'RemoveCachedResponseCommand'; Entry = 'GetCacheEntryCommand' }[$Command]
 

@@ -14,7 +14,7 @@ public static class ResponseJson
     /// </summary>
     public const int MaxDepth = 100;
 
-    /// <summary>How deep a stored response may nest and still be read: versions before 0.2 wrote up to 1024 levels.</summary>
+    /// <summary>How deep a stored response may nest and still be read: earlier builds of the module wrote up to 1024 levels.</summary>
     public const int MaxReadDepth = 1024;
 
     /// <summary>
