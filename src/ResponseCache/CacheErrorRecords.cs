@@ -31,8 +31,19 @@ internal static class CacheErrorRecords
     public static ErrorRecord ReentrantGetOrAdd(ReentrantGetOrAddException exception, object? target) =>
         new ErrorRecord(exception, ErrorIds.ReentrantGetOrAdd, ErrorCategory.InvalidOperation, target);
 
+    /// <summary>An object where key text belongs: its text would be its type name, one key for every object of the type.</summary>
+    public static ErrorRecord KeyNotText(NotKeyText refused, string parameterName) =>
+        new ErrorRecord(
+            new ArgumentException(
+                $"-{parameterName} takes text, and this is a {refused}, whose text would be the same for every one of its kind, so all of them would share one entry. " +
+                "Give the key as text built from the parts that make the answer differ (for example \"$($request.model)|$($request.prompt)\"), or give them as -Model, -Prompt and -InputText."),
+            ErrorIds.KeyNotText,
+            ErrorCategory.InvalidArgument,
+            refused.Value);
+
     private static (string Id, ErrorCategory Category)? Classify(Exception exception) => exception switch
     {
+        InvalidTextException => (ErrorIds.InvalidUnicodeText, ErrorCategory.InvalidArgument),
         CacheUnavailableException => (ErrorIds.CacheUnavailable, ErrorCategory.ResourceUnavailable),
         CacheLockTimeoutException => (ErrorIds.CacheFileLocked, ErrorCategory.ResourceBusy),
         CacheStorageException { IsAccessDenied: true } => (ErrorIds.CacheAccessDenied, ErrorCategory.PermissionDenied),

@@ -120,7 +120,7 @@ public sealed class DamagedFileTests : CacheTestBase
     [Fact]
     public void A_response_nested_deeper_than_the_limit_is_set_aside_and_the_other_entries_are_kept()
     {
-        string deep = Encoding.UTF8.GetString(Responses.Nested(SnapshotLimits.MaxResponseDepth + 10));
+        string deep = Encoding.UTF8.GetString(Responses.Nested(SnapshotLimits.MaxReadableDepth + 10));
         string text = "{\n  " + Entry("a") + ",\n  " + Entry("deep", deep) + ",\n  " + Entry("b") + "\n}";
         WriteCacheFile(text);
 

@@ -3,7 +3,7 @@ using ResponseCache.Tests.Infrastructure;
 
 namespace ResponseCache.Tests;
 
-/// <summary>How deeply nested a response may be: as deep as ConvertFrom-Json allows by default, and no deeper.</summary>
+/// <summary>How deeply nested a response may be: written as deep as ConvertTo-Json can write, read as deep as earlier builds wrote.</summary>
 public sealed class ResponseDepthTests : CacheTestBase
 {
     [Fact]
@@ -22,6 +22,16 @@ public sealed class ResponseDepthTests : CacheTestBase
         Assert.Throws<ArgumentException>(() => engine.Set("deep", Responses.Nested(SnapshotLimits.MaxResponseDepth + 1), Policy()));
 
         Assert.False(File.Exists(CacheFile));
+    }
+
+    [Fact]
+    public void A_stored_response_deeper_than_the_write_limit_but_within_the_read_limit_still_reads_back()
+    {
+        byte[] deep = Responses.Nested(SnapshotLimits.MaxReadableDepth);
+        Directory.CreateDirectory(CacheDirectory);
+        CacheFileContent.Write(CacheFile, ("deep", CacheFileContent.EntryJson(System.Text.Encoding.UTF8.GetString(deep), 1_700_000_000, 1_700_000_000)));
+
+        Assert.Equal(deep, NewEngine().Get("deep", Policy(ttlDays: 100_000)));
     }
 
     [Fact]

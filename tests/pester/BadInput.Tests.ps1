@@ -77,8 +77,25 @@ Describe 'Bad input leaves the cache as it was, on <Name>' -ForEach (Get-TestBac
         @{ Case = 'Set -AsJson with text that is not JSON'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 'not json' -AsJson @cache } }
         @{ Case = 'Set -AsJson with two JSON values'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response '{"a": 1} {"b": 2}' -AsJson @cache } }
         @{ Case = 'Set -AsJson with a value that is not text'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response 42 -AsJson @cache } }
+        @{ Case = 'Get-or-add with a hashtable as the key'; Command = 'Get'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Get-CachedResponse -Key @{ model = 'gpt-4o'; prompt = 'Say A' } -ScriptBlock { 'answer for A' } @cache } }
+        @{ Case = 'Get with a hashtable piped as the key'; Command = 'Get'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { @{ prompt = 'Say A' } | Get-CachedResponse @cache } }
+        @{ Case = 'Set with a PSCustomObject as the key'; Command = 'Set'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key ([pscustomobject]@{ p = 1 }) -Response 'x' @cache } }
+        @{ Case = 'Get with an array as the key'; Command = 'Get'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Get-CachedResponse -Key ([object[]]('kept', 'other')) @cache } }
+        @{ Case = 'Get with a date as the key'; Command = 'Get'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Get-CachedResponse -Key ([datetime]'2026-12-03') @cache } }
+        @{ Case = 'Set with a hashtable as the prompt'; Command = 'Set'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Model 'm' -Prompt @{ text = 'hi' } -Response 'x' @cache } }
+        @{ Case = 'Remove with a hashtable among the keys'; Command = 'Remove'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Remove-CachedResponse -Key 'kept', @{ p = 1 } @cache -Confirm:$false } }
+        @{ Case = 'Get-CacheEntry with a hashtable as the key'; Command = 'Entry'; ErrorId = 'KeyNotText'; Category = 'InvalidArgument'; Call = { Get-CacheEntry -Key @{ p = 1 } @cache } }
+        @{ Case = 'Get-or-add with a lone surrogate in the key'; Command = 'Get'; ErrorId = 'InvalidUnicodeText'; Category = 'InvalidArgument'; Call = { Get-CachedResponse -Key "s$([char]0xD83D)" -ScriptBlock { 'x' } @cache } }
+        @{ Case = 'Set with a lone surrogate in the prompt'; Command = 'Set'; ErrorId = 'InvalidUnicodeText'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Model 'm' -Prompt "p$([char]0xDC00)" -Response 'x' @cache } }
+        @{ Case = 'Remove with a lone surrogate in a key'; Command = 'Remove'; ErrorId = 'InvalidUnicodeText'; Category = 'InvalidArgument'; Call = { Remove-CachedResponse -Key "k$([char]0xD800)" @cache -Confirm:$false } }
+        @{ Case = 'Set with a lone surrogate inside a response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response @{ text = "a$([char]0xD800)b" } @cache } }
+        @{ Case = 'Set with a hashtable whose keys 1 and ''1'' are one JSON name'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { $h = @{}; $h[1] = 'int-one'; $h['1'] = 'string-one'; Set-CachedResponse -Key 'kept' -Response $h @cache } }
+        @{ Case = 'Set with a dictionary whose keys differ only in case'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { $d = [Collections.Generic.Dictionary[string, string]]::new(); $d['a'] = 'lower'; $d['A'] = 'upper'; Set-CachedResponse -Key 'kept' -Response $d @cache } }
+        @{ Case = 'Set with a whole number of 4,301 digits'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([bigint]::Pow(10, 4300)) @cache } }
+        @{ Case = 'Set -AsJson with a whole number of 4,301 digits'; Command = 'Set'; ErrorId = 'InvalidResponseJson'; Category = 'InvalidArgument'; Call = { Set-CachedResponse -Key 'kept' -Response ('[1' + ('0' * 4300) + ']') -AsJson @cache } }
+        @{ Case = 'Set with an XML document as the response'; Command = 'Set'; ErrorId = 'ResponseNotSerializable'; Category = 'InvalidData'; Call = { Set-CachedResponse -Key 'kept' -Response ([xml]'<reply><text>hi</text></reply>') @cache } }
     ) {
-        $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand' }[$Command]
+        $commandType = @{ Set = 'SetCachedResponseCommand'; Get = 'GetCachedResponseCommand'; Clear = 'ClearResponseCacheCommand'; Remove = 'RemoveCachedResponseCommand'; Entry = 'GetCacheEntryCommand' }[$Command]
 
         $failure = Get-CallError $Call
 

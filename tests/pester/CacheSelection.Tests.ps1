@@ -53,8 +53,10 @@ Describe 'Get-CacheEntry -Path X | Remove-CachedResponse' {
         (Get-CacheEntry -Path $cacheX).Path | Select-Object -Unique | Should -Be (Get-Item -LiteralPath $cacheX).FullName
     }
 
-    It 'removes nothing when Get-CacheStats output is piped in' {
-        Get-CacheStats -Path $cacheX | Remove-CachedResponse -PassThru | Should -Be 0
+    It 'refuses Get-CacheStats output piped in as a key that is not text, and removes nothing' {
+        Get-CacheStats -Path $cacheX | Remove-CachedResponse -PassThru -ErrorVariable refused -ErrorAction SilentlyContinue | Should -Be 0
+
+        $refused.FullyQualifiedErrorId | Should -Be 'KeyNotText,ResponseCache.Commands.RemoveCachedResponseCommand'
 
         (Read-CacheOnDisk $cacheX).Count | Should -Be 2
         (Read-CacheOnDisk $defaultCache).Count | Should -Be 1

@@ -31,6 +31,21 @@ Describe 'Composed keys on <Name>' -ForEach (Get-TestBackend) {
         Get-CachedResponse -Key $Key @cache | Should -BeExactly 'composed'
     }
 
+    It 'takes a number given as a key or a part as its invariant round-trip text, in any culture' {
+        $culture = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = 'de-DE'
+            Set-CachedResponse -Model 'temperature' -Prompt (0.1 + 0.2) -InputText 42 -Response 'numeric parts' @cache
+            Set-CachedResponse -Key 1e300 -Response 'numeric key' @cache
+        }
+        finally {
+            [cultureinfo]::CurrentCulture = $culture
+        }
+
+        Get-CachedResponse -Key 'temperature|0.30000000000000004|42' @cache | Should -BeExactly 'numeric parts'
+        Get-CachedResponse -Key '1E+300' @cache | Should -BeExactly 'numeric key'
+    }
+
     It 'treats an empty -InputText as a third part: "model|prompt|" is another key than "model|prompt"' {
         Set-CachedResponse -Model 'gpt' -Prompt 'hello' -InputText '' -Response 'empty input' @cache
 

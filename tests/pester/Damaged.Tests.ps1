@@ -37,7 +37,7 @@ Describe 'A damaged ai_responses.json' {
                 $utf8.GetBytes(($entries | ConvertTo-Json -Depth 5))
             }
         }
-        @{ Damage = 'one entry nested deeper than the 1024 levels a response may have'; Salvaged = 'first', 'third'; Make = {
+        @{ Damage = 'one entry nested deeper than the 1024 levels the cache reads'; Salvaged = 'first', 'third'; Make = {
                 param($sound)
                 $utf8.GetBytes($sound.Replace('"second answer"', ('[' * 1100) + '"second answer"' + (']' * 1100)))
             }

@@ -55,6 +55,23 @@ print(json.dumps({
             $entry.timestamp | Should -BeExactly $entry.local_created -Because 'the timestamp is created_at in local time, as time.strftime writes it'
         }
 
+        It 'get() reads a response nested as deep as -Depth allows, and a deeper -Depth is refused' {
+            $nested = 'leaf'
+            foreach ($level in 1..100) { $nested = @{ inner = $nested } }
+            Set-CachedResponse -Key 'deep' -Response $nested -Depth 100 -Path $dir -ErrorAction Stop
+
+            $depth = Invoke-ReferenceCache -Directory $dir -Code @"
+r, depth = cm.get('deep'), 0
+while isinstance(r, dict):
+    r, depth = r['inner'], depth + 1
+print(depth, r)
+"@
+
+            $depth | Should -BeExactly '100 leaf'
+            { Set-CachedResponse -Key 'deeper' -Response $nested -Depth 101 -Path $dir } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,ResponseCache.Commands.SetCachedResponseCommand'
+        }
+
         It 'the module reads a text response the reference wrote' {
             $null = Invoke-ReferenceCache -Directory $dir -Code "cm.set('from python', 'a Python answer')"
 

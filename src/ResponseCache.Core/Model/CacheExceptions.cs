@@ -72,3 +72,16 @@ public sealed class CacheUnavailableException : IOException
     /// <summary>The cache's location, as <see cref="ICacheBackend.Location"/> gives it: never a password.</summary>
     public string Location { get; }
 }
+
+/// <summary>A key, a key's part or a namespace that is not valid Unicode text (see <see cref="UnicodeText"/>).</summary>
+public sealed class InvalidTextException : ArgumentException
+{
+    public InvalidTextException(string what, int index, char codeUnit)
+        : base($"{what} is not valid Unicode text: character {index + 1:N0} is a lone surrogate (U+{(int)codeUnit:X4}), which has no UTF-8 form and would be stored as U+FFFD, the same as any other. Remove it, or complete the pair it was cut from.")
+    {
+        Index = index;
+    }
+
+    /// <summary>Where the lone surrogate is, counted in UTF-16 code units from 0.</summary>
+    public int Index { get; }
+}

@@ -8,8 +8,20 @@ namespace ResponseCache.Core;
 /// <summary>Checks on the JSON text of a response before it reaches the cache file.</summary>
 public static class ResponseJson
 {
-    /// <summary>How deep a response may nest: what the cache file holds and reads back.</summary>
-    public const int MaxDepth = 1024;
+    /// <summary>
+    /// How deep a response the cache writes may nest: ConvertTo-Json's own limit, and well inside what the Python
+    /// reference reads back (its recursion limit stops it at about 985 levels, and then it loads no entry at all).
+    /// </summary>
+    public const int MaxDepth = 100;
+
+    /// <summary>How deep a stored response may nest and still be read: earlier builds of the module wrote up to 1024 levels.</summary>
+    public const int MaxReadDepth = 1024;
+
+    /// <summary>
+    /// The most digits a whole number may have: Python 3.11 and later refuse to parse a longer one
+    /// (sys.get_int_max_str_digits), and the reference would then load no entry at all.
+    /// </summary>
+    public const int MaxIntegerDigits = 4300;
 
     /// <summary>How the cache writes text: non-ASCII unescaped, as the reference's ensure_ascii=False writes it.</summary>
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
@@ -20,8 +32,19 @@ public static class ResponseJson
     {
         Encoder = Encoder,
         SkipValidation = true,
-        MaxDepth = MaxDepth,
+        MaxDepth = MaxReadDepth,
     };
+
+    /// <summary>The number of digits of a JSON number that is whole (no fraction, no exponent); 0 for any other number.</summary>
+    public static int WholeNumberDigits(ReadOnlySpan<byte> number)
+    {
+        if (number.IndexOf((byte)'.') >= 0 || number.IndexOf((byte)'e') >= 0 || number.IndexOf((byte)'E') >= 0)
+        {
+            return 0;
+        }
+
+        return number.Length > 0 && number[0] == (byte)'-' ? number.Length - 1 : number.Length;
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value, nested no deeper than the cache file allows.</summary>
     public static void EnsureSingleValue(byte[] json, string parameterName)
@@ -31,7 +54,7 @@ public static class ResponseJson
             var reader = new Utf8JsonReader(json, s_options);
             if (reader.Read())
             {
-                reader.Skip();
+                EnsureReadable(ref reader, parameterName);
                 if (!reader.Read())
                 {
                     return;
@@ -49,10 +72,10 @@ public static class ResponseJson
     /// <summary>
     /// The JSON text as the compact JSON the cache holds, so a response given as text reads back the same in this
     /// process as after a reload; throws <see cref="ArgumentException"/> as <see cref="EnsureSingleValue"/> does.
-    /// One parse both checks and compacts.
     /// </summary>
     public static byte[] ToCompact(byte[] json, string parameterName)
     {
+        EnsureSingleValue(json, parameterName);
         try
         {
             using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = s_options.MaxDepth });
@@ -64,7 +87,24 @@ public static class ResponseJson
         }
     }
 
-    /// <summary>The value as the compact JSON the cache holds, as deep as a response may be.</summary>
+    // Reads the value the reader stands on to its end, refusing a whole number the reference could not parse.
+    private static void EnsureReadable(ref Utf8JsonReader reader, string parameterName)
+    {
+        int startDepth = reader.CurrentDepth;
+        bool container = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        do
+        {
+            if (reader.TokenType == JsonTokenType.Number && WholeNumberDigits(reader.ValueSpan) is int digits && digits > MaxIntegerDigits)
+            {
+                throw new ArgumentException(
+                    $"The response holds a whole number of {digits:N0} digits; Python, which shares this cache, parses at most {MaxIntegerDigits:N0} and would then load no entry at all. Store the number as text (a JSON string).",
+                    parameterName);
+            }
+        }
+        while (container && reader.Read() && !(reader.CurrentDepth == startDepth && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray));
+    }
+
+    /// <summary>The value as the compact JSON the cache holds, as deep as a stored response may be.</summary>
     internal static byte[] Compact(JsonElement value)
     {
         using var buffer = new MemoryStream();

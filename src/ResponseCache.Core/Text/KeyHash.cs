@@ -31,6 +31,7 @@ public readonly struct KeyHash : IEquatable<KeyHash>
         _w3 = w3;
     }
 
+    /// <exception cref="InvalidTextException">The key holds a lone surrogate, which would hash as U+FFFD does.</exception>
     public static KeyHash Compute(string text)
     {
         if (text is null)
@@ -38,6 +39,7 @@ public readonly struct KeyHash : IEquatable<KeyHash>
             throw new ArgumentNullException(nameof(text));
         }
 
+        UnicodeText.EnsureValid(text, "The key");
         int byteCount = Encoding.UTF8.GetByteCount(text);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(byteCount);
         try

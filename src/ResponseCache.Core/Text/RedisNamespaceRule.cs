@@ -25,6 +25,8 @@ public static class RedisNamespaceRule
             throw new ArgumentException($"A namespace must be 1 to {MaxLength} characters long.", "namespace");
         }
 
+        UnicodeText.EnsureValid(name, $"The namespace '{name}'");
+
         // The whole name must match: "$" also matches before a final line feed, which the parameter binder lets through.
         Match match = s_pattern.Match(name);
         if (!match.Success || match.Length != name.Length)

@@ -23,10 +23,16 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     /// <summary>Lists only the entry for this key text.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [KeyTextTransformation]
     public string? Key { get; set; }
 
     protected override void EndProcessing()
     {
+        if (Key is not null && !IsKeyText(Key, nameof(Key)))
+        {
+            return;
+        }
+
         IReadOnlyList<CacheEntryInfo> entries = new List<CacheEntryInfo>();
         if (!TryCache(() => entries = Cache.ListEntries(CachePolicy.ForTtl(TtlDays), Log), Cache.Location))
         {

@@ -26,12 +26,14 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [KeyTextTransformation]
     public string Key { get; set; } = string.Empty;
 
     /// <inheritdoc/>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [KeyTextTransformation]
     public override string? Model { get => base.Model; set => base.Model = value; }
 
     /// <inheritdoc/>
@@ -39,12 +41,14 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ValidateNotNull]
+    [KeyTextTransformation]
     public override string? Prompt { get => base.Prompt; set => base.Prompt = value; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [KeyTextTransformation]
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
     /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>
@@ -93,11 +97,13 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter]
     public SwitchParameter NoEnumerate { get; set; }
 
-    private string ResolvedKey => ParameterSetName == ComposedSet || ParameterSetName == ComposedWithScriptBlockSet ? ComposedKey : Key;
-
     protected override void ProcessRecord()
     {
-        string key = ResolvedKey;
+        if (!TryResolveKey(ParameterSetName == ComposedSet || ParameterSetName == ComposedWithScriptBlockSet, Key, out string key))
+        {
+            return;
+        }
+
         var policy = StoragePolicy(TtlDays);
         byte[]? json = null;
         if (ScriptBlock is null)

@@ -15,19 +15,38 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
     /// <summary>The model name, the first part of a composed key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [KeyTextTransformation]
     public virtual string? Model { get; set; }
 
     /// <summary>The prompt, the second part of a composed key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [ValidateNotNull]
+    [KeyTextTransformation]
     public virtual string? Prompt { get; set; }
 
     /// <summary>The input text, the optional third part of a composed key.</summary>
     [Parameter(ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
+    [KeyTextTransformation]
     public virtual string? InputText { get; set; }
 
-    /// <summary>The key composed from -Model, -Prompt and -InputText (see <see cref="CacheKeys.Compose"/>).</summary>
-    private protected string ComposedKey => CacheKeys.Compose(Model!, Prompt!, InputText);
+    /// <summary>The key this record addresses, from -Key or composed; false when a part is not key text (the error is written).</summary>
+    private protected bool TryResolveKey(bool composed, string key, out string resolved)
+    {
+        resolved = string.Empty;
+        if (composed)
+        {
+            if (!IsKeyText(Model, nameof(Model)) || !IsKeyText(Prompt, nameof(Prompt)) || !IsKeyText(InputText, nameof(InputText)))
+            {
+                return false;
+            }
+
+            resolved = CacheKeys.Compose(Model!, Prompt!, InputText);
+            return true;
+        }
+
+        resolved = key;
+        return IsKeyText(key, "Key");
+    }
 }

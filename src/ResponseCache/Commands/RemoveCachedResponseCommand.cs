@@ -24,6 +24,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     /// <summary>The key texts of the entries to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [KeyTextTransformation(EachItem = true)]
     public string[] Key { get; set; } = Array.Empty<string>();
 
     /// <summary>The entries' names in ai_responses.json (64 hex digits), as Get-CacheEntry outputs them.</summary>
@@ -69,12 +70,19 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
                 break;
             case ComposedSet:
-                Select(Cache, Core.KeyHash.Compute(ComposedKey), KeyText.Describe(ComposedKey));
+                if (TryResolveKey(composed: true, string.Empty, out string composedKey))
+                {
+                    Select(Cache, Core.KeyHash.Compute(composedKey), KeyText.Describe(composedKey));
+                }
+
                 break;
             default:
                 foreach (string key in Key)
                 {
-                    Select(Cache, Core.KeyHash.Compute(key), KeyText.Describe(key));
+                    if (IsKeyText(key, nameof(Key)))
+                    {
+                        Select(Cache, Core.KeyHash.Compute(key), KeyText.Describe(key));
+                    }
                 }
 
                 break;

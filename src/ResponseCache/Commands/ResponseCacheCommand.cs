@@ -55,6 +55,29 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing() => _cache = ResolveCache();
 
+    /// <summary>
+    /// True when <paramref name="text"/>, bound to <paramref name="parameterName"/>, can be (part of) a key: text, not an
+    /// object the binder stringified (KeyNotText), and valid Unicode (InvalidUnicodeText). Otherwise the error is written.
+    /// </summary>
+    private protected bool IsKeyText(string? text, string parameterName)
+    {
+        if (NotKeyText.TryFind(text, out NotKeyText refused))
+        {
+            WriteError(CacheErrorRecords.KeyNotText(refused, parameterName));
+            return false;
+        }
+
+        int index = text is null ? -1 : UnicodeText.IndexOfLoneSurrogate(text);
+        if (index >= 0)
+        {
+            var problem = new InvalidTextException($"-{parameterName}", index, text![index]);
+            WriteError(new ErrorRecord(problem, ErrorIds.InvalidUnicodeText, ErrorCategory.InvalidArgument, text));
+            return false;
+        }
+
+        return true;
+    }
+
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>PowerShell disposes a cmdlet even when its pipeline stops early (an upstream error, Ctrl+C).</summary>

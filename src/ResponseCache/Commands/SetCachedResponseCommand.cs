@@ -32,6 +32,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     /// <summary>The key text, exactly as the reference hashes it.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [KeyTextTransformation]
     public string Key { get; set; } = string.Empty;
 
     /// <summary>
@@ -55,7 +56,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
 
     protected override void ProcessRecord()
     {
-        string key = ParameterSetName == ComposedSet ? ComposedKey : Key;
+        if (!TryResolveKey(ParameterSetName == ComposedSet, Key, out string key))
+        {
+            return;
+        }
+
         if (!TryGetResponse(out object? response))
         {
             WriteError(new ErrorRecord(

@@ -16,7 +16,7 @@ namespace ResponseCache.Json;
 /// </summary>
 internal static class ResponseDeserializer
 {
-    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = ResponseSerializer.MaxDepthLimit };
+    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = ResponseCache.Core.ResponseJson.MaxReadDepth };
 
     public static object? Deserialize(byte[] json)
     {

@@ -9,6 +9,8 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Xml;
+using ResponseCache.Core;
 
 namespace ResponseCache.Json;
 
@@ -17,6 +19,9 @@ namespace ResponseCache.Json;
 /// limit, a cycle, or a value JSON cannot hold is an error rather than a silent truncation:
 /// strings, numbers, booleans and null as themselves; dates as ISO 8601 round-trip text; enums as their number;
 /// dictionaries and PSCustomObjects as objects; other enumerables as arrays; any other object as its properties.
+/// What would not read back as it was given is refused too: text with a lone surrogate, two members whose names are
+/// one name to PowerShell (1 and '1', 'a' and 'A'), XML (which ConvertTo-Json writes as empty arrays), and a whole
+/// number longer than Python parses.
 /// </summary>
 internal sealed class ResponseSerializer
 {
@@ -32,6 +37,7 @@ internal sealed class ResponseSerializer
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         SkipValidation = true,
+        MaxDepth = MaxDepthLimit,
     };
 
     private readonly int _maxDepth;
@@ -84,6 +90,7 @@ internal sealed class ResponseSerializer
                 writer.WriteNullValue();
                 return;
             case string text:
+                EnsureUnicode(text, CurrentPath);
                 writer.WriteStringValue(text);
                 return;
             case char character:
@@ -108,7 +115,7 @@ internal sealed class ResponseSerializer
                 WriteFloatingPoint(writer, Convert.ToDouble(value, CultureInfo.InvariantCulture));
                 return;
             case BigInteger big:
-                writer.WriteRawValue(big.ToString(CultureInfo.InvariantCulture), skipInputValidation: true);
+                writer.WriteRawValue(ReadableByPython(big), skipInputValidation: true);
                 return;
             case DateTime date:
                 writer.WriteStringValue(date.ToString("o", CultureInfo.InvariantCulture));
@@ -119,6 +126,8 @@ internal sealed class ResponseSerializer
             case Guid or Uri or Version or TimeSpan:
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 return;
+            case XmlNode:
+                throw NotData($"{CurrentPath} is XML, which has no JSON form of its own (ConvertTo-Json writes it as empty arrays); cache its text (.OuterXml) or the values you need.");
             case IDictionary dictionary:
                 WriteContainer(writer, dictionary, depth, () => WriteDictionary(writer, dictionary, depth));
                 return;
@@ -159,6 +168,7 @@ internal sealed class ResponseSerializer
     private void WriteProperties(Utf8JsonWriter writer, PSObject source, int depth)
     {
         writer.WriteStartObject();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (PSPropertyInfo property in source.Properties)
         {
             if (!property.IsGettable)
@@ -166,6 +176,7 @@ internal sealed class ResponseSerializer
                 continue;
             }
 
+            EnsureNewName(names, property.Name);
             writer.WritePropertyName(property.Name);
             WriteAt("." + property.Name, writer, ReadProperty(property), depth);
         }
@@ -176,9 +187,11 @@ internal sealed class ResponseSerializer
     private void WriteDictionary(Utf8JsonWriter writer, IDictionary dictionary, int depth)
     {
         writer.WriteStartObject();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (DictionaryEntry item in dictionary)
         {
             string name = Convert.ToString(item.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+            EnsureNewName(names, name);
             writer.WritePropertyName(name);
             WriteAt("['" + name + "']", writer, item.Value, depth);
         }
@@ -220,6 +233,41 @@ internal sealed class ResponseSerializer
         return new ResponseNotSerializableException(
             $"{problem} It was reached through {outermost.Key}, a [{outermost.Value.FullName}]: a live .NET object, not data. " +
             $"Cache the properties you need instead (Select-Object, or a [pscustomobject] of them).");
+    }
+
+    // PowerShell reads a JSON object's names without regard to case, so a second name equal to one before it, in any
+    // case, would take the first one's place when the response is read back.
+    private void EnsureNewName(Dictionary<string, string> names, string name)
+    {
+        EnsureUnicode(name, CurrentPath);
+        if (names.TryGetValue(name, out string? earlier))
+        {
+            string how = string.Equals(earlier, name, StringComparison.Ordinal) ? "the same name" : "names that differ only in case";
+            throw NotData($"{CurrentPath} has two members named '{earlier}' and '{name}', {how} in JSON as PowerShell reads it, so one would be lost. Give each a distinct name.");
+        }
+
+        names.Add(name, name);
+    }
+
+    private void EnsureUnicode(string text, string where)
+    {
+        int index = UnicodeText.IndexOfLoneSurrogate(text);
+        if (index >= 0)
+        {
+            throw NotData($"{where} holds text that is not valid Unicode: character {index + 1:N0} is a lone surrogate (U+{(int)text[index]:X4}), which has no UTF-8 form and would come back as U+FFFD.");
+        }
+    }
+
+    private string ReadableByPython(BigInteger value)
+    {
+        string text = value.ToString(CultureInfo.InvariantCulture);
+        int digits = value.Sign < 0 ? text.Length - 1 : text.Length;
+        if (digits > ResponseJson.MaxIntegerDigits)
+        {
+            throw NotData($"{CurrentPath} is a whole number of {digits:N0} digits; Python, which shares this cache, parses at most {ResponseJson.MaxIntegerDigits:N0} and would then load no entry at all. Cache it as text ([string]).");
+        }
+
+        return text;
     }
 
     // A property whose getter throws is written as null, as ConvertTo-Json does.

@@ -14,7 +14,7 @@ internal static class SnapshotReader
     private const int HashNameLength = 64;
 
     // Levels above a response: the file and its entry, or a journal line, its record, its op list, its op and its entry.
-    internal static readonly JsonReaderOptions ReaderOptions = new JsonReaderOptions { MaxDepth = ResponseJson.MaxDepth + 4 };
+    internal static readonly JsonReaderOptions ReaderOptions = new JsonReaderOptions { MaxDepth = ResponseJson.MaxReadDepth + 4 };
     private static readonly byte[] s_byteOrderMark = { 0xEF, 0xBB, 0xBF };
 
     public static SnapshotContent Read(byte[] bytes)
