@@ -359,7 +359,12 @@ public class CacheService : ICacheBackend
     {
         if (policy.ChangesCaps && !(_store.KnownConfiguration(log) is CacheConfiguration known && known.Equals(known.With(policy.MaxEntries, policy.MaxBytes))))
         {
-            Configure(policy.MaxEntries, policy.MaxBytes, log: log, cancellation: cancellation);
+            CacheConfigurationChange change = Configure(policy.MaxEntries, policy.MaxBytes, log: log, cancellation: cancellation);
+            if (change.Evicted > 0)
+            {
+                // A console one-liner's caps are every process's from now on: losing entries to them is never silent.
+                log.Warning($"Evicted the {change.Evicted} least recently used entries from {Location}: this call changed the cache's caps from {change.Previous} to {change.Current}, for every process that uses it. Set-ResponseCacheConfiguration changes them back.");
+            }
         }
     }
 

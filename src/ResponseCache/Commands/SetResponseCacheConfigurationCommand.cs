@@ -23,7 +23,7 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 
     /// <summary>Entries older than this are removed; callers may accept less with their own -TtlDays.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateTtlDays]
+    [ValidateTtlDays(AllowZero = false)]
     public double? TtlDays { get; set; }
 
     /// <summary>Outputs the configuration the cache has afterwards.</summary>
@@ -39,7 +39,7 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             return;
         }
 
-        if (!ShouldProcess(Cache.Location, Describe(preview!)))
+        if (!ShouldProcess(Cache.Location, preview!.ToString()))
         {
             return;
         }
@@ -60,8 +60,4 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             WriteObject(change.Current);
         }
     }
-
-    private static string Describe(CacheConfigurationChange change) =>
-        $"Configure the cache with {change.Current} (now {change.Previous})"
-        + (change.Evicted > 0 ? $", evicting the {change.Evicted} least recently used entries beyond the new caps" : string.Empty);
 }

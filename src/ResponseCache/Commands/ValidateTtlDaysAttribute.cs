@@ -9,7 +9,7 @@ namespace ResponseCache.Commands;
 /// What every -TtlDays accepts: zero or more days, finite (NaN and infinity are refused). PowerShell's own range
 /// check does the work, so the error (ParameterArgumentValidationError) and its message, in whatever language
 /// PowerShell speaks, are exactly those of [ValidateRange(0.0, [double]::MaxValue)]; that attribute is sealed, and its
-/// check is protected, hence the reflection.
+/// check is protected, hence the reflection. For the cache's own TtlDays, 0 is refused too.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class ValidateTtlDaysAttribute : ValidateArgumentsAttribute
@@ -23,8 +23,19 @@ internal sealed class ValidateTtlDaysAttribute : ValidateArgumentsAttribute
         new[] { typeof(object), typeof(EngineIntrinsics) },
         null)!;
 
+    /// <summary>Whether 0 is accepted: for one call's freshness it means "nothing is fresh enough"; as the cache's
+    /// own TtlDays it would expire every entry the moment it is written, which many tools read as "never".</summary>
+    public bool AllowZero { get; set; } = true;
+
     protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
     {
+        if (!AllowZero && arguments is double days && days == 0)
+        {
+            throw new ValidationMetadataException(
+                "TtlDays 0 would expire every entry the moment it is written (as the Python CacheManager reads it); it does not mean never. " +
+                "To remove every entry now, use Clear-ResponseCache; for entries that practically never expire, give a large number of days such as 36500.");
+        }
+
         try
         {
             s_validate.Invoke(s_range, new[] { arguments, engineIntrinsics });
