@@ -100,6 +100,18 @@ Set-CachedResponse -Key 'lowering' -Response 'y' $cacheText -MaxEntries 10 -What
         Get-CachedResponse -Key 'plain' @cache | Should -BeNullOrEmpty
     }
 
+    It 'takes a configuration piped from Get-ResponseCacheConfiguration, its lack of a size cap included' {
+        $source = New-TestCache -Kind $Kind
+        Set-ResponseCacheConfiguration @source -MaxEntries 700 -TtlDays 12
+        Set-ResponseCacheConfiguration @cache -MaxSizeMB 5
+
+        Get-ResponseCacheConfiguration @source | Set-ResponseCacheConfiguration @cache -ErrorAction Stop
+
+        $copied = Get-ResponseCacheConfiguration @cache
+        $copied.MaxEntries, $copied.TtlDays | Should -Be @(700, 12)
+        $copied.MaxSizeMB | Should -BeNullOrEmpty
+    }
+
     It 'refuses -TtlDays 0, which would expire every entry at once, and says it does not mean never' {
         Set-CachedResponse -Key 'kept' -Response 'x' @cache
 

@@ -169,7 +169,7 @@ public class CacheService : ICacheBackend
 
         log ??= NullCacheLog.Instance;
         int removed = _store.Remove(hashes, log, cancellation);
-        log.Verbose($"Removed {removed} of {hashes.Count} entries from {Location}.");
+        log.Verbose($"Removed {removed} of the {hashes.Count} entries asked for from {Location}" + (removed < hashes.Count ? "; the others were not cached." : "."));
         return removed;
     }
 
@@ -290,7 +290,8 @@ public class CacheService : ICacheBackend
 
         foreach (StoredResponse entry in entries)
         {
-            ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries));
+            // Entries that earlier builds stored deeper than the cache now writes still copy.
+            ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries), ResponseJson.MaxReadDepth);
         }
 
         if (entries.Count == 0)

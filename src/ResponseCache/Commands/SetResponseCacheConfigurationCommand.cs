@@ -16,9 +16,12 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
     [ValidateRange(1, int.MaxValue)]
     public int? MaxEntries { get; set; }
 
-    /// <summary>Least recently used entries are evicted until the entries fit in this many MiB; 0 removes the cap.</summary>
+    /// <summary>
+    /// Least recently used entries are evicted until the entries fit in this many MiB; 0 removes the cap, and so does
+    /// null, which is how a configuration piped in from Get-ResponseCacheConfiguration shows none.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
+    [ValidateSizeCap]
     public double? MaxSizeMB { get; set; }
 
     /// <summary>Entries older than this are removed; callers may accept less with their own -TtlDays.</summary>
@@ -32,7 +35,7 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 
     protected override void ProcessRecord()
     {
-        long? maxBytes = SizeCap.ToBytes(MaxSizeMB);
+        long? maxBytes = MaxSizeMB is null && MyInvocation.BoundParameters.ContainsKey(nameof(MaxSizeMB)) ? 0 : SizeCap.ToBytes(MaxSizeMB);
         CacheConfigurationChange? preview = null;
         if (!TryCache(() => preview = Cache.Configure(MaxEntries, maxBytes, TtlDays, true, Log, Cancellation), Cache.Location))
         {
