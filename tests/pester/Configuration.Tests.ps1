@@ -84,6 +84,44 @@ Describe 'Limits that belong to the cache on <Name>' -ForEach (Get-TestBackend) 
         (Get-ResponseCacheConfiguration @cache).MaxEntries | Should -Be 3
     }
 
+    It 'with -WhatIf, Set-CachedResponse stores nothing, lowers no cap, and says what it would store and evict' {
+        1..30 | ForEach-Object { [pscustomobject]@{ Key = "k$_"; Response = "v$_" } } | Set-CachedResponse @cache
+
+        # -WhatIf writes to the host, which only another process's output shows.
+        $whatIf = (Invoke-FreshPwsh -Script @"
+Set-CachedResponse -Key 'plain' -Response 'y' $cacheText -WhatIf
+Set-CachedResponse -Key 'lowering' -Response 'y' $cacheText -MaxEntries 10 -WhatIf
+"@).Output -join ' '
+
+        $whatIf | Should -Match 'What if: .*plain'
+        $whatIf | Should -Match 'What if: .*MaxEntries 10,.*now MaxEntries 100,.*evicting the 20 least recently used entries'
+        (Get-ResponseCacheConfiguration @cache).MaxEntries | Should -Be 100
+        (Get-CacheStats @cache).TotalEntries | Should -Be 30
+        Get-CachedResponse -Key 'plain' @cache | Should -BeNullOrEmpty
+    }
+
+    It 'takes a configuration piped from Get-ResponseCacheConfiguration, its lack of a size cap included' {
+        $source = New-TestCache -Kind $Kind
+        Set-ResponseCacheConfiguration @source -MaxEntries 700 -TtlDays 12
+        Set-ResponseCacheConfiguration @cache -MaxSizeMB 5
+
+        Get-ResponseCacheConfiguration @source | Set-ResponseCacheConfiguration @cache -ErrorAction Stop
+
+        $copied = Get-ResponseCacheConfiguration @cache
+        $copied.MaxEntries, $copied.TtlDays | Should -Be @(700, 12)
+        $copied.MaxSizeMB | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -TtlDays 0, which would expire every entry at once, and says it does not mean never' {
+        Set-CachedResponse -Key 'kept' -Response 'x' @cache
+
+        { Set-ResponseCacheConfiguration @cache -TtlDays 0 } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,ResponseCache.Commands.SetResponseCacheConfigurationCommand' -ExpectedMessage '*not*never*'
+
+        (Get-ResponseCacheConfiguration @cache).TtlDays | Should -Be 7
+        Get-CachedResponse -Key 'kept' @cache | Should -BeExactly 'x'
+    }
+
     It 'rejects <Case> with a validation error' -ForEach @(
         @{ Case = '-MaxEntries 0'; Call = { Set-ResponseCacheConfiguration @cache -MaxEntries 0 } }
         @{ Case = '-TtlDays -1'; Call = { Set-ResponseCacheConfiguration @cache -TtlDays -1 } }

@@ -57,6 +57,39 @@ Describe 'Copy-ResponseCache between two caches on <Name>' -ForEach (Get-TestBac
         @(Get-CacheEntry @destination).Count | Should -Be 0
     }
 
+    Context 'A source larger than the default cap of 100' {
+        BeforeEach {
+            1..300 | ForEach-Object { [pscustomobject]@{ Key = "k$_"; Response = "v$_" } } | Set-CachedResponse @source -MaxEntries 1000
+        }
+
+        It 'gives a destination with no configuration of its own the source''s, so every entry lands' {
+            Copy-ResponseCache @source @to -PassThru -WarningVariable warned | Should -Be 302
+
+            (Get-ResponseCacheConfiguration @destination).MaxEntries | Should -Be 1000
+            (Get-CacheStats @destination).TotalEntries | Should -Be 302
+            $warned | Should -BeNullOrEmpty
+        }
+
+        It 'returns and warns how many landed when the destination''s own cap evicts copied entries' {
+            Set-ResponseCacheConfiguration @destination -MaxEntries 50
+
+            Copy-ResponseCache @source @to -PassThru -WarningVariable warned -WarningAction SilentlyContinue | Should -Be 50
+
+            $warned.Message | Should -Match '\b50 of the 302\b'
+            (Get-ResponseCacheConfiguration @destination).MaxEntries | Should -Be 50
+            (Get-CacheStats @destination).TotalEntries | Should -Be 50
+        }
+
+        It 'says with -WhatIf how many the destination''s cap would keep' {
+            Set-ResponseCacheConfiguration @destination -MaxEntries 50
+            # -WhatIf writes to the host, which only another process's output shows.
+            $whatIf = (Invoke-FreshPwsh -Script "Copy-ResponseCache $(ConvertTo-CacheParameterText $source) $(ConvertTo-CacheParameterText $to) -WhatIf").Output -join ' '
+
+            $whatIf | Should -Match 'What if: .*Copy 302 cached responses.*at most 50'
+            (Get-CacheStats @destination).TotalEntries | Should -Be 0
+        }
+    }
+
     It 'refuses to copy a cache onto itself with CopyToSameCache, changing nothing' {
         $before = @(Get-CacheEntry @source -TtlDays 100000)
         $itself = ConvertTo-DestinationSplat $source

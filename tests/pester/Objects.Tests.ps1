@@ -337,12 +337,16 @@ Describe '-AsJson on <Name>' -ForEach (Get-TestBackend) {
         ConvertTo-CompactJson (Get-CachedResponse -Key $Api -AsJson @cache | ConvertFrom-Json) | Should -BeExactly (ConvertTo-CompactJson $expected)
     }
 
-    It 'on Set stores JSON text nested 1,010 levels deep, within the 1,024 a response may have' {
-        $deep = ('[' * 1010) + '1' + (']' * 1010)
+    It 'on Set stores JSON text nested 100 levels deep, the most a response may have, and refuses 101 saying so' {
+        $deep = ('[' * 100) + '1' + (']' * 100)
 
         Set-CachedResponse -Key 'deep' -Response $deep -AsJson @cache -ErrorAction Stop
+        Set-CachedResponse -Key 'deeper' -Response "[$deep]" -AsJson @cache -ErrorVariable refused -ErrorAction SilentlyContinue
 
         Get-CachedResponse -Key 'deep' -AsJson @cache | Should -BeExactly $deep
+        $refused.FullyQualifiedErrorId | Should -Be 'InvalidResponseJson,ResponseCache.Commands.SetCachedResponseCommand'
+        $refused.Exception.Message | Should -BeLike '*more than 100 levels deep*'
+        Get-CachedResponse -Key 'deeper' @cache | Should -BeNullOrEmpty
     }
 
     It 'on Set stores the valid items of a pipeline and reports only the invalid one' {

@@ -35,6 +35,41 @@ Describe 'Set-CachedResponse on <Name>' -ForEach (Get-TestBackend) {
         Get-CachedResponse -Key 'piped key 2' @cache | Should -BeExactly 'piped answer 2'
     }
 
+    Context 'Values piped with the key on the command line are one response, collected as ConvertTo-Json collects them' {
+        It 'stores 1,2,3 piped under -Key nums as the one array [1,2,3]' {
+            $verbose = 1, 2, 3 | Set-CachedResponse -Key 'nums' @cache -Verbose 4>&1 | Out-String
+
+            Get-CachedResponse -Key 'nums' @cache -AsJson | Should -BeExactly '[1,2,3]'
+            (Get-CacheStats @cache).TotalEntries | Should -Be 1
+            $verbose | Should -Match 'Cached the response for key'
+        }
+
+        It 'stores the objects ConvertFrom-Json writes for a JSON array as that array' {
+            '[{"id":1},{"id":2}]' | ConvertFrom-Json | Set-CachedResponse -Key 'cfj' @cache
+
+            Get-CachedResponse -Key 'cfj' @cache -AsJson | Should -BeExactly '[{"id":1},{"id":2}]'
+        }
+
+        It 'stores one piped value as itself, not as an array of one' {
+            [pscustomobject]@{ id = 1 } | Set-CachedResponse -Key 'one' @cache
+
+            Get-CachedResponse -Key 'one' @cache -AsJson | Should -BeExactly '{"id":1}'
+        }
+
+        It 'stores the lines of a JSON file piped with -AsJson as the one JSON value they make, as ConvertFrom-Json reads them' {
+            "{`n  ""model"": ""gpt-4o"",`n  ""choices"": [1, 2]`n}" -split "`n" | Set-CachedResponse -Key 'file' -AsJson @cache
+
+            Get-CachedResponse -Key 'file' @cache -AsJson | Should -BeExactly '{"model":"gpt-4o","choices":[1,2]}'
+        }
+
+        It 'stores the composed key''s piped values as one response too' {
+            'part one', 'part two' | Set-CachedResponse -Model 'm' -Prompt 'p' @cache
+
+            Get-CachedResponse -Model 'm' -Prompt 'p' @cache | Should -Be @('part one', 'part two')
+            (Get-CacheStats @cache).TotalEntries | Should -Be 1
+        }
+    }
+
     Context 'Eviction (-MaxEntries)' {
         It 'evicts the least recently used entry beyond -MaxEntries' {
             foreach ($key in 'oldest', 'middle', 'newest') { Set-CachedResponse -Key $key -Response $key @cache -MaxEntries 3 }

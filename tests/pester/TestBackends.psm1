@@ -93,9 +93,9 @@ function Test-DirectoryCache {
     Puts entries of a chosen age into the cache of the splat, as Write-CacheFile describes them (Key, Response or
     Json, AgeDays or CreatedAt and LastAccessed), least recently used first. A directory gets them written by hand; a
     namespace gets them copied from such a directory (Copy-ResponseCache keeps their times and their order; the
-    scratch directory's TTL is set long enough that the copy leaves none behind). A namespace expires an entry on the
-    server once it is older than the namespace's TtlDays, so an entry older than that is simply not there, as it
-    would not be had it been written that long ago. Entries without created_at exist only in directories (the Python
+    scratch directory has the namespace's TTL, so the copy leaves behind what the namespace would have expired). A
+    namespace expires an entry on the server once it is older than the namespace's TtlDays, so an entry older than
+    that is simply not there, as it would not be had it been written that long ago. Entries without created_at exist only in directories (the Python
     reference's hand-made entries): a namespace refuses them here.
 #>
 function Write-TestCacheEntry {
@@ -113,7 +113,9 @@ function Write-TestCacheEntry {
     $scratch = New-CacheDirectoryPath -Parent ([IO.Path]::GetTempPath())
     try {
         $null = Write-CacheFile -Directory $scratch -Entries $Entries
-        Set-ResponseCacheConfiguration -Path $scratch -TtlDays 1000000
+        # The namespace's own TTL, so the scratch directory exports what the namespace keeps and gives it no
+        # configuration of its own (Copy-ResponseCache hands a source's to a destination never configured).
+        Set-ResponseCacheConfiguration -Path $scratch -TtlDays (Get-ResponseCacheConfiguration @Cache).TtlDays
         Copy-ResponseCache -Path $scratch -DestinationConnectionString $Cache.ConnectionString -DestinationNamespace $Cache.Namespace -ErrorAction Stop
     } finally {
         Remove-Item -LiteralPath $scratch -Recurse -Force -ErrorAction Ignore

@@ -16,4 +16,9 @@ public sealed class CacheConfigurationChange
 
     /// <summary>Least recently used entries removed (or, in a preview, that would be) to fit the new caps.</summary>
     public int Evicted { get; }
+
+    /// <summary>The change as -WhatIf and -Confirm name it.</summary>
+    public override string ToString() =>
+        $"Configure the cache with {Current} (now {Previous})"
+        + (Evicted > 0 ? $", evicting the {Evicted} least recently used entries beyond the new caps" : string.Empty);
 }

@@ -26,7 +26,8 @@ public static class ResponseJson
     /// <summary>How the cache writes text: non-ASCII unescaped, as the reference's ensure_ascii=False writes it.</summary>
     public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
-    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = MaxDepth };
+    // The scan reads as deep as a stored response may be, so a response too deep to write is told from broken JSON.
+    private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = MaxReadDepth };
 
     private static readonly JsonWriterOptions s_compactOptions = new JsonWriterOptions
     {
@@ -46,15 +47,18 @@ public static class ResponseJson
         return number.Length > 0 && number[0] == (byte)'-' ? number.Length - 1 : number.Length;
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value, nested no deeper than the cache file allows.</summary>
-    public static void EnsureSingleValue(byte[] json, string parameterName)
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless the bytes are exactly one JSON value, nested no deeper than
+    /// <paramref name="maxDepth"/> (by default what the cache writes; <see cref="MaxReadDepth"/> for stored entries).
+    /// </summary>
+    public static void EnsureSingleValue(byte[] json, string parameterName, int maxDepth = MaxDepth)
     {
         try
         {
             var reader = new Utf8JsonReader(json, s_options);
             if (reader.Read())
             {
-                EnsureReadable(ref reader, parameterName);
+                EnsureReadable(ref reader, parameterName, maxDepth);
                 if (!reader.Read())
                 {
                     return;
@@ -78,7 +82,7 @@ public static class ResponseJson
         EnsureSingleValue(json, parameterName);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = s_options.MaxDepth });
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
             return Compact(document.RootElement);
         }
         catch (JsonException ex)
@@ -87,13 +91,19 @@ public static class ResponseJson
         }
     }
 
-    // Reads the value the reader stands on to its end, refusing a whole number the reference could not parse.
-    private static void EnsureReadable(ref Utf8JsonReader reader, string parameterName)
+    // Reads the value the reader stands on to its end, refusing nesting deeper than maxDepth and a whole number the
+    // reference could not parse.
+    private static void EnsureReadable(ref Utf8JsonReader reader, string parameterName, int maxDepth)
     {
         int startDepth = reader.CurrentDepth;
         bool container = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
         do
         {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= maxDepth)
+            {
+                throw new ArgumentException($"The response nests more than {maxDepth} levels deep, the most the cache holds (as ConvertTo-Json writes at most).", parameterName);
+            }
+
             if (reader.TokenType == JsonTokenType.Number && WholeNumberDigits(reader.ValueSpan) is int digits && digits > MaxIntegerDigits)
             {
                 throw new ArgumentException(

@@ -169,7 +169,7 @@ public class CacheService : ICacheBackend
 
         log ??= NullCacheLog.Instance;
         int removed = _store.Remove(hashes, log, cancellation);
-        log.Verbose($"Removed {removed} of {hashes.Count} entries from {Location}.");
+        log.Verbose($"Removed {removed} of the {hashes.Count} entries asked for from {Location}" + (removed < hashes.Count ? "; the others were not cached." : "."));
         return removed;
     }
 
@@ -290,7 +290,8 @@ public class CacheService : ICacheBackend
 
         foreach (StoredResponse entry in entries)
         {
-            ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries));
+            // Entries that earlier builds stored deeper than the cache now writes still copy.
+            ResponseJson.EnsureSingleValue(entry.ResponseJson, nameof(entries), ResponseJson.MaxReadDepth);
         }
 
         if (entries.Count == 0)
@@ -359,7 +360,12 @@ public class CacheService : ICacheBackend
     {
         if (policy.ChangesCaps && !(_store.KnownConfiguration(log) is CacheConfiguration known && known.Equals(known.With(policy.MaxEntries, policy.MaxBytes))))
         {
-            Configure(policy.MaxEntries, policy.MaxBytes, log: log, cancellation: cancellation);
+            CacheConfigurationChange change = Configure(policy.MaxEntries, policy.MaxBytes, log: log, cancellation: cancellation);
+            if (change.Evicted > 0)
+            {
+                // A console one-liner's caps are every process's from now on: losing entries to them is never silent.
+                log.Warning($"Evicted the {change.Evicted} least recently used entries from {Location}: this call changed the cache's caps from {change.Previous} to {change.Current}, for every process that uses it. Set-ResponseCacheConfiguration changes them back.");
+            }
         }
     }
 

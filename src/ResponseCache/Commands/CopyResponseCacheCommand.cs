@@ -62,23 +62,67 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
         }
 
         IReadOnlyList<StoredResponse> entries = Array.Empty<StoredResponse>();
-        if (!TryCache(() => entries = Cache.Export(Log, Cancellation), Cache.Location))
+        CacheConfiguration? sourceConfiguration = null;
+        CacheConfiguration? destinationConfiguration = null;
+        if (!TryCache(() => (entries, sourceConfiguration) = (Cache.Export(Log, Cancellation), Cache.GetConfiguration(Log)), Cache.Location)
+            || !TryCache(() => destinationConfiguration = destination.GetConfiguration(Log), destination.Location))
         {
             return;
         }
 
-        string count = entries.Count == 1 ? "1 cached response" : $"{entries.Count:N0} cached responses";
-        if (!ShouldProcess($"from {Cache.Location} to {destination.Location}", $"Copy {count}"))
+        // A cache never configured would keep only the default 100 of a larger cache: it takes the source's limits.
+        bool adopt = destinationConfiguration!.IsDefault && !sourceConfiguration!.IsDefault;
+        CacheConfiguration limits = adopt ? sourceConfiguration! : destinationConfiguration;
+        if (!ShouldProcess($"from {Cache.Location} to {destination.Location}", DescribeCopy(entries.Count, limits, adopt)))
+        {
+            return;
+        }
+
+        if (adopt && !TryCache(() => destination.Configure(limits.MaxEntries, limits.MaxBytes, limits.TtlDays, false, Log, Cancellation), destination.Location))
         {
             return;
         }
 
         int copied = Copy(entries, destination);
-        WriteVerbose($"Copied {copied:N0} of {entries.Count:N0} cached responses from {Cache.Location} to {destination.Location}.");
+        int landed = copied;
+        if (copied > 0 && !TryCache(() => landed = CountPresent(entries, destination), destination.Location))
+        {
+            return;
+        }
+
+        if (landed < entries.Count && copied == entries.Count)
+        {
+            WriteWarning($"Only {landed:N0} of the {entries.Count:N0} copied responses are in {destination.Location}: its limits ({limits}) removed the rest, least recently used first. Raise them with Set-ResponseCacheConfiguration and copy again to keep them all.");
+        }
+
+        WriteVerbose($"Copied {landed:N0} of {entries.Count:N0} cached responses from {Cache.Location} to {destination.Location}.");
         if (PassThru)
         {
-            WriteObject(copied);
+            WriteObject(landed);
         }
+    }
+
+    private static string DescribeCopy(int count, CacheConfiguration limits, bool adopt)
+    {
+        string description = count == 1 ? "Copy 1 cached response" : $"Copy {count:N0} cached responses";
+        if (adopt)
+        {
+            description += $", giving the destination the source's configuration ({limits})";
+        }
+
+        if (count > limits.MaxEntries)
+        {
+            description += $"; the destination keeps at most {limits.MaxEntries:N0} entries (its MaxEntries), so at least {count - limits.MaxEntries:N0} would be evicted";
+        }
+
+        return description;
+    }
+
+    // How many of the copied entries the destination still has once its caps and TTL have had their say.
+    private int CountPresent(IReadOnlyList<StoredResponse> entries, ICacheBackend destination)
+    {
+        var present = new HashSet<string>(destination.ListEntries(CachePolicy.Default, Log).Select(entry => entry.KeyHash), StringComparer.Ordinal);
+        return entries.Count(entry => present.Contains(entry.Key.ToString()));
     }
 
     private int Copy(IReadOnlyList<StoredResponse> entries, ICacheBackend destination)

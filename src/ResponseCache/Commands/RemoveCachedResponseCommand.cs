@@ -91,11 +91,9 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     protected override void EndProcessing()
     {
-        int asked = 0;
         int removed = 0;
         foreach (KeyValuePair<ICacheBackend, List<KeyHash>> cache in _selected)
         {
-            asked += cache.Value.Count;
             int removedHere = 0;
             if (TryCache(() => removedHere = cache.Key.RemoveMany(cache.Value, Log, Cancellation), cache.Key.Location))
             {
@@ -103,7 +101,6 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
             }
         }
 
-        WriteVerbose($"Removed {removed} of the {asked} entries asked for; the others were not cached.");
         if (PassThru)
         {
             WriteObject(removed);

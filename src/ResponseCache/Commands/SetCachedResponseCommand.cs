@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
@@ -11,9 +12,11 @@ namespace ResponseCache.Commands;
 
 /// <summary>
 /// Stores responses. A pipeline of many is written in batches (one lock and one write each), and what was received is
-/// written even when the pipeline stops early: every response was paid for.
+/// written even when the pipeline stops early: every response was paid for. Values piped with the key on the command
+/// line are one response, collected as ConvertTo-Json collects its input. Medium impact, and only a change of the
+/// cache's caps that evicts entries asks: a plain store never prompts.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "CachedResponse", DefaultParameterSetName = KeySet, HelpUri = HelpUris.Cmdlets)]
+[Cmdlet(VerbsCommon.Set, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(void))]
 public sealed class SetCachedResponseCommand : StoringCacheCommand
 {
@@ -25,6 +28,8 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
 
     private readonly List<KeyValuePair<string, byte[]>> _pending = new List<KeyValuePair<string, byte[]>>();
     private readonly Stopwatch _sinceFirstPending = new Stopwatch();
+    private List<object?>? _collected;
+    private CachePolicy? _policy;
     private bool _keyFromCommandLine;
     private bool _responseFromCommandLine;
     private bool _ended;
@@ -51,11 +56,22 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         _keyFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Key))
             || (MyInvocation.BoundParameters.ContainsKey(nameof(Model)) && MyInvocation.BoundParameters.ContainsKey(nameof(Prompt)));
         _responseFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Response));
+        if (_keyFromCommandLine && !_responseFromCommandLine && MyInvocation.ExpectingInput)
+        {
+            _collected = new List<object?>();
+        }
+
         base.BeginProcessing();
     }
 
     protected override void ProcessRecord()
     {
+        if (_collected is not null)
+        {
+            _collected.Add(Response);
+            return;
+        }
+
         if (!TryResolveKey(ParameterSetName == ComposedSet, Key, out string key))
         {
             return;
@@ -71,6 +87,65 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             return;
         }
 
+        Stage(key, response);
+    }
+
+    protected override void EndProcessing()
+    {
+        // A pipeline stopped early never gets here, so part of a collected response is never stored as the whole.
+        if (_collected is { Count: > 0 } && TryResolveKey(ParameterSetName == ComposedSet, Key, out string key))
+        {
+            Stage(key, CollectedResponse(_collected));
+        }
+
+        // Set only once the write is done: a Ctrl+C during its wait for the lock leaves the responses to Dispose.
+        Flush(Log);
+        _ended = true;
+    }
+
+    /// <summary>Writes what a pipeline that stopped early (an upstream error, Ctrl+C) had already received.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_ended && _pending.Count > 0 && !WhatIfMode.IsOn(this))
+        {
+            // Ctrl+C asked every wait to end: the responses received get a short grace for the lock, not its whole timeout.
+            using CancellationTokenSource? grace = Cancellation.IsCancellationRequested ? new CancellationTokenSource(s_stopGrace) : null;
+            try
+            {
+                // No stream is open any more to report on, nor a user to ask: this call's caps apply only if the user
+                // already agreed to them or they evict nothing.
+                CachePolicy policy = _policy ?? (CapsWouldEvict(NullCacheLog.Instance, grace?.Token ?? default) ? CachePolicy.Default : StoragePolicy(null));
+                Cache.SetMany(_pending, policy, NullCacheLog.Instance, grace?.Token ?? default);
+            }
+            catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException || ex is OperationCanceledException)
+            {
+            }
+
+            _pending.Clear();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // As ConvertTo-Json collects its input: one value stays itself, several are one array. JSON text piped line by
+    // line (Get-Content) is one text, as ConvertFrom-Json joins it.
+    private object? CollectedResponse(List<object?> collected)
+    {
+        if (collected.Count == 1)
+        {
+            return collected[0];
+        }
+
+        if (AsJson && collected.All(item => (item is PSObject wrapped ? wrapped.BaseObject : item) is string))
+        {
+            return string.Join("\n", collected.Select(item => (string)(item is PSObject wrapped ? wrapped.BaseObject : item)!));
+        }
+
+        return collected.ToArray();
+    }
+
+    private void Stage(string key, object? response)
+    {
         try
         {
             _pending.Add(new KeyValuePair<string, byte[]>(key, AsJson ? ReadJsonText(response) : ResponseSerializer.Serialize(response, Depth)));
@@ -95,35 +170,6 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
     }
 
-    protected override void EndProcessing()
-    {
-        // Set only once the write is done: a Ctrl+C during its wait for the lock leaves the responses to Dispose.
-        Flush(Log);
-        _ended = true;
-    }
-
-    /// <summary>Writes what a pipeline that stopped early (an upstream error, Ctrl+C) had already received.</summary>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_ended && _pending.Count > 0)
-        {
-            // Ctrl+C asked every wait to end: the responses received get a short grace for the lock, not its whole timeout.
-            using CancellationTokenSource? grace = Cancellation.IsCancellationRequested ? new CancellationTokenSource(s_stopGrace) : null;
-            try
-            {
-                // No stream is open any more to report on: the write is all that can still be done.
-                Cache.SetMany(_pending, StoragePolicy(null), NullCacheLog.Instance, grace?.Token ?? default);
-            }
-            catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException || ex is OperationCanceledException)
-            {
-            }
-
-            _pending.Clear();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private void Flush(ICacheLog log)
     {
         if (_pending.Count == 0)
@@ -131,10 +177,45 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             return;
         }
 
-        var policy = StoragePolicy(null);
-        TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
+        if (WhatIfMode.IsOn(this))
+        {
+            DecidePolicy();
+            foreach (KeyValuePair<string, byte[]> item in _pending)
+            {
+                ShouldProcess($"key {KeyText.Describe(item.Key)} in {Cache.Location}", "Store the response");
+            }
+        }
+        else if (DecidePolicy() is CachePolicy policy)
+        {
+            TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
+        }
+
         _pending.Clear();
     }
+
+    // This call's caps, unless making them the cache's would evict entries and the user (asked with -Confirm, or
+    // shown with -WhatIf) did not agree: then the cache's own. Null when the cache could not be asked.
+    private CachePolicy? DecidePolicy()
+    {
+        if (_policy is null)
+        {
+            CacheConfigurationChange? preview = null;
+            if (!TryCache(() => preview = PreviewCaps(Log, Cancellation), Cache.Location))
+            {
+                return null;
+            }
+
+            _policy = preview is { Evicted: > 0 } && !ShouldProcess(Cache.Location, preview.ToString()) ? CachePolicy.Default : StoragePolicy(null);
+        }
+
+        return _policy;
+    }
+
+    private bool CapsWouldEvict(ICacheLog log, CancellationToken cancellation) => PreviewCaps(log, cancellation) is { Evicted: > 0 };
+
+    // What making this call's caps the cache's would change; null when the call gives none.
+    private CacheConfigurationChange? PreviewCaps(ICacheLog log, CancellationToken cancellation) =>
+        MaxEntries is null && MaxSizeMB is null ? null : Cache.Configure(MaxEntries, SizeCap.ToBytes(MaxSizeMB), null, true, log, cancellation);
 
     // The piped object itself, unless it is a record that gave the key: then its Response property.
     private bool TryGetResponse(out object? response)

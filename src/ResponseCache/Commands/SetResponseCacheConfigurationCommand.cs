@@ -16,14 +16,17 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
     [ValidateRange(1, int.MaxValue)]
     public int? MaxEntries { get; set; }
 
-    /// <summary>Least recently used entries are evicted until the entries fit in this many MiB; 0 removes the cap.</summary>
+    /// <summary>
+    /// Least recently used entries are evicted until the entries fit in this many MiB; 0 removes the cap, and so does
+    /// null, which is how a configuration piped in from Get-ResponseCacheConfiguration shows none.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
+    [ValidateSizeCap]
     public double? MaxSizeMB { get; set; }
 
     /// <summary>Entries older than this are removed; callers may accept less with their own -TtlDays.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateTtlDays]
+    [ValidateTtlDays(AllowZero = false)]
     public double? TtlDays { get; set; }
 
     /// <summary>Outputs the configuration the cache has afterwards.</summary>
@@ -32,14 +35,14 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 
     protected override void ProcessRecord()
     {
-        long? maxBytes = SizeCap.ToBytes(MaxSizeMB);
+        long? maxBytes = MaxSizeMB is null && MyInvocation.BoundParameters.ContainsKey(nameof(MaxSizeMB)) ? 0 : SizeCap.ToBytes(MaxSizeMB);
         CacheConfigurationChange? preview = null;
         if (!TryCache(() => preview = Cache.Configure(MaxEntries, maxBytes, TtlDays, true, Log, Cancellation), Cache.Location))
         {
             return;
         }
 
-        if (!ShouldProcess(Cache.Location, Describe(preview!)))
+        if (!ShouldProcess(Cache.Location, preview!.ToString()))
         {
             return;
         }
@@ -60,8 +63,4 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             WriteObject(change.Current);
         }
     }
-
-    private static string Describe(CacheConfigurationChange change) =>
-        $"Configure the cache with {change.Current} (now {change.Previous})"
-        + (change.Evicted > 0 ? $", evicting the {change.Evicted} least recently used entries beyond the new caps" : string.Empty);
 }

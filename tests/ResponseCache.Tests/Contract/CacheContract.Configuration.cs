@@ -70,6 +70,23 @@ public abstract partial class CacheContract
     }
 
     [ContractFact]
+    public void Caps_a_call_gives_that_evict_entries_warn_with_how_many_and_the_old_and_new_caps_and_raising_them_does_not()
+    {
+        ICacheBackend cache = NewCache();
+        SetOneSecondApart(cache, Default, "a", "b", "c", "d", "e");
+        var lowering = new RecordingLog();
+        var raising = new RecordingLog();
+
+        Set(cache, "f", Responses.Json("x"), Caps(maxEntries: 2), lowering);
+        Set(cache, "g", Responses.Json("x"), Caps(maxEntries: 10), raising);
+
+        string warning = Assert.Single(lowering.Warnings);
+        Assert.Contains("Evicted the 3 least recently used entries", warning);
+        Assert.Contains($"from {CacheConfiguration.Default} to {CacheConfiguration.Default.With(maxEntries: 2)}", warning);
+        Assert.Empty(raising.Warnings);
+    }
+
+    [ContractFact]
     public void Lowering_a_cap_evicts_the_least_recently_used_at_once_and_a_preview_only_counts_them()
     {
         ICacheBackend cache = NewCache();

@@ -32,6 +32,17 @@ public abstract partial class CacheContract
     }
 
     [ContractFact]
+    public void Import_takes_an_entry_an_earlier_build_stored_deeper_than_the_cache_now_writes()
+    {
+        ICacheBackend cache = NewCache();
+        byte[] deep = Responses.Nested(ResponseJson.MaxReadDepth);
+
+        Import(cache, new StoredResponse(KeyHash.Compute("deep"), deep, NowSeconds, NowSeconds, null, 4));
+
+        Assert.Equal(deep, cache.Get("deep", Default, NullCacheLog.Instance));
+    }
+
+    [ContractFact]
     public void Import_keeps_the_times_so_entries_expire_and_are_evicted_as_they_would_have_been()
     {
         ICacheBackend source = NewCache();
