@@ -60,6 +60,12 @@ Describe 'Help example <Name>' -ForEach $examples {
         if ($Missing.Count -eq 0) { Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction Ignore }
     }
 
+    It 'fits an 80-column console as Get-Help shows it, every line of its code included' {
+        $tooLong = @($Example.Code -split "`n" | Where-Object { $_.Length + $Example.Indent -gt 80 })
+
+        $tooLong | Should -BeNullOrEmpty
+    }
+
     It 'runs as written without an error' -Skip:($Missing.Count -gt 0) {
         $run.Errors | Should -BeNullOrEmpty -Because $run.Output
     }

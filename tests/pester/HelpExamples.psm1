@@ -26,7 +26,7 @@ function Test-ShownOutput {
 }
 
 function Split-ExampleText {
-    param([Parameter(Mandatory)] [string] $Text, [Parameter(Mandatory)] [string] $Name)
+    param([Parameter(Mandatory)] [string] $Text, [Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [int] $Indent)
     $code = [Collections.Generic.List[string]]::new()
     $shown = [Collections.Generic.List[string]]::new()
     $blocks = ($Text -replace "`r`n", "`n").Trim("`n") -split "\n\s*\n"
@@ -34,13 +34,13 @@ function Split-ExampleText {
         $lines = $block -split "`n"
         if (Test-ShownOutput $lines) { $shown.Add($block) } else { $code.Add($block) }
     }
-    [pscustomobject]@{ Name = $Name; Code = $code -join "`n`n"; Shown = @($shown) }
+    [pscustomobject]@{ Name = $Name; Code = $code -join "`n`n"; Shown = @($shown); Indent = $Indent }
 }
 
 <#
 .SYNOPSIS
     Every example of the cmdlets' help (the MAML file) and of about_ResponseCache's EXAMPLES section, each with Name,
-    Code and Shown (the blocks of output it shows).
+    Code, Shown (the blocks of output it shows) and Indent (how far Get-Help indents its code).
 #>
 function Get-HelpExample {
     param([Parameter(Mandatory)] [string] $ModuleDirectory)
@@ -50,7 +50,7 @@ function Get-HelpExample {
         $cmdlet = $command.details.name
         foreach ($example in @($command.examples.example)) {
             $title = ($example.title -replace '^-+\s*|\s*-+$', '')
-            Split-ExampleText -Text $example.code -Name "$cmdlet, $title"
+            Split-ExampleText -Text $example.code -Name "$cmdlet, $title" -Indent 4
         }
     }
 
@@ -59,9 +59,9 @@ function Get-HelpExample {
     $title = $null
     $lines = [Collections.Generic.List[string]]::new()
     foreach ($line in $about[($start + 1)..($about.Count - 1)] + 'END') {
-        if ($line -match '^\S') { if ($title) { Split-ExampleText -Text ($lines -join "`n") -Name "about_ResponseCache, $title" }; break }
+        if ($line -match '^\S') { if ($title) { Split-ExampleText -Text ($lines -join "`n") -Name "about_ResponseCache, $title" -Indent 8 }; break }
         if ($line -match '^ {4}(\S.*):$') {
-            if ($title) { Split-ExampleText -Text ($lines -join "`n") -Name "about_ResponseCache, $title" }
+            if ($title) { Split-ExampleText -Text ($lines -join "`n") -Name "about_ResponseCache, $title" -Indent 8 }
             $title = $Matches[1]
             $lines.Clear()
         }

@@ -32,6 +32,22 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
         Get-CachedResponse -Key 'flaky' -Path $cache | Should -BeExactly 'answer on the second try'
     }
 
+    It '$Error[0] is the ScriptBlockFailed record the caller sees, whether it catches the failure or silences it' {
+        $Error.Clear()
+        try { Get-CachedResponse -Key 'caught' -Path $cache -ScriptBlock { throw 'The API returned 500' } } catch { $caught = $_ }
+        $afterCatch = @($Error)
+        $Error.Clear()
+        Get-CachedResponse -Key 'silenced' -Path $cache -ScriptBlock { throw 'The API returned 500' } -ErrorAction SilentlyContinue -ErrorVariable silenced
+        $afterSilence = @($Error)
+
+        $afterCatch.Count | Should -Be 1
+        $afterCatch[0].Exception | Should -Be $caught.Exception
+        $afterCatch[0].FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
+        $afterSilence.Count | Should -Be 1
+        $afterSilence[0].Exception | Should -Be $silenced[0].Exception
+        $afterSilence[0].FullyQualifiedErrorId | Should -BeLike 'ScriptBlockFailed,*'
+    }
+
     It 'Ctrl+C stops a get-or-add waiting for another runspace''s producer, and that run still caches its answer' {
         $release = [Threading.ManualResetEventSlim]::new($false)
         $started = [Threading.ManualResetEventSlim]::new($false)

@@ -248,8 +248,9 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     /// <summary>
     /// A throw in the scriptblock is terminating for the caller, as in ForEach-Object: the id ScriptBlockFailed, and
     /// everything else of the scriptblock's own record (exception, category, target, ErrorDetails such as an API's
-    /// error body). An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating, and Ignore also
-    /// takes the scriptblock's error back out of $Error.
+    /// error body). An explicit -ErrorAction SilentlyContinue or Ignore makes it non-terminating. The scriptblock's
+    /// own record leaves $Error, where PowerShell put it as it left the scriptblock: $Error[0] is then the record the
+    /// caller sees (PowerShell adds no second record for the same exception), and with Ignore there is none.
     /// </summary>
     private void ReportScriptBlockFailure(RuntimeException failure, string key)
     {
@@ -264,12 +265,8 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         {
             ErrorDetails = original.ErrorDetails,
         };
+        ForgetError(exception);
         MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? action);
-        if (Equals(action, ActionPreference.Ignore))
-        {
-            ForgetError(exception);
-        }
-
         if (Equals(action, ActionPreference.SilentlyContinue) || Equals(action, ActionPreference.Ignore))
         {
             WriteError(record);
