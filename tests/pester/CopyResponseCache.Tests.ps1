@@ -57,6 +57,35 @@ Describe 'Copy-ResponseCache between two caches on <Name>' -ForEach (Get-TestBac
         @(Get-CacheEntry @destination).Count | Should -Be 0
     }
 
+    It 'never narrows the limits of a destination never configured, so its own entries stay' {
+        Write-TestCacheEntry -Cache $destination -Entries @(foreach ($n in 1..50) { @{ Key = "own $n"; Response = "own answer $n" } })
+        Set-ResponseCacheConfiguration @source -MaxEntries 5 -TtlDays 3
+
+        Copy-ResponseCache @source @to -PassThru -WarningVariable warned | Should -Be 2
+
+        (Get-ResponseCacheConfiguration @destination).IsDefault | Should -BeTrue
+        (Get-CacheStats @destination).TotalEntries | Should -Be 52
+        $warned | Should -BeNullOrEmpty
+    }
+
+    It 'warns with how many landed when copied entries are older than the destination''s TtlDays' {
+        Set-ResponseCacheConfiguration @destination -TtlDays 1
+
+        Copy-ResponseCache @source @to -PassThru -WarningVariable warned -WarningAction SilentlyContinue | Should -Be 1
+
+        $warned.Message | Should -Match '\b1 of the 2 copied responses\b'
+    }
+
+    It 'warns how many of the destination''s own entries its caps evicted to make room' {
+        Write-TestCacheEntry -Cache $destination -Entries @(foreach ($n in 1..3) { @{ Key = "own $n"; Response = "own answer $n"; AgeDays = 5 } })
+        Set-ResponseCacheConfiguration @destination -MaxEntries 3
+
+        Copy-ResponseCache @source @to -PassThru -WarningVariable warned -WarningAction SilentlyContinue | Should -Be 2
+
+        $warned.Message | Should -Match '\b2 of the 2 copied responses\b.*\b2 of its own entries were evicted\b'
+        (Get-CacheStats @destination).TotalEntries | Should -Be 3
+    }
+
     Context 'A source larger than the default cap of 100' {
         BeforeEach {
             1..300 | ForEach-Object { [pscustomobject]@{ Key = "k$_"; Response = "v$_" } } | Set-CachedResponse @source -MaxEntries 1000

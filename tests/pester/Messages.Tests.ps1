@@ -28,6 +28,8 @@ Remove-CachedResponse -Key `$longKey $cache -WhatIf
 Remove-CachedResponse -Key 'cached key' $cache -WhatIf
 '--- key not cached'
 Remove-CachedResponse -Key 'never stored' $cache -WhatIf
+'--- control characters'
+Remove-CachedResponse -Key "Summarize:``nline two``e[2J``e[31mred" $cache -WhatIf
 '--- clear'
 Clear-ResponseCache $cache -WhatIf
 '--- clear expired'
@@ -36,10 +38,10 @@ Clear-ResponseCache $cache -Expired -WhatIf
 "@
         $result.Errors | Should -BeNullOrEmpty
         $sections = @{}
-        $name = $null
+        $section = $null
         foreach ($line in $result.Output) {
-            if ($line -like '--- *') { $name = $line.Substring(4); $sections[$name] = '' }
-            else { $sections[$name] += $line }
+            if ($line -like '--- *') { $section = $line.Substring(4); $sections[$section] = '' }
+            else { $sections[$section] += $line }
         }
     }
 
@@ -53,6 +55,11 @@ Clear-ResponseCache $cache -Expired -WhatIf
     It 'says when a key is not cached' {
         $sections['key not cached'] | Should -BeLike "*'never stored' (key $((Get-KeyHash 'never stored').Substring(0, 8)))*not cached*"
         $sections['cached key'] | Should -Not -BeLike '*not cached*'
+    }
+
+    It 'shows a key''s line breaks and escape characters as PowerShell writes them, never raw' {
+        $sections['control characters'] | Should -Match ([regex]::Escape("'Summarize:``nline two``e[2J``e[31mred'"))
+        $sections['control characters'] | Should -Not -Match '[\x00-\x1f]'
     }
 
     It 'says how many entries Clear-ResponseCache would remove' {

@@ -32,6 +32,18 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
         Get-CachedResponse -Key 'flaky' -Path $cache | Should -BeExactly 'answer on the second try'
     }
 
+    It 'a throw in -ScriptBlock ends its statement, as a cmdlet''s terminating error does, and the script goes on' {
+        # A process of its own: inside any try (Pester's included) the error would end the try block instead.
+        $run = Invoke-FreshPwsh -Script @"
+`$ErrorActionPreference = 'Continue'
+`$null = Get-CachedResponse -Key 'thrown' -Path '$cache' -ScriptBlock { throw 'The API returned 500' }
+'the next statement ran'
+"@
+
+        $run.Output | Should -Be @('the next statement ran')
+        $run.Errors -join "`n" | Should -Match 'The API returned 500'
+    }
+
     It '$Error[0] is the ScriptBlockFailed record the caller sees, whether it catches the failure or silences it' {
         $Error.Clear()
         try { Get-CachedResponse -Key 'caught' -Path $cache -ScriptBlock { throw 'The API returned 500' } } catch { $caught = $_ }

@@ -64,16 +64,18 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
         IReadOnlyList<StoredResponse> entries = Array.Empty<StoredResponse>();
         CacheConfiguration? sourceConfiguration = null;
         CacheConfiguration? destinationConfiguration = null;
+        HashSet<string> before = new HashSet<string>(StringComparer.Ordinal);
         if (!TryCache(() => (entries, sourceConfiguration) = (Cache.Export(Log, Cancellation), Cache.GetConfiguration(Log)), Cache.Location)
-            || !TryCache(() => destinationConfiguration = destination.GetConfiguration(Log), destination.Location))
+            || !TryCache(() => (destinationConfiguration, before) = (destination.GetConfiguration(Log), Hashes(destination)), destination.Location))
         {
             return;
         }
 
-        // A cache never configured would keep only the default 100 of a larger cache: it takes the source's limits.
-        bool adopt = destinationConfiguration!.IsDefault && !sourceConfiguration!.IsDefault;
-        CacheConfiguration limits = adopt ? sourceConfiguration! : destinationConfiguration;
-        if (!ShouldProcess($"from {Cache.Location} to {destination.Location}", DescribeCopy(entries.Count, limits, adopt)))
+        CacheConfiguration limits = Widened(destinationConfiguration!, sourceConfiguration!);
+        bool adopt = !limits.Equals(destinationConfiguration);
+        var copying = new HashSet<string>(entries.Select(entry => entry.Key.ToString()), StringComparer.Ordinal);
+        int own = before.Count(hash => !copying.Contains(hash));
+        if (!ShouldProcess($"from {Cache.Location} to {destination.Location}", DescribeCopy(entries.Count, own, limits, adopt)))
         {
             return;
         }
@@ -83,16 +85,21 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
             return;
         }
 
-        int copied = Copy(entries, destination);
-        int landed = copied;
-        if (copied > 0 && !TryCache(() => landed = CountPresent(entries, destination), destination.Location))
+        bool complete = Copy(entries, destination);
+        HashSet<string> after = before;
+        if (!TryCache(() => after = Hashes(destination), destination.Location))
         {
             return;
         }
 
-        if (landed < entries.Count && copied == entries.Count)
+        int landed = copying.Count(after.Contains);
+        int ownEvicted = before.Count(hash => !copying.Contains(hash) && !after.Contains(hash));
+        if (complete && (landed < entries.Count || ownEvicted > 0))
         {
-            WriteWarning($"Only {landed:N0} of the {entries.Count:N0} copied responses are in {destination.Location}: its limits ({limits}) removed the rest, least recently used first. Raise them with Set-ResponseCacheConfiguration and copy again to keep them all.");
+            WriteWarning(
+                $"{landed:N0} of the {entries.Count:N0} copied responses are in {destination.Location}"
+                + (ownEvicted > 0 ? $", and {ownEvicted:N0} of its own entries were evicted" : string.Empty)
+                + $": its limits ({limits}) removed the least recently used and any older than its TtlDays. Raise them with Set-ResponseCacheConfiguration before copying to keep everything.");
         }
 
         WriteVerbose($"Copied {landed:N0} of {entries.Count:N0} cached responses from {Cache.Location} to {destination.Location}.");
@@ -102,33 +109,38 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
         }
     }
 
-    private static string DescribeCopy(int count, CacheConfiguration limits, bool adopt)
+    // A destination never configured takes each of the source's limits that keeps more than its default (it has no
+    // size cap, the widest), so a copy into a new cache keeps what it copies; none is narrowed, so nothing the
+    // destination held is lost to them.
+    private static CacheConfiguration Widened(CacheConfiguration destination, CacheConfiguration source) =>
+        destination.IsDefault
+            ? new CacheConfiguration(Math.Max(destination.MaxEntries, source.MaxEntries), destination.MaxBytes, Math.Max(destination.TtlDays, source.TtlDays))
+            : destination;
+
+    private static string DescribeCopy(int count, int own, CacheConfiguration limits, bool adopt)
     {
         string description = count == 1 ? "Copy 1 cached response" : $"Copy {count:N0} cached responses";
         if (adopt)
         {
-            description += $", giving the destination the source's configuration ({limits})";
+            description += $", giving the destination, never configured, {limits}";
         }
 
-        if (count > limits.MaxEntries)
+        if (count + own > limits.MaxEntries)
         {
-            description += $"; the destination keeps at most {limits.MaxEntries:N0} entries (its MaxEntries), so at least {count - limits.MaxEntries:N0} would be evicted";
+            description += $"; the destination keeps at most {limits.MaxEntries:N0} entries (its MaxEntries) of the {count + own:N0} it would hold, so at least {count + own - limits.MaxEntries:N0} would be evicted, least recently used first";
         }
 
         return description;
     }
 
-    // How many of the copied entries the destination still has once its caps and TTL have had their say.
-    private int CountPresent(IReadOnlyList<StoredResponse> entries, ICacheBackend destination)
-    {
-        var present = new HashSet<string>(destination.ListEntries(CachePolicy.Default, Log).Select(entry => entry.KeyHash), StringComparer.Ordinal);
-        return entries.Count(entry => present.Contains(entry.Key.ToString()));
-    }
+    private HashSet<string> Hashes(ICacheBackend cache) =>
+        new HashSet<string>(cache.ListEntries(CachePolicy.Default, Log).Select(entry => entry.KeyHash), StringComparer.Ordinal);
 
-    private int Copy(IReadOnlyList<StoredResponse> entries, ICacheBackend destination)
+    // Whether every batch was written; an error was written for the one that was not.
+    private bool Copy(IReadOnlyList<StoredResponse> entries, ICacheBackend destination)
     {
         var progress = new ProgressRecord(1, "Copying cached responses", $"to {destination.Location}");
-        int copied = 0;
+        bool complete = true;
         for (int start = 0; start < entries.Count; start += BatchSize)
         {
             progress.PercentComplete = start * 100 / entries.Count;
@@ -137,17 +149,15 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
 
             // Oldest first, batch after batch: the destination's recency order ends up as the source's.
             List<StoredResponse> batch = entries.Skip(start).Take(BatchSize).ToList();
-            int stored = 0;
-            if (!TryCache(() => stored = destination.Import(batch, Log, Cancellation), destination.Location))
+            if (!TryCache(() => destination.Import(batch, Log, Cancellation), destination.Location))
             {
+                complete = false;
                 break;
             }
-
-            copied += stored;
         }
 
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
-        return copied;
+        return complete;
     }
 }

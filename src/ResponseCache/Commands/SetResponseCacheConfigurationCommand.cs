@@ -53,14 +53,9 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             return;
         }
 
-        if (change!.Evicted > 0)
-        {
-            WriteVerbose($"Evicted the {change.Evicted} least recently used entries beyond the new caps.");
-        }
-
         if (PassThru)
         {
-            WriteObject(change.Current);
+            WriteObject(change!.Current);
         }
     }
 }

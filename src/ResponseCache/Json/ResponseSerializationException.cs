@@ -15,7 +15,7 @@ public abstract class ResponseSerializationException : Exception
 public sealed class ResponseTooDeepException : ResponseSerializationException
 {
     public ResponseTooDeepException(int maxDepth)
-        : base($"The response nests deeper than {maxDepth} levels. Raise -Depth (up to {ResponseSerializer.MaxDepthLimit}) to cache it whole.")
+        : base($"The response nests deeper than {maxDepth} level{(maxDepth == 1 ? string.Empty : "s")}. Raise -Depth (up to {ResponseSerializer.MaxDepthLimit}) to cache it whole.")
     {
     }
 }
