@@ -138,6 +138,45 @@ public sealed class JournalTests : CacheTestBase
     }
 
     [Fact]
+    public void A_damaged_last_whole_line_is_damage_not_a_torn_append_the_journal_is_set_aside_and_the_rest_recovered()
+    {
+        DirectoryCache engine = LargeCache();
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        engine.Set("damaged", Responses.Json("two"), Roomy);
+        byte[] damagedJournal = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(File.ReadAllBytes(JournalFile)).Replace("\"two\"", "\"tw0\""));
+        File.WriteAllBytes(JournalFile, damagedJournal);
+
+        DirectoryCache fresh = NewEngine();
+        fresh.Get("new 1", Roomy, Log);
+
+        string warning = Assert.Single(Log.Warnings);
+        Assert.Contains(JournalAsidePath, warning);
+        Assert.Equal(damagedJournal, File.ReadAllBytes(JournalAsidePath));
+        Assert.Equal("one", Responses.Text(fresh.Get("new 1", Roomy)));
+        AssertLargeCacheEntriesPresent(fresh);
+    }
+
+    [Theory]
+    [InlineData("garbage lines")]
+    [InlineData("UTF-16")]
+    public void A_journal_with_no_sound_line_is_set_aside_whole_before_anything_is_trimmed(string damage)
+    {
+        DirectoryCache engine = LargeCache();
+        engine.Set("new 1", Responses.Json("one"), Roomy);
+        string journal = Encoding.UTF8.GetString(File.ReadAllBytes(JournalFile));
+        byte[] damaged = damage == "UTF-16" ? Encoding.Unicode.GetBytes(journal) : Encoding.UTF8.GetBytes("not a journal line\nnor this one\n");
+        File.WriteAllBytes(JournalFile, damaged);
+
+        DirectoryCache fresh = NewEngine();
+        fresh.Get("new 1", Roomy, Log);
+
+        string warning = Assert.Single(Log.Warnings);
+        Assert.Contains(JournalAsidePath, warning);
+        Assert.Equal(damaged, File.ReadAllBytes(JournalAsidePath));
+        AssertLargeCacheEntriesPresent(fresh);
+    }
+
+    [Fact]
     public void Another_instance_catches_up_from_the_journal_without_a_snapshot_rewrite()
     {
         DirectoryCache first = LargeCache();

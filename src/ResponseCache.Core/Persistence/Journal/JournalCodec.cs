@@ -77,14 +77,16 @@ internal static class JournalCodec
         return line;
     }
 
-    /// <summary>Decodes every whole, sound line; a bad tail is a write cut short, a bad line before sound ones is damage.</summary>
+    /// <summary>
+    /// Decodes every whole, sound line. A final line without its newline is an append cut short, dropped quietly; a
+    /// bad line that has its newline is damage wherever it stands, since no append that failed ever wrote one.
+    /// </summary>
     public static JournalContent Decode(ReadOnlySpan<byte> bytes)
     {
         var ops = new List<JournalOp>();
         SnapshotIdentity? extends = null;
         int position = 0;
         int validLength = 0;
-        bool badLineSeen = false;
         bool damaged = false;
         var lineOps = new List<JournalOp>();
         while (position < bytes.Length)
@@ -98,18 +100,16 @@ internal static class JournalCodec
             ReadOnlySpan<byte> line = bytes.Slice(position, end);
             position += end + 1;
             lineOps.Clear();
-            bool first = validLength == 0 && !badLineSeen;
+            bool first = validLength == 0 && !damaged;
             if (TryDecodeLine(line, lineOps, out SnapshotIdentity? lineExtends))
             {
                 extends = first ? lineExtends : extends;
-                // Bad lines at the end are one interrupted append; a bad line with sound ones after it is damage.
-                damaged |= badLineSeen;
                 ops.AddRange(lineOps);
                 validLength = position;
             }
             else
             {
-                badLineSeen = true;
+                damaged = true;
             }
         }
 

@@ -26,6 +26,6 @@ internal sealed class JournalContent
     /// <summary>The snapshot the journal's first line names (read from the start only); null for journals older than that field.</summary>
     public SnapshotIdentity? Extends { get; }
 
-    /// <summary>A damaged line stands before sound ones: not a crash, the file itself was harmed.</summary>
+    /// <summary>A line that has its newline did not decode: not a crash, the file itself was harmed.</summary>
     public bool IsDamaged { get; }
 }
