@@ -466,7 +466,7 @@ internal sealed class DirectoryStore : ICacheStore
             _configuration = lastGood;
             _configurationLost = false;
             _lastGoodIsStale = read.Configuration is null;
-            _unreportedSettingsDamage = $"{problem} The cache keeps its last good configuration ({lastGood}) and evicts nothing beyond it. To write the settings again: {RepairCommand(directory, lastGood)}";
+            _unreportedSettingsDamage = $"{problem} The cache goes on with its last good configuration ({lastGood}), kept in '{_settings.LastGoodPath}'. To write the settings again: {RepairCommand(directory, lastGood)}";
         }
         else
         {
