@@ -129,6 +129,24 @@ public sealed class ConfigurationTests : CacheTestBase
     }
 
     [Fact]
+    public void Damaged_settings_with_no_good_copy_expire_nothing_as_the_cache_s_ttl_is_not_known()
+    {
+        DirectoryCache engine = NewEngine();
+        engine.Configure(ttlDays: 30);
+        engine.Set("old", Responses.Json("answer"), CachePolicy.Default);
+        File.Delete(SettingsFile + ".last-good");
+        Damage("garbage");
+        Clock.Advance(TimeSpan.FromDays(10));
+        DirectoryCache later = NewEngine();
+
+        Assert.Null(later.Get("old", CachePolicy.Default, Log));
+        Assert.Equal(0, later.RemoveExpired(CachePolicy.Default, Log));
+
+        Assert.Single(CacheFileContent.Entries(CacheFile));
+        Assert.Contains(SettingsFile, Assert.Single(Log.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Settings_an_earlier_build_wrote_get_a_good_copy_on_the_next_change()
     {
         Directory.CreateDirectory(CacheDirectory);

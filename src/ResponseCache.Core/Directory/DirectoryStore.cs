@@ -409,8 +409,8 @@ internal sealed class DirectoryStore : ICacheStore
         bool changed = settings != _seenSettings;
         if (changed)
         {
-            _seenSettings = settings;
             UseSettings(_settings.Load());
+            _seenSettings = settings;
         }
 
         if (_unreportedSettingsDamage is not null && !ReferenceEquals(log, NullCacheLog.Instance))
