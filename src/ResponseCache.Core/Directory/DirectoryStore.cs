@@ -466,7 +466,7 @@ internal sealed class DirectoryStore : ICacheStore
             _configuration = lastGood;
             _configurationLost = false;
             _lastGoodIsStale = read.Configuration is null;
-            _unreportedSettingsDamage = $"{problem} The cache goes on with its last good configuration ({lastGood}), kept in '{_settings.LastGoodPath}'. To write the settings again: {RepairCommand(directory, lastGood)}";
+            _unreportedSettingsDamage = $"{problem} The cache goes on with its last good configuration ({lastGood}), kept in '{_settings.LastGoodPath}'. To write the settings again: Set-ResponseCacheConfiguration -Path '{directory}' {lastGood.ToParameterText()}";
         }
         else
         {
@@ -474,14 +474,6 @@ internal sealed class DirectoryStore : ICacheStore
             _configurationLost = true;
             _unreportedSettingsDamage = $"{problem} No earlier configuration is known, so the cache evicts and expires nothing until it is configured again: Set-ResponseCacheConfiguration -Path '{directory}' -MaxEntries <n> -TtlDays <days>";
         }
-    }
-
-    /// <summary>The command that writes these settings again, for a warning; <paramref name="directory"/> is already quoted for single quotes.</summary>
-    private static string RepairCommand(string directory, CacheConfiguration configuration)
-    {
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        string sizeCap = configuration.MaxSizeMB is double megabytes ? " -MaxSizeMB " + megabytes.ToString(invariant) : string.Empty;
-        return $"Set-ResponseCacheConfiguration -Path '{directory}' -MaxEntries {configuration.MaxEntries.ToString(invariant)}{sizeCap} -TtlDays {configuration.TtlDays.ToString(invariant)}";
     }
 
     private void Commit(FileLock fileLock, bool mustCompact)
