@@ -47,11 +47,12 @@ local function read_settings(config, copy)
   local hasCopy = g[1] or g[2] or g[3]
   local damage = 'the hash is missing'
   if c[1] or c[2] or c[3] then
-    local maxEntries, maxBytes, ttlDays = parse(c)
+    -- parse answers nil and the reason for a hash it cannot use.
+    local maxEntries, maxBytesOrReason, ttlDays = parse(c)
     if maxEntries then
-      return maxEntries, maxBytes, ttlDays, '', not (c[1] == g[1] and c[2] == g[2] and c[3] == g[3])
+      return maxEntries, maxBytesOrReason, ttlDays, '', not (c[1] == g[1] and c[2] == g[2] and c[3] == g[3])
     end
-    damage = maxBytes
+    damage = maxBytesOrReason
   elseif not hasCopy then
     return DEFAULT_MAX_ENTRIES, nil, DEFAULT_TTL_DAYS, '', false
   end

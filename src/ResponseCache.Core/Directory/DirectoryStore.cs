@@ -97,7 +97,13 @@ internal sealed class DirectoryStore : ICacheStore
                     return StoreLookup.Miss;
                 }
 
-                if (_configurationLost || !TryRemoveExpired(hash, freshness, log, out entry))
+                if (_configurationLost)
+                {
+                    log.Verbose($"The entry for key {hash.ToShortString()} is older than the default {_configuration.TtlDays} days; it stays cached while '{_settings.Path}' cannot be read.");
+                    return StoreLookup.Miss;
+                }
+
+                if (!TryRemoveExpired(hash, freshness, log, out entry))
                 {
                     log.Verbose($"The entry for key {hash.ToShortString()} was older than the cache's {_configuration.TtlDays} days; it is removed now, or by the next change if another process holds the lock.");
                     return StoreLookup.Miss;
