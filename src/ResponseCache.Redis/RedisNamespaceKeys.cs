@@ -21,6 +21,7 @@ internal sealed class RedisNamespaceKeys
         Sizes = prefix + "sizes";
         Bytes = prefix + "bytes";
         Config = prefix + "config";
+        ConfigLastGood = prefix + "config:last-good";
         Gate = prefix + "gate";
         Sequence = prefix + "seq";
         Stats = prefix + "stats";
@@ -46,6 +47,9 @@ internal sealed class RedisNamespaceKeys
 
     public RedisKey Config { get; }
 
+    /// <summary>A copy of the last configuration read or written sound, which the namespace keeps using while <see cref="Config"/> cannot be read.</summary>
+    public RedisKey ConfigLastGood { get; }
+
     /// <summary>The namespace's write mutex: scripts are atomic on Redis, but not on every Redis-protocol server.</summary>
     public RedisKey Gate { get; }
 
@@ -59,6 +63,6 @@ internal sealed class RedisNamespaceKeys
 
     /// <summary>The keys every namespace-wide script receives, in the order RedisScripts reads them.</summary>
     public RedisKey[] WideKeys(RedisKey? extra = null) => extra is RedisKey key
-        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, key }
-        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats };
+        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, key }
+        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood };
 }

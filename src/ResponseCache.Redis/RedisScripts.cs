@@ -14,19 +14,90 @@ namespace ResponseCache.Redis;
 /// </summary>
 internal static class RedisScripts
 {
-    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
-    private static readonly string Prelude = WithCacheConstants(@"
+    /// <summary>
+    /// read_settings(config, copy): the namespace's caps and TTL, as numbers (max entries and bytes nil for none),
+    /// then why the configuration hash cannot be used ('' when it can) and whether the last good copy lags behind
+    /// it. A hash that cannot be used never shrinks the namespace: its last good copy applies, else no cap at all.
+    /// Counts may be written as any number the server reads (1e4, 10000.0) but must be whole.
+    /// </summary>
+    private const string SettingsReader = @"
+local function read_settings(config, copy)
+  local function whole(value, most)
+    local n = tonumber(value)
+    if n and n >= 1 and n <= most and n == math.floor(n) then return n end
+  end
+  local function parse(c)
+    local maxEntries, maxBytes, ttlDays = DEFAULT_MAX_ENTRIES, nil, DEFAULT_TTL_DAYS
+    if c[1] then
+      maxEntries = whole(c[1], 2147483647)
+      if not maxEntries then return nil, 'max_entries is ' .. c[1] .. ', not a whole number of at least 1' end
+    end
+    if c[2] then
+      maxBytes = whole(c[2], 9007199254740992)
+      if not maxBytes then return nil, 'max_bytes is ' .. c[2] .. ', not a whole number of at least 1' end
+    end
+    if c[3] then
+      ttlDays = tonumber(c[3])
+      if not ttlDays or ttlDays < 0 or ttlDays == math.huge then return nil, 'ttl_days is ' .. c[3] .. ', not a number of days' end
+    end
+    return maxEntries, maxBytes, ttlDays
+  end
+  local c = redis.call('HMGET', config, 'max_entries', 'max_bytes', 'ttl_days')
+  local g = redis.call('HMGET', copy, 'max_entries', 'max_bytes', 'ttl_days')
+  local hasCopy = g[1] or g[2] or g[3]
+  local damage = 'the hash is missing'
+  if c[1] or c[2] or c[3] then
+    -- parse answers nil and the reason for a hash it cannot use.
+    local maxEntries, maxBytesOrReason, ttlDays = parse(c)
+    if maxEntries then
+      return maxEntries, maxBytesOrReason, ttlDays, '', not (c[1] == g[1] and c[2] == g[2] and c[3] == g[3])
+    end
+    damage = maxBytesOrReason
+  elseif not hasCopy then
+    return DEFAULT_MAX_ENTRIES, nil, DEFAULT_TTL_DAYS, '', false
+  end
+  if hasCopy then
+    local maxEntries, maxBytes, ttlDays = parse(g)
+    if maxEntries then return maxEntries, maxBytes, ttlDays, damage, false end
+  end
+  return nil, nil, DEFAULT_TTL_DAYS, damage, false
+end
+
+-- The settings as the client parses them: whole numbers in full ('' for none), the TTL in round-trip precision.
+local function settings_text(maxEntries, maxBytes, ttlDays)
+  local function count(n) if n then return string.format('%.0f', n) end return '' end
+  return count(maxEntries), count(maxBytes), string.format('%.17g', ttlDays)
+end
+";
+
+    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats, config copy[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
+    private static readonly string Prelude = WithCacheConstants(SettingsReader + @"
 local unpack = unpack or table.unpack
-local lru, exp, sizes, bytes, config, gate, seq, stats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local lru, exp, sizes, bytes, config, gate, seq, stats, copy = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local prefix, token, now, nowMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local function order(ms)
   return string.format('%.0f', ms * 1024 + redis.call('INCR', seq) % 1024)
 end
 
-local function settings()
+local function keep_last_good()
   local c = redis.call('HMGET', config, 'max_entries', 'max_bytes', 'ttl_days')
-  return tonumber(c[1]) or DEFAULT_MAX_ENTRIES, tonumber(c[2]), tonumber(c[3]) or DEFAULT_TTL_DAYS
+  redis.call('DEL', copy)
+  local fields = {}
+  for i, name in ipairs({'max_entries', 'max_bytes', 'ttl_days'}) do
+    if c[i] then fields[#fields + 1] = name; fields[#fields + 1] = c[i] end
+  end
+  if #fields > 0 then redis.call('HSET', copy, unpack(fields)) end
+end
+
+-- Why the configuration hash could not be used, for the client's warning; '' when it could.
+local settingsDamage = ''
+
+local function settings()
+  local maxEntries, maxBytes, ttlDays, damage, stale = read_settings(config, copy)
+  settingsDamage = damage
+  if stale and token ~= '' then keep_last_good() end
+  return maxEntries, maxBytes, ttlDays
 end
 
 local function forget(member)
@@ -53,7 +124,9 @@ local function total()
   return tonumber(redis.call('GET', bytes) or '0')
 end
 
+-- maxEntries nil: the configuration is lost, and nothing is beyond it.
 local function beyond(maxEntries, maxBytes, count, total)
+  if not maxEntries then return false end
   return count > maxEntries or (maxBytes ~= nil and total > maxBytes and count > 1)
 end
 
@@ -113,8 +186,8 @@ end
 
     /// <summary>
     /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length) per entry; the caps are the
-    /// namespace's (a call's caps reach it through Configure first). KEYS[9], when given, is a get-or-add lock
-    /// released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1}.
+    /// namespace's (a call's caps reach it through Configure first). KEYS[10], when given, is a get-or-add lock
+    /// released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage}.
     /// </summary>
     public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
 return guarded(function()
@@ -125,11 +198,11 @@ return guarded(function()
     local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes})
     stored, evicted = stored + added, evicted + made
   end
-  if KEYS[9] and redis.call('GET', KEYS[9]) == ARGV[6] then redis.call('DEL', KEYS[9]) end
-  return {stored, evicted, total(), maxBytes or -1}
+  if KEYS[10] and redis.call('GET', KEYS[10]) == ARGV[6] then redis.call('DEL', KEYS[10]) end
+  return {stored, evicted, total(), maxBytes or -1, settingsDamage}
 end)");
 
-    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length) per entry, least recently used first. Returns {stored, evicted}.</summary>
+    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>
     public static readonly RedisScript Import = new RedisScript(Prelude + @"
 return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
@@ -138,7 +211,7 @@ return guarded(function()
   for i = 6, #ARGV, 6 do
     stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400, nil)
   end
-  return {stored, evict(maxEntries, maxBytes)}
+  return {stored, evict(maxEntries, maxBytes), settingsDamage}
 end)");
 
     /// <summary>ARGV[5...] entry hashes. Returns {how many were there}.</summary>
@@ -171,10 +244,11 @@ end)");
 
     /// <summary>
     /// ARGV[5] max entries, ARGV[6] max bytes ('0' removes the cap), ARGV[7] TTL days ('' keeps each), ARGV[8] '1' for
-    /// a preview. Returns {evicted, previous max entries, previous max bytes, previous TTL days} ('' for unset values).
+    /// a preview. Returns {evicted, previous max entries, previous max bytes, previous TTL days, settings damage} (''
+    /// for no value). A change writes the whole configuration and its last good copy, so it also repairs a damaged one.
     /// A new TTL moves every entry's expiry (creation plus TTL); entries it puts in the past go at once.
     /// </summary>
-    public static readonly RedisScript Configure = new RedisScript(Prelude + @"
+    public static readonly RedisScript Configure = new RedisScript(Prelude + WithCacheConstants(@"
 local function countBeyond(maxEntries, maxBytes)
   local count, bytesLeft, evicted = redis.call('ZCARD', lru), total(), 0
   for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do
@@ -187,18 +261,24 @@ local function countBeyond(maxEntries, maxBytes)
 end
 
 local function change()
-  local raw = redis.call('HMGET', config, 'max_entries', 'max_bytes', 'ttl_days')
-  local previous = {raw[1] or '', raw[2] or '', raw[3] or ''}
   local maxEntries, maxBytes, ttlDays = settings()
+  local previous = {settings_text(maxEntries, maxBytes, ttlDays)}
+  maxEntries = maxEntries or DEFAULT_MAX_ENTRIES
   if ARGV[5] ~= '' then maxEntries = tonumber(ARGV[5]) end
   if ARGV[6] == '0' then maxBytes = nil elseif ARGV[6] ~= '' then maxBytes = tonumber(ARGV[6]) end
   if ARGV[8] == '1' then
-    return {countBeyond(maxEntries, maxBytes), previous[1], previous[2], previous[3]}
+    return {countBeyond(maxEntries, maxBytes), previous[1], previous[2], previous[3], settingsDamage}
   end
-  if ARGV[5] ~= '' then redis.call('HSET', config, 'max_entries', ARGV[5]) end
-  if ARGV[6] == '0' then redis.call('HDEL', config, 'max_bytes') elseif ARGV[6] ~= '' then redis.call('HSET', config, 'max_bytes', ARGV[6]) end
+  local entriesText, bytesText, ttlText = settings_text(maxEntries, maxBytes, ttlDays)
+  if ARGV[7] ~= '' then ttlText = ARGV[7] end
+  redis.call('DEL', config)
+  if bytesText ~= '' then
+    redis.call('HSET', config, 'max_entries', entriesText, 'max_bytes', bytesText, 'ttl_days', ttlText)
+  else
+    redis.call('HSET', config, 'max_entries', entriesText, 'ttl_days', ttlText)
+  end
+  keep_last_good()
   if ARGV[7] ~= '' and tonumber(ARGV[7]) ~= ttlDays then
-    redis.call('HSET', config, 'ttl_days', ARGV[7])
     local ttl = tonumber(ARGV[7]) * 86400
     for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do
       local created = tonumber(redis.call('HGET', prefix .. member, 'created_at'))
@@ -215,25 +295,29 @@ local function change()
       end
     end
   end
-  return {evict(maxEntries, maxBytes), previous[1], previous[2], previous[3]}
+  return {evict(maxEntries, maxBytes), previous[1], previous[2], previous[3], ''}
 end
 
 if ARGV[8] == '1' then return change() end
-return guarded(change)");
+return guarded(change)"));
 
     /// <summary>
-    /// KEYS: entry, lru, config, stats, seq, lock. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
+    /// KEYS: entry, lru, config, stats, seq, lock, config copy. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
     /// TTL), oldest creation accepted ('' any), counting ('1' a hit or a miss, '2' a hit, or a miss once the
     /// lock is taken: a get-or-add's), lock token ('' to take no lock), lock expiry (ms). Returns {1, response} on a
     /// hit, touching its recency; else {2} when the lock was taken, {0} when not.
     /// </summary>
-    public static readonly RedisScript Get = new RedisScript(WithCacheConstants(@"
+    public static readonly RedisScript Get = new RedisScript(WithCacheConstants(SettingsReader + @"
 local v = redis.call('HMGET', KEYS[1], 'response', 'created_at')
 local response = v[1]
 if response then
   local created = tonumber(v[2])
   if created then
-    local freshness = tonumber(ARGV[4]) or (tonumber(redis.call('HGET', KEYS[3], 'ttl_days')) or DEFAULT_TTL_DAYS) * 86400
+    local freshness = tonumber(ARGV[4])
+    if not freshness then
+      local _, _, ttlDays = read_settings(KEYS[3], KEYS[7])
+      freshness = ttlDays * 86400
+    end
     if tonumber(ARGV[2]) - created > freshness or (ARGV[5] ~= '' and created < tonumber(ARGV[5])) then response = false end
   elseif ARGV[5] ~= '' then
     response = false
@@ -252,14 +336,15 @@ end
 return {0}"));
 
     /// <summary>
-    /// KEYS: lru, config, stats. ARGV: entry prefix, '1' to include responses. Returns {ttl days, max entries, max
-    /// bytes, shared hits, shared misses} ('' for unset), then per entry, least recently used first: hash, recency
+    /// KEYS: lru, config, stats, config copy. ARGV: entry prefix, '1' to include responses. Returns {ttl days, max
+    /// entries, max bytes, shared hits, shared misses, settings damage} ('' for none), then per entry, least recently used first: hash, recency
     /// score, size, created ('' none), timestamp, text length[, response]. Entries Redis already expired are left out.
     /// </summary>
-    public static readonly RedisScript Inventory = new RedisScript(@"
-local c = redis.call('HMGET', KEYS[2], 'ttl_days', 'max_entries', 'max_bytes')
+    public static readonly RedisScript Inventory = new RedisScript(WithCacheConstants(SettingsReader + @"
+local maxEntries, maxBytes, ttlDays, damage = read_settings(KEYS[2], KEYS[4])
+local entriesText, bytesText, ttlText = settings_text(maxEntries, maxBytes, ttlDays)
 local s = redis.call('HMGET', KEYS[3], 'hits', 'misses')
-local out = {c[1] or '', c[2] or '', c[3] or '', s[1] or '', s[2] or ''}
+local out = {ttlText, entriesText, bytesText, s[1] or '', s[2] or '', damage}
 local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #members, 2 do
   local f
@@ -278,7 +363,13 @@ for i = 1, #members, 2 do
     if ARGV[2] == '1' then out[#out + 1] = f[5] or '' end
   end
 end
-return out");
+return out"));
+
+    /// <summary>KEYS: config, config copy. Returns {max entries, max bytes, TTL days, settings damage} ('' for none).</summary>
+    public static readonly RedisScript Settings = new RedisScript(WithCacheConstants(SettingsReader + @"
+local maxEntries, maxBytes, ttlDays, damage = read_settings(KEYS[1], KEYS[2])
+local entriesText, bytesText, ttlText = settings_text(maxEntries, maxBytes, ttlDays)
+return {entriesText, bytesText, ttlText, damage}"));
 
     /// <summary>KEYS: lock. ARGV: token, expiry (ms). Extends the lock if the token still owns it.</summary>
     public static readonly RedisScript RenewLock = new RedisScript(@"

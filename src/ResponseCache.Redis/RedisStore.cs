@@ -24,6 +24,9 @@ internal sealed class RedisStore : ICacheStore
     private readonly IClock _clock;
     private CacheConfiguration? _knownConfiguration;
 
+    // The damage to the namespace's configuration hash last reported, so it is said once, not on every call.
+    private string? _reportedSettingsDamage;
+
     public RedisStore(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
     {
         _connection = connection;
@@ -77,6 +80,7 @@ internal sealed class RedisStore : ICacheStore
 
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, producerLease?.LockKey, values, cancellation);
         producerLease?.MarkReleased();
+        ReportSettingsDamage((string?)result[4], log);
         long cap = (long)result[3];
         return new StoreWrite((int)result[0], (int)result[1], (long)result[2], cap >= 0 ? cap : null);
     });
@@ -111,6 +115,7 @@ internal sealed class RedisStore : ICacheStore
                 RedisResult[] result = ChangeNamespace(RedisScripts.Import, null, new[] { RedisValue.EmptyString }.Concat(slice), cancellation);
                 stored += (int)result[0];
                 evicted += (int)result[1];
+                ReportSettingsDamage((string?)result[2], log);
             }
 
             return new StoreWrite(stored, evicted, 0, null);
@@ -128,9 +133,9 @@ internal sealed class RedisStore : ICacheStore
 
     public CacheConfiguration GetConfiguration(ICacheLog log) => Explicitly(() =>
     {
-        RedisValue[] values = _connection.Database.HashGet(_keys.Config, new RedisValue[] { "max_entries", "max_bytes", "ttl_days" });
-        _connection.ReportSuccess();
-        return Remember(ParseConfiguration(values[0], values[1], values[2]));
+        (CacheConfiguration configuration, string damage, _) = ReadSettings();
+        ReportSettingsDamage(damage, log);
+        return configuration;
     });
 
     public CacheConfigurationChange Configure(int? maxEntries, long? maxBytes, double? ttlDays, bool preview, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
@@ -150,6 +155,7 @@ internal sealed class RedisStore : ICacheStore
         if (!preview)
         {
             Remember(current);
+            ReportSettingsDamage((string?)result[4], log);
         }
 
         return new CacheConfigurationChange(previous, current, (int)result[0]);
@@ -162,14 +168,16 @@ internal sealed class RedisStore : ICacheStore
 
     public StoreInventory TakeInventory(bool withResponses, ICacheLog log) => Explicitly(() =>
     {
-        var keys = new RedisKey[] { _keys.Recency, _keys.Config, _keys.Stats };
+        var keys = new RedisKey[] { _keys.Recency, _keys.Config, _keys.Stats, _keys.ConfigLastGood };
         var values = new RedisValue[] { _keys.EntryPrefix, withResponses ? "1" : "0" };
         RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection.Database, keys, values, patient: true)!;
         _connection.ReportSuccess();
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
+        ReportSettingsDamage((string?)result[5], log);
+        const int Header = 6;
         int stride = withResponses ? 7 : 6;
-        var entries = new List<InventoryEntry>((result.Length - 5) / stride);
-        for (int i = 5; i + stride <= result.Length; i += stride)
+        var entries = new List<InventoryEntry>((result.Length - Header) / stride);
+        for (int i = Header; i + stride <= result.Length; i += stride)
         {
             if (!KeyHash.TryParse(((string)result[i]!).AsSpan(), out KeyHash hash))
             {
@@ -196,7 +204,7 @@ internal sealed class RedisStore : ICacheStore
     {
         string hex = hash.ToString();
         DateTimeOffset now = _clock.Now;
-        var keys = new RedisKey[] { _keys.Entry(hex), _keys.Recency, _keys.Config, _keys.Stats, _keys.Sequence, _keys.Lock(hex) };
+        var keys = new RedisKey[] { _keys.Entry(hex), _keys.Recency, _keys.Config, _keys.Stats, _keys.Sequence, _keys.Lock(hex), _keys.ConfigLastGood };
         var values = new RedisValue[]
         {
             hex,
@@ -224,6 +232,43 @@ internal sealed class RedisStore : ICacheStore
     }
 
     private CacheConfiguration Remember(CacheConfiguration configuration) => _knownConfiguration = configuration;
+
+    /// <summary>
+    /// The configuration the namespace's scripts apply (see RedisScripts.SettingsReader), why its hash cannot be used
+    /// ('' when it can), and whether no good configuration is known at all (nothing is evicted then).
+    /// </summary>
+    private (CacheConfiguration Configuration, string Damage, bool Lost) ReadSettings()
+    {
+        var keys = new RedisKey[] { _keys.Config, _keys.ConfigLastGood };
+        RedisResult[] result = (RedisResult[])RedisScripts.Settings.Evaluate(_connection.Database, keys, Array.Empty<RedisValue>())!;
+        _connection.ReportSuccess();
+        CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[0], (RedisValue)result[1], (RedisValue)result[2]));
+        string damage = (string?)result[3] ?? string.Empty;
+        return (configuration, damage, damage.Length > 0 && ((RedisValue)result[0]).IsNullOrEmpty);
+    }
+
+    /// <summary>Once per damage, not per call: the namespace goes on with its last good configuration, or evicts nothing.</summary>
+    private void ReportSettingsDamage(string? damage, ICacheLog log)
+    {
+        if (string.IsNullOrEmpty(damage))
+        {
+            _reportedSettingsDamage = null;
+            return;
+        }
+
+        if (damage == _reportedSettingsDamage)
+        {
+            return;
+        }
+
+        _reportedSettingsDamage = damage;
+        (CacheConfiguration configuration, _, bool lost) = ReadSettings();
+        string problem = $"The configuration of {Location}, the hash '{_keys.Config}', cannot be read ({damage}).";
+        string repair = $"Set-ResponseCacheConfiguration -ConnectionString <this cache's> -Namespace '{_keys.Name}'";
+        log.Warning(lost
+            ? $"{problem} No earlier configuration is known, so the namespace evicts nothing until it is configured again: {repair} -MaxEntries <n> -TtlDays <days>"
+            : $"{problem} The namespace goes on with its last good configuration ({configuration}), kept in '{_keys.ConfigLastGood}'. To write it again: {repair} {configuration.ToParameterText()}");
+    }
 
     /// <summary>Runs a namespace-wide change, waiting (within the gate timeout) while another writer holds the namespace's gate.</summary>
     private RedisResult[] ChangeNamespace(RedisScript script, RedisKey? extraKey, IEnumerable<RedisValue> arguments, CancellationToken cancellation)

@@ -53,18 +53,160 @@ public sealed class ConfigurationTests : CacheTestBase
         Assert.DoesNotContain(FilesInCacheDirectory(), name => name.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_damaged_settings_file_is_kept_aside_with_a_warning_and_the_defaults_apply()
+    /// <summary>What the settings file can suffer: each a way to lose the configuration without anyone configuring the cache.</summary>
+    public static TheoryData<string> SettingsDamage => new()
     {
-        Directory.CreateDirectory(CacheDirectory);
-        File.WriteAllText(SettingsFile, "{\"max_entries\": \"lots\"}");
+        "truncated", "empty", "garbage", "UTF-16", "an array", "null", "a negative cap", "a zero cap", "a fractional cap",
+        "max_entries as text", "ttl_days as text", "a size cap of zero bytes", "a directory at its path", "deleted",
+    };
+
+    [Theory]
+    [MemberData(nameof(SettingsDamage))]
+    public void A_cache_whose_settings_are_damaged_keeps_its_last_good_configuration_and_says_so_once(string damage)
+    {
+        ConfiguredCache(entries: 300, maxEntries: 10000);
+        Damage(damage);
         DirectoryCache engine = NewEngine();
 
-        CacheConfiguration configuration = engine.GetConfiguration(Log);
+        engine.Set("one more", Responses.Json("answer"), CachePolicy.Default, Log);
+        engine.Set("and another", Responses.Json("answer"), CachePolicy.Default, Log);
 
-        Assert.True(configuration.IsDefault);
-        Assert.Contains(Log.Warnings, warning => warning.Contains(SettingsFile, StringComparison.Ordinal));
-        Assert.True(File.Exists(AsidePathOf(SettingsFile)));
-        Assert.False(File.Exists(SettingsFile));
+        Assert.Equal(302, CacheFileContent.Entries(CacheFile).Count);
+        Assert.Equal(10000, engine.GetConfiguration(Log).MaxEntries);
+        string warning = Assert.Single(Log.Warnings);
+        Assert.Contains(SettingsFile, warning, StringComparison.Ordinal);
+        Assert.Contains("MaxEntries 10000", warning, StringComparison.Ordinal);
+        Assert.Contains("Set-ResponseCacheConfiguration", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_damaged_after_this_process_read_them_keep_the_configuration_it_had()
+    {
+        DirectoryCache engine = ConfiguredCache(entries: 300, maxEntries: 10000);
+        Damage("garbage");
+
+        engine.Set("one more", Responses.Json("answer"), CachePolicy.Default, Log);
+
+        Assert.Equal(301, CacheFileContent.Entries(CacheFile).Count);
+        Assert.Contains(SettingsFile, Assert.Single(Log.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configuring_the_cache_again_repairs_damaged_settings()
+    {
+        ConfiguredCache(entries: 300, maxEntries: 10000);
+        Damage("garbage");
+
+        NewEngine().Configure(maxEntries: 10000, log: Log);
+        var later = new RecordingLog();
+        DirectoryCache engine = NewEngine();
+        engine.Set("one more", Responses.Json("answer"), CachePolicy.Default, later);
+
+        Assert.Equal(10000, JsonDocument.Parse(File.ReadAllBytes(SettingsFile)).RootElement.GetProperty("max_entries").GetInt32());
+        Assert.Empty(later.Warnings);
+        Assert.Equal(301, CacheFileContent.Entries(CacheFile).Count);
+    }
+
+    [Fact]
+    public void Damaged_settings_with_no_good_copy_evict_nothing_until_the_cache_is_configured_again()
+    {
+        // Settings written by an earlier build, which kept no copy, damaged before this one ever read them.
+        ConfiguredCache(entries: 300, maxEntries: 10000);
+        File.Delete(SettingsFile + ".last-good");
+        Damage("garbage");
+        DirectoryCache engine = NewEngine();
+
+        engine.Set("one more", Responses.Json("answer"), CachePolicy.Default, Log);
+
+        Assert.Equal(301, CacheFileContent.Entries(CacheFile).Count);
+        string warning = Assert.Single(Log.Warnings);
+        Assert.Contains(SettingsFile, warning, StringComparison.Ordinal);
+        Assert.Contains("Set-ResponseCacheConfiguration", warning, StringComparison.Ordinal);
+        Assert.True(File.Exists(SettingsFile), "The damaged settings stay in place, so every process knows the configuration is lost.");
+
+        engine.Configure(maxEntries: 200, log: Log);
+        Assert.Equal(200, CacheFileContent.Entries(CacheFile).Count);
+    }
+
+    [Fact]
+    public void Damaged_settings_with_no_good_copy_expire_nothing_as_the_cache_s_ttl_is_not_known()
+    {
+        DirectoryCache engine = NewEngine();
+        engine.Configure(ttlDays: 30);
+        engine.Set("old", Responses.Json("answer"), CachePolicy.Default);
+        File.Delete(SettingsFile + ".last-good");
+        Damage("garbage");
+        Clock.Advance(TimeSpan.FromDays(10));
+        DirectoryCache later = NewEngine();
+
+        Assert.Null(later.Get("old", CachePolicy.Default, Log));
+        Assert.Equal(0, later.RemoveExpired(CachePolicy.Default, Log));
+
+        Assert.Single(CacheFileContent.Entries(CacheFile));
+        Assert.Contains(SettingsFile, Assert.Single(Log.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_an_earlier_build_wrote_get_a_good_copy_on_the_next_change()
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        File.WriteAllText(SettingsFile, "{\"max_entries\": 10000, \"ttl_days\": 7}");
+        NewEngine().SetMany(Enumerable.Range(0, 300).Select(i => new KeyValuePair<string, byte[]>($"key {i}", Responses.Json("answer"))).ToList(), CachePolicy.Default);
+        Damage("deleted");
+
+        NewEngine().Set("one more", Responses.Json("answer"), CachePolicy.Default, Log);
+
+        Assert.Equal(301, CacheFileContent.Entries(CacheFile).Count);
+        Assert.Contains(SettingsFile, Assert.Single(Log.Warnings), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10000.0")]
+    [InlineData("1e4")]
+    [InlineData("1E+4")]
+    [InlineData("100e2")]
+    [InlineData("10000.000")]
+    public void Whole_numbers_are_read_in_any_form_json_writes_them(string number)
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        File.WriteAllText(SettingsFile, $"{{\"max_entries\": {number}, \"max_bytes\": 5.24288e7, \"ttl_days\": 7}}");
+
+        CacheConfiguration configuration = NewEngine().GetConfiguration(Log);
+
+        Assert.Equal((10000, (double?)50), (configuration.MaxEntries, configuration.MaxSizeMB));
+        Assert.Empty(Log.Warnings);
+    }
+
+    private DirectoryCache ConfiguredCache(int entries, int maxEntries)
+    {
+        DirectoryCache engine = NewEngine();
+        engine.Configure(maxEntries: maxEntries);
+        engine.SetMany(Enumerable.Range(0, entries).Select(i => new KeyValuePair<string, byte[]>($"key {i}", Responses.Json("answer"))).ToList(), CachePolicy.Default);
+        Assert.Equal(entries, CacheFileContent.Entries(CacheFile).Count);
+        return engine;
+    }
+
+    private void Damage(string damage)
+    {
+        byte[] sound = File.ReadAllBytes(SettingsFile);
+        File.Delete(SettingsFile);
+        switch (damage)
+        {
+            case "truncated": File.WriteAllBytes(SettingsFile, sound.Take(sound.Length / 2).ToArray()); break;
+            case "empty": File.WriteAllBytes(SettingsFile, Array.Empty<byte>()); break;
+            case "garbage": File.WriteAllBytes(SettingsFile, new byte[] { 0x00, 0xFF, 0xFE, (byte)'}', (byte)'{' }); break;
+            case "UTF-16": File.WriteAllText(SettingsFile, System.Text.Encoding.UTF8.GetString(sound), System.Text.Encoding.Unicode); break;
+            case "an array": File.WriteAllText(SettingsFile, "[]"); break;
+            case "null": File.WriteAllText(SettingsFile, "null"); break;
+            case "a negative cap": File.WriteAllText(SettingsFile, "{\"max_entries\": -5, \"ttl_days\": 7}"); break;
+            case "a zero cap": File.WriteAllText(SettingsFile, "{\"max_entries\": 0, \"ttl_days\": 7}"); break;
+            case "a fractional cap": File.WriteAllText(SettingsFile, "{\"max_entries\": 10000.5, \"ttl_days\": 7}"); break;
+            case "max_entries as text": File.WriteAllText(SettingsFile, "{\"max_entries\": \"abc\", \"ttl_days\": 7}"); break;
+            case "ttl_days as text": File.WriteAllText(SettingsFile, "{\"max_entries\": 10000, \"ttl_days\": \"7\"}"); break;
+            case "a size cap of zero bytes": File.WriteAllText(SettingsFile, "{\"max_entries\": 10000, \"max_bytes\": 0, \"ttl_days\": 7}"); break;
+            case "a directory at its path": Directory.CreateDirectory(SettingsFile); break;
+            case "deleted": break;
+            default: throw new ArgumentOutOfRangeException(nameof(damage), damage, "No such damage.");
+        }
     }
 }

@@ -135,3 +135,26 @@ Describe 'A damaged ai_responses.json.journal' {
         Get-CorruptFile $cacheFile | Should -BeNullOrEmpty
     }
 }
+
+Describe 'A damaged ai_responses.json.settings' {
+    It 'never shrinks the cache: ONE warning names the file and the command that writes it again, which works as given' {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+        Set-ResponseCacheConfiguration -Path $dir -MaxEntries 10000
+        1..300 | ForEach-Object { [pscustomobject] @{ Key = "key $_"; Response = "answer $_" } } | Set-CachedResponse -Path $dir
+        $settings = (Get-CacheFilePath $dir) + '.settings'
+        [IO.File]::WriteAllText($settings, '{"max_entries": 10000, "ttl_d', $utf8)
+
+        Set-CachedResponse -Key 'one more' -Response 'answer' -Path $dir -WarningVariable warnings -WarningAction SilentlyContinue
+        Set-CachedResponse -Key 'another' -Response 'answer' -Path $dir -WarningVariable +warnings -WarningAction SilentlyContinue
+
+        (Get-CacheStats -Path $dir).TotalEntries | Should -Be 302
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "*'$settings'*MaxEntries 10000*Set-ResponseCacheConfiguration*"
+        $repair = $warnings[0].Message.Substring($warnings[0].Message.IndexOf('Set-ResponseCacheConfiguration'))
+        Invoke-Expression $repair
+        (Get-Content -Raw $settings | ConvertFrom-Json).max_entries | Should -Be 10000
+        Set-CachedResponse -Key 'after repair' -Response 'answer' -Path $dir -WarningVariable after -WarningAction SilentlyContinue
+        $after | Should -BeNullOrEmpty
+        (Get-CacheStats -Path $dir).TotalEntries | Should -Be 303
+    }
+}

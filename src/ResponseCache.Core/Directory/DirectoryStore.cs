@@ -14,13 +14,15 @@ namespace ResponseCache.Core;
 /// it, and what they would like to write (an expired entry's removal, access times, a repair) is written only if the
 /// lock is free, else left to the next change. Hits touch memory only: their access
 /// times are written at most once per flush interval, or by <see cref="Flush"/>. The caps and TTL are the cache's own
-/// (<see cref="CacheConfiguration"/>, in a settings file beside the cache).
+/// (<see cref="CacheConfiguration"/>, in a settings file beside the cache). Settings that cannot be read never shrink
+/// the cache: it keeps its last good configuration, or, when none is known, evicts and expires nothing until it is
+/// configured again.
 /// </summary>
 internal sealed class DirectoryStore : ICacheStore
 {
     private readonly object _gate = new object();
     private readonly CacheFiles _files;
-    private readonly SettingsFile _settings;
+    private readonly CacheSettings _settings;
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheMemory _memory = new CacheMemory();
@@ -32,7 +34,16 @@ internal sealed class DirectoryStore : ICacheStore
 
     private bool _memoryIsCurrent;
     private CacheConfiguration _configuration = CacheConfiguration.Default;
-    private FileSignature _seenSettings;
+    private (FileSignature Current, FileSignature LastGood) _seenSettings;
+
+    // What the settings files last said: damage (reported once per change, to the first caller with a log), whether
+    // any good configuration is known (without one, nothing is evicted or expired), and whether the last good copy
+    // must be written by the next holder of the lock.
+    private CacheConfiguration? _soundConfiguration;
+    private string? _settingsDamage;
+    private string? _unreportedSettingsDamage;
+    private bool _configurationLost;
+    private bool _lastGoodIsStale;
     private DateTimeOffset _lastCommit;
 
     public DirectoryStore(string directory, DirectoryCacheOptions options)
@@ -40,7 +51,7 @@ internal sealed class DirectoryStore : ICacheStore
         _clock = options.Clock;
         _accessFlushInterval = options.AccessFlushInterval;
         _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
-        _settings = new SettingsFile(_files.CacheFilePath, options.FileSystem);
+        _settings = new CacheSettings(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
         _writes = new GroupCommit(_writersTurn, _files.Lock, (fileLock, batch) =>
         {
@@ -83,6 +94,12 @@ internal sealed class DirectoryStore : ICacheStore
                 if (!entry.IsExpired(now, _configuration.TtlSeconds))
                 {
                     log.Verbose($"The entry for key {hash.ToShortString()} is older than the {freshness / 86400} days this call accepts; it stays cached for callers that accept it.");
+                    return StoreLookup.Miss;
+                }
+
+                if (_configurationLost)
+                {
+                    log.Verbose($"The entry for key {hash.ToShortString()} is older than the default {_configuration.TtlDays} days; it stays cached while '{_settings.Path}' cannot be read.");
                     return StoreLookup.Miss;
                 }
 
@@ -152,6 +169,12 @@ internal sealed class DirectoryStore : ICacheStore
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => Change(log, () =>
     {
         double now = UnixTime.ToSeconds(_clock.Now);
+        if (ttlSeconds is null && _configurationLost)
+        {
+            log.Verbose($"No expired entries were removed: the cache's TtlDays is not known while '{_settings.Path}' cannot be read.");
+            return 0;
+        }
+
         double bound = ttlSeconds ?? _configuration.TtlSeconds;
         List<KeyHash> expired = _memory.Index.OldestFirst().Where(entry => entry.IsExpired(now, bound)).Select(entry => entry.Key).ToList();
         return expired.Count(hash => _memory.Remove(hash));
@@ -202,11 +225,11 @@ internal sealed class DirectoryStore : ICacheStore
         {
             CacheConfiguration previous = _configuration;
             CacheConfiguration proposed = previous.With(maxEntries, maxBytes, ttlDays);
-            if (!proposed.Equals(previous))
+            if (!proposed.Equals(previous) || _settingsDamage is not null || _lastGoodIsStale)
             {
                 _settings.Save(proposed);
                 _seenSettings = _settings.Probe();
-                _configuration = proposed;
+                UseSettings(SettingsRead.Sound(proposed, lastGoodIsStale: false));
             }
 
             int evicted = EvictBeyond();
@@ -277,7 +300,7 @@ internal sealed class DirectoryStore : ICacheStore
         return fresh is not null;
     }
 
-    private int EvictBeyond() => LruEviction.EvictBeyond(_memory, _configuration);
+    private int EvictBeyond() => _configurationLost ? 0 : LruEviction.EvictBeyond(_memory, _configuration);
 
     /// <summary>
     /// Catches up without the lock (see <see cref="CacheFiles.ReadWithoutLock"/>): a hit on an unchanged cache costs a
@@ -382,33 +405,81 @@ internal sealed class DirectoryStore : ICacheStore
     }
 
     /// <summary>
-    /// Reads the settings file when it changed (another process may have configured the cache). Damaged settings
-    /// mean the defaults; only a holder of the lock (<paramref name="mayRepair"/>) keeps the damaged file aside, so a
-    /// read leaves it to be looked at again.
+    /// Reads the settings when they changed (another process may have configured the cache), and reports damage
+    /// found there. Only a holder of the lock (<paramref name="mayRepair"/>) writes the last good copy.
     /// </summary>
-    /// <returns>True when damaged settings are still in place, waiting for a holder of the lock.</returns>
+    /// <returns>True when the last good copy waits for a holder of the lock.</returns>
     private bool ReloadSettingsIfChanged(ICacheLog log, bool mayRepair)
     {
-        FileSignature settings = _settings.Probe();
-        if (settings == _seenSettings)
+        (FileSignature, FileSignature) settings = _settings.Probe();
+        bool changed = settings != _seenSettings;
+        if (changed)
+        {
+            UseSettings(_settings.Load());
+            _seenSettings = settings;
+        }
+
+        if (_unreportedSettingsDamage is not null && !ReferenceEquals(log, NullCacheLog.Instance))
+        {
+            log.Warning(_unreportedSettingsDamage);
+            _unreportedSettingsDamage = null;
+        }
+
+        if (!_lastGoodIsStale)
         {
             return false;
         }
 
-        _configuration = _settings.Load(out string? damage);
-        if (damage is not null)
+        if (!mayRepair)
         {
-            if (!mayRepair)
-            {
-                return true;
-            }
-
-            string aside = _settings.SetAside(_clock.Now);
-            log.Warning($"The cache settings '{_settings.Path}' were damaged ({damage}). They were kept as '{aside}'; the cache uses the defaults ({_configuration}) until it is configured again.");
+            return changed;
         }
 
-        _seenSettings = _settings.Probe();
+        try
+        {
+            _settings.KeepAsLastGood(_configuration);
+            _seenSettings = _settings.Probe();
+            _lastGoodIsStale = false;
+        }
+        catch (CacheStorageException ex)
+        {
+            log.Warning($"A copy of the cache's configuration could not be kept, so damage to '{_settings.Path}' would lose it: {ex.Message}");
+        }
+
         return false;
+    }
+
+    private void UseSettings(SettingsRead read)
+    {
+        _lastGoodIsStale = read.LastGoodIsStale;
+        if (read.Damage is null)
+        {
+            _configuration = read.Configuration!;
+            _soundConfiguration = ReferenceEquals(read, SettingsRead.NeverConfigured) ? null : read.Configuration;
+            _configurationLost = false;
+            _settingsDamage = null;
+            _unreportedSettingsDamage = null;
+            return;
+        }
+
+        // This process may know the settings from before the damage, when the copy on disk is gone too.
+        CacheConfiguration? lastGood = read.Configuration ?? _soundConfiguration;
+        _settingsDamage = read.Damage;
+        string problem = $"The cache settings '{_settings.Path}' cannot be read ({read.Damage}).";
+        string directory = (System.IO.Path.GetDirectoryName(_settings.Path) ?? ".").Replace("'", "''");
+        if (lastGood is not null)
+        {
+            _configuration = lastGood;
+            _configurationLost = false;
+            _lastGoodIsStale = read.Configuration is null;
+            _unreportedSettingsDamage = $"{problem} The cache goes on with its last good configuration ({lastGood}), kept in '{_settings.LastGoodPath}'. To write the settings again: Set-ResponseCacheConfiguration -Path '{directory}' {lastGood.ToParameterText()}";
+        }
+        else
+        {
+            _configuration = CacheConfiguration.Default;
+            _configurationLost = true;
+            _unreportedSettingsDamage = $"{problem} No earlier configuration is known, so the cache evicts and expires nothing until it is configured again: Set-ResponseCacheConfiguration -Path '{directory}' -MaxEntries <n> -TtlDays <days>";
+        }
     }
 
     private void Commit(FileLock fileLock, bool mustCompact)

@@ -74,6 +74,14 @@ public sealed class CacheConfiguration : IEquatable<CacheConfiguration>
 
     public override int GetHashCode() => MaxEntries ^ MaxBytes.GetHashCode() ^ TtlDays.GetHashCode();
 
+    /// <summary>This configuration as Set-ResponseCacheConfiguration's parameters, for messages that say how to write it again.</summary>
+    public string ToParameterText()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        string sizeCap = MaxSizeMB is double megabytes ? " -MaxSizeMB " + megabytes.ToString(invariant) : string.Empty;
+        return $"-MaxEntries {MaxEntries.ToString(invariant)}{sizeCap} -TtlDays {TtlDays.ToString(invariant)}";
+    }
+
     public override string ToString() =>
         $"MaxEntries {MaxEntries}, MaxSizeMB {(MaxSizeMB is double mb ? mb.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")}, TtlDays {TtlDays.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

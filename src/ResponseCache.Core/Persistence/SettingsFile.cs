@@ -5,23 +5,21 @@ using System.Text.Json;
 namespace ResponseCache.Core.Persistence;
 
 /// <summary>
-/// ai_responses.json.settings: the cache's own configuration, a small JSON object
-/// (<c>{"max_entries": 1000, "max_bytes": 52428800, "ttl_days": 7}</c>) that the Python reference never reads.
-/// Absent means the defaults. Written atomically under the cache's lock; read without it (it is only ever replaced whole).
+/// One settings file: a small JSON object (<c>{"max_entries": 1000, "max_bytes": 52428800, "ttl_days": 7}</c>) that
+/// the Python reference never reads. Numbers may take any form the JSON grammar allows (<c>1e4</c>, <c>10000.0</c>);
+/// counts must be whole. Written atomically under the cache's lock; read without it (it is only ever replaced whole).
 /// </summary>
 internal sealed class SettingsFile
 {
-    public const string Suffix = ".settings";
-
     private const string MaxEntriesField = "max_entries";
     private const string MaxBytesField = "max_bytes";
     private const string TtlDaysField = "ttl_days";
 
     private readonly ICacheFileSystem _fileSystem;
 
-    public SettingsFile(string cacheFilePath, ICacheFileSystem fileSystem)
+    public SettingsFile(string path, ICacheFileSystem fileSystem)
     {
-        Path = cacheFilePath + Suffix;
+        Path = path;
         _fileSystem = fileSystem;
     }
 
@@ -29,13 +27,21 @@ internal sealed class SettingsFile
 
     public FileSignature Probe() => _fileSystem.GetSignature(Path);
 
-    /// <summary>The stored configuration; the defaults when there is none. Damage is reported through <paramref name="damage"/>, never thrown.</summary>
-    public CacheConfiguration Load(out string? damage)
+    /// <summary>
+    /// The stored configuration; null when there is none, or when it cannot be read, which <paramref name="damage"/>
+    /// then says (never thrown): a missing file is no damage, anything else in its place is.
+    /// </summary>
+    public CacheConfiguration? Load(out string? damage)
     {
         damage = null;
         if (!_fileSystem.FileExists(Path))
         {
-            return CacheConfiguration.Default;
+            if (_fileSystem.DirectoryExists(Path))
+            {
+                damage = "a directory is in its place";
+            }
+
+            return null;
         }
 
         byte[] bytes = FileOperation.Run(Path, "read the cache settings", () => _fileSystem.ReadAllBytes(Path));
@@ -43,10 +49,10 @@ internal sealed class SettingsFile
         {
             return Parse(bytes);
         }
-        catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is ArgumentException)
+        catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is InvalidOperationException || ex is ArgumentException || ex is OverflowException)
         {
             damage = ex.Message;
-            return CacheConfiguration.Default;
+            return null;
         }
     }
 
@@ -71,8 +77,6 @@ internal sealed class SettingsFile
         writer.WriteEndObject();
     }
 
-    public string SetAside(DateTimeOffset now) => DamagedFiles.SetAside(_fileSystem, Path, now);
-
     private static CacheConfiguration Parse(byte[] bytes)
     {
         using JsonDocument document = JsonDocument.Parse(bytes);
@@ -82,9 +86,28 @@ internal sealed class SettingsFile
             throw new FormatException($"it holds a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object");
         }
 
-        int maxEntries = root.TryGetProperty(MaxEntriesField, out JsonElement entries) ? entries.GetInt32() : CacheConfiguration.DefaultMaxEntries;
-        long? maxBytes = root.TryGetProperty(MaxBytesField, out JsonElement bytesCap) && bytesCap.ValueKind != JsonValueKind.Null ? bytesCap.GetInt64() : null;
+        int maxEntries = root.TryGetProperty(MaxEntriesField, out JsonElement entries) ? checked((int)WholeNumber(entries, MaxEntriesField)) : CacheConfiguration.DefaultMaxEntries;
+        long? maxBytes = root.TryGetProperty(MaxBytesField, out JsonElement bytesCap) && bytesCap.ValueKind != JsonValueKind.Null ? WholeNumber(bytesCap, MaxBytesField) : null;
         double ttlDays = root.TryGetProperty(TtlDaysField, out JsonElement ttl) ? ttl.GetDouble() : CacheConfiguration.DefaultTtlDays;
         return new CacheConfiguration(maxEntries, maxBytes, ttlDays);
+    }
+
+    /// <summary>A count however JSON spells it (1e4, 10000.0); decimal keeps every digit a long has, where double would round.</summary>
+    private static long WholeNumber(JsonElement element, string field)
+    {
+        if (element.ValueKind == JsonValueKind.Number)
+        {
+            if (element.TryGetInt64(out long whole))
+            {
+                return whole;
+            }
+
+            if (element.TryGetDecimal(out decimal number) && decimal.Truncate(number) == number && number >= long.MinValue && number <= long.MaxValue)
+            {
+                return (long)number;
+            }
+        }
+
+        throw new FormatException($"its {field} is {element.GetRawText()}, not a whole number");
     }
 }
