@@ -130,6 +130,22 @@ public sealed class DamagedFileTests : CacheTestBase
         Assert.Null(engine.Get("deep", Policy(ttlDays: 100_000)));
     }
 
+    [Theory]
+    [InlineData("\"timestamp\": 123")]
+    [InlineData("\"text_length\": \"abc\"")]
+    [InlineData("\"text_length\": 1.5")]
+    public void An_entry_whose_informational_field_has_an_unexpected_type_is_kept_as_the_reference_keeps_it(string field)
+    {
+        string odd = $"\"{CacheFileContent.HashOf("odd")}\": {{\"response\": \"kept\", {field}, \"created_at\": 1700000000, \"last_accessed\": 1700000000}}";
+        WriteCacheFile("{\n  " + Entry("a") + ",\n  " + odd + "\n}");
+
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal("kept", Responses.Text(engine.Get("odd", Policy(ttlDays: 100_000), Log)));
+        Assert.Empty(Log.Warnings);
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_byte_order_mark_is_not_damage_the_file_loads_and_is_rewritten_without_it()
     {

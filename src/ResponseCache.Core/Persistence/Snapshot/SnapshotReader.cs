@@ -174,6 +174,10 @@ internal static class SnapshotReader
                 case EntryField.Other:
                     (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(otherName!, CaptureValue(ref reader, json)));
                     break;
+                case EntryField.Timestamp or EntryField.TextLength:
+                    // Informational only: the reference serves such an entry, so it stays, with the field unknown.
+                    reader.Skip();
+                    break;
                 default:
                     sound = false;
                     reader.Skip();
