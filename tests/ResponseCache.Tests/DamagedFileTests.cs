@@ -142,6 +142,8 @@ public sealed class DamagedFileTests : CacheTestBase
         DirectoryCache engine = NewEngine();
 
         Assert.Equal("kept", Responses.Text(engine.Get("odd", Policy(ttlDays: 100_000), Log)));
+        engine.Set("b", Responses.Json("rewrites the file"), Policy(ttlDays: 100_000));
+        Assert.Contains(field.Replace(" ", string.Empty), CacheFileContent.Entry(CacheFile, "odd").GetRawText().Replace(" ", string.Empty));
         Assert.Empty(Log.Warnings);
         Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
     }
