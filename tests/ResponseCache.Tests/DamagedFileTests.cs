@@ -130,6 +130,20 @@ public sealed class DamagedFileTests : CacheTestBase
         Assert.Null(engine.Get("deep", Policy(ttlDays: 100_000)));
     }
 
+    [Fact]
+    public void A_directory_where_the_cache_file_belongs_fails_every_write_and_leaves_no_temp_file_behind()
+    {
+        Directory.CreateDirectory(CacheFile);
+        DirectoryCache engine = NewEngine();
+
+        for (int write = 0; write < 3; write++)
+        {
+            Assert.Throws<CacheStorageException>(() => engine.Set("k" + write, Responses.Json("v"), Policy()));
+        }
+
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("\"timestamp\": 123")]
     [InlineData("\"text_length\": \"abc\"")]
