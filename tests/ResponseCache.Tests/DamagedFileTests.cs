@@ -131,6 +131,38 @@ public sealed class DamagedFileTests : CacheTestBase
     }
 
     [Fact]
+    public void A_directory_where_the_cache_file_belongs_fails_every_write_and_leaves_no_temp_file_behind()
+    {
+        Directory.CreateDirectory(CacheFile);
+        DirectoryCache engine = NewEngine();
+
+        for (int write = 0; write < 3; write++)
+        {
+            Assert.Throws<CacheStorageException>(() => engine.Set("k" + write, Responses.Json("v"), Policy()));
+        }
+
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\"timestamp\": 123")]
+    [InlineData("\"text_length\": \"abc\"")]
+    [InlineData("\"text_length\": 1.5")]
+    public void An_entry_whose_informational_field_has_an_unexpected_type_is_kept_as_the_reference_keeps_it(string field)
+    {
+        string odd = $"\"{CacheFileContent.HashOf("odd")}\": {{\"response\": \"kept\", {field}, \"created_at\": 1700000000, \"last_accessed\": 1700000000}}";
+        WriteCacheFile("{\n  " + Entry("a") + ",\n  " + odd + "\n}");
+
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal("kept", Responses.Text(engine.Get("odd", Policy(ttlDays: 100_000), Log)));
+        engine.Set("b", Responses.Json("rewrites the file"), Policy(ttlDays: 100_000));
+        Assert.Contains(field.Replace(" ", string.Empty), CacheFileContent.Entry(CacheFile, "odd").GetRawText().Replace(" ", string.Empty));
+        Assert.Empty(Log.Warnings);
+        Assert.DoesNotContain(FilesInCacheDirectory(), name => name.Contains(".corrupt-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_byte_order_mark_is_not_damage_the_file_loads_and_is_rewritten_without_it()
     {
         byte[] withBom = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("{\n  " + Entry("a") + "\n}")).ToArray();

@@ -39,6 +39,13 @@ internal static class AtomicFile
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {
+            // A directory in the file's place fails every write the same way: its temp files would only pile up.
+            if (fileSystem.DirectoryExists(path))
+            {
+                TryDelete(fileSystem, tempPath);
+                throw new CacheStorageException($"Could not write the {description} '{path}': a directory is in its place. Move it away; nothing was written.", path, ex);
+            }
+
             string outcome = fileSystem.FileExists(tempPath)
                 ? $"The new file was kept as '{tempPath}'."
                 : "The file on disk is unchanged.";

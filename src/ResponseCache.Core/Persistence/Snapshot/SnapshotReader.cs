@@ -174,6 +174,11 @@ internal static class SnapshotReader
                 case EntryField.Other:
                     (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(otherName!, CaptureValue(ref reader, json)));
                     break;
+                case EntryField.Timestamp or EntryField.TextLength:
+                    // Informational only: the reference serves such an entry, so it stays, and the field is kept as
+                    // it was (the reference prints the timestamp on every hit, whatever it is).
+                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(field == EntryField.Timestamp ? "timestamp" : "text_length", CaptureValue(ref reader, json)));
+                    break;
                 default:
                     sound = false;
                     reader.Skip();
