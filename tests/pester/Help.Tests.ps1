@@ -201,6 +201,12 @@ Describe 'about_ResponseCache' {
         $about | Should -Match '(?m)^LONG DESCRIPTION'
     }
 
+    It 'fits an 80-column console: no line is wider' {
+        $file = Join-Path (Split-Path (Get-ModuleUnderTestPath)) 'en-US/about_ResponseCache.help.txt'
+
+        @(Get-Content -LiteralPath $file | Where-Object Length -gt 80) | Should -BeNullOrEmpty
+    }
+
     It 'explains every error id the module writes' {
         $ids = $commandAssembly.GetType('ResponseCache.ErrorIds', $true).GetFields([System.Reflection.BindingFlags]'Public, NonPublic, Static') |
             Where-Object IsLiteral | ForEach-Object { $_.GetRawConstantValue() }
