@@ -202,7 +202,7 @@ Describe 'about_ResponseCache' {
     }
 
     It 'fits an 80-column console: no line is wider' {
-        $file = Join-Path (Split-Path (Get-ModuleUnderTestPath)) 'en-US/about_ResponseCache.help.txt'
+        $file = Join-Path (Split-Path $env:RESPONSECACHE_TEST_MODULE) 'en-US/about_ResponseCache.help.txt'
 
         @(Get-Content -LiteralPath $file | Where-Object Length -gt 80) | Should -BeNullOrEmpty
     }
