@@ -46,8 +46,8 @@ internal sealed class RedisConnection : IDisposable
     {
         string reason = ex switch
         {
-            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } =>
-                "the server refused the user name or password",
+            _ when IsAuthenticationFailure(ex) =>
+                "authentication failed: the server refused the user name or password, or requires a password and none was given (NOAUTH/WRONGPASS)",
             RedisConnectionException connection => connection.FailureType switch
             {
                 ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection =>
@@ -82,7 +82,26 @@ internal sealed class RedisConnection : IDisposable
     public void ReportSuccess() => Volatile.Write(ref _down, 0);
 
     public CacheUnavailableException Unavailable(string location, Exception ex) =>
-        new CacheUnavailableException(location, Describe(ex) + ".");
+        new CacheUnavailableException(location, Describe(ex) + ".", authenticationFailed: IsAuthenticationFailure(ex));
+
+    /// <summary>
+    /// A refused AUTH (or a command the server refused for want of one). While the connection never authenticated, the
+    /// client reports "no connection is available" and keeps the server's NOAUTH or WRONGPASS answer inside.
+    /// </summary>
+    private static bool IsAuthenticationFailure(Exception ex)
+    {
+        for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+                || inner.Message.IndexOf("NOAUTH", StringComparison.Ordinal) >= 0
+                || inner.Message.IndexOf("WRONGPASS", StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void Dispose() => Multiplexer.Dispose();
 }

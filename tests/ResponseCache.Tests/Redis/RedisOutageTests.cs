@@ -67,6 +67,31 @@ public sealed class RedisOutageTests : RedisTestBase
         Assert.Single(log.Warnings);
     }
 
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public void A_wrong_or_missing_password_is_reported_as_a_refused_authentication_once_on_lookups_and_on_every_change(string server)
+    {
+        // Issue 22, item 6: a refused password was "no connection to the server could be made", lookups silent misses.
+        using RedisTestServer host = RedisTestServers.StartPrivate(RedisTestServers.Get(server).Kind, new RedisServerOptions { Password = Secret });
+        const string Wrong = "wr0ng-Pa55word";
+        foreach (string connectionString in new[] { host.Endpoint + ",password=" + Wrong, host.Endpoint })
+        {
+            var cache = OpenAt(connectionString, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1));
+            var log = new RecordingLog();
+
+            Assert.Null(cache.Get("k", Default, log));
+            Assert.Null(cache.Get("k", Default, log));
+            var refused = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k", "v"));
+
+            string warning = Assert.Single(log.Warnings);
+            Assert.Contains("authentication failed", warning, StringComparison.Ordinal);
+            Assert.Contains("authentication failed", refused.Message, StringComparison.Ordinal);
+            Assert.True(refused.AuthenticationFailed);
+            Assert.Contains(cache.Location, refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Wrong, refused.ToString() + warning, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_server_that_was_never_reachable_gives_misses_the_producer_still_answers_and_one_warning_is_given()
     {
