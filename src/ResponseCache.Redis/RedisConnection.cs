@@ -65,9 +65,9 @@ internal sealed class RedisConnection : IDisposable
     /// Reports a failed read: a warning for the first failure after a success (one per outage for every cache on this
     /// connection), verbose messages after that.
     /// </summary>
-    public void ReportOutage(string location, Exception ex, ICacheLog log, string consequence)
+    public void ReportOutage(string location, Exception ex, ICacheLog log, string consequence, string? reason = null)
     {
-        string message = $"The cache at {location} is not available ({Describe(ex)}); {consequence}";
+        string message = $"The cache at {location} is not available ({reason ?? Describe(ex)}); {consequence}";
         if (Interlocked.Exchange(ref _down, 1) == 0)
         {
             log.Warning(message + " Further failures are reported as verbose messages until the server answers again.");
@@ -81,8 +81,8 @@ internal sealed class RedisConnection : IDisposable
     /// <summary>The server answered: the next failure is a new outage.</summary>
     public void ReportSuccess() => Volatile.Write(ref _down, 0);
 
-    public CacheUnavailableException Unavailable(string location, Exception ex) =>
-        new CacheUnavailableException(location, Describe(ex) + ".", authenticationFailed: IsAuthenticationFailure(ex));
+    public CacheUnavailableException Unavailable(string location, Exception ex, string? reason = null) =>
+        new CacheUnavailableException(location, (reason ?? Describe(ex)) + ".", authenticationFailed: IsAuthenticationFailure(ex));
 
     /// <summary>
     /// A refused AUTH (or a command the server refused for want of one). While the connection never authenticated, the

@@ -480,8 +480,8 @@ Describe 'Passwords on <Name> are never shown' -ForEach $serverKinds {
         $ns = New-TestNamespace
         $wrong = 'Wr0ng =@:%-' + [guid]::NewGuid().ToString('N')
         # Issue 22 item 6: the part after a comma became a server name in the location, warnings and errors.
-        $commaHead = 'C0mma-' + [guid]::NewGuid().ToString('N')
-        $commaTail = 'T@il =:%-' + [guid]::NewGuid().ToString('N')
+        $commaHead = 'C0mma =@:%-' + [guid]::NewGuid().ToString('N')
+        $commaTail = 'Tail-' + [guid]::NewGuid().ToString('N')
         $copyTo = New-CacheDirectoryPath -Parent $TestDrive
         # The secrets reach the script through its environment, so the script's text and its errors' command lines
         # never hold them: whatever shows one, the module wrote.
