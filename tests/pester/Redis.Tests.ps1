@@ -380,6 +380,26 @@ Get-CachedResponse -Key 'missing'
             $after.Hits - $before.Hits | Should -Be 1 -Because 'this process made one of the hits'
         }
     }
+
+    Context 'A key of the namespace written by hand with another type' {
+        It 'names the key and Clear-ResponseCache as the repair, and Clear-ResponseCache repairs it on <Name>' {
+            # Issue 22, item 6: the namespace stayed CacheUnavailable ("WRONGTYPE") until someone repaired it by hand.
+            Set-CachedResponse -Key 'k' -Response 'v' @redis
+            $broken = "rc:{$ns}:lru"
+            $null = Invoke-RawRedis $server @('DEL', $broken)
+            Invoke-RawRedis $server @('SET', $broken, 'x') | Should -Be 'OK'
+
+            Set-CachedResponse -Key 'k2' -Response 'v2' @redis -ErrorAction SilentlyContinue -ErrorVariable failed
+            Clear-ResponseCache @redis -WarningVariable repaired -WarningAction SilentlyContinue
+
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'CacheUnavailable,*'
+            $failed[0].Exception.Message | Should -BeLike "*$broken*Clear-ResponseCache*"
+            "$repaired" | Should -BeLike "*$broken*"
+            Set-CachedResponse -Key 'k3' -Response 'v3' @redis -ErrorAction Stop
+            Get-CachedResponse -Key 'k3' @redis | Should -BeExactly 'v3'
+            (Get-CacheStats @redis).TotalEntries | Should -Be 1
+        }
+    }
 }
 
 Describe '<Name> stopped mid-run, then restarted' -ForEach $serverKinds {
