@@ -46,8 +46,8 @@ internal sealed class RedisConnection : IDisposable
     {
         string reason = ex switch
         {
-            RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } =>
-                "the server refused the user name or password",
+            _ when IsAuthenticationFailure(ex) =>
+                "authentication failed: the server refused the user name or password, or requires a password and none was given (NOAUTH/WRONGPASS)",
             RedisConnectionException connection => connection.FailureType switch
             {
                 ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection =>
@@ -65,9 +65,9 @@ internal sealed class RedisConnection : IDisposable
     /// Reports a failed read: a warning for the first failure after a success (one per outage for every cache on this
     /// connection), verbose messages after that.
     /// </summary>
-    public void ReportOutage(string location, Exception ex, ICacheLog log, string consequence)
+    public void ReportOutage(string location, Exception ex, ICacheLog log, string consequence, string? reason = null)
     {
-        string message = $"The cache at {location} is not available ({Describe(ex)}); {consequence}";
+        string message = $"The cache at {location} is not available ({reason ?? Describe(ex)}); {consequence}";
         if (Interlocked.Exchange(ref _down, 1) == 0)
         {
             log.Warning(message + " Further failures are reported as verbose messages until the server answers again.");
@@ -81,8 +81,27 @@ internal sealed class RedisConnection : IDisposable
     /// <summary>The server answered: the next failure is a new outage.</summary>
     public void ReportSuccess() => Volatile.Write(ref _down, 0);
 
-    public CacheUnavailableException Unavailable(string location, Exception ex) =>
-        new CacheUnavailableException(location, Describe(ex) + ".");
+    public CacheUnavailableException Unavailable(string location, Exception ex, string? reason = null) =>
+        new CacheUnavailableException(location, (reason ?? Describe(ex)) + ".", authenticationFailed: IsAuthenticationFailure(ex));
+
+    /// <summary>
+    /// A refused AUTH (or a command the server refused for want of one). While the connection never authenticated, the
+    /// client reports "no connection is available" and keeps the server's NOAUTH or WRONGPASS answer inside.
+    /// </summary>
+    private static bool IsAuthenticationFailure(Exception ex)
+    {
+        for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+                || inner.Message.IndexOf("NOAUTH", StringComparison.Ordinal) >= 0
+                || inner.Message.IndexOf("WRONGPASS", StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void Dispose() => Multiplexer.Dispose();
 }

@@ -86,6 +86,7 @@ internal static class RedisConnectionString
 
     private static ConfigurationOptions FromConfigurationString(string text)
     {
+        RefuseTextAfterThePassword(text);
         try
         {
             return ConfigurationOptions.Parse(text);
@@ -99,6 +100,45 @@ internal static class RedisConnectionString
                 .Select(part => part.Substring("password=".Length))
                 .FirstOrDefault();
             throw new ArgumentException("The Redis connection string is not valid: " + Redact(ex.Message, password), "connectionString");
+        }
+    }
+
+    /// <summary>
+    /// StackExchange.Redis cuts the string at every comma, with no quoting or escaping (ConfigurationOptions.DoParse),
+    /// so a password cannot hold a comma there: its tail would be read as a server, shown in the location and every
+    /// message, or as an option the client's error quotes. What follows the password must therefore be options the
+    /// client reads as such; anything else is refused without repeating any of it.
+    /// </summary>
+    private static void RefuseTextAfterThePassword(string text)
+    {
+        string[] parts = text.Split(',');
+        int password = Array.FindIndex(parts, part => part.Trim().StartsWith("password=", StringComparison.OrdinalIgnoreCase));
+        if (password >= 0 && !parts.Skip(password + 1).Where(part => !string.IsNullOrWhiteSpace(part)).All(IsOption))
+        {
+            throw new ArgumentException(
+                "The Redis connection string has text after password= that is not an option: StackExchange.Redis ends a password at the first comma " +
+                "(a comma cannot be quoted or escaped there), so the rest would be taken for a server name or an option. " +
+                "Give a password that holds a comma with -Credential, or percent-encoded (%2C) in a redis:// URI; " +
+                "otherwise name the servers before the options, and check the spelling of the options after password=.",
+                "connectionString");
+        }
+    }
+
+    private static bool IsOption(string part)
+    {
+        if (part.Trim().IndexOf('=') <= 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            ConfigurationOptions.Parse(part);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return false;
         }
     }
 

@@ -41,7 +41,7 @@ internal sealed class RedisProducerLock : IProducerLock
             }
             catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
             {
-                _store.Connection.ReportOutage(_store.Location, ex, log, "the response is produced without the cache.");
+                _store.Connection.ReportOutage(_store.Location, ex, log, "the response is produced without the cache.", _store.ExplainKeyFault(ex, _store.Keys.Entry(hash.ToString())));
                 return ProducerTicket.Unavailable;
             }
 

@@ -54,7 +54,8 @@ internal sealed class RedisStore : ICacheStore
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {
-            _connection.ReportOutage(Location, ex, log, kind == LookupKind.Get ? "the lookup is a miss." : "the response is produced without the cache.");
+            string consequence = kind == LookupKind.Get ? "the lookup is a miss." : "the response is produced without the cache.";
+            _connection.ReportOutage(Location, ex, log, consequence, ExplainKeyFault(ex, _keys.Entry(hash.ToString())));
             return StoreLookup.Unavailable;
         }
     }
@@ -128,8 +129,11 @@ internal sealed class RedisStore : ICacheStore
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) =>
         Explicitly(() => (int)ChangeNamespace(RedisScripts.RemoveExpired, null, new[] { Seconds(ttlSeconds) }, cancellation)[0]);
 
-    public int Clear(ICacheLog log, CancellationToken cancellation) =>
-        Explicitly(() => (int)ChangeNamespace(RedisScripts.Clear, null, Array.Empty<RedisValue>(), cancellation)[0]);
+    public int Clear(ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
+    {
+        RemoveWrongTypedKeys(log);
+        return (int)ChangeNamespace(RedisScripts.Clear, null, Array.Empty<RedisValue>(), cancellation)[0];
+    });
 
     public CacheConfiguration GetConfiguration(ICacheLog log) => Explicitly(() =>
     {
@@ -231,6 +235,34 @@ internal sealed class RedisStore : ICacheStore
         }
     }
 
+    /// <summary>A reason that names the key at fault when a key of this namespace holds the wrong type; else null.</summary>
+    internal string? ExplainKeyFault(Exception ex, RedisKey? entry = null)
+    {
+        if (!RedisKeyTypes.IsWrongType(ex))
+        {
+            return null;
+        }
+
+        try
+        {
+            return RedisKeyTypes.Explain(RedisKeyTypes.FindWrongTyped(_connection.Database, _keys, entry), _keys);
+        }
+        catch (Exception probe) when (RedisConnection.IsUnavailable(probe))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Clearing is the repair for a key written by hand with another type: it goes, as the entries do.</summary>
+    private void RemoveWrongTypedKeys(ICacheLog log)
+    {
+        foreach (WrongTypedKey wrong in RedisKeyTypes.FindWrongTyped(_connection.Database, _keys))
+        {
+            _connection.Database.KeyDelete(wrong.Key);
+            log.Warning($"Removed the key {wrong.Key} from {Location}: it held a {RedisKeyTypes.Name(wrong.Found)} where the cache keeps a {RedisKeyTypes.Name(wrong.Expected)}.");
+        }
+    }
+
     private CacheConfiguration Remember(CacheConfiguration configuration) => _knownConfiguration = configuration;
 
     /// <summary>
@@ -324,7 +356,7 @@ internal sealed class RedisStore : ICacheStore
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {
-            throw _connection.Unavailable(Location, ex);
+            throw _connection.Unavailable(Location, ex, ExplainKeyFault(ex));
         }
     }
 

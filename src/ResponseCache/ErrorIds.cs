@@ -25,4 +25,5 @@ internal static class ErrorIds
     public const string CopyToSameCache = nameof(CopyToSameCache);
     public const string KeyNotText = nameof(KeyNotText);
     public const string InvalidUnicodeText = nameof(InvalidUnicodeText);
+    public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
 }

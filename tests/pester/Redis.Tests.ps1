@@ -380,6 +380,26 @@ Get-CachedResponse -Key 'missing'
             $after.Hits - $before.Hits | Should -Be 1 -Because 'this process made one of the hits'
         }
     }
+
+    Context 'A key of the namespace written by hand with another type' {
+        It 'names the key and Clear-ResponseCache as the repair, and Clear-ResponseCache repairs it on <Name>' {
+            # Issue 22, item 6: the namespace stayed CacheUnavailable ("WRONGTYPE") until someone repaired it by hand.
+            Set-CachedResponse -Key 'k' -Response 'v' @redis
+            $broken = "rc:{$ns}:lru"
+            $null = Invoke-RawRedis $server @('DEL', $broken)
+            Invoke-RawRedis $server @('SET', $broken, 'x') | Should -Be 'OK'
+
+            Set-CachedResponse -Key 'k2' -Response 'v2' @redis -ErrorAction SilentlyContinue -ErrorVariable failed
+            Clear-ResponseCache @redis -WarningVariable repaired -WarningAction SilentlyContinue
+
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'CacheUnavailable,*'
+            $failed[0].Exception.Message | Should -BeLike "*$broken*Clear-ResponseCache*"
+            "$repaired" | Should -BeLike "*$broken*"
+            Set-CachedResponse -Key 'k3' -Response 'v3' @redis -ErrorAction Stop
+            Get-CachedResponse -Key 'k3' @redis | Should -BeExactly 'v3'
+            (Get-CacheStats @redis).TotalEntries | Should -Be 1
+        }
+    }
 }
 
 Describe '<Name> stopped mid-run, then restarted' -ForEach $serverKinds {
@@ -466,7 +486,8 @@ Describe '<Name> stopped mid-run, then restarted' -ForEach $serverKinds {
 
 Describe 'Passwords on <Name> are never shown' -ForEach $serverKinds {
     BeforeAll {
-        $secret = 'S3cret-' + [guid]::NewGuid().ToString('N')
+        # Every character a connection string gives meaning to (',' '=' '@' ':' '%' and spaces) is in one of them.
+        $secret = 'S3 c=r@t:%-' + [guid]::NewGuid().ToString('N')
         $server = Start-TestRedisServer -Kind $Kind -Password $secret
         Initialize-RedisServerUse $server
     }
@@ -477,19 +498,24 @@ Describe 'Passwords on <Name> are never shown' -ForEach $serverKinds {
 
     It 'keeps the password of <Name> out of every stream, listing, -WhatIf message and error, right or wrong' {
         $ns = New-TestNamespace
-        $wrong = 'Wr0ng-' + [guid]::NewGuid().ToString('N')
+        $wrong = 'Wr0ng =@:%-' + [guid]::NewGuid().ToString('N')
+        # Issue 22 item 6: the part after a comma became a server name in the location, warnings and errors.
+        $commaHead = 'C0mma =@:%-' + [guid]::NewGuid().ToString('N')
+        $commaTail = 'Tail-' + [guid]::NewGuid().ToString('N')
         $copyTo = New-CacheDirectoryPath -Parent $TestDrive
         # The secrets reach the script through its environment, so the script's text and its errors' command lines
         # never hold them: whatever shows one, the module wrote.
-        $run = Invoke-FreshPwsh -Environment @{ TEST_SECRET = $secret; TEST_WRONG = $wrong } -Script @"
+        $run = Invoke-FreshPwsh -Environment @{ TEST_SECRET = $secret; TEST_WRONG = $wrong; TEST_COMMA = "$commaHead,$commaTail" } -Script @"
 `$ErrorActionPreference = 'Continue'
 `$endpoint = '$($server.Endpoint)'
 `$credential = [pscredential]::new('default', (ConvertTo-SecureString `$env:TEST_SECRET -AsPlainText -Force))
 `$withCredential = @{ ConnectionString = `$endpoint; Credential = `$credential; Namespace = '$ns' }
 `$withPassword = @{ ConnectionString = "`$endpoint,password=`$env:TEST_SECRET"; Namespace = '$ns' }
-`$asUri = @{ ConnectionString = "redis://:`$(`$env:TEST_SECRET)@`$endpoint"; Namespace = '$ns' }
+`$asUri = @{ ConnectionString = "redis://:`$([uri]::EscapeDataString(`$env:TEST_SECRET))@`$endpoint"; Namespace = '$ns' }
 `$wrongPassword = @{ ConnectionString = "`$endpoint,password=`$env:TEST_WRONG"; Namespace = '$ns' }
-`$wrongCredential = @{ ConnectionString = `$endpoint; Namespace = '$ns'; Credential = [pscredential]::new('default', (ConvertTo-SecureString `$env:TEST_WRONG -AsPlainText -Force)) }
+`$wrongCredential = @{ ConnectionString = `$endpoint; Namespace = '$ns'; Credential = [pscredential]::new('default', (ConvertTo-SecureString `$env:TEST_COMMA -AsPlainText -Force)) }
+`$commaInString = @{ ConnectionString = "`$endpoint,password=`$env:TEST_COMMA"; Namespace = '$ns' }
+`$commaInUri = @{ ConnectionString = "redis://:`$([uri]::EscapeDataString(`$env:TEST_COMMA))@`$endpoint"; Namespace = '$ns' }
 `$badOption = @{ ConnectionString = "`$endpoint,password=`$env:TEST_SECRET,notAnOption=1"; Namespace = '$ns' }
 function Show([string] `$label, `$value) { "== `$label"; `$value | Format-List * -Force | Out-String -Width 500 }
 
@@ -509,6 +535,9 @@ Show 'wrong getoradd' (Get-CachedResponse -Key 'k2' -ScriptBlock { 'produced' } 
 Show 'wrong set' (Set-CachedResponse -Key 'k' -Response 'v' @wrongPassword -Verbose 4>&1 3>&1 2>&1)
 Show 'wrong stats' (Get-CacheStats @wrongCredential 2>&1 3>&1)
 Show 'bad option' (Get-CacheStats @badOption 2>&1 3>&1)
+Show 'comma in string' (Get-CachedResponse -Key 'k' @commaInString -Verbose 4>&1 3>&1 2>&1)
+Show 'comma in uri' (Get-CachedResponse -Key 'k' @commaInUri -Verbose 4>&1 3>&1)
+Show 'comma in uri set' (Set-CachedResponse -Key 'k' -Response 'v' @commaInUri 2>&1)
 "== errors: `$(`$Error.Count)"
 foreach (`$record in `$Error) {
     `$record.ToString()
@@ -520,13 +549,17 @@ foreach (`$record in `$Error) {
 "@
         $all = ($run.Output + $run.Errors) -join "`n"
 
-        $all | Should -Not -BeLike "*$secret*"
-        $all | Should -Not -BeLike "*$wrong*"
+        foreach ($shown in $secret, $wrong, $commaHead, $commaTail) {
+            $all.Contains($shown) | Should -BeFalse -Because "'$shown' must never be shown"
+        }
         # And the script did what it should, so the absence means something.
         $all | Should -BeLike '*== get with password*v*'
         $all | Should -BeLike "*What if:*$ns*"
         $all | Should -BeLike '*produced*'
-        $all | Should -BeLike '*CacheUnavailable,ResponseCache.Commands.SetCachedResponseCommand*'
+        $all | Should -BeLike '*CacheAuthenticationFailed,ResponseCache.Commands.SetCachedResponseCommand*'
+        $all | Should -BeLike '*authentication failed*'
+        $all | Should -BeLike '*InvalidConnectionString,ResponseCache.Commands.GetCachedResponseCommand*'
+        $all | Should -BeLike '*holds a comma with -Credential*'
         $all | Should -BeLike '*InvalidConnectionString,ResponseCache.Commands.GetCacheStatsCommand*'
         Get-CachedResponse -Key 'k' -Path $copyTo | Should -BeExactly 'v'
     }

@@ -63,11 +63,15 @@ public sealed class ProducerWaitTimeoutException : TimeoutException
 /// <summary>The cache's server could not be reached (or answered too late); nothing was changed by this call.</summary>
 public sealed class CacheUnavailableException : IOException
 {
-    public CacheUnavailableException(string location, string reason, Exception? innerException = null)
+    public CacheUnavailableException(string location, string reason, Exception? innerException = null, bool authenticationFailed = false)
         : base($"The cache at {location} is not available: {reason}", innerException)
     {
         Location = location;
+        AuthenticationFailed = authenticationFailed;
     }
+
+    /// <summary>The server answered but refused the user name or password (or wanted one): waiting will not help.</summary>
+    public bool AuthenticationFailed { get; }
 
     /// <summary>The cache's location, as <see cref="ICacheBackend.Location"/> gives it: never a password.</summary>
     public string Location { get; }

@@ -19,6 +19,45 @@ public sealed class RedisConnectionStringTests
         Assert.Equal("rediss://cache01:6380", RedisConnectionString.Describe(options));
     }
 
+    [Theory]
+    [InlineData("cache01:6380,password=Leak1,Leak2-Part")]
+    [InlineData("cache01:6380,password=Leak1,Leak2=Part")]
+    [InlineData("cache01:6380,password=Leak1,ssl=Leak2-Part")]
+    [InlineData("password=Leak1,Leak2-Part,cache01:6380")]
+    public void A_password_holding_a_comma_is_refused_without_showing_any_of_it(string connectionString)
+    {
+        // Issue 22, item 6: StackExchange.Redis ends a password at the first comma (it has no quoting), and the tail
+        // became a second server name, or a keyword its error quoted, in every output stream.
+        var error = Assert.Throws<ArgumentException>(() => RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes));
+
+        Assert.DoesNotContain("Leak1", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Leak2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("-Credential", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("pa=ss")]
+    [InlineData("p@ss")]
+    [InlineData("pa:ss")]
+    [InlineData("pa%ss")]
+    [InlineData("pa ss word")]
+    public void A_password_holding_equals_at_colon_percent_or_spaces_is_read_whole_and_never_shown(string password)
+    {
+        ConfigurationOptions options = RedisConnectionString.Parse("cache01:6380,password=" + password + ",ssl=true", null, null, s_default, s_changes);
+
+        Assert.Equal((password, true), (options.Password, options.Ssl));
+        Assert.Equal("rediss://cache01:6380", RedisConnectionString.Describe(options));
+    }
+
+    [Fact]
+    public void A_comma_in_a_password_can_be_given_percent_encoded_in_a_uri()
+    {
+        ConfigurationOptions options = RedisConnectionString.Parse("redis://:Leak1%2CLeak2-Part@cache01:6380", null, null, s_default, s_changes);
+
+        Assert.Equal("Leak1,Leak2-Part", options.Password);
+        Assert.Equal("redis://cache01:6380", RedisConnectionString.Describe(options));
+    }
+
     [Fact]
     public void Timeouts_the_string_names_win_over_the_default()
     {

@@ -34,6 +34,69 @@ public sealed class RedisNamespaceTests : RedisTestBase
         Assert.Equal("not ours", (string?)direct.StringGet(foreign));
     }
 
+    public static TheoryData<string, string> ServersAndNamespaceKeys()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string server in RedisTestServers.Names)
+        {
+            foreach (string key in new[] { "lru", "exp", "sizes", "config" })
+            {
+                data.Add(server, key);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ServersAndNamespaceKeys))]
+    public void A_namespace_key_of_the_wrong_type_is_named_with_its_repair_and_clearing_the_namespace_repairs_it(string server, string suffix)
+    {
+        // Issue 22, item 6: a hand-written key of another type made the namespace CacheUnavailable ("WRONGTYPE") for good.
+        string ns = NewNamespace();
+        var cache = Open(server, ns);
+        Set(cache, "k", "v");
+        string broken = "rc:{" + ns + "}:" + suffix;
+        var direct = Direct(server);
+        direct.KeyDelete(broken);
+        direct.StringSet(broken, "x");
+
+        var refused = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k2", "v2"));
+        Assert.Contains(broken, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Clear-ResponseCache", refused.Message, StringComparison.Ordinal);
+
+        var log = new RecordingLog();
+        cache.Clear(log, CancellationToken.None);
+        Set(cache, "k3", "v3");
+        Assert.Equal("v3", Get(cache, "k3"));
+        Assert.Equal(1, cache.GetStatistics(Default, NullCacheLog.Instance).TotalEntries);
+        Assert.Contains(log.Warnings, warning => warning.Contains(broken, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public void A_lookup_that_meets_a_key_of_the_wrong_type_warns_once_naming_it(string server)
+    {
+        string ns = NewNamespace();
+        var cache = Open(server, ns);
+        Set(cache, "k", "v");
+        string broken = "rc:{" + ns + "}:stats";
+        var direct = Direct(server);
+        direct.KeyDelete(broken);
+        direct.StringSet(broken, "x");
+        var log = new RecordingLog();
+
+        Assert.Null(cache.Get("k", Default, log));
+        Assert.Null(cache.Get("k", Default, log));
+
+        string warning = Assert.Single(log.Warnings);
+        Assert.Contains(broken, warning, StringComparison.Ordinal);
+        Assert.Contains("Clear-ResponseCache", warning, StringComparison.Ordinal);
+        cache.Clear(NullCacheLog.Instance, CancellationToken.None);
+        Set(cache, "k", "v");
+        Assert.Equal("v", Get(cache, "k"));
+    }
+
     [Theory]
     [MemberData(nameof(Servers))]
     public void Shared_counters_add_up_every_process_while_each_process_counts_its_own(string server)
