@@ -47,6 +47,12 @@ internal static class RegularFile
             // Contention ("being used by another process") must name the cache's file, not the descriptor.
             throw new IOException(ex.Message.Replace(reopenPath, path), ex);
         }
+        catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+        {
+            // The file is there (the descriptor is open): only a missing /proc gets here, and taking that for a
+            // missing file would make a write start the cache over.
+            throw new IOException($"Could not open '{path}' through '{reopenPath}': {ex.Message}", ex);
+        }
         finally
         {
             close(descriptor);
