@@ -44,6 +44,20 @@ public sealed class SpecialFileTests : CacheTestBase
         AssertRefused(LockFile, () => NewEngine().Set("question", Responses.Json("answer"), Policy()));
     }
 
+#if NET // UnixDomainSocketEndPoint is .NET Core 2.1+; the module runs on .NET Framework only on Windows.
+    [UnixFact]
+    public void A_socket_at_the_lock_file_is_refused_at_once()
+    {
+        NewEngine().Set("question", Responses.Json("answer"), Policy());
+        File.Delete(LockFile);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(LockFile));
+
+        AssertRefused(LockFile, () => NewEngine().Get("question", Policy()));
+        AssertRefused(LockFile, () => NewEngine().Set("another", Responses.Json("reply"), Policy()));
+    }
+#endif
+
     private static void AssertRefused(string fifo, Action call)
     {
         Exception? failure = WithinDeadline(fifo, call);
