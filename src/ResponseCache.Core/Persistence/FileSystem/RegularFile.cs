@@ -8,11 +8,11 @@ namespace ResponseCache.Core.Persistence;
 /// Opens the cache's files on Unix so that nothing planted at their names can block: open(2) of a FIFO waits for a
 /// writer, and reads of a FIFO or a terminal wait for data, forever. The name is opened with O_NONBLOCK, which never
 /// waits, and the descriptor must be seekable, which only regular files (and block devices, which only root can
-/// create) are; anything else is refused with a <see cref="NotARegularFileException"/>. A
-/// regular file is then reopened through its descriptor (/proc/self/fd/N, /dev/fd/N on macOS): the same file, even if
-/// the name has been swapped since, opened by FileStream, which keeps its own locking (flock LOCK_EX non-blocking for
-/// FileShare.None, LOCK_SH otherwise on .NET; Mono's share checks), the contention <see cref="FileLock"/> relies on.
-/// Mono cannot wrap a descriptor it did not open, so FileStream(SafeFileHandle) is not an option.
+/// create) are; anything else is refused with a <see cref="NotARegularFileException"/>. A regular file is then
+/// reopened through its descriptor (/proc/self/fd/N, /dev/fd/N on macOS): the same file, even if the name has been
+/// swapped since, opened by FileStream, which keeps its own locking (on .NET flock LOCK_EX non-blocking for
+/// FileShare.None, LOCK_SH otherwise; Mono's share checks), the contention <see cref="FileLock"/> relies on. Mono
+/// cannot wrap a descriptor it did not open, so FileStream(SafeFileHandle) is not an option.
 /// </summary>
 internal static class RegularFile
 {
