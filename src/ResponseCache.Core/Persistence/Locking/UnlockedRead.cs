@@ -7,7 +7,8 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// Reads the start of a file without the OS lock .NET takes on every open on Unix (flock LOCK_SH, which fails while
 /// a writer holds LOCK_EX and would make that writer retry): plain open(2) and read(2), of a regular file only
-/// (<see cref="RegularFile"/>). On Windows a shared open; it fails while a writer holds the file share-none, which callers treat as "unknown".
+/// (<see cref="RegularFile"/>). On Windows a shared open; it fails while a writer holds the file share-none, which
+/// callers treat as "unknown".
 /// </summary>
 internal static class UnlockedRead
 {
@@ -55,11 +56,6 @@ internal static class UnlockedRead
         catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
         {
             return 0;
-        }
-        catch (UnauthorizedAccessException ex) when (!(ex is NotARegularFileException))
-        {
-            // A lock file this user may not read leaves the counters unknown, as any refusal does; a FIFO there is refused.
-            throw new IOException(ex.Message, ex);
         }
     }
 
