@@ -49,4 +49,33 @@ Describe 'Cache files on Unix' -Skip:$IsWindows {
         Get-Content -LiteralPath $victim -Raw | Should -Be 'precious'
         Get-UnixMode $victim | Should -Not -Be '600'
     }
+
+    It 'refuses a FIFO planted at the lock file with CacheAccessDenied instead of hanging' {
+        $null = New-Item -ItemType Directory -Path $dir
+        $lock = (Get-CacheFilePath $dir) + '.lock'
+        & mkfifo $lock
+        $script = @'
+Get-CachedResponse -Path $env:FIFO_TEST_DIR -Key k -ErrorVariable getFailure -ErrorAction SilentlyContinue
+Set-CachedResponse -Path $env:FIFO_TEST_DIR -Key k -Response v -ErrorVariable setFailure -ErrorAction SilentlyContinue
+foreach ($failure in $getFailure, $setFailure) {
+    "$($failure[0].FullyQualifiedErrorId)|$($failure[0].CategoryInfo.Category)|$($failure[0].Exception.Message)"
+}
+'@
+        # In a process of its own: a regression blocks in open(2), where nothing but a kill ends it.
+        $process = Start-FreshPwsh -Script $script -Environment @{ FIFO_TEST_DIR = $dir }
+        if (-not $process.WaitForExit(60000)) {
+            Stop-FreshPwsh $process
+            throw 'Get-CachedResponse was still blocked on the FIFO after 60 s.'
+        }
+        $run = Wait-FreshPwsh $process
+
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output | Should -HaveCount 2
+        foreach ($line in $run.Output) {
+            $id, $category, $message = $line -split '\|', 3
+            $id | Should -BeLike 'CacheAccessDenied,*'
+            $category | Should -Be 'PermissionDenied'
+            $message | Should -BeLike "*'$lock' is not a regular file*"
+        }
+    }
 }

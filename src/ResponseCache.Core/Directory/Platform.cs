@@ -12,9 +12,11 @@ internal static class Platform
 {
     public static bool IsWindows { get; } = Environment.OSVersion.Platform == PlatformID.Win32NT;
 
+    public static bool IsMacOS { get; } = !IsWindows && DetectMacOS();
+
     /// <summary>Linux file systems tell "Cache" from "cache"; Windows and macOS (by default) do not.</summary>
-    public static bool HasCaseSensitivePaths { get; } = !IsWindows && !IsMacOS();
+    public static bool HasCaseSensitivePaths { get; } = !IsWindows && !IsMacOS;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool IsMacOS() => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+    private static bool DetectMacOS() => RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
 }

@@ -5,7 +5,8 @@ namespace ResponseCache.Core.Persistence;
 
 /// <summary>
 /// The few file operations persistence needs. A seam so tests can inject full disks, failing renames and
-/// read-only directories without touching the machine.
+/// read-only directories without touching the machine. Opens refuse a FIFO, socket or terminal at a name (only regular
+/// files, and seekable devices only root can make, get through) with an <see cref="System.UnauthorizedAccessException"/>, never waiting on it.
 /// </summary>
 internal interface ICacheFileSystem
 {

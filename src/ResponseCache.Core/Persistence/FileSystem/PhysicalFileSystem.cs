@@ -7,6 +7,9 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>The real disk.</summary>
 internal sealed class PhysicalFileSystem : ICacheFileSystem
 {
+    // Another process creating or removing the file between the look and the open makes this one look again.
+    private const int CreateAttempts = 3;
+
     public static PhysicalFileSystem Instance { get; } = new PhysicalFileSystem();
 
     private PhysicalFileSystem()
@@ -47,13 +50,15 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
         return read == bytes.Length ? bytes : bytes.AsSpan(0, read).ToArray();
     }
 
-    public Stream OpenRead(string path) =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024);
+    public Stream OpenRead(string path) => Platform.IsWindows
+        ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024)
+        : RegularFile.Open(path, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024);
 
     public bool DirectoryExists(string path) => Directory.Exists(path);
 
     public int ReadWithoutLocking(string path, byte[] buffer) => UnlockedRead.Read(path, buffer);
 
+    // O_CREAT|O_EXCL never opens what is already there, so nothing planted at the name can block it.
     public Stream CreateNew(string path)
     {
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
@@ -108,17 +113,41 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     private static Stream OpenOrCreate(string path, FileShare share, int bufferSize)
     {
-        bool existed = ExistsRefusingLinks(path);
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share, bufferSize);
-
-        // Only a file this open created gets its mode: the lock file is opened on every call, and the mode API is
-        // bound by reflection, whose first use costs more than the rest of a hit.
-        if (!existed)
+        if (Platform.IsWindows)
         {
-            UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share, bufferSize);
         }
 
-        return stream;
+        // Only a file this call creates gets its mode: the lock file is opened on every call, and the mode API is
+        // bound by reflection, whose first use costs more than the rest of a hit. Creating exclusively, it never opens
+        // what another process put there in the meantime: that is opened as any existing file, on the next round.
+        for (int attempt = 1; ; attempt++)
+        {
+            if (ExistsRefusingLinks(path))
+            {
+                try
+                {
+                    return RegularFile.Open(path, FileAccess.ReadWrite, share, bufferSize);
+                }
+                catch (FileNotFoundException) when (attempt < CreateAttempts)
+                {
+                    continue;
+                }
+            }
+
+            FileStream created;
+            try
+            {
+                created = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, share, bufferSize);
+            }
+            catch (IOException) when (attempt < CreateAttempts && File.Exists(path))
+            {
+                continue;
+            }
+
+            UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
+            return created;
+        }
     }
 
     // The lock file and the journal have fixed names and are written in place (the journal is even truncated), so a

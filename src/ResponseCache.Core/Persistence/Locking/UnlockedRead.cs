@@ -6,15 +6,12 @@ namespace ResponseCache.Core.Persistence;
 
 /// <summary>
 /// Reads the start of a file without the OS lock .NET takes on every open on Unix (flock LOCK_SH, which fails while
-/// a writer holds LOCK_EX and would make that writer retry): plain open(2) and read(2). On Windows a shared open;
-/// it fails while a writer holds the file share-none, which callers treat as "unknown".
+/// a writer holds LOCK_EX and would make that writer retry): plain open(2) and read(2), of a regular file only
+/// (<see cref="RegularFile"/>). On Windows a shared open; it fails while a writer holds the file share-none, which
+/// callers treat as "unknown".
 /// </summary>
 internal static class UnlockedRead
 {
-    private const int ReadOnly = 0;
-    private const int NoSuchFile = 2;
-    private const int NotADirectory = 20;
-
     /// <summary>Bytes read into <paramref name="buffer"/> from the file's start; 0 when the file does not exist.</summary>
     public static int Read(string path, byte[] buffer)
     {
@@ -23,16 +20,19 @@ internal static class UnlockedRead
             return ReadShared(path, buffer);
         }
 
-        int descriptor = open(path, ReadOnly);
-        if (descriptor < 0)
+        int descriptor;
+        try
         {
-            int error = Marshal.GetLastWin32Error();
-            if (error == NoSuchFile || error == NotADirectory)
-            {
-                return 0;
-            }
-
-            throw new IOException($"Could not open '{path}' (errno {error}).");
+            descriptor = RegularFile.OpenDescriptor(path, FileAccess.Read);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+        {
+            return 0;
+        }
+        catch (UnauthorizedAccessException ex) when (!(ex is NotARegularFileException))
+        {
+            // A lock file this user may not read leaves the counters unknown, as any refusal does; a FIFO there is refused.
+            throw new IOException(ex.Message, ex);
         }
 
         try
@@ -58,9 +58,6 @@ internal static class UnlockedRead
             return 0;
         }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags);
 
     [DllImport("libc", SetLastError = true)]
     private static extern nint read(int descriptor, byte[] buffer, nint count);
