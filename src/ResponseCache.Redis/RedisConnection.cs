@@ -46,6 +46,8 @@ internal sealed class RedisConnection : IDisposable
     {
         string reason = ex switch
         {
+            _ when IsTlsFailure(ex) =>
+                "the TLS handshake failed: the server's certificate is not trusted here, or the server does not speak TLS",
             _ when IsAuthenticationFailure(ex) =>
                 "authentication failed: the server refused the user name or password, or requires a password and none was given (NOAUTH/WRONGPASS)",
             RedisConnectionException connection => connection.FailureType switch
@@ -90,11 +92,30 @@ internal sealed class RedisConnection : IDisposable
     /// </summary>
     private static bool IsAuthenticationFailure(Exception ex)
     {
+        // The client files a failed TLS handshake under AuthenticationFailure too; that is no password's fault.
+        if (IsTlsFailure(ex))
+        {
+            return false;
+        }
+
         for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
         {
             if (inner is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
                 || inner.Message.IndexOf("NOAUTH", StringComparison.Ordinal) >= 0
                 || inner.Message.IndexOf("WRONGPASS", StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsTlsFailure(Exception ex)
+    {
+        for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException)
             {
                 return true;
             }

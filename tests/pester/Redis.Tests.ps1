@@ -609,12 +609,13 @@ Set-CachedResponse -Key 'over tls' -Response @{ secure = `$true } -ConnectionStr
         $run.Output | Should -Be @('True')
     }
 
-    It 'reports an untrusted certificate as CacheUnavailable, never connecting in the clear' {
+    It 'reports an untrusted certificate as CacheUnavailable that names the TLS handshake, never connecting in the clear' {
         $run = Invoke-FreshPwsh -Script @"
-try { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString '$($server.Endpoint),ssl=true' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }
+try { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString '$($server.Endpoint),ssl=true' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
 "@
 
-        $run.Output | Should -BeLike 'CacheUnavailable,*'
+        $run.Output[0] | Should -BeLike 'CacheUnavailable,*'
+        $run.Output[1] | Should -BeLike '*TLS handshake failed*'
     }
 }
 
