@@ -67,15 +67,22 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
             return false;
         }
 
-        int index = text is null ? -1 : UnicodeText.IndexOfLoneSurrogate(text);
-        if (index >= 0)
+        try
         {
-            var problem = new InvalidTextException($"-{parameterName}", index, text![index]);
-            WriteError(new ErrorRecord(problem, ErrorIds.InvalidUnicodeText, ErrorCategory.InvalidArgument, text));
+            // Checked here as well as when the key is hashed, so the error names the part (-Prompt) rather than a
+            // position in the composed key.
+            if (text is not null)
+            {
+                UnicodeText.EnsureValid(text, $"-{parameterName}");
+            }
+
+            return true;
+        }
+        catch (InvalidTextException ex) when (CacheErrorRecords.TryCreate(ex, text, out ErrorRecord record))
+        {
+            WriteError(record);
             return false;
         }
-
-        return true;
     }
 
     protected override void StopProcessing() => _stopping.Cancel();

@@ -114,7 +114,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             {
                 // No stream is open any more to report on, nor a user to ask: this call's caps apply only if the user
                 // already agreed to them or they evict nothing.
-                CachePolicy policy = _policy ?? (CapsWouldEvict(NullCacheLog.Instance, grace?.Token ?? default) ? CachePolicy.Default : StoragePolicy(null));
+                CachePolicy policy = _policy ?? (PreviewCaps(NullCacheLog.Instance, grace?.Token ?? default) is { Evicted: > 0 } ? CachePolicy.Default : StoragePolicy(null));
                 Cache.SetMany(_pending, policy, NullCacheLog.Instance, grace?.Token ?? default);
             }
             catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException || ex is OperationCanceledException)
@@ -136,9 +136,9 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             return collected[0];
         }
 
-        if (AsJson && collected.All(item => (item is PSObject wrapped ? wrapped.BaseObject : item) is string))
+        if (AsJson && collected.Select(Unwrapped).All(item => item is string))
         {
-            return string.Join("\n", collected.Select(item => (string)(item is PSObject wrapped ? wrapped.BaseObject : item)!));
+            return string.Join("\n", collected.Select(Unwrapped));
         }
 
         return collected.ToArray();
@@ -211,8 +211,6 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         return _policy;
     }
 
-    private bool CapsWouldEvict(ICacheLog log, CancellationToken cancellation) => PreviewCaps(log, cancellation) is { Evicted: > 0 };
-
     // What making this call's caps the cache's would change; null when the call gives none.
     private CacheConfigurationChange? PreviewCaps(ICacheLog log, CancellationToken cancellation) =>
         MaxEntries is null && MaxSizeMB is null ? null : Cache.Configure(MaxEntries, SizeCap.ToBytes(MaxSizeMB), null, true, log, cancellation);
@@ -236,9 +234,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         return true;
     }
 
+    private static object? Unwrapped(object? item) => item is PSObject wrapped ? wrapped.BaseObject : item;
+
     private static byte[] ReadJsonText(object? response)
     {
-        object? value = response is PSObject wrapped ? wrapped.BaseObject : response;
+        object? value = Unwrapped(response);
         if (value is not string text)
         {
             throw new ArgumentException($"With -AsJson the response must be JSON text, not [{value?.GetType().FullName ?? "null"}].");
