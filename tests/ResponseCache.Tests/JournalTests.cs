@@ -166,6 +166,22 @@ public sealed class JournalTests : CacheTestBase
         return fresh;
     }
 
+    [Theory]
+    [InlineData("damaged")]
+    [InlineData("given a byte order mark")]
+    public void The_journal_still_applies_to_its_cache_file_once_that_file_is_damaged_or_given_a_byte_order_mark(string harm)
+    {
+        DirectoryCache engine = LargeCache();
+        engine.Set("only in the journal", Responses.Json("kept"), Roomy);
+        byte[] snapshot = File.ReadAllBytes(CacheFile);
+        File.WriteAllBytes(CacheFile, harm == "damaged" ? snapshot.Take(snapshot.Length - 2).ToArray() : Encoding.UTF8.GetPreamble().Concat(snapshot).ToArray());
+
+        DirectoryCache fresh = NewEngine();
+
+        Assert.Equal("kept", Responses.Text(fresh.Get("only in the journal", Roomy, Log)));
+        Assert.Equal("kept", Responses.Text(NewEngine().Get("only in the journal", Roomy)));
+    }
+
     [Fact]
     public void Another_instance_catches_up_from_the_journal_without_a_snapshot_rewrite()
     {

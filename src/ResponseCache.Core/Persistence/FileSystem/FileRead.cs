@@ -28,8 +28,10 @@ internal sealed class FileRead
     public FileSignature JournalSeen { get; }
 
     /// <summary>
-    /// The journal's changes apply to this snapshot: it names it, or is too old to name any. False when another
-    /// program rewrote the snapshot after the journal was started: that rewrite wins over the journal's records.
+    /// The journal's changes apply to this snapshot: it names it, or is too old to name any, or the snapshot is
+    /// damaged (another program's rewrite is sound JSON; a damaged file is this cache's own, harmed, and its salvage
+    /// still needs the journal). False when another program rewrote the snapshot after the journal was started: that
+    /// rewrite wins over the journal's records.
     /// </summary>
-    public bool JournalExtendsSnapshot => Snapshot is null || Journal.Extends is null || Journal.Extends == Identity;
+    public bool JournalExtendsSnapshot => Snapshot is null || Snapshot.IsDamaged || Journal.Extends is null || Journal.Extends == Identity;
 }

@@ -46,7 +46,9 @@ internal sealed class SnapshotFile
             return (SnapshotContent.Empty, SnapshotIdentity.Of(ReadOnlySpan<byte>.Empty));
         }
 
-        return (SnapshotReader.Read(bytes), SnapshotIdentity.Of(bytes));
+        // A byte order mark an editor added changes nothing the journal depends on: the identity leaves it out.
+        ReadOnlySpan<byte> withoutMark = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes;
+        return (SnapshotReader.Read(bytes), SnapshotIdentity.Of(withoutMark));
     }
 
     /// <summary>Moves a damaged cache file out of the way, never overwriting anything; returns where it went.</summary>
