@@ -42,26 +42,24 @@ internal sealed class RedisConnection : IDisposable
         ex is RedisConnectionException or RedisTimeoutException or RedisServerException or SocketException or IOException or ObjectDisposedException;
 
     /// <summary>What a failure means to a user, without anything the client library quotes from the configuration.</summary>
-    public string Describe(Exception ex)
+    public string Describe(Exception ex) => ex switch
     {
-        string reason = ex switch
+        _ when IsTlsFailure(ex) =>
+            "the TLS handshake failed: the server's certificate is not trusted here, or the server does not speak TLS",
+        _ when IsAuthenticationFailure(ex) =>
+            "authentication failed: the server refused the user name or password, or requires a password and none was given (NOAUTH/WRONGPASS)",
+        RedisConnectionException connection => connection.FailureType switch
         {
-            _ when IsTlsFailure(ex) =>
-                "the TLS handshake failed: the server's certificate is not trusted here, or the server does not speak TLS",
-            _ when IsAuthenticationFailure(ex) =>
-                "authentication failed: the server refused the user name or password, or requires a password and none was given (NOAUTH/WRONGPASS)",
-            RedisConnectionException connection => connection.FailureType switch
-            {
-                ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection =>
-                    "no connection to the server could be made",
-                _ => "the connection to the server failed (" + connection.FailureType + ")",
-            },
-            RedisTimeoutException => "the server did not answer in time",
-            RedisServerException server => "the server answered with an error: " + server.Message,
-            _ => ex.Message,
-        };
-        return RedisConnectionString.Redact(reason, _password);
-    }
+            ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection =>
+                "no connection to the server could be made",
+            _ => "the connection to the server failed (" + connection.FailureType + ")",
+        },
+        RedisTimeoutException => "the server did not answer in time",
+        // Only what the client library or the server wrote may quote the configuration: the module's own words are
+        // never searched for the password, since the stars left in them would spell it out.
+        RedisServerException server => "the server answered with an error: " + RedisConnectionString.Redact(server.Message, _password),
+        _ => RedisConnectionString.Redact(ex.Message, _password),
+    };
 
     /// <summary>
     /// Reports a failed read: a warning for the first failure after a success (one per outage for every cache on this
