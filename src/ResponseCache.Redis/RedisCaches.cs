@@ -24,7 +24,7 @@ public static class RedisCaches
         string connectionKey = "redis " + options.ToString(includePassword: true);
         return OpenCaches.GetOrOpen(connectionKey + "\n" + keys.Name, () =>
         {
-            RedisConnection connection = OpenCaches.GetOrConnect(connectionKey, () => RedisConnection.Open(options));
+            RedisConnection connection = OpenCaches.GetOrConnect(connectionKey, () => RedisConnection.Open(options, s_defaults.Clock, s_defaults.BreakDuration));
             return new RedisCache(connection, keys, s_defaults);
         });
     }
@@ -37,7 +37,7 @@ public static class RedisCaches
     {
         ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout, options.ChangeTimeout);
         var keys = new RedisNamespaceKeys(@namespace);
-        RedisConnection opened = RedisConnection.Open(configuration);
+        RedisConnection opened = RedisConnection.Open(configuration, options.Clock, options.BreakDuration);
         connection = opened;
         return new RedisCache(opened, keys, options);
     }

@@ -174,7 +174,7 @@ internal sealed class RedisStore : ICacheStore
     {
         var keys = new RedisKey[] { _keys.Recency, _keys.Config, _keys.Stats, _keys.ConfigLastGood };
         var values = new RedisValue[] { _keys.EntryPrefix, withResponses ? "1" : "0" };
-        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection.Database, keys, values, patient: true)!;
+        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection, keys, values, patient: true)!;
         _connection.ReportSuccess();
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
         ReportSettingsDamage((string?)result[5], log);
@@ -220,14 +220,14 @@ internal sealed class RedisStore : ICacheStore
             lockToken ?? string.Empty,
             (long)_options.ProducerLockExpiry.TotalMilliseconds,
         };
-        return (RedisResult[])RedisScripts.Get.Evaluate(_connection.Database, keys, values)!;
+        return (RedisResult[])RedisScripts.Get.Evaluate(_connection, keys, values)!;
     }
 
     internal void Release(RedisKey lockKey, string token)
     {
         try
         {
-            RedisScripts.ReleaseLock.Evaluate(_connection.Database, new[] { lockKey }, new RedisValue[] { token });
+            RedisScripts.ReleaseLock.Evaluate(_connection, new[] { lockKey }, new RedisValue[] { token });
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {
@@ -245,7 +245,7 @@ internal sealed class RedisStore : ICacheStore
 
         try
         {
-            return RedisKeyTypes.Explain(RedisKeyTypes.FindWrongTyped(_connection.Database, _keys, entry), _keys);
+            return RedisKeyTypes.Explain(_connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys, entry)), _keys);
         }
         catch (Exception probe) when (RedisConnection.IsUnavailable(probe))
         {
@@ -256,9 +256,9 @@ internal sealed class RedisStore : ICacheStore
     /// <summary>Clearing is the repair for a key written by hand with another type: it goes, as the entries do.</summary>
     private void RemoveWrongTypedKeys(ICacheLog log)
     {
-        foreach (WrongTypedKey wrong in RedisKeyTypes.FindWrongTyped(_connection.Database, _keys))
+        foreach (WrongTypedKey wrong in _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys)))
         {
-            _connection.Database.KeyDelete(wrong.Key);
+            _connection.Run(database => database.KeyDelete(wrong.Key));
             log.Warning($"Removed the key {wrong.Key} from {Location}: it held a {RedisKeyTypes.Name(wrong.Found)} where the cache keeps a {RedisKeyTypes.Name(wrong.Expected)}.");
         }
     }
@@ -272,7 +272,7 @@ internal sealed class RedisStore : ICacheStore
     private (CacheConfiguration Configuration, string Damage, bool Lost) ReadSettings()
     {
         var keys = new RedisKey[] { _keys.Config, _keys.ConfigLastGood };
-        RedisResult[] result = (RedisResult[])RedisScripts.Settings.Evaluate(_connection.Database, keys, Array.Empty<RedisValue>())!;
+        RedisResult[] result = (RedisResult[])RedisScripts.Settings.Evaluate(_connection, keys, Array.Empty<RedisValue>())!;
         _connection.ReportSuccess();
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[0], (RedisValue)result[1], (RedisValue)result[2]));
         string damage = (string?)result[3] ?? string.Empty;
@@ -344,7 +344,7 @@ internal sealed class RedisStore : ICacheStore
             values[4 + i] = arguments[i];
         }
 
-        return (RedisResult[])script.Evaluate(_connection.Database, _keys.WideKeys(extraKey), values, patient: true)!;
+        return (RedisResult[])script.Evaluate(_connection, _keys.WideKeys(extraKey), values, patient: true)!;
     }
 
     /// <summary>An explicit call: a server that cannot be reached is the caller's error, never a silent miss.</summary>
