@@ -16,13 +16,15 @@ namespace ResponseCache.Redis;
 internal sealed class RedisConnection : IDisposable
 {
     private readonly string? _password;
+    private readonly string? _user;
     private readonly RedisCircuitBreaker _breaker;
     private int _down;
 
-    private RedisConnection(ConnectionMultiplexer multiplexer, string server, string? password, RedisCircuitBreaker breaker)
+    private RedisConnection(ConnectionMultiplexer multiplexer, string server, string? user, string? password, RedisCircuitBreaker breaker)
     {
         Multiplexer = multiplexer;
         Server = server;
+        _user = user;
         _password = password;
         _breaker = breaker;
     }
@@ -50,7 +52,7 @@ internal sealed class RedisConnection : IDisposable
             multiplexer.Configure();
         }
 
-        return new RedisConnection(multiplexer, RedisConnectionString.Describe(options), options.Password, new RedisCircuitBreaker(clock, breakDuration));
+        return new RedisConnection(multiplexer, RedisConnectionString.Describe(options), options.User, options.Password, new RedisCircuitBreaker(clock, breakDuration));
     }
 
     /// <summary>A failure that means the server could not be used (rather than a fault in this code).</summary>
@@ -103,8 +105,10 @@ internal sealed class RedisConnection : IDisposable
     {
         _ when IsTlsFailure(ex) =>
             "the TLS handshake failed: the server's certificate is not trusted here, or the server does not speak TLS",
-        _ when IsAuthenticationFailure(ex) =>
-            "authentication failed: the server refused the user name or password, or requires a password and none was given (NOAUTH/WRONGPASS)",
+        // What the client sent tells the two apart even when the server's answer did not reach the exception.
+        _ when IsAuthenticationFailure(ex) => string.IsNullOrEmpty(_password)
+            ? "authentication failed: the server requires a password and none was given (NOAUTH); give it with -Credential or password= in the connection string"
+            : "authentication failed: the server refused the " + (string.IsNullOrEmpty(_user) ? "password" : "user name or password") + " (WRONGPASS)",
         RedisConnectionException connection => connection.FailureType switch
         {
             ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection =>

@@ -245,7 +245,14 @@ internal sealed class RedisStore : ICacheStore
 
         try
         {
-            return RedisKeyTypes.Explain(_connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys, entry)), _keys);
+            IReadOnlyList<WrongTypedKey> wrong = _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys, entry));
+            if (wrong.Count == 0 && entry is null)
+            {
+                // A namespace-wide script (a listing, a clear of expired entries) may have met an entry of another type.
+                wrong = RedisKeyTypes.FindWrongTypedEntry(_connection, _keys);
+            }
+
+            return RedisKeyTypes.Explain(wrong, _keys);
         }
         catch (Exception probe) when (RedisConnection.IsUnavailable(probe))
         {

@@ -57,7 +57,13 @@ public sealed class RedisOutageTests : RedisTestBase
         using RedisTestServer host = RedisTestServers.StartPrivate(RedisTestServers.Get(server).Kind, new RedisServerOptions { Password = Secret });
         const string Wrong = "wr0ng-Pa55word";
         // A one-letter password too: hiding it must not star the letters of the module's own words, which spells it out.
-        foreach (string connectionString in new[] { host.Endpoint + ",password=" + Wrong, host.Endpoint + ",password=e", host.Endpoint })
+        // A trial of issue 22: both said the same; a wrong password and a missing one are told apart.
+        foreach ((string connectionString, string said, string notSaid) in new[]
+        {
+            (host.Endpoint + ",password=" + Wrong, "refused the password (WRONGPASS)", "none was given"),
+            (host.Endpoint + ",password=e", "refused the password (WRONGPASS)", "none was given"),
+            (host.Endpoint, "requires a password and none was given (NOAUTH)", "refused the"),
+        })
         {
             var cache = OpenAt(connectionString, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1));
             var log = new RecordingLog();
@@ -69,6 +75,8 @@ public sealed class RedisOutageTests : RedisTestBase
             string warning = Assert.Single(log.Warnings);
             Assert.Contains("authentication failed", warning, StringComparison.Ordinal);
             Assert.Contains("authentication failed", refused.Message, StringComparison.Ordinal);
+            Assert.Contains(said, refused.Message + warning, StringComparison.Ordinal);
+            Assert.DoesNotContain(notSaid, refused.Message + warning, StringComparison.Ordinal);
             Assert.True(refused.AuthenticationFailed);
             Assert.Contains(cache.Location, refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Wrong, refused.ToString() + warning + cache.Location, StringComparison.Ordinal);
