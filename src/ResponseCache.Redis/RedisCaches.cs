@@ -30,6 +30,13 @@ public static class RedisCaches
     }
 
     /// <summary>
+    /// Whether two caches are one namespace on one server and database, however their connection strings spell the
+    /// server: a token written through one is read through the other. False when either cannot be reached.
+    /// </summary>
+    public static bool AreSameNamespace(ICacheBackend first, ICacheBackend second) =>
+        ReferenceEquals(first, second) || (first is RedisCache one && second is RedisCache other && one.IsSameNamespaceAs(other));
+
+    /// <summary>
     /// A cache on a connection of its own, with its own options: what a test uses to stand for another process. The
     /// caller disposes the connection it gets.
     /// </summary>

@@ -235,6 +235,43 @@ internal sealed class RedisStore : ICacheStore
         }
     }
 
+    /// <summary>
+    /// Whether another store is this namespace on this server and database, though reached through another connection
+    /// (another spelling of the server, other options): a token written through this one is read through the other.
+    /// The token's key expires on its own if it cannot be removed. False when either server cannot be reached.
+    /// </summary>
+    internal bool IsSameNamespaceAs(RedisStore other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (!string.Equals(_keys.Name, other._keys.Name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string token = Guid.NewGuid().ToString("N");
+        RedisKey probe = _keys.Probe(token);
+        try
+        {
+            _connection.Run(database => database.StringSet(probe, token, TimeSpan.FromMinutes(1)));
+            try
+            {
+                return other._connection.Run(database => (string?)database.StringGet(probe)) == token;
+            }
+            finally
+            {
+                _connection.Run(database => database.KeyDelete(probe));
+            }
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            return false;
+        }
+    }
+
     /// <summary>A reason that names the key at fault when a key of this namespace holds the wrong type; else null.</summary>
     internal string? ExplainKeyFault(Exception ex, RedisKey? entry = null)
     {
