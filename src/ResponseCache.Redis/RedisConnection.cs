@@ -44,11 +44,11 @@ internal sealed class RedisConnection : IDisposable
     {
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
         ConnectionMultiplexer multiplexer = ConnectionMultiplexer.Connect(options);
-        if (!multiplexer.IsConnected && elapsed.ElapsedMilliseconds < options.ConnectTimeout)
+        if (!multiplexer.IsConnected && elapsed.ElapsedMilliseconds < options.ConnectTimeout / 2)
         {
             // One attempt (connectRetry=1, see RedisConnectionString) that failed fast can end before the client has
             // read why (a refused password), and the first call would then say only that no connection could be
-            // made. A second, fast attempt learns it; a server that never answers used up the timeout and gets none.
+            // made. A second attempt learns it; a server that never answers used up the timeout and gets none.
             multiplexer.Configure();
         }
 
