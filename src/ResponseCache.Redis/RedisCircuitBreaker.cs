@@ -11,6 +11,7 @@ namespace ResponseCache.Redis;
 /// asked anything for <see cref="Period"/>, and every call fails at once instead of waiting out its own timeout.
 /// After the period the next call tries it again, first with a PING under the lookup timeout, so a server still hung
 /// costs that call about a second rather than a change's whole timeout; the others keep failing at once meanwhile.
+/// A lookup's timeout (a second) opens it only when the one before timed out too.
 /// A server that refuses connections is not this class's concern: the client fails those calls at once by itself.
 /// </summary>
 internal sealed class RedisCircuitBreaker
@@ -20,6 +21,7 @@ internal sealed class RedisCircuitBreaker
 
     // 0 closed, 1 open: read without the lock on every command.
     private int _open;
+    private int _lookupTimeouts;
     private DateTimeOffset _timedOutAt;
     private DateTimeOffset _retryAt;
 
@@ -60,11 +62,21 @@ internal sealed class RedisCircuitBreaker
         }
     }
 
-    /// <summary>A command timed out: nothing is sent for the period from now.</summary>
-    public void TimedOut()
+    /// <summary>
+    /// A command timed out. One that waited long (a change, a listing, the PING after a period) opens the breaker: nothing
+    /// is sent for the period from now. A lookup's second may be a busy moment (a script's first compilation), so
+    /// lookups open it on their second timeout in a row.
+    /// </summary>
+    public void TimedOut(bool patient)
     {
         lock (_gate)
         {
+            if (!patient && ++_lookupTimeouts < 2)
+            {
+                return;
+            }
+
+            _lookupTimeouts = 0;
             DateTimeOffset now = _clock.Now;
             _timedOutAt = now;
             _retryAt = now + Period;
@@ -75,10 +87,11 @@ internal sealed class RedisCircuitBreaker
     /// <summary>The server answered, or failed in a way the client reports at once: calls go through again.</summary>
     public void Close()
     {
-        if (Volatile.Read(ref _open) != 0)
+        if (Volatile.Read(ref _open) != 0 || Volatile.Read(ref _lookupTimeouts) != 0)
         {
             lock (_gate)
             {
+                _lookupTimeouts = 0;
                 Volatile.Write(ref _open, 0);
             }
         }

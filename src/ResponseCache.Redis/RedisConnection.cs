@@ -61,10 +61,12 @@ internal sealed class RedisConnection : IDisposable
 
     /// <summary>
     /// Sends a command unless the breaker is open (then <see cref="RedisCircuitOpenException"/> at once). A timeout
-    /// opens it for every cache on this connection; once its period is over, a PING under the lookup timeout goes
-    /// first, so a server still hung costs the call that, not the command's own, longer timeout.
+    /// opens it for every cache on this connection (a lookup's, when the one before timed out too); once its period is
+    /// over, a PING under the lookup timeout goes first, so a server still hung costs the call that, not the command's
+    /// own, longer timeout.
     /// </summary>
-    public T Run<T>(Func<IDatabase, T> command)
+    /// <param name="patient">The command waits under the async timeout (a change, a listing) rather than a lookup's.</param>
+    public T Run<T>(Func<IDatabase, T> command, bool patient = false)
     {
         IDatabase database = Database;
         switch (_breaker.Admit(out RedisCircuitOpenException? refusal))
@@ -72,14 +74,15 @@ internal sealed class RedisConnection : IDisposable
             case RedisCircuitBreaker.Admission.Refuse:
                 throw refusal!;
             case RedisCircuitBreaker.Admission.Probe:
-                Send(() => database.Ping());
+                // The server timed out before: a PING that does too keeps it closed off for another period.
+                Send(() => database.Ping(), patient: true);
                 break;
         }
 
-        return Send(() => command(database));
+        return Send(() => command(database), patient);
     }
 
-    private T Send<T>(Func<T> command)
+    private T Send<T>(Func<T> command, bool patient)
     {
         try
         {
@@ -89,7 +92,7 @@ internal sealed class RedisConnection : IDisposable
         }
         catch (RedisTimeoutException)
         {
-            _breaker.TimedOut();
+            _breaker.TimedOut(patient);
             throw;
         }
         catch (Exception ex) when (IsUnavailable(ex))

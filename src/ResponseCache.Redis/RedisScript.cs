@@ -35,7 +35,7 @@ internal sealed class RedisScript
     {
         for (int attempt = 1; attempt <= Attempts; attempt++)
         {
-            if (connection.Run(database => EvaluateOnce(database, keys, values, patient)) is { IsNull: false } result)
+            if (connection.Run(database => EvaluateOnce(database, keys, values, patient), patient) is { IsNull: false } result)
             {
                 return result;
             }

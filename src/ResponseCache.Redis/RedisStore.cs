@@ -282,7 +282,7 @@ internal sealed class RedisStore : ICacheStore
 
         try
         {
-            IReadOnlyList<WrongTypedKey> wrong = _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys, entry));
+            IReadOnlyList<WrongTypedKey> wrong = _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys, entry), patient: true);
             if (wrong.Count == 0 && entry is null)
             {
                 // A namespace-wide script (a listing, a clear of expired entries) may have met an entry of another type.
@@ -300,7 +300,7 @@ internal sealed class RedisStore : ICacheStore
     /// <summary>Clearing is the repair for a key written by hand with another type: it goes, as the entries do.</summary>
     private void RemoveWrongTypedKeys(ICacheLog log)
     {
-        foreach (WrongTypedKey wrong in _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys)))
+        foreach (WrongTypedKey wrong in _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys), patient: true))
         {
             _connection.Run(database => database.KeyDelete(wrong.Key));
             log.Warning($"Removed the key {wrong.Key} from {Location}: it held a {RedisKeyTypes.Name(wrong.Found)} where the cache keeps a {RedisKeyTypes.Name(wrong.Expected)}.");

@@ -139,6 +139,44 @@ public sealed class RedisOutageTests : RedisTestBase
         Assert.Null(Get(other, "k4"));
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Lookups_open_the_breaker_after_two_timeouts_in_a_row_not_after_one(RedisServerKind kind)
+    {
+        // A lookup waits a second: one that outlasts it may be a busy moment (a script's first compilation), which must
+        // not stop every cache on the connection; two in a row, and a job of lookups no longer pays a second each.
+        using RedisTestServer host = RedisTestServers.StartPrivate(kind);
+        var cache = OpenAt(host.Endpoint + ",asyncTimeout=1000,syncTimeout=1000", NewNamespace());
+        WaitUntil(() => TrySet(cache, "k", "v") && Get(cache, "k") == "v", "The cache never reached the fresh server.");
+        var log = new RecordingLog();
+
+        host.Freeze();
+        try
+        {
+            Assert.Null(cache.Get("k", Default, log));
+        }
+        finally
+        {
+            host.Thaw();
+        }
+
+        WaitUntil(() => TrySet(cache, "k2", "v2"), "The cache did not reach the thawed server.");
+        Assert.Equal("v2", Get(cache, "k2"));
+
+        host.Freeze();
+        try
+        {
+            Assert.Null(cache.Get("k", Default, log));
+            Assert.Null(cache.Get("k", Default, log));
+            var refused = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k3", "v3"));
+            Assert.Contains("not asked again until", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Thaw();
+        }
+    }
+
     [Fact]
     public void A_server_that_accepts_connections_and_never_answers_is_given_up_after_one_round_of_connection_attempts()
     {
