@@ -42,7 +42,7 @@ internal sealed class LockRenewal : IDisposable
         {
             try
             {
-                RedisScripts.RenewLock.Evaluate(_connection.Database, new[] { _lockKey }, new RedisValue[] { _token, (long)_expiry.TotalMilliseconds });
+                RedisScripts.RenewLock.Evaluate(_connection, new[] { _lockKey }, new RedisValue[] { _token, (long)_expiry.TotalMilliseconds });
             }
             catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
             {

@@ -14,4 +14,7 @@ internal sealed class RedisCache : CacheService
         : base(store, new RedisProducerLock(store, options), options.Clock, options.ProducerWaitTimeout)
     {
     }
+
+    /// <summary>Whether the other cache is this namespace on this server and database, reached through another connection.</summary>
+    internal bool IsSameNamespaceAs(RedisCache other) => ((RedisStore)Store).IsSameNamespaceAs((RedisStore)other.Store);
 }

@@ -29,4 +29,11 @@ public sealed class RedisCacheOptions
     /// that cannot be reached still fails them at once.
     /// </summary>
     public TimeSpan ChangeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long every cache on a connection stops asking its server once a command on it timed out (a circuit
+    /// breaker): calls fail at once meanwhile (lookups are misses, changes CacheUnavailable), then the server is tried
+    /// again. The connection's first cache decides it, with its clock.
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(10);
 }

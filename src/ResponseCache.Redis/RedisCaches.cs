@@ -24,10 +24,17 @@ public static class RedisCaches
         string connectionKey = "redis " + options.ToString(includePassword: true);
         return OpenCaches.GetOrOpen(connectionKey + "\n" + keys.Name, () =>
         {
-            RedisConnection connection = OpenCaches.GetOrConnect(connectionKey, () => RedisConnection.Open(options));
+            RedisConnection connection = OpenCaches.GetOrConnect(connectionKey, () => RedisConnection.Open(options, s_defaults.Clock, s_defaults.BreakDuration));
             return new RedisCache(connection, keys, s_defaults);
         });
     }
+
+    /// <summary>
+    /// Whether two caches are one namespace on one server and database, however their connection strings spell the
+    /// server: a token written through one is read through the other. False when either cannot be reached.
+    /// </summary>
+    public static bool AreSameNamespace(ICacheBackend first, ICacheBackend second) =>
+        ReferenceEquals(first, second) || (first is RedisCache one && second is RedisCache other && one.IsSameNamespaceAs(other));
 
     /// <summary>
     /// A cache on a connection of its own, with its own options: what a test uses to stand for another process. The
@@ -37,7 +44,7 @@ public static class RedisCaches
     {
         ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, options.Timeout, options.ChangeTimeout);
         var keys = new RedisNamespaceKeys(@namespace);
-        RedisConnection opened = RedisConnection.Open(configuration);
+        RedisConnection opened = RedisConnection.Open(configuration, options.Clock, options.BreakDuration);
         connection = opened;
         return new RedisCache(opened, keys, options);
     }

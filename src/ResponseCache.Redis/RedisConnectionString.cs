@@ -46,6 +46,13 @@ internal static class RedisConnectionString
             options.ConnectTimeout = milliseconds;
         }
 
+        // The client tries a first connection connectRetry times (3 by default), a connect timeout each: the first
+        // lookup on a server that accepts connections and never answers took three seconds for a promised one.
+        if (!Mentions(text, "connectRetry"))
+        {
+            options.ConnectRetry = 1;
+        }
+
         if (!Mentions(text, "syncTimeout"))
         {
             options.SyncTimeout = milliseconds;

@@ -44,6 +44,15 @@ internal static class RedisKeyTypes
             .ToList();
     }
 
+    /// <summary>The first entry key of the namespace that holds another type than a hash; none when every one is sound. One script.</summary>
+    public static IReadOnlyList<WrongTypedKey> FindWrongTypedEntry(RedisConnection connection, RedisNamespaceKeys keys)
+    {
+        var found = (RedisResult[])RedisScripts.FindWrongTypedEntry.Evaluate(connection, new[] { keys.Recency }, new RedisValue[] { keys.EntryPrefix }, patient: true)!;
+        return found.Length == 2
+            ? new[] { new WrongTypedKey((string)found[0]!, Parse((string)found[1]!), RedisType.Hash) }
+            : Array.Empty<WrongTypedKey>();
+    }
+
     /// <summary>What a user reads: the key, what it holds, and how to repair it.</summary>
     public static string Explain(IReadOnlyList<WrongTypedKey> wrong, RedisNamespaceKeys keys)
     {
@@ -59,6 +68,17 @@ internal static class RedisKeyTypes
             ? named + $"; Remove-CachedResponse for that key, or Clear-ResponseCache on namespace '{keys.Name}', removes it"
             : named + "; " + repair;
     }
+
+    private static RedisType Parse(string type) => type switch
+    {
+        "string" => RedisType.String,
+        "list" => RedisType.List,
+        "set" => RedisType.Set,
+        "zset" => RedisType.SortedSet,
+        "hash" => RedisType.Hash,
+        "stream" => RedisType.Stream,
+        _ => RedisType.Unknown,
+    };
 
     public static string Name(RedisType type) => type switch
     {

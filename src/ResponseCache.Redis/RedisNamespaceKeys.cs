@@ -61,6 +61,9 @@ internal sealed class RedisNamespaceKeys
 
     public RedisKey Lock(string hashHex) => LockPrefix + hashHex;
 
+    /// <summary>A short-lived key that tells whether two connections reach this same namespace (see RedisStore.IsSameNamespaceAs).</summary>
+    public RedisKey Probe(string token) => "rc:{" + Name + "}:probe:" + token;
+
     /// <summary>The keys every namespace-wide script receives, in the order RedisScripts reads them.</summary>
     public RedisKey[] WideKeys(RedisKey? extra = null) => extra is RedisKey key
         ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, key }

@@ -31,11 +31,11 @@ internal sealed class RedisScript
     /// Sent asynchronously and awaited under the connection's async timeout rather than its sync one: for changes and
     /// listings, which may take longer than a lookup may.
     /// </param>
-    public RedisResult Evaluate(IDatabase database, RedisKey[] keys, RedisValue[] values, bool patient = false)
+    public RedisResult Evaluate(RedisConnection connection, RedisKey[] keys, RedisValue[] values, bool patient = false)
     {
         for (int attempt = 1; attempt <= Attempts; attempt++)
         {
-            if (EvaluateOnce(database, keys, values, patient) is { IsNull: false } result)
+            if (connection.Run(database => EvaluateOnce(database, keys, values, patient), patient) is { IsNull: false } result)
             {
                 return result;
             }

@@ -173,7 +173,13 @@ local function put(member, response, created, accessedMs, timestamp, textLength,
 end
 
 local function guarded(body)
-  if not redis.call('SET', gate, token, 'NX', 'PX', 30000) then return {-1} end
+  if not redis.call('SET', gate, token, 'NX', 'PX', 30000) then
+    -- A gate of another type, written by hand, would never be released: say so at once, as a command on it would.
+    local kind = redis.call('TYPE', gate)
+    if type(kind) == 'table' then kind = kind.ok end
+    if kind ~= 'string' and kind ~= 'none' then return redis.error_reply('WRONGTYPE the gate key holds a ' .. tostring(kind)) end
+    return {-1}
+  end
   local ok, result = pcall(body)
   if redis.call('GET', gate) == token then redis.call('DEL', gate) end
   if not ok then
@@ -364,6 +370,20 @@ for i = 1, #members, 2 do
   end
 end
 return out"));
+
+    /// <summary>
+    /// KEYS: lru. ARGV: entry prefix. The first entry key of the namespace that holds another type than a hash, as
+    /// {key, type}, or {} when none does: what a WRONGTYPE from a namespace-wide script, which names no key, was about.
+    /// </summary>
+    public static readonly RedisScript FindWrongTypedEntry = new RedisScript(@"
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+for i = 1, #members do
+  local key = ARGV[1] .. members[i]
+  local kind = redis.call('TYPE', key)
+  if type(kind) == 'table' then kind = kind.ok end
+  if kind ~= 'hash' and kind ~= 'none' then return {key, kind} end
+end
+return {}");
 
     /// <summary>KEYS: config, config copy. Returns {max entries, max bytes, TTL days, settings damage} ('' for none).</summary>
     public static readonly RedisScript Settings = new RedisScript(WithCacheConstants(SettingsReader + @"

@@ -174,7 +174,7 @@ internal sealed class RedisStore : ICacheStore
     {
         var keys = new RedisKey[] { _keys.Recency, _keys.Config, _keys.Stats, _keys.ConfigLastGood };
         var values = new RedisValue[] { _keys.EntryPrefix, withResponses ? "1" : "0" };
-        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection.Database, keys, values, patient: true)!;
+        RedisResult[] result = (RedisResult[])RedisScripts.Inventory.Evaluate(_connection, keys, values, patient: true)!;
         _connection.ReportSuccess();
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
         ReportSettingsDamage((string?)result[5], log);
@@ -220,18 +220,55 @@ internal sealed class RedisStore : ICacheStore
             lockToken ?? string.Empty,
             (long)_options.ProducerLockExpiry.TotalMilliseconds,
         };
-        return (RedisResult[])RedisScripts.Get.Evaluate(_connection.Database, keys, values)!;
+        return (RedisResult[])RedisScripts.Get.Evaluate(_connection, keys, values)!;
     }
 
     internal void Release(RedisKey lockKey, string token)
     {
         try
         {
-            RedisScripts.ReleaseLock.Evaluate(_connection.Database, new[] { lockKey }, new RedisValue[] { token });
+            RedisScripts.ReleaseLock.Evaluate(_connection, new[] { lockKey }, new RedisValue[] { token });
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {
             // The lock expires on its own.
+        }
+    }
+
+    /// <summary>
+    /// Whether another store is this namespace on this server and database, though reached through another connection
+    /// (another spelling of the server, other options): a token written through this one is read through the other.
+    /// The token's key expires on its own if it cannot be removed. False when either server cannot be reached.
+    /// </summary>
+    internal bool IsSameNamespaceAs(RedisStore other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (!string.Equals(_keys.Name, other._keys.Name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string token = Guid.NewGuid().ToString("N");
+        RedisKey probe = _keys.Probe(token);
+        try
+        {
+            _connection.Run(database => database.StringSet(probe, token, TimeSpan.FromMinutes(1)));
+            try
+            {
+                return other._connection.Run(database => (string?)database.StringGet(probe)) == token;
+            }
+            finally
+            {
+                _connection.Run(database => database.KeyDelete(probe));
+            }
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            return false;
         }
     }
 
@@ -245,7 +282,14 @@ internal sealed class RedisStore : ICacheStore
 
         try
         {
-            return RedisKeyTypes.Explain(RedisKeyTypes.FindWrongTyped(_connection.Database, _keys, entry), _keys);
+            IReadOnlyList<WrongTypedKey> wrong = _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys, entry), patient: true);
+            if (wrong.Count == 0 && entry is null)
+            {
+                // A namespace-wide script (a listing, a clear of expired entries) may have met an entry of another type.
+                wrong = RedisKeyTypes.FindWrongTypedEntry(_connection, _keys);
+            }
+
+            return RedisKeyTypes.Explain(wrong, _keys);
         }
         catch (Exception probe) when (RedisConnection.IsUnavailable(probe))
         {
@@ -256,9 +300,9 @@ internal sealed class RedisStore : ICacheStore
     /// <summary>Clearing is the repair for a key written by hand with another type: it goes, as the entries do.</summary>
     private void RemoveWrongTypedKeys(ICacheLog log)
     {
-        foreach (WrongTypedKey wrong in RedisKeyTypes.FindWrongTyped(_connection.Database, _keys))
+        foreach (WrongTypedKey wrong in _connection.Run(database => RedisKeyTypes.FindWrongTyped(database, _keys), patient: true))
         {
-            _connection.Database.KeyDelete(wrong.Key);
+            _connection.Run(database => database.KeyDelete(wrong.Key));
             log.Warning($"Removed the key {wrong.Key} from {Location}: it held a {RedisKeyTypes.Name(wrong.Found)} where the cache keeps a {RedisKeyTypes.Name(wrong.Expected)}.");
         }
     }
@@ -272,7 +316,7 @@ internal sealed class RedisStore : ICacheStore
     private (CacheConfiguration Configuration, string Damage, bool Lost) ReadSettings()
     {
         var keys = new RedisKey[] { _keys.Config, _keys.ConfigLastGood };
-        RedisResult[] result = (RedisResult[])RedisScripts.Settings.Evaluate(_connection.Database, keys, Array.Empty<RedisValue>())!;
+        RedisResult[] result = (RedisResult[])RedisScripts.Settings.Evaluate(_connection, keys, Array.Empty<RedisValue>())!;
         _connection.ReportSuccess();
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[0], (RedisValue)result[1], (RedisValue)result[2]));
         string damage = (string?)result[3] ?? string.Empty;
@@ -344,7 +388,7 @@ internal sealed class RedisStore : ICacheStore
             values[4 + i] = arguments[i];
         }
 
-        return (RedisResult[])script.Evaluate(_connection.Database, _keys.WideKeys(extraKey), values, patient: true)!;
+        return (RedisResult[])script.Evaluate(_connection, _keys.WideKeys(extraKey), values, patient: true)!;
     }
 
     /// <summary>An explicit call: a server that cannot be reached is the caller's error, never a silent miss.</summary>

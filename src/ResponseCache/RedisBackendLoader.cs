@@ -14,4 +14,9 @@ internal static class RedisBackendLoader
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ICacheBackend Open(string connectionString, string @namespace, string? user, string? password) =>
         RedisCaches.Open(connectionString, @namespace, user, password);
+
+    /// <summary>Whether two Redis caches opened through different connection strings are one namespace on one server and database.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool AreSameNamespace(ICacheBackend first, ICacheBackend second) =>
+        RedisCaches.AreSameNamespace(first, second);
 }

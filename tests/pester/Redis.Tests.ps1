@@ -381,6 +381,23 @@ Get-CachedResponse -Key 'missing'
         }
     }
 
+    Context 'Copy-ResponseCache onto the namespace it copies' {
+        It 'refuses a namespace of <Name> named through another spelling of the server with CopyToSameCache, and copies to another namespace so spelled' {
+            # A trial of issue 22: localhost:port and 127.0.0.1:port were two caches to the copy, which then copied a
+            # namespace onto itself.
+            Set-CachedResponse -Key 'k' -Response 'v' @redis
+            $spelledOtherwise = $server.ConnectionString -replace '^127\.0\.0\.1:', 'localhost:'
+            $spelledOtherwise | Should -Not -Be $server.ConnectionString
+
+            { Copy-ResponseCache @redis -DestinationConnectionString $spelledOtherwise -DestinationNamespace $ns -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CopyToSameCache,ResponseCache.Commands.CopyResponseCacheCommand'
+
+            Copy-ResponseCache @redis -DestinationConnectionString $spelledOtherwise -DestinationNamespace "$ns-copy" -PassThru | Should -Be 1
+            Get-CachedResponse -Key 'k' -ConnectionString $server.ConnectionString -Namespace "$ns-copy" | Should -BeExactly 'v'
+            (Get-CacheStats @redis).TotalEntries | Should -Be 1
+        }
+    }
+
     Context 'A key of the namespace written by hand with another type' {
         It 'names the key and Clear-ResponseCache as the repair, and Clear-ResponseCache repairs it on <Name>' {
             # Issue 22, item 6: the namespace stayed CacheUnavailable ("WRONGTYPE") until someone repaired it by hand.
@@ -398,6 +415,27 @@ Get-CachedResponse -Key 'missing'
             Set-CachedResponse -Key 'k3' -Response 'v3' @redis -ErrorAction Stop
             Get-CachedResponse -Key 'k3' @redis | Should -BeExactly 'v3'
             (Get-CacheStats @redis).TotalEntries | Should -Be 1
+        }
+
+        # Counted with the server's INFO commandstats, which Garnet keeps only when started to.
+        It 'makes one attempt at a set that fails with -ErrorAction Stop, not another as the cmdlet ends, on <Name>' -Skip:($Kind -ne 'Redis') {
+            # Issue 22, item 6: with -ErrorAction Stop each failed set was sent again when the cmdlet was disposed
+            # (a set against a hung server waited its timeout twice: 62 s where the timeout is 30).
+            function Get-ScriptCalls {
+                $stats = Invoke-RawRedis $server @('INFO', 'commandstats')
+                $calls = 0
+                foreach ($match in [regex]::Matches($stats, '(?m)^cmdstat_(?:evalsha|eval):calls=(\d+)')) { $calls += [long]$match.Groups[1].Value }
+                $calls
+            }
+            Set-CachedResponse -Key 'k' -Response 'v' @redis
+            $broken = "rc:{$ns}:lru"
+            $null = Invoke-RawRedis $server @('DEL', $broken)
+            Invoke-RawRedis $server @('SET', $broken, 'x') | Should -Be 'OK'
+            $before = Get-ScriptCalls
+
+            { Set-CachedResponse -Key 'k2' -Response 'v2' @redis -ErrorAction Stop } | Should -Throw -ErrorId 'CacheUnavailable,*'
+
+            (Get-ScriptCalls) - $before | Should -Be 1
         }
     }
 }

@@ -52,7 +52,9 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
         ICacheBackend destination = ParameterSetName == ToRedisSet
             ? Selector.OpenRedis(DestinationConnectionString!, DestinationNamespace, DestinationCredential)
             : Selector.OpenDirectory(DestinationPath);
-        if (ReferenceEquals(destination, Cache))
+        // A namespace named through another spelling of its server (localhost, 127.0.0.1) is the same cache too.
+        if (ReferenceEquals(destination, Cache)
+            || (ParameterSetName == ToRedisSet && Cache is not DirectoryCache && RedisBackendLoader.AreSameNamespace(Cache, destination)))
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"The source and the destination are the same cache ({Cache.Location}); nothing to copy."),

@@ -177,6 +177,22 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             return;
         }
 
+        try
+        {
+            FlushPending(log);
+        }
+        catch when (!Cancellation.IsCancellationRequested)
+        {
+            // A failure written as a terminating error (-ErrorAction Stop, which stops the pipeline as Ctrl+C does)
+            // was this batch's one attempt: Dispose must not send it again (against a hung server, a second whole
+            // timeout). Only a Ctrl+C during the write leaves the responses to Dispose, which gives them a short grace.
+            _pending.Clear();
+            throw;
+        }
+    }
+
+    private void FlushPending(ICacheLog log)
+    {
         if (WhatIfMode.IsOn(this))
         {
             DecidePolicy();

@@ -57,7 +57,13 @@ public sealed class RedisOutageTests : RedisTestBase
         using RedisTestServer host = RedisTestServers.StartPrivate(RedisTestServers.Get(server).Kind, new RedisServerOptions { Password = Secret });
         const string Wrong = "wr0ng-Pa55word";
         // A one-letter password too: hiding it must not star the letters of the module's own words, which spells it out.
-        foreach (string connectionString in new[] { host.Endpoint + ",password=" + Wrong, host.Endpoint + ",password=e", host.Endpoint })
+        // A trial of issue 22: both said the same; a wrong password and a missing one are told apart.
+        foreach ((string connectionString, string said, string notSaid) in new[]
+        {
+            (host.Endpoint + ",password=" + Wrong, "refused the password (WRONGPASS)", "none was given"),
+            (host.Endpoint + ",password=e", "refused the password (WRONGPASS)", "none was given"),
+            (host.Endpoint, "requires a password and none was given (NOAUTH)", "refused the"),
+        })
         {
             var cache = OpenAt(connectionString, NewNamespace(), options => options.Timeout = TimeSpan.FromSeconds(1));
             var log = new RecordingLog();
@@ -69,10 +75,123 @@ public sealed class RedisOutageTests : RedisTestBase
             string warning = Assert.Single(log.Warnings);
             Assert.Contains("authentication failed", warning, StringComparison.Ordinal);
             Assert.Contains("authentication failed", refused.Message, StringComparison.Ordinal);
+            Assert.Contains(said, refused.Message + warning, StringComparison.Ordinal);
+            Assert.DoesNotContain(notSaid, refused.Message + warning, StringComparison.Ordinal);
             Assert.True(refused.AuthenticationFailed);
             Assert.Contains(cache.Location, refused.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Wrong, refused.ToString() + warning + cache.Location, StringComparison.Ordinal);
         }
+    }
+
+    public static TheoryData<RedisServerKind> Kinds => RedisServerData.Kinds;
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Once_a_change_timed_out_later_calls_on_the_connection_fail_at_once_until_the_breaker_period_ends_then_the_server_is_tried_again(RedisServerKind kind)
+    {
+        // Issue 22, item 6: with the server frozen (SIGSTOP) after connecting, every set waited out the whole timeout
+        // (30 s), one after another. The connection string's short timeouts bound this test's wall time, not a stopwatch.
+        using RedisTestServer host = RedisTestServers.StartPrivate(kind);
+        string connectionString = host.Endpoint + ",asyncTimeout=1000,syncTimeout=1000";
+        var cache = OpenAt(connectionString, NewNamespace());
+        var other = OpenBeside(cache, NewNamespace());
+        WaitUntil(() => TrySet(cache, "k", "v") && TrySet(other, "k", "v"), "The cache never reached the fresh server.");
+        var log = new RecordingLog();
+
+        host.Freeze();
+        try
+        {
+            var timedOut = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k1", "v1"));
+            Assert.Contains("did not answer in time", timedOut.Message, StringComparison.Ordinal);
+
+            // What the breaker's message promises: when the server is asked again.
+            string retryAt = (Clock.Now + new RedisCacheOptions().BreakDuration).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains(retryAt, timedOut.Message, StringComparison.Ordinal);
+            foreach (var (backend, key) in new[] { (cache, "k2"), (cache, "k3"), (other, "k4") })
+            {
+                var refused = Assert.Throws<CacheUnavailableException>(() => Set(backend, key, "v"));
+                Assert.Contains("not asked again until " + retryAt, refused.Message, StringComparison.Ordinal);
+                Assert.Contains(backend.Location, refused.Message, StringComparison.Ordinal);
+            }
+
+            Assert.Null(cache.Get("k", Default, log));
+            Assert.Null(other.Get("k", Default, log));
+            Assert.Contains("not asked again until " + retryAt, Assert.Single(log.Warnings), StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Thaw();
+        }
+
+        // Back, but the period has not ended: still not asked.
+        Assert.Throws<CacheUnavailableException>(() => Set(cache, "k5", "v5"));
+        Clock.Advance(new RedisCacheOptions().BreakDuration);
+        WaitUntil(() => TrySet(cache, "k6", "v6"), "The cache did not try the server again after the period.");
+        Assert.Equal("v6", Get(cache, "k6"));
+        Assert.Equal("v", Get(other, "k"));
+
+        // The calls refused while the breaker was open never reached the server.
+        foreach (string key in new[] { "k2", "k3", "k5" })
+        {
+            Assert.Null(Get(cache, key));
+        }
+
+        Assert.Null(Get(other, "k4"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Lookups_open_the_breaker_after_two_timeouts_in_a_row_not_after_one(RedisServerKind kind)
+    {
+        // A lookup waits a second: one that outlasts it may be a busy moment (a script's first compilation), which must
+        // not stop every cache on the connection; two in a row, and a job of lookups no longer pays a second each.
+        using RedisTestServer host = RedisTestServers.StartPrivate(kind);
+        var cache = OpenAt(host.Endpoint + ",asyncTimeout=1000,syncTimeout=1000", NewNamespace());
+        WaitUntil(() => TrySet(cache, "k", "v") && Get(cache, "k") == "v", "The cache never reached the fresh server.");
+        var log = new RecordingLog();
+
+        host.Freeze();
+        try
+        {
+            Assert.Null(cache.Get("k", Default, log));
+        }
+        finally
+        {
+            host.Thaw();
+        }
+
+        WaitUntil(() => TrySet(cache, "k2", "v2"), "The cache did not reach the thawed server.");
+        Assert.Equal("v2", Get(cache, "k2"));
+
+        host.Freeze();
+        try
+        {
+            Assert.Null(cache.Get("k", Default, log));
+            Assert.Null(cache.Get("k", Default, log));
+            var refused = Assert.Throws<CacheUnavailableException>(() => Set(cache, "k3", "v3"));
+            Assert.Contains("not asked again until", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            host.Thaw();
+        }
+    }
+
+    [Fact]
+    public void A_server_that_accepts_connections_and_never_answers_is_given_up_after_one_round_of_connection_attempts()
+    {
+        // Issue 22, item 6: the first lookup took 3.2 s where the README promises about a second: the client tried to
+        // connect three times (connectRetry), a connect timeout each. Its connections (commands and subscriptions) are
+        // counted here, accepted and never answered.
+        using var listener = new MuteListener();
+        var log = new RecordingLog();
+
+        ICacheBackend cache = RedisCaches.Open("127.0.0.1:" + listener.Port, "jobs");
+        Assert.Null(cache.Get("k", Default, log));
+        int accepted = listener.Accepted;
+
+        Assert.InRange(accepted, 1, 2);
+        Assert.Single(log.Warnings);
     }
 
     [Fact]
@@ -99,6 +218,58 @@ public sealed class RedisOutageTests : RedisTestBase
         Assert.Equal("redis://127.0.0.1:3 namespace 'x'", RedisCaches.Open("127.0.0.1:3,user=jobs,password=" + Secret, "x").Location);
         var invalid = Assert.Throws<ArgumentException>(() => RedisCaches.Open("127.0.0.1:4,password=" + Secret + ",bogus=" + Secret, "x"));
         Assert.DoesNotContain(Secret, invalid.Message);
+    }
+
+    /// <summary>A TCP port that accepts every connection, keeps it open and never answers a byte.</summary>
+    private sealed class MuteListener : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+        private readonly List<System.Net.Sockets.TcpClient> _clients = new();
+        private readonly Thread _thread;
+        private int _accepted;
+
+        public MuteListener()
+        {
+            _listener.Start();
+            Port = ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
+            _thread = new Thread(Run) { IsBackground = true };
+            _thread.Start();
+        }
+
+        public int Port { get; }
+
+        public int Accepted => Volatile.Read(ref _accepted);
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _thread.Join();
+            lock (_clients)
+            {
+                _clients.ForEach(client => client.Dispose());
+            }
+        }
+
+        private void Run()
+        {
+            try
+            {
+                while (true)
+                {
+                    System.Net.Sockets.TcpClient client = _listener.AcceptTcpClient();
+                    lock (_clients)
+                    {
+                        _clients.Add(client);
+                    }
+
+                    Interlocked.Increment(ref _accepted);
+                }
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // Stopped.
+            }
+        }
     }
 
     private static int UnusedPort()

@@ -12,6 +12,7 @@ namespace ResponseCache.Tests.Redis;
 public abstract class RedisTestBase : IDisposable
 {
     private readonly List<IDisposable> _disposables = new();
+    private readonly Dictionary<RedisCache, (RedisConnection Connection, RedisCacheOptions Options)> _opened = new();
 
     /// <summary>A fake clock at the real time: the server's expiry is absolute and runs on the real clock.</summary>
     internal FakeClock Clock { get; } = new(DateTimeOffset.Now);
@@ -30,6 +31,16 @@ public abstract class RedisTestBase : IDisposable
         configure?.Invoke(options);
         RedisCache backend = RedisCaches.OpenPrivate(connectionString, @namespace, options, out IDisposable connection, user, password);
         _disposables.Add(connection);
+        _opened.Add(backend, ((RedisConnection)connection, options));
+        return backend;
+    }
+
+    /// <summary>Another namespace on the same connection as <paramref name="cache"/>, as RedisCaches.Open shares one per server.</summary>
+    internal RedisCache OpenBeside(RedisCache cache, string @namespace)
+    {
+        (RedisConnection connection, RedisCacheOptions options) = _opened[cache];
+        var backend = new RedisCache(connection, new RedisNamespaceKeys(@namespace), options);
+        _opened.Add(backend, (connection, options));
         return backend;
     }
 

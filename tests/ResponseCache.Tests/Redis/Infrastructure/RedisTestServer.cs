@@ -94,6 +94,15 @@ public sealed class RedisTestServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the running server (SIGSTOP): its port stays open and its connections stay up, but it answers nothing,
+    /// as a hung host does. Thaw it in a finally; Stop and Dispose thaw it too.
+    /// </summary>
+    public void Freeze() => Running().Freeze(true);
+
+    /// <summary>Continues a frozen server (SIGCONT): it answers again, and what was sent meanwhile is then served.</summary>
+    public void Thaw() => Running().Freeze(false);
+
     /// <summary>Starts the stopped server again on the same port and waits until it answers PING.</summary>
     public void Start()
     {
@@ -141,6 +150,14 @@ public sealed class RedisTestServer : IDisposable
     }
 
     public override string ToString() => $"{Name} on {Endpoint}";
+
+    private ServerProcess Running()
+    {
+        lock (_gate)
+        {
+            return _process ?? throw new InvalidOperationException($"{this} is not running.");
+        }
+    }
 
     private void StartOnFreePort()
     {

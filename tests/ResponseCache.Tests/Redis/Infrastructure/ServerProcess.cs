@@ -12,7 +12,8 @@ namespace ResponseCache.Tests.Infrastructure;
 /// small sh watchdog whose standard input is a pipe from this process: when this process ends in any way (exit,
 /// crash, kill -9), the kernel closes the pipe, the watchdog's cat sees end of file and the watchdog kills the server.
 /// Stop closes the pipe the same way. On Windows the server is started directly and stopped by Kill; only a clean
-/// exit of the test process (ProcessExit) stops it there.
+/// exit of the test process (ProcessExit) stops it there. On Unix the watchdog writes the server's own process id
+/// to the log's name plus ".pid", so a test can freeze the server (SIGSTOP) as a hung host would.
 /// </summary>
 internal sealed class ServerProcess
 {
@@ -24,16 +25,19 @@ internal sealed class ServerProcess
         exec 3<&0 </dev/null
         "$@" >"$log" 2>&1 &
         server=$!
+        echo "$server" >"$log.pid"
         (cat <&3 >/dev/null; kill -9 "$server" 2>/dev/null) &
         exec 3<&-
         wait "$server"
         """;
 
     private readonly Process _process;
+    private readonly string _logFile;
 
-    private ServerProcess(Process process)
+    private ServerProcess(Process process, string logFile)
     {
         _process = process;
+        _logFile = logFile;
     }
 
     public bool HasExited => _process.HasExited;
@@ -68,12 +72,55 @@ internal sealed class ServerProcess
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
         }
-        return new ServerProcess(process);
+        return new ServerProcess(process, logFile);
+    }
+
+    /// <summary>
+    /// Stops (true) or continues (false) the server's process with SIGSTOP or SIGCONT: frozen, it keeps its port and
+    /// its connections open and answers nothing, as a hung host does. Unix only.
+    /// </summary>
+    public void Freeze(bool frozen)
+    {
+        if (!_process.StartInfo.RedirectStandardInput)
+        {
+            throw new PlatformNotSupportedException("Freezing a server needs Unix signals.");
+        }
+        var pidFile = _logFile + ".pid";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.Exists(pidFile) || new FileInfo(pidFile).Length == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The watchdog wrote no {pidFile}.");
+            }
+            System.Threading.Thread.Sleep(20);
+        }
+        var pid = File.ReadAllText(pidFile).Trim();
+        var kill = new ProcessStartInfo("kill") { UseShellExecute = false };
+        kill.ArgumentList.Add(frozen ? "-STOP" : "-CONT");
+        kill.ArgumentList.Add(pid);
+        using var signal = Process.Start(kill) ?? throw new InvalidOperationException("Could not run kill.");
+        signal.WaitForExit();
+        if (signal.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {kill.ArgumentList[0]} {pid} failed with exit code {signal.ExitCode}.");
+        }
     }
 
     /// <summary>Kills the server and waits until it is gone, so its port is free again.</summary>
     public void Stop()
     {
+        if (_process.StartInfo.RedirectStandardInput && !_process.HasExited)
+        {
+            try
+            {
+                // A frozen server cannot die of SIGKILL any later than now, but continue it so nothing is left stopped.
+                Freeze(false);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
         if (_process.StartInfo.RedirectStandardInput)
         {
             try
