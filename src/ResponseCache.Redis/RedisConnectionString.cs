@@ -16,15 +16,29 @@ internal static class RedisConnectionString
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new ArgumentException("A Redis connection string must be given.", nameof(connectionString));
+            throw new ArgumentException("A Redis connection string must be given.");
         }
 
         string text = connectionString.Trim();
         ConfigurationOptions options = IsUri(text) ? FromUri(text) : FromConfigurationString(text);
         if (options.EndPoints.Count == 0)
         {
-            throw new ArgumentException("The Redis connection string names no server (host:port).", nameof(connectionString));
+            throw new ArgumentException("The Redis connection string names no server (host:port).");
         }
+
+        // The client takes any text before a colon as a host name ("notaredis:::" became a server to dial). The name is
+        // not repeated: a password typed where a server belongs would be.
+        int position = 0;
+        foreach (System.Net.EndPoint endpoint in options.EndPoints)
+        {
+            position++;
+            if (endpoint is System.Net.DnsEndPoint dns && Uri.CheckHostName(dns.Host) == UriHostNameType.Unknown)
+            {
+                throw new ArgumentException($"The Redis connection string is not valid: server {position} of {options.EndPoints.Count} is not a host name or address (host:port).");
+            }
+        }
+
+        options.SetDefaultPorts();
 
         if (!string.IsNullOrEmpty(user))
         {
@@ -85,6 +99,26 @@ internal static class RedisConnectionString
         _ => endpoint.ToString() ?? string.Empty,
     };
 
+    // The client's messages end in "(Parameter 'port')" (or ".NET Framework's "Parameter name: port" line), which
+    // says nothing to a PowerShell user and, wrapped, came out twice.
+    private static string WithoutParameterName(ArgumentException ex)
+    {
+        string message = ex.Message;
+        if (ex.ParamName is string name)
+        {
+            foreach (string suffix in new[] { $" (Parameter '{name}')", Environment.NewLine + "Parameter name: " + name })
+            {
+                int at = message.IndexOf(suffix, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    message = message.Remove(at, suffix.Length);
+                }
+            }
+        }
+
+        return message.Replace(Environment.NewLine, " ").Trim();
+    }
+
     private static bool IsUri(string text) =>
         text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
 
@@ -106,7 +140,7 @@ internal static class RedisConnectionString
                 .Where(part => part.StartsWith("password=", StringComparison.OrdinalIgnoreCase))
                 .Select(part => part.Substring("password=".Length))
                 .FirstOrDefault();
-            throw new ArgumentException("The Redis connection string is not valid: " + Redact(ex.Message, password), "connectionString");
+            throw new ArgumentException("The Redis connection string is not valid: " + Redact(WithoutParameterName(ex), password));
         }
     }
 
@@ -126,8 +160,7 @@ internal static class RedisConnectionString
                 "The Redis connection string has text after password= that is not an option: StackExchange.Redis ends a password at the first comma " +
                 "(a comma cannot be quoted or escaped there), so the rest would be taken for a server name or an option. " +
                 "Give a password that holds a comma with -Credential, or percent-encoded (%2C) in a redis:// URI; " +
-                "otherwise name the servers before the options, and check the spelling of the options after password=.",
-                "connectionString");
+                "otherwise name the servers before the options, and check the spelling of the options after password=.");
         }
     }
 
@@ -153,7 +186,7 @@ internal static class RedisConnectionString
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new ArgumentException("The Redis URI is not valid: expected redis://[user[:password]@]host[:port][/database] or rediss://...", "connectionString");
+            throw new ArgumentException("The Redis URI is not valid: expected redis://[user[:password]@]host[:port][/database] or rediss://...");
         }
 
         var options = new ConfigurationOptions
@@ -186,7 +219,7 @@ internal static class RedisConnectionString
         {
             if (!int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out int database))
             {
-                throw new ArgumentException($"The Redis URI's path must be a database number, not '{path}'.", "connectionString");
+                throw new ArgumentException($"The Redis URI's path must be a database number, not '{path}'.");
             }
 
             options.DefaultDatabase = database;

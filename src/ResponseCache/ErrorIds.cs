@@ -26,4 +26,5 @@ internal static class ErrorIds
     public const string KeyNotText = nameof(KeyNotText);
     public const string InvalidUnicodeText = nameof(InvalidUnicodeText);
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
+    public const string InvalidNamespace = nameof(InvalidNamespace);
 }

@@ -83,11 +83,7 @@ Get-CachedResponse -Key 'k'
 
     It 'reaches ForEach-Object -Parallel runspaces through RESPONSECACHE_PATH, as the README shows' {
         $cache = New-CacheDirectoryPath -Parent $TestDrive
-        # Installed, the module is on PSModulePath and a parallel runspace loads it on first use; so it is here.
-        $moduleFolder = Split-Path (Get-ModuleUnderTestPath)
-        if ((Split-Path $moduleFolder -Leaf) -as [version]) { $moduleFolder = Split-Path $moduleFolder }
-        $modulePath = (Split-Path $moduleFolder) + [IO.Path]::PathSeparator + $env:PSModulePath
-        $result = Invoke-FreshPwsh -Environment @{ PSModulePath = $modulePath } -Script @"
+        $result = Invoke-FreshPwsh -Environment @{ PSModulePath = Get-ModuleUnderTestSearchPath } -Script @"
 `$env:RESPONSECACHE_PATH = '$cache'
 1..3 | ForEach-Object -Parallel { Set-CachedResponse -Key "parallel `$_" -Response `$_ } -ThrottleLimit 3
 (Get-CacheEntry -Path '$cache').Count

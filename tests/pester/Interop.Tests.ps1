@@ -55,6 +55,20 @@ print(json.dumps({
             $entry.timestamp | Should -BeExactly $entry.local_created -Because 'the timestamp is created_at in local time, as time.strftime writes it'
         }
 
+        It 'the module writes the file byte for byte as the reference rewrites it: emoji and separators as UTF-8, only quotes, backslashes and controls escaped' {
+            $texts = "rocket $([char]::ConvertFromUtf32(0x1F680)) and family $([char]::ConvertFromUtf32(0x1F469))", "line $([char]0x2028) separator, del $([char]0x7f)", 'quote " backslash \ <html> & ''', "tab`t newline`n escape $([char]0x1b) end"
+            foreach ($i in 0..($texts.Count - 1)) { Set-CachedResponse -Key "text $i" -Response $texts[$i] -Path $dir }
+            $file = Join-Path $dir 'ai_responses.json'
+
+            $rewritten = Invoke-ReferenceCache -Directory $dir -Code @"
+raw = open(cm.cache_file, 'rb').read()
+print(json.dumps(raw == json.dumps(json.loads(raw.decode('utf-8')), ensure_ascii=False, indent=2).encode('utf-8')))
+"@
+
+            $rewritten | Should -BeExactly 'true' -Because 'a file the Python tool rewrites unchanged does not churn in a diff'
+            [IO.File]::ReadAllText($file) | Should -Not -Match '\\u[dD][89abAB]' -Because 'an emoji is its UTF-8 bytes, not a surrogate pair escape'
+        }
+
         It 'get() reads a response nested as deep as -Depth allows, and a deeper -Depth is refused' {
             $nested = 'leaf'
             foreach ($level in 1..100) { $nested = @{ inner = $nested } }

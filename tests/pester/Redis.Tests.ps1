@@ -358,6 +358,30 @@ Clear-ResponseCache -PassThru
             Join-Path $envPath 'ai_responses.json' | Should -Not -Exist
         }
 
+        It 'names the namespace of every call and every -Parallel runspace through RESPONSECACHE_NAMESPACE on <Name>, with -Namespace still winning' {
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = $server.ConnectionString; RESPONSECACHE_NAMESPACE = $ns; PSModulePath = Get-ModuleUnderTestSearchPath } -Script @"
+1..4 | ForEach-Object -Parallel { Set-CachedResponse -Key "parallel `$_" -Response "answer `$_" } -ThrottleLimit 2
+Set-CachedResponse -Key 'named' -Response 'elsewhere' -Namespace '$ns-named'
+(Get-CacheEntry).Count
+"@
+
+            $run.Errors | Should -BeNullOrEmpty
+            $run.Output | Should -Be @('4') -Because 'the parallel runspaces, which $PSDefaultParameterValues does not reach, wrote to the named namespace'
+            Get-CachedResponse -Key 'parallel 3' @redis | Should -BeExactly 'answer 3'
+            Get-CachedResponse -Key 'named' -ConnectionString $server.ConnectionString -Namespace "$ns-named" | Should -BeExactly 'elsewhere'
+            @(Get-CacheEntry -ConnectionString $server.ConnectionString -Namespace 'default' | Where-Object KeyHash -In (Get-CacheEntry @redis).KeyHash).Count | Should -Be 0
+        }
+
+        It 'refuses a RESPONSECACHE_NAMESPACE that cannot be a namespace with InvalidNamespace, naming the variable' {
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_NAMESPACE = 'has space' } -Script @"
+try { Get-CachedResponse -Key 'k' -ConnectionString '$($server.ConnectionString)' } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Message }
+"@
+
+            $run.Output[0] | Should -BeExactly 'InvalidNamespace,ResponseCache.Commands.GetCachedResponseCommand'
+            $run.Output[1] | Should -BeExactly 'InvalidArgument'
+            $run.Output[2] | Should -BeLike '*RESPONSECACHE_NAMESPACE*has space*'
+        }
+
         It 'takes the connection string from $PSDefaultParameterValues on <Name>, and counts hits and misses for every process' {
             $run = Invoke-FreshPwsh -Script @"
 `$PSDefaultParameterValues['*:ConnectionString'] = '$($server.ConnectionString)'
@@ -655,6 +679,26 @@ try { Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString '$($server.End
         $run.Output[0] | Should -BeLike 'CacheUnavailable,*'
         $run.Output[1] | Should -BeLike '*TLS handshake failed*'
     }
+}
+
+Describe 'Connection strings that cannot name a server' {
+        It 'refuses <Text> as InvalidConnectionString, said once, before dialling anything' -ForEach @(
+            @{ Text = 'notaredis:::' }, @{ Text = 'localhost:99999' }, @{ Text = 'localhost,notAnOption=1' }, @{ Text = 'cache01,a password typed here' }, @{ Text = 'redis://host/notanumber' }
+        ) {
+            try { Get-CacheStats -ConnectionString $Text -WarningAction SilentlyContinue } catch { $refused = $_ }
+
+            $refused.FullyQualifiedErrorId | Should -BeExactly 'InvalidConnectionString,ResponseCache.Commands.GetCacheStatsCommand'
+            $refused.Exception.Message | Should -Not -Match 'Parameter' -Because 'a .NET parameter name says nothing to a PowerShell user'
+            $refused.Exception.Message | Should -Not -BeLike '*a password typed here*'
+            ([regex]::Matches($refused.Exception.Message, 'not valid|names no server')).Count | Should -BeLessOrEqual 1
+        }
+
+        It 'shows a server given without a port as the default port 6379 in Location' {
+            $stats = Get-CacheStats -ConnectionString 'localhost,connectTimeout=100' -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failed
+            $location = if ($stats) { $stats.Location } else { $failed[0].TargetObject }
+
+            $location | Should -BeLike 'redis://localhost:6379*'
+        }
 }
 
 Describe 'A session that uses only cache directories' {

@@ -14,6 +14,14 @@ function Get-ModuleUnderTestPath {
     Join-Path $script:RepositoryRoot 'out/ResponseCache/ResponseCache.psd1'
 }
 
+# A PSModulePath that finds the module under test, as an installed module is found: a ForEach-Object -Parallel
+# runspace loads it on first use only from there.
+function Get-ModuleUnderTestSearchPath {
+    $moduleFolder = Split-Path (Get-ModuleUnderTestPath)
+    if ((Split-Path $moduleFolder -Leaf) -as [version]) { $moduleFolder = Split-Path $moduleFolder }
+    (Split-Path $moduleFolder) + [IO.Path]::PathSeparator + $env:PSModulePath
+}
+
 function Import-ModuleUnderTest {
     Import-Module (Get-ModuleUnderTestPath) -Global
 }

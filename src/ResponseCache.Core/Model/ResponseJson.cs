@@ -23,8 +23,8 @@ public static class ResponseJson
     /// </summary>
     public const int MaxIntegerDigits = 4300;
 
-    /// <summary>How the cache writes text: non-ASCII unescaped, as the reference's ensure_ascii=False writes it.</summary>
-    public static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    /// <summary>How the cache writes text: escaped exactly as the reference's json.dump(ensure_ascii=False) escapes it.</summary>
+    public static readonly JavaScriptEncoder Encoder = PythonJsonEncoder.Instance;
 
     // The scan reads as deep as a stored response may be, so a response too deep to write is told from broken JSON.
     private static readonly JsonReaderOptions s_options = new JsonReaderOptions { MaxDepth = MaxReadDepth };

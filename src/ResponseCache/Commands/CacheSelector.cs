@@ -17,6 +17,9 @@ internal sealed class CacheSelector
     /// <summary>A connection string that makes a Redis namespace every cmdlet's default cache, as a job on many hosts needs.</summary>
     public const string RedisVariable = "RESPONSECACHE_REDIS";
 
+    /// <summary>The namespace of every call that names none, which $PSDefaultParameterValues cannot give -Parallel runspaces.</summary>
+    public const string NamespaceVariable = "RESPONSECACHE_NAMESPACE";
+
     private const string DefaultNamespace = "default";
 
     // Redis's own name for the user of a server that has only a password.
@@ -46,10 +49,10 @@ internal sealed class CacheSelector
         return OpenDirectory(path);
     }
 
-    /// <summary>A namespace's cache on a Redis server ("default" for a null namespace).</summary>
+    /// <summary>A namespace's cache on a Redis server (for a null namespace, RESPONSECACHE_NAMESPACE, else "default").</summary>
     public ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential)
     {
-        string name = @namespace ?? DefaultNamespace;
+        string name = @namespace ?? NamespaceFromEnvironment() ?? DefaultNamespace;
         NetworkCredential? secret = credential?.GetNetworkCredential();
         string? user = secret is null || secret.UserName == DefaultUser ? null : secret.UserName;
         try
@@ -80,6 +83,29 @@ internal sealed class CacheSelector
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    // -Namespace is checked as it binds; the variable is checked here, so a bad one is named as the variable.
+    private string? NamespaceFromEnvironment()
+    {
+        string? name = NonEmpty(Environment.GetEnvironmentVariable(NamespaceVariable));
+        if (name is not null)
+        {
+            try
+            {
+                RedisNamespaceRule.Validate(name);
+            }
+            catch (ArgumentException ex)
+            {
+                _cmdlet.ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"The {NamespaceVariable} environment variable, '{name}', is not a namespace: it must be 1 to {RedisNamespaceRule.MaxLength} characters, without white space, control characters or braces.", ex),
+                    ErrorIds.InvalidNamespace,
+                    ErrorCategory.InvalidArgument,
+                    name));
+            }
+        }
+
+        return name;
+    }
 
     private string ResolveDirectory(string? path)
     {

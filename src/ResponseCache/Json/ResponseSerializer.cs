@@ -7,7 +7,6 @@ using System.Management.Automation;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
 using ResponseCache.Core;
@@ -35,7 +34,7 @@ internal sealed class ResponseSerializer
 
     private static readonly JsonWriterOptions s_options = new JsonWriterOptions
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = ResponseCache.Core.ResponseJson.Encoder,
         SkipValidation = true,
         MaxDepth = MaxDepthLimit,
     };

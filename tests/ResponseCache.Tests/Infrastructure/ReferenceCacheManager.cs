@@ -34,6 +34,8 @@ internal static class ReferenceCacheManager
                 results.append(time.mktime(time.strptime(op[1], '%Y-%m-%d %H:%M:%S')))
             elif kind == 'len':
                 results.append(len(op[1]))
+            elif kind == 'dumps':
+                results.append(json.dumps(op[1], ensure_ascii=False))
         sys.stdout.write(json.dumps(results, ensure_ascii=True))
         """;
 
