@@ -46,36 +46,6 @@ public sealed class PythonJsonEncoder : JavaScriptEncoder
         return -1;
     }
 
-    public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text)
-    {
-        int i = 0;
-        while (i < utf8Text.Length)
-        {
-            byte b = utf8Text[i];
-            if (b < 0x80)
-            {
-                if (WillEncode(b))
-                {
-                    return i;
-                }
-
-                i++;
-                continue;
-            }
-
-            int length = WellFormedSequenceLength(utf8Text.Slice(i));
-            if (length == 0)
-            {
-                // Ill-formed UTF-8 goes to the base encoder, which replaces it.
-                return i;
-            }
-
-            i += length;
-        }
-
-        return -1;
-    }
-
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
         string text = unicodeScalar switch
@@ -104,50 +74,5 @@ public sealed class PythonJsonEncoder : JavaScriptEncoder
 
         numberOfCharactersWritten = text.Length;
         return true;
-    }
-
-    // The length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF) that the
-    // text starts with, or 0.
-    private static int WellFormedSequenceLength(ReadOnlySpan<byte> text)
-    {
-        byte lead = text[0];
-        int length;
-        byte min = 0x80;
-        byte max = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF)
-        {
-            length = 2;
-        }
-        else if (lead >= 0xE0 && lead <= 0xEF)
-        {
-            length = 3;
-            min = lead == 0xE0 ? (byte)0xA0 : (byte)0x80;
-            max = lead == 0xED ? (byte)0x9F : (byte)0xBF;
-        }
-        else if (lead >= 0xF0 && lead <= 0xF4)
-        {
-            length = 4;
-            min = lead == 0xF0 ? (byte)0x90 : (byte)0x80;
-            max = lead == 0xF4 ? (byte)0x8F : (byte)0xBF;
-        }
-        else
-        {
-            return 0;
-        }
-
-        if (text.Length < length || text[1] < min || text[1] > max)
-        {
-            return 0;
-        }
-
-        for (int i = 2; i < length; i++)
-        {
-            if (text[i] < 0x80 || text[i] > 0xBF)
-            {
-                return 0;
-            }
-        }
-
-        return length;
     }
 }
