@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace ResponseCache.Core;
 
@@ -7,19 +8,20 @@ public sealed class CacheEntryInfo
 {
     /// <summary>An entry of any backend; <see cref="Path"/> and <see cref="CacheFile"/> stay empty outside the file backend.</summary>
     internal CacheEntryInfo(InventoryEntry entry, double ttlSeconds, double nowSeconds, ICacheBackend source, string? cacheFile)
-        : this(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.SizeBytes, entry.Stored.TextLength, entry.Stored.Timestamp, ttlSeconds, nowSeconds, source)
+        : this(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.SizeBytes, entry.Stored.TextLength, entry.Stored.Timestamp, source)
     {
+        Tags = entry.Stored.Tags.ToArray();
+        Expires = ToLocal(CacheEntry.ExpiryTime(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, ttlSeconds));
+        IsExpired = CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, nowSeconds, ttlSeconds);
         CacheFile = cacheFile;
         Path = cacheFile is null ? null : System.IO.Path.GetDirectoryName(cacheFile);
     }
 
-    private CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, double ttlSeconds, double nowSeconds, ICacheBackend source)
+    private CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, ICacheBackend source)
     {
         KeyHash = key.ToString();
         Created = ToLocal(createdAt);
         LastAccessed = ToLocal(lastAccessed);
-        Expires = createdAt is double created && UnixTime.IsInRange(created) ? ToLocal(created + ttlSeconds) : null;
-        IsExpired = CacheEntry.IsExpired(createdAt, nowSeconds, ttlSeconds);
         SizeBytes = sizeBytes;
         TextLength = textLength;
         Timestamp = timestamp;
@@ -38,6 +40,9 @@ public sealed class CacheEntryInfo
     public DateTime? Expires { get; }
 
     public bool IsExpired { get; }
+
+    /// <summary>The entry's tags, as -Tag gave them; empty for none.</summary>
+    public string[] Tags { get; } = Array.Empty<string>();
 
     /// <summary>About what the entry takes in the cache file.</summary>
     public long SizeBytes { get; }

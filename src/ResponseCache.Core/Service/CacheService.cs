@@ -58,7 +58,7 @@ public class CacheService : ICacheBackend
     /// </summary>
     /// <exception cref="ReentrantGetOrAddException">Called for a key from inside that key's own producer.</exception>
     /// <exception cref="ProducerWaitTimeoutException">Another caller's producer for the key ran longer than the timeout.</exception>
-    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
+    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default, EntryOptions? entry = null)
     {
         if (produce is null)
         {
@@ -113,7 +113,7 @@ public class CacheService : ICacheBackend
             response = produce();
             if (response is not null && !ticket.IsUnavailable)
             {
-                CacheProduced(key, hash, response, lease, log, cancellation);
+                CacheProduced(key, hash, response, entry ?? EntryOptions.None, lease, log, cancellation);
             }
 
             return response;
@@ -131,13 +131,14 @@ public class CacheService : ICacheBackend
     }
 
     /// <summary>Stores responses (compact JSON of one value each, already checked, as the cmdlets' serializer makes them) and evicts least recently used entries beyond the cache's caps, as one change.</summary>
-    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
+    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default, EntryOptions? entry = null)
     {
         if (items is null)
         {
             throw new ArgumentNullException(nameof(items));
         }
 
+        entry ??= EntryOptions.None;
         var entries = new List<NewEntry>(items.Count);
         foreach (KeyValuePair<string, byte[]> item in items)
         {
@@ -146,7 +147,7 @@ public class CacheService : ICacheBackend
                 throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
             }
 
-            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, nameof(items), check: false));
+            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, entry, nameof(items), check: false));
         }
 
         log ??= NullCacheLog.Instance;
@@ -170,6 +171,21 @@ public class CacheService : ICacheBackend
         log ??= NullCacheLog.Instance;
         int removed = _store.Remove(hashes, log, cancellation);
         log.Verbose($"Removed {removed} of the {hashes.Count} entries asked for from {Location}" + (removed < hashes.Count ? "; the others were not cached." : "."));
+        return removed;
+    }
+
+    /// <summary>Removes every entry that has any of the tags (in any case), in one change; returns how many.</summary>
+    public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        IReadOnlyList<string> wanted = EntryTags.Normalize(tags ?? throw new ArgumentNullException(nameof(tags)), nameof(tags));
+        if (wanted.Count == 0)
+        {
+            return 0;
+        }
+
+        log ??= NullCacheLog.Instance;
+        int removed = _store.RemoveTagged(wanted, log, cancellation);
+        log.Verbose($"Removed {removed} entries tagged {string.Join(", ", wanted.Select(tag => $"'{tag}'"))} from {Location}.");
         return removed;
     }
 
@@ -212,7 +228,7 @@ public class CacheService : ICacheBackend
         CacheConfiguration configuration = inventory.Configuration;
         double ttlSeconds = policy.FreshnessSeconds(configuration);
         double now = UnixTime.ToSeconds(_clock.Now);
-        int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, now, ttlSeconds));
+        int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
         return new CacheStatistics
@@ -273,7 +289,7 @@ public class CacheService : ICacheBackend
         double ttlSeconds = inventory.Configuration.TtlSeconds;
         return inventory.Entries
             .Select(entry => entry.Stored)
-            .Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, now, ttlSeconds))
+            .Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, entry.ExpiresAt, now, ttlSeconds))
             .ToList();
     }
 
@@ -308,9 +324,9 @@ public class CacheService : ICacheBackend
     }
 
     /// <summary>A produced response goes into the cache; one the store was too busy or too far to take is still the caller's.</summary>
-    private void CacheProduced(string key, KeyHash hash, byte[] response, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
+    private void CacheProduced(string key, KeyHash hash, byte[] response, EntryOptions options, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
     {
-        NewEntry entry = PrepareEntry(key, hash, response, "produce", check: true);
+        NewEntry entry = PrepareEntry(key, hash, response, options, "produce", check: true);
         try
         {
             Put(new[] { entry }, lease, log, cancellation);
@@ -340,7 +356,7 @@ public class CacheService : ICacheBackend
     }
 
     /// <param name="check">Parses the JSON first: a producer's output is checked; what a caller hands to SetMany is checked already (the contract).</param>
-    private static NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, string parameterName, bool check)
+    private NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, EntryOptions options, string parameterName, bool check)
     {
         if (responseJson is null)
         {
@@ -352,7 +368,9 @@ public class CacheService : ICacheBackend
             ResponseJson.EnsureSingleValue(responseJson, parameterName);
         }
 
-        return new NewEntry(hash, PythonText.Length(key), responseJson);
+        // The lifetime counts from now, as the entry's creation does; the store judges both by the same clock.
+        double? expiresAt = options.ExpiresAfter is TimeSpan lifetime ? UnixTime.ToSeconds(_clock.Now) + lifetime.TotalSeconds : null;
+        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt);
     }
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; caps the store knows already cost nothing.</summary>

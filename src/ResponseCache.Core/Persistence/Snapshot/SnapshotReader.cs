@@ -146,6 +146,8 @@ internal static class SnapshotReader
         double? createdAt = null;
         double? lastAccessed = null;
         long? textLength = null;
+        string[]? tags = null;
+        double? expiresAt = null;
         List<KeyValuePair<string, byte[]>>? unknown = null;
         bool sound = true;
 
@@ -171,13 +173,19 @@ internal static class SnapshotReader
                 case EntryField.TextLength when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long length):
                     textLength = length;
                     break;
+                case EntryField.Tags when reader.TokenType == JsonTokenType.StartArray && TryReadTags(ref reader, out string[]? read):
+                    tags = read;
+                    break;
+                case EntryField.ExpiresAt when reader.TokenType == JsonTokenType.Number:
+                    expiresAt = reader.GetDouble();
+                    break;
                 case EntryField.Other:
                     (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(otherName!, CaptureValue(ref reader, json)));
                     break;
-                case EntryField.Timestamp or EntryField.TextLength:
-                    // Informational only: the reference serves such an entry, so it stays, and the field is kept as
-                    // it was (the reference prints the timestamp on every hit, whatever it is).
-                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(field == EntryField.Timestamp ? "timestamp" : "text_length", CaptureValue(ref reader, json)));
+                case EntryField.Timestamp or EntryField.TextLength or EntryField.Tags or EntryField.ExpiresAt:
+                    // Informational only, or another tool's: the reference serves such an entry, so it stays, and the
+                    // field is kept as it was (the reference prints the timestamp on every hit, whatever it is).
+                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(NameOf(field), CaptureValue(ref reader, json)));
                     break;
                 default:
                     sound = false;
@@ -197,6 +205,8 @@ internal static class SnapshotReader
             CreatedAt = createdAt,
             LastAccessed = lastAccessed,
             TextLength = textLength,
+            Tags = tags,
+            ExpiresAt = expiresAt,
             UnknownFields = unknown,
         };
     }
@@ -208,7 +218,38 @@ internal static class SnapshotReader
         : reader.ValueTextEquals("created_at"u8) ? EntryField.CreatedAt
         : reader.ValueTextEquals("last_accessed"u8) ? EntryField.LastAccessed
         : reader.ValueTextEquals("text_length"u8) ? EntryField.TextLength
+        : reader.ValueTextEquals("tags"u8) ? EntryField.Tags
+        : reader.ValueTextEquals("expires_at"u8) ? EntryField.ExpiresAt
         : EntryField.Other;
+
+    private static string NameOf(EntryField field) => field switch
+    {
+        EntryField.Timestamp => "timestamp",
+        EntryField.TextLength => "text_length",
+        EntryField.Tags => "tags",
+        _ => "expires_at",
+    };
+
+    /// <summary>An array of tag strings (the reader on its start, left on its end); false, the reader unmoved, for any other array.</summary>
+    private static bool TryReadTags(ref Utf8JsonReader reader, out string[]? tags)
+    {
+        Utf8JsonReader lookahead = reader;
+        var read = new List<string>();
+        while (lookahead.Read() && lookahead.TokenType == JsonTokenType.String)
+        {
+            read.Add(lookahead.GetString()!);
+        }
+
+        if (lookahead.TokenType != JsonTokenType.EndArray)
+        {
+            tags = null;
+            return false;
+        }
+
+        reader = lookahead;
+        tags = read.Count == 0 ? null : read.ToArray();
+        return true;
+    }
 
     /// <summary>The value under the reader as compact JSON: scalars are sliced as they are, containers re-written without indentation.</summary>
     private static byte[] CaptureValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
@@ -263,5 +304,7 @@ internal static class SnapshotReader
         CreatedAt,
         LastAccessed,
         TextLength,
+        Tags,
+        ExpiresAt,
     }
 }

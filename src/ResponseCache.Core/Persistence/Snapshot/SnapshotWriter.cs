@@ -54,6 +54,22 @@ internal static class SnapshotWriter
             writer.WriteNumber("text_length", textLength);
         }
 
+        if (entry.Tags is not null)
+        {
+            writer.WriteStartArray("tags");
+            foreach (string tag in entry.Tags)
+            {
+                writer.WriteStringValue(tag);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (entry.ExpiresAt is double expiresAt)
+        {
+            writer.WriteNumber("expires_at", expiresAt);
+        }
+
         if (entry.UnknownFields is not null)
         {
             foreach (KeyValuePair<string, byte[]> field in entry.UnknownFields)
