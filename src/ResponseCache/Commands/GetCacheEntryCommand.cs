@@ -26,6 +26,12 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     [KeyTextTransformation]
     public string? Key { get; set; }
 
+    /// <summary>Lists only entries that have any of these tags (in any case).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateTag]
+    public string[]? Tag { get; set; }
+
     protected override void EndProcessing()
     {
         if (Key is not null && !IsKeyText(Key, nameof(Key)))
@@ -52,7 +58,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
             }
 
             CacheEntryInfo entry = entries[i];
-            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted))
+            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted) && (Tag is null || TagSelection.Matches(entry, Tag)))
             {
                 WriteObject(entry);
             }

@@ -84,6 +84,19 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public override int Depth { get => base.Depth; set => base.Depth = value; }
 
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateNotNull]
+    [ValidateTag]
+    public override string[]? Tag { get => base.Tag; set => base.Tag = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateLifetime]
+    public override TimeSpan? ExpiresAfter { get => base.ExpiresAfter; set => base.ExpiresAfter = value; }
+
     /// <summary>The freshness this caller accepts: an older entry is a miss (the cache's TtlDays when not given).</summary>
     [Parameter]
     [ValidateTtlDays]
@@ -140,7 +153,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             {
                 produced = RunScriptBlock(errors, out bool cacheable);
                 return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
-            }, Log, Cancellation);
+            }, Log, Cancellation, EntryOptions);
 
             // The run's errors are this cmdlet's, so its -ErrorAction and -ErrorVariable govern them (after the run, which
             // must end before its output can be judged). Output that was not cached is still this caller's answer.
