@@ -58,7 +58,8 @@ Describe 'Tags on <Name>' -ForEach (Get-TestBackend) {
 
     It 'Copy-ResponseCache copies the tags, so the copy is removed by them too' {
         $destination = New-TestCache -Kind $Kind
-        Copy-ResponseCache @cache @(ConvertTo-DestinationSplat $destination)
+        $to = ConvertTo-DestinationSplat $destination
+        Copy-ResponseCache @cache @to
 
         (Get-CacheEntry -Key 'summary 2' @destination).Tags | Should -Be @('template-v1', 'gpt-4o')
         Remove-CachedResponse -Tag 'gpt-4o' @destination -PassThru | Should -Be 2
