@@ -167,8 +167,11 @@ end
 
 -- caps: {maxEntries, maxBytes} to make room before adding (an entry written now is the most recent), or nil to
 -- leave eviction to evict() afterwards (an imported entry may be older than those already cached).
+-- What producing the entry cost, and its hits: the values of usage, in this order, '' for unknown.
+local usageFields = {'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'producer_seconds', 'hits'}
+
 -- tagText: the tags as given, one a line ('' none); indexText: their index names, one a line; lifetimeEnd: '' none.
-local function put(member, response, created, accessedMs, timestamp, textLength, ttl, caps, tagText, indexText, lifetimeEnd)
+local function put(member, response, created, accessedMs, timestamp, textLength, ttl, caps, tagText, indexText, lifetimeEnd, usage)
   local expireAt = nil
   if created ~= '' then
     expireAt = tonumber(created) + ttl
@@ -193,6 +196,9 @@ local function put(member, response, created, accessedMs, timestamp, textLength,
   if textLength ~= '' then fields[#fields + 1] = 'text_length'; fields[#fields + 1] = textLength end
   if tagText ~= '' then fields[#fields + 1] = 'tags'; fields[#fields + 1] = tagText end
   if ownEnd then fields[#fields + 1] = 'expires_at'; fields[#fields + 1] = lifetimeEnd end
+  for i, name in ipairs(usageFields) do
+    if usage[i] and usage[i] ~= '' then fields[#fields + 1] = name; fields[#fields + 1] = usage[i] end
+  end
   redis.call('HSET', key, unpack(fields))
   local dropAt = drop_at(expireAt and tonumber(created), ttl, ownEnd)
   if dropAt then redis.call('PEXPIREAT', key, string.format('%.0f', dropAt * 1000)) end
@@ -228,7 +234,7 @@ end
 
     /// <summary>
     /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length, tags, tag index names, lifetime's
-    /// end) per entry; the caps are the namespace's (a call's caps reach it through Configure first). KEYS[12], when
+    /// end, model, input tokens, output tokens, cached input tokens, producer seconds) per entry; the caps are the namespace's (a call's caps reach it through Configure first). KEYS[12], when
     /// given, is a get-or-add lock released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage}.
     /// </summary>
     public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
@@ -236,22 +242,24 @@ return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
   local stored, evicted = 0, evict(maxEntries, maxBytes)
-  for i = 7, #ARGV, 6 do
-    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes}, ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
+  for i = 7, #ARGV, 11 do
+    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes}, ARGV[i + 3], ARGV[i + 4], ARGV[i + 5],
+      {ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ''})
     stored, evicted = stored + added, evicted + made
   end
   if KEYS[12] and redis.call('GET', KEYS[12]) == ARGV[6] then redis.call('DEL', KEYS[12]) end
   return {stored, evicted, total(), maxBytes or -1, settingsDamage}
 end)");
 
-    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length, tags, tag index names, lifetime's end) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>
+    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length, tags, tag index names, lifetime's end, model, input tokens, output tokens, cached input tokens, producer seconds, hits) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>
     public static readonly RedisScript Import = new RedisScript(Prelude + @"
 return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
   local stored = 0
-  for i = 6, #ARGV, 9 do
-    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400, nil, ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
+  for i = 6, #ARGV, 15 do
+    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400, nil, ARGV[i + 6], ARGV[i + 7], ARGV[i + 8],
+      {ARGV[i + 9], ARGV[i + 10], ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14]})
   end
   return {stored, evict(maxEntries, maxBytes), settingsDamage}
 end)");
@@ -381,6 +389,7 @@ end
 if response then
   redis.call('ZADD', KEYS[2], 'XX', string.format('%.0f', tonumber(ARGV[3]) * 1024 + redis.call('INCR', KEYS[5]) % 1024), ARGV[1])
   redis.call('HINCRBY', KEYS[4], 'hits', 1)
+  redis.call('HINCRBY', KEYS[1], 'hits', 1)
   return {1, response}
 end
 if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
@@ -393,7 +402,7 @@ return {0}"));
     /// <summary>
     /// KEYS: lru, config, stats, config copy. ARGV: entry prefix, '1' to include responses. Returns {ttl days, max
     /// entries, max bytes, shared hits, shared misses, settings damage} ('' for none), then per entry, least recently used first: hash, recency
-    /// score, size, created ('' none), timestamp, text length, tags (one a line), lifetime's end[, response]. Entries Redis already expired are left out.
+    /// score, size, created ('' none), timestamp, text length, tags (one a line), lifetime's end, model, input tokens, output tokens, cached input tokens, producer seconds, hits[, response]. Entries Redis already expired are left out.
     /// </summary>
     public static readonly RedisScript Inventory = new RedisScript(WithCacheConstants(SettingsReader + @"
 local maxEntries, maxBytes, ttlDays, damage = read_settings(KEYS[2], KEYS[4])
@@ -404,9 +413,11 @@ local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #members, 2 do
   local f
   if ARGV[2] == '1' then
-    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'tags', 'expires_at', 'response')
+    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'tags', 'expires_at',
+      'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'producer_seconds', 'hits', 'response')
   else
-    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'tags', 'expires_at')
+    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'tags', 'expires_at',
+      'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'producer_seconds', 'hits')
   end
   if f[1] then
     out[#out + 1] = members[i]
@@ -415,9 +426,8 @@ for i = 1, #members, 2 do
     out[#out + 1] = f[2] or ''
     out[#out + 1] = f[3] or ''
     out[#out + 1] = f[4] or ''
-    out[#out + 1] = f[5] or ''
-    out[#out + 1] = f[6] or ''
-    if ARGV[2] == '1' then out[#out + 1] = f[7] or '' end
+    for k = 5, 12 do out[#out + 1] = f[k] or '' end
+    if ARGV[2] == '1' then out[#out + 1] = f[13] or '' end
   end
 end
 return out"));

@@ -67,7 +67,7 @@ internal sealed class RedisStore : ICacheStore
     public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
     {
         var producerLease = lease as RedisProducerLease;
-        var values = new List<RedisValue>(2 + (entries.Count * 6))
+        var values = new List<RedisValue>(2 + (entries.Count * 11))
         {
             UnixTime.ToTimestamp(_clock.Now),
             producerLease?.Token ?? string.Empty,
@@ -80,6 +80,7 @@ internal sealed class RedisStore : ICacheStore
             values.Add(TagText(entry.Tags));
             values.Add(IndexText(entry.Tags));
             values.Add(Seconds(entry.ExpiresAt));
+            values.AddRange(UsageValues(entry.Usage));
         }
 
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, producerLease?.LockKey, values, cancellation);
@@ -109,7 +110,7 @@ internal sealed class RedisStore : ICacheStore
                 TagText(entry.Tags),
                 IndexText(entry.Tags),
                 Seconds(entry.ExpiresAt),
-            });
+            }.Concat(UsageValues(entry.Usage)).Append(entry.Hits).ToArray());
         }
 
         return Explicitly(() =>
@@ -189,7 +190,7 @@ internal sealed class RedisStore : ICacheStore
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
         ReportSettingsDamage((string?)result[5], log);
         const int Header = 6;
-        int stride = withResponses ? 9 : 8;
+        int stride = withResponses ? 15 : 14;
         var entries = new List<InventoryEntry>((result.Length - Header) / stride);
         for (int i = Header; i + stride <= result.Length; i += stride)
         {
@@ -202,13 +203,15 @@ internal sealed class RedisStore : ICacheStore
             entries.Add(new InventoryEntry(
                 new StoredResponse(
                     hash,
-                    withResponses ? (byte[])result[i + 8]! : Array.Empty<byte>(),
+                    withResponses ? (byte[])result[i + 14]! : Array.Empty<byte>(),
                     createdAt: ParseDouble((RedisValue)result[i + 3]),
                     lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
                     timestamp: NullIfEmpty((string?)result[i + 4]),
                     textLength: ParseLong((RedisValue)result[i + 5]),
                     tags: ParseTags((string?)result[i + 6]),
-                    expiresAt: ParseDouble((RedisValue)result[i + 7])),
+                    expiresAt: ParseDouble((RedisValue)result[i + 7]),
+                    usage: ParseUsage(result, i + 8),
+                    hits: ParseLong((RedisValue)result[i + 13]) ?? 0),
                 (long)result[i + 2]));
         }
 
@@ -442,6 +445,25 @@ internal sealed class RedisStore : ICacheStore
     private static string TagText(IReadOnlyList<string> tags) => string.Join("\n", tags);
 
     private static string IndexText(IReadOnlyList<string> tags) => string.Join("\n", tags.Select(EntryTags.IndexName).Distinct());
+
+    private static IEnumerable<RedisValue> UsageValues(EntryUsage usage) => new[]
+    {
+        (RedisValue)(usage.Model ?? string.Empty),
+        Count(usage.InputTokens),
+        Count(usage.OutputTokens),
+        Count(usage.CachedInputTokens),
+        Seconds(usage.ProducerSeconds),
+    };
+
+    private static RedisValue Count(long? count) => count is long value ? value.ToString(CultureInfo.InvariantCulture) : RedisValue.EmptyString;
+
+    /// <summary>Model, input, output and cached input tokens, and producer seconds, from <paramref name="start"/> on.</summary>
+    private static EntryUsage ParseUsage(RedisResult[] result, int start) => new EntryUsage(
+        NullIfEmpty((string?)result[start]),
+        ParseLong((RedisValue)result[start + 1]),
+        ParseLong((RedisValue)result[start + 2]),
+        ParseLong((RedisValue)result[start + 3]),
+        ParseDouble((RedisValue)result[start + 4]));
 
     private static IReadOnlyList<string> ParseTags(string? text) =>
         string.IsNullOrEmpty(text) ? Array.Empty<string>() : text!.Split('\n');

@@ -34,6 +34,15 @@ internal sealed class CacheEntry
     /// <summary>Unix seconds at which the entry's own lifetime ends ("expires_at"); the reference ignores it and keeps its TTL.</summary>
     public double? ExpiresAt { get; set; }
 
+    /// <summary>What producing the response cost ("model", "input_tokens", "output_tokens", "cached_input_tokens", "producer_seconds"); null when nothing is known.</summary>
+    public EntryUsage? Usage { get; set; }
+
+    /// <summary>Hits by every process ("hits"): this process's own are counted at once and written with their access times.</summary>
+    public long Hits { get; set; }
+
+    /// <summary>This process's hits not yet on disk, written with the access time's touch. Owned by CacheMemory.</summary>
+    internal long PendingHits { get; set; }
+
     /// <summary>Fields this version does not know, kept verbatim so other tools' data survives a rewrite.</summary>
     public List<KeyValuePair<string, byte[]>>? UnknownFields { get; set; }
 

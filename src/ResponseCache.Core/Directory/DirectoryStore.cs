@@ -155,6 +155,8 @@ internal sealed class DirectoryStore : ICacheStore
                     TextLength = stored.TextLength,
                     Tags = stored.Tags.Count == 0 ? null : stored.Tags.ToArray(),
                     ExpiresAt = stored.ExpiresAt,
+                    Usage = stored.Usage.IsEmpty ? null : stored.Usage,
+                    Hits = stored.Hits,
                 });
             }
 
@@ -199,7 +201,7 @@ internal sealed class DirectoryStore : ICacheStore
             var entries = new List<InventoryEntry>(_memory.Index.Count);
             foreach (CacheEntry entry in _memory.Index.OldestFirst())
             {
-                var stored = new StoredResponse(entry.Key, withResponses ? entry.ResponseJson : Array.Empty<byte>(), entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength, entry.Tags, entry.ExpiresAt);
+                var stored = new StoredResponse(entry.Key, withResponses ? entry.ResponseJson : Array.Empty<byte>(), entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength, entry.Tags, entry.ExpiresAt, entry.Usage, entry.Hits);
                 entries.Add(new InventoryEntry(stored, entry.StoredBytes));
             }
 
@@ -276,6 +278,7 @@ internal sealed class DirectoryStore : ICacheStore
                     TextLength = item.TextLength,
                     Tags = item.Tags.Count == 0 ? null : item.Tags.ToArray(),
                     ExpiresAt = item.ExpiresAt,
+                    Usage = item.Usage.IsEmpty ? null : item.Usage,
                 });
             }
 

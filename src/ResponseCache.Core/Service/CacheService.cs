@@ -110,10 +110,12 @@ public class CacheService : ICacheBackend
             }
 
             CountLookup(hit: false);
+            var producing = System.Diagnostics.Stopwatch.StartNew();
             response = produce();
+            double producerSeconds = producing.Elapsed.TotalSeconds;
             if (response is not null && !ticket.IsUnavailable)
             {
-                CacheProduced(key, hash, response, entry ?? EntryOptions.None, lease, log, cancellation);
+                CacheProduced(key, hash, response, entry ?? EntryOptions.None, producerSeconds, lease, log, cancellation);
             }
 
             return response;
@@ -147,7 +149,7 @@ public class CacheService : ICacheBackend
                 throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
             }
 
-            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, entry, nameof(items), check: false));
+            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, entry, producerSeconds: null, nameof(items), check: false));
         }
 
         log ??= NullCacheLog.Instance;
@@ -324,9 +326,9 @@ public class CacheService : ICacheBackend
     }
 
     /// <summary>A produced response goes into the cache; one the store was too busy or too far to take is still the caller's.</summary>
-    private void CacheProduced(string key, KeyHash hash, byte[] response, EntryOptions options, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
+    private void CacheProduced(string key, KeyHash hash, byte[] response, EntryOptions options, double producerSeconds, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
     {
-        NewEntry entry = PrepareEntry(key, hash, response, options, "produce", check: true);
+        NewEntry entry = PrepareEntry(key, hash, response, options, producerSeconds, "produce", check: true);
         try
         {
             Put(new[] { entry }, lease, log, cancellation);
@@ -356,7 +358,8 @@ public class CacheService : ICacheBackend
     }
 
     /// <param name="check">Parses the JSON first: a producer's output is checked; what a caller hands to SetMany is checked already (the contract).</param>
-    private NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, EntryOptions options, string parameterName, bool check)
+    /// <param name="producerSeconds">How long the producer ran, when this cache ran it; a reply's own duration (Ollama's) wins.</param>
+    private NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, EntryOptions options, double? producerSeconds, string parameterName, bool check)
     {
         if (responseJson is null)
         {
@@ -370,7 +373,7 @@ public class CacheService : ICacheBackend
 
         // The lifetime counts from now, as the entry's creation does; the store judges both by the same clock.
         double? expiresAt = options.ExpiresAfter is TimeSpan lifetime ? UnixTime.ToSeconds(_clock.Now) + lifetime.TotalSeconds : null;
-        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt);
+        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt, ReplyUsage.Read(responseJson).WithProducerSeconds(producerSeconds));
     }
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; caps the store knows already cost nothing.</summary>
