@@ -178,7 +178,9 @@ internal static class JournalCodec
         if (more && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("snapshot"))
         {
             extends = ReadSnapshotIdentity(ref reader);
-            more = reader.Read();
+
+            // Past the identity's closing brace to what follows it; a line whose identity is not that shape has no hits read.
+            more = extends is not null && reader.Read() && reader.TokenType == JsonTokenType.EndObject && reader.Read();
         }
 
         return !(more && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("hits")) || ReadHits(ref reader, ops);
