@@ -233,8 +233,13 @@ public class CacheService : ICacheBackend
         int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
+        IEnumerable<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0);
         return new CacheStatistics
         {
+            EntryHits = served.Sum(entry => entry.Hits),
+            SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits),
+            SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits),
+            SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits)),
             TotalEntries = inventory.Entries.Count,
             ExpiredEntries = expired,
             ActiveEntries = inventory.Entries.Count - expired,
