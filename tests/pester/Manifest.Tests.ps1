@@ -80,8 +80,36 @@ Describe 'The module manifest' {
     }
 }
 
+# Tools that read the source (PSScriptAnalyzer, editors) take module/ResponseCache.psd1 as it stands in the repository.
+Describe 'The source manifest' {
+    BeforeAll {
+        $sourceManifest = Join-Path $PSScriptRoot '../../module/ResponseCache.psd1'
+    }
+
+    # In a fresh pwsh, strict and stopping on errors, as the source is all an editor or PSScriptAnalyzer has.
+    It 'passes Test-ModuleManifest where it stands, before any build' {
+        $run = Invoke-FreshPwsh -NoImport -Script @"
+`$manifest = Test-ModuleManifest '$($sourceManifest -replace "'", "''")'
+[pscustomobject]@{ Name = `$manifest.Name; Formats = @(`$manifest.ExportedFormatFiles | Split-Path -Leaf) } | ConvertTo-Json -Compress
+"@
+
+        $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+        $result = $run.Output | Select-Object -Last 1 | ConvertFrom-Json
+        $result.Name | Should -BeExactly 'ResponseCache'
+        $result.Formats | Should -Be @($data.FormatsToProcess)
+    }
+
+    It 'is the one manifest: the package ships it with the RootModule the build adds, and nothing else changed' {
+        $shipped = Get-Content -LiteralPath $manifestPath
+        @($shipped | Where-Object { $_ -match '^\s*RootModule\s*=' }) | Should -HaveCount 1
+        @($shipped | Where-Object { $_ -notmatch '^\s*RootModule\s*=' }) | Should -Be @(Get-Content -LiteralPath $sourceManifest)
+        $data.RootModule | Should -BeExactly 'ResponseCache.dll'
+        @(Get-ChildItem (Join-Path $PSScriptRoot '../..') -Filter *.psd1 -File) | Should -BeNullOrEmpty -Because 'a second manifest would drift from the one that ships'
+    }
+}
+
 Describe 'The package folder' {
-    It 'is <name>/<ModuleVersion>, as Publish-Module and Install-Module lay it out' {
+    It 'is <name>/<ModuleVersion>, as PSResourceGet and PowerShellGet lay it out' {
         Split-Path $packageDirectory -Leaf | Should -BeExactly $data.ModuleVersion
         Split-Path (Split-Path $packageDirectory -Parent) -Leaf | Should -BeExactly 'ResponseCache'
     }

@@ -1,5 +1,6 @@
 @{
-    RootModule           = 'ResponseCache.dll'
+    # build.ps1 writes RootModule = 'ResponseCache.dll' in here beside the assembly it builds: Test-ModuleManifest
+    # refuses a RootModule that is not there, so this manifest, valid where it stands, names none.
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '84601799-0dd6-4af1-8492-d6db82988a41'
