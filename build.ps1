@@ -61,17 +61,19 @@ function Invoke-BuildTask {
     $null = New-Item $ModuleDir -ItemType Directory -Force
     Get-ChildItem $publishDir -Filter *.dll | Copy-Item -Destination $ModuleDir
     Copy-Item (Join-Path $Root 'module/*') $ModuleDir -Recurse
-    Write-ShippedManifest -Source (Join-Path $Root 'module/ResponseCache.psd1') -Destination (Join-Path $ModuleDir 'ResponseCache.psd1')
+    Write-ShippedManifest -Source (Join-Path $Root 'ResponseCache.psd1') -Destination (Join-Path $ModuleDir 'ResponseCache.psd1')
     Write-Host "Module assembled at $ModuleDir"
 }
 
-# The source manifest with the one line it cannot hold before a build, the RootModule it ships with.
+# The source manifest as it ships: with the RootModule it cannot name before a build, and its format file beside it.
 function Write-ShippedManifest {
     param([Parameter(Mandatory)] [string] $Source, [Parameter(Mandatory)] [string] $Destination)
     $text = [IO.File]::ReadAllText($Source)
     $shipped = [regex]::new('\A@\{\r?\n').Replace($text, "@{`n    RootModule           = 'ResponseCache.dll'`n", 1)
     if ($shipped -eq $text) { throw "'$Source' does not begin with '@{' on a line of its own, where the RootModule goes." }
-    [IO.File]::WriteAllText($Destination, $shipped)
+    $formats = [regex]::new("'module/(ResponseCache\.format\.ps1xml)'")
+    if (-not $formats.IsMatch($shipped)) { throw "'$Source' does not name 'module/ResponseCache.format.ps1xml' in FormatsToProcess." }
+    [IO.File]::WriteAllText($Destination, $formats.Replace($shipped, "'`$1'", 1))
 }
 
 function Get-NuGetPackagesFolder {

@@ -80,10 +80,10 @@ Describe 'The module manifest' {
     }
 }
 
-# Tools that read the source (PSScriptAnalyzer, editors) take module/ResponseCache.psd1 as it stands in the repository.
+# Tools that read the source (PSScriptAnalyzer, editors) take ResponseCache.psd1 as it stands in the repository.
 Describe 'The source manifest' {
     BeforeAll {
-        $sourceManifest = Join-Path $PSScriptRoot '../../module/ResponseCache.psd1'
+        $sourceManifest = Join-Path $PSScriptRoot '../../ResponseCache.psd1'
     }
 
     # In a fresh pwsh, strict and stopping on errors, as the source is all an editor or PSScriptAnalyzer has.
@@ -99,12 +99,17 @@ Describe 'The source manifest' {
         $result.Formats | Should -Be @($data.FormatsToProcess)
     }
 
-    It 'is the one manifest: the package ships it with the RootModule the build adds, and nothing else changed' {
-        $shipped = Get-Content -LiteralPath $manifestPath
-        @($shipped | Where-Object { $_ -match '^\s*RootModule\s*=' }) | Should -HaveCount 1
-        @($shipped | Where-Object { $_ -notmatch '^\s*RootModule\s*=' }) | Should -Be @(Get-Content -LiteralPath $sourceManifest)
+    It 'is the one manifest: the package ships it with the RootModule the build adds and its format file beside it, nothing else changed' {
+        $shipped = @(Get-Content -LiteralPath $manifestPath | Where-Object { $_ -notmatch '^\s*RootModule\s*=' })
+        $source = @(Get-Content -LiteralPath $sourceManifest)
+        @(Get-Content -LiteralPath $manifestPath | Where-Object { $_ -match '^\s*RootModule\s*=' }) | Should -HaveCount 1
         $data.RootModule | Should -BeExactly 'ResponseCache.dll'
-        @(Get-ChildItem (Join-Path $PSScriptRoot '../..') -Filter *.psd1 -File) | Should -BeNullOrEmpty -Because 'a second manifest would drift from the one that ships'
+        $shipped.Count | Should -Be $source.Count
+        $changed = @(0..($source.Count - 1) | Where-Object { $shipped[$_] -ne $source[$_] })
+        $changed | Should -HaveCount 1
+        $source[$changed[0]] | Should -Match "FormatsToProcess\s*=\s*@\('module/ResponseCache\.format\.ps1xml'\)"
+        $shipped[$changed[0]] | Should -Match "FormatsToProcess\s*=\s*@\('ResponseCache\.format\.ps1xml'\)"
+        @(Get-ChildItem (Join-Path $PSScriptRoot '../../module') -Filter *.psd1 -File -Recurse) | Should -BeNullOrEmpty -Because 'a second manifest would drift from the one that ships'
     }
 }
 
