@@ -1,4 +1,5 @@
 using ResponseCache.Core;
+using ResponseCache.Core.Persistence;
 using ResponseCache.Tests.Infrastructure;
 
 namespace ResponseCache.Tests;
@@ -64,6 +65,86 @@ public sealed class FilePermissionTests : CacheTestBase
 
         Assert.True(new FileInfo(JournalFile).Length > 0);
         Assert.Equal("600", UnixPermissions.ModeOf(JournalFile));
+    }
+}
+
+/// <summary>
+/// A cache shared with a group on purpose (RESPONSECACHE_SHARED_PATHS): what the engine creates there is the
+/// group's too, 0660 and 0770, as far as the umask allows (its members use umask 002, as in any shared directory).
+/// </summary>
+[Collection(UmaskCollection.Name)]
+public sealed class SharedCachePermissionTests : CacheTestBase
+{
+    [UnixFact]
+    public void Files_and_directories_created_in_a_shared_cache_are_group_readable_and_writable()
+    {
+        string shared = Path.Combine(OutsideDirectory, "team");
+        string cache = Path.Combine(shared, "cache");
+        Directory.CreateDirectory(shared);
+        UnixPermissions.SetMode(shared, 2770);
+        using (SharedPaths("/elsewhere" + Path.PathSeparator + cache))
+        using (UnixPermissions.Umask(002))
+        {
+            new DirectoryCache(cache, new DirectoryCacheOptions { Clock = Clock }).Set("question", Responses.Json("answer"), Policy());
+        }
+
+        Assert.Equal("2770", UnixPermissions.ModeOf(cache));
+        Assert.Equal("660", UnixPermissions.ModeOf(Path.Combine(cache, "ai_responses.json")));
+        Assert.Equal("660", UnixPermissions.ModeOf(Path.Combine(cache, "ai_responses.json.lock")));
+    }
+
+    [UnixTheory]
+    [InlineData(770)]
+    [InlineData(2775)]
+    public void A_group_writable_cache_directory_is_accepted_only_when_listed_as_shared(int mode)
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        UnixPermissions.SetMode(CacheDirectory, mode);
+
+        Assert.Throws<CacheDirectoryNotPrivateException>(() => NewEngine().Set("question", Responses.Json("answer"), Policy()));
+        using (SharedPaths(CacheDirectory + "/"))
+        {
+            NewEngine().Set("question", Responses.Json("answer"), Policy());
+        }
+    }
+
+    [UnixFact]
+    public void A_shared_cache_directory_every_user_can_write_is_still_refused()
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        UnixPermissions.SetMode(CacheDirectory, 2777);
+
+        using (SharedPaths(CacheDirectory))
+        {
+            var refused = Assert.Throws<CacheDirectoryNotPrivateException>(() => NewEngine().Set("question", Responses.Json("answer"), Policy()));
+            Assert.Contains($"chmod o-w '{CacheDirectory}'", refused.Message);
+        }
+    }
+
+    [UnixRootFact]
+    public void A_shared_cache_directory_another_user_owns_is_accepted()
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        UnixPermissions.SetMode(CacheDirectory, 2770);
+        UnixPermissions.SetOwner(CacheDirectory, UnixPermissions.OtherUser);
+
+        using (SharedPaths(CacheDirectory))
+        {
+            NewEngine().Set("question", Responses.Json("answer"), Policy());
+            Assert.Equal("answer", Responses.Text(NewEngine().Get("question", Policy())));
+        }
+    }
+
+    private static IDisposable SharedPaths(string value)
+    {
+        string? previous = Environment.GetEnvironmentVariable(SharedCacheDirectories.Variable);
+        Environment.SetEnvironmentVariable(SharedCacheDirectories.Variable, value);
+        return new EnvironmentRestore(() => Environment.SetEnvironmentVariable(SharedCacheDirectories.Variable, previous));
+    }
+
+    private sealed class EnvironmentRestore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 }
 
