@@ -157,7 +157,7 @@ Set-CachedResponse -Path $env:TRACED_LARGE -Key appended -Response 'another secr
         @($creates | Where-Object { $_ -match '\.settings\.[0-9a-f]{16}\.tmp"' }) | Should -Not -BeNullOrEmpty
         @($creates | Where-Object { $_ -match '\.settings\.last-good\.[0-9a-f]{16}\.tmp"' }) | Should -Not -BeNullOrEmpty
         $madeDirectories | Should -HaveCount 2
-        $creates | Where-Object { $_ -notmatch ', 0600\) = \d+$' } | Should -BeNullOrEmpty
+        $creates | Where-Object { $_ -notmatch ', 0600\) = \d' } | Should -BeNullOrEmpty
         $madeDirectories | Where-Object { $_ -notmatch ', 0700\) = 0$' } | Should -BeNullOrEmpty
         $calls | Where-Object { $_ -match '\b(f?chmod|fchmodat2?)\(' } | Should -BeNullOrEmpty
     }
