@@ -78,4 +78,21 @@ public sealed class PrivateDirectoryTests : CacheTestBase
 
         Assert.Equal("answer", Responses.Text(NewEngine().Get("question", Policy())));
     }
+
+    [LinuxTheory]
+    [InlineData(700)]
+    [InlineData(1777)]
+    [InlineData(2750)]
+    public void Without_statx_a_directory_reads_the_same_owner_and_mode_through_stat(int mode)
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        UnixPermissions.SetMode(CacheDirectory, mode);
+
+        UnixFileStatus viaStatx = UnixFileStatus.Of(CacheDirectory)!.Value;
+        UnixFileStatus viaStat = UnixFileStatus.OfThroughStat(CacheDirectory)!.Value;
+
+        Assert.Equal(mode.ToString(), Convert.ToString(viaStat.Mode, 8));
+        Assert.Equal(viaStatx.Mode, viaStat.Mode);
+        Assert.Equal(viaStatx.Owner, viaStat.Owner);
+    }
 }

@@ -67,3 +67,15 @@ public sealed class UnixRootFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory about Linux's C library (statx, struct stat); skipped elsewhere.</summary>
+public sealed class LinuxTheoryAttribute : TheoryAttribute
+{
+    public LinuxTheoryAttribute()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+        {
+            Skip = "statx(2) and this struct stat layout are Linux's.";
+        }
+    }
+}
