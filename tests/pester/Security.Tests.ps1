@@ -105,6 +105,9 @@ Describe 'Cache directories other users can write' -Skip:$IsWindows {
             $failure[0].Exception.Message | Should -BeLike '*RESPONSECACHE_SHARED_PATHS*'
         }
         Get-Content -LiteralPath (Get-CacheFilePath $dir) -Raw | Should -Be $before
+
+        & chmod 700 $dir
+        Get-CachedResponse -Key 'k' -Path $dir | Should -Be 'the owner''s answer'
     }
 
     It 'uses a group-writable directory listed in RESPONSECACHE_SHARED_PATHS, and its files are the group''s too' {
