@@ -70,7 +70,7 @@ public sealed class FilePermissionTests : CacheTestBase
 
 /// <summary>
 /// A cache shared with a group on purpose (RESPONSECACHE_SHARED_PATHS): what the engine creates there is the
-/// group's too, 0660 and 0770, as far as the umask allows (its members use umask 002, as in any shared directory).
+/// group's too, 0660 and 0770, whatever the member's umask.
 /// </summary>
 [Collection(UmaskCollection.Name)]
 public sealed class SharedCachePermissionTests : CacheTestBase
@@ -84,6 +84,24 @@ public sealed class SharedCachePermissionTests : CacheTestBase
         UnixPermissions.SetMode(shared, 2770);
         using (SharedPaths("/elsewhere" + Path.PathSeparator + cache))
         using (UnixPermissions.Umask(002))
+        {
+            new DirectoryCache(cache, new DirectoryCacheOptions { Clock = Clock }).Set("question", Responses.Json("answer"), Policy());
+        }
+
+        Assert.Equal("2770", UnixPermissions.ModeOf(cache));
+        Assert.Equal("660", UnixPermissions.ModeOf(Path.Combine(cache, "ai_responses.json")));
+        Assert.Equal("660", UnixPermissions.ModeOf(Path.Combine(cache, "ai_responses.json.lock")));
+    }
+
+    [UnixFact]
+    public void In_a_shared_cache_a_member_whose_umask_keeps_the_group_from_writing_still_creates_files_the_group_can_write()
+    {
+        string shared = Path.Combine(OutsideDirectory, "team");
+        string cache = Path.Combine(shared, "cache");
+        Directory.CreateDirectory(shared);
+        UnixPermissions.SetMode(shared, 2770);
+        using (SharedPaths(cache))
+        using (UnixPermissions.Umask(022))
         {
             new DirectoryCache(cache, new DirectoryCacheOptions { Clock = Clock }).Set("question", Responses.Json("answer"), Policy());
         }

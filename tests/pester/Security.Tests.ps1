@@ -118,8 +118,9 @@ Describe 'Cache directories other users can write' -Skip:$IsWindows {
             Set-CachedResponse -Key 'k' -Response 'for the team' -Path $dir
 
             Get-CachedResponse -Key 'k' -Path $dir | Should -Be 'for the team'
-            # 0660 as created, less what this process's umask (022) takes away.
-            Get-UnixMode (Get-CacheFilePath $dir) | Should -Be '640'
+            # The group's to write, though this process's umask (022) would keep the group from writing.
+            Get-UnixMode (Get-CacheFilePath $dir) | Should -Be '660'
+            Get-UnixMode ((Get-CacheFilePath $dir) + '.lock') | Should -Be '660'
         } finally {
             $env:RESPONSECACHE_SHARED_PATHS = $saved
         }

@@ -31,12 +31,21 @@ internal static class CreateWithMode
 
     private static readonly Func<string, FileAccess, FileShare, int, int, FileStream>? s_dotNetCreate = BindDotNetCreate();
 
-    /// <summary>A new file (never an existing name) with <paramref name="mode"/>; an existing name throws <see cref="IOException"/>.</summary>
-    public static FileStream NewFile(string path, FileAccess access, FileShare share, int bufferSize, int mode)
+    /// <summary>
+    /// A new file (never an existing name) with <paramref name="mode"/>; an existing name throws <see cref="IOException"/>.
+    /// <paramref name="regardlessOfUmask"/> then gives it all of <paramref name="mode"/>, for a shared cache.
+    /// </summary>
+    public static FileStream NewFile(string path, FileAccess access, FileShare share, int bufferSize, int mode, bool regardlessOfUmask)
     {
         if (s_dotNetCreate is not null)
         {
-            return s_dotNetCreate(path, access, share, bufferSize, mode);
+            FileStream stream = s_dotNetCreate(path, access, share, bufferSize, mode);
+            if (regardlessOfUmask)
+            {
+                WidenWithinGroup(path, fchmod((int)stream.SafeFileHandle.DangerousGetHandle(), mode), stream);
+            }
+
+            return stream;
         }
 
         int descriptor = open(path, (access == FileAccess.Write ? WriteOnly : ReadWrite) | s_createExclusiveCloseOnExec, mode);
@@ -45,11 +54,16 @@ internal static class CreateWithMode
             throw CreateFailure(path, Marshal.GetLastWin32Error());
         }
 
+        if (regardlessOfUmask)
+        {
+            WidenWithinGroup(path, fchmod(descriptor, mode), null);
+        }
+
         return RegularFile.Reopen(descriptor, path, access, share, bufferSize);
     }
 
     /// <summary>The directory and each missing level above it, each made by mkdir(2) with <paramref name="mode"/>.</summary>
-    public static void NewDirectory(string path, int mode)
+    public static void NewDirectory(string path, int mode, bool regardlessOfUmask)
     {
         if (Directory.Exists(path))
         {
@@ -59,7 +73,7 @@ internal static class CreateWithMode
         string? parent = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(parent))
         {
-            NewDirectory(parent!, mode);
+            NewDirectory(parent!, mode, regardlessOfUmask);
         }
 
         if (mkdir(path, mode) != 0)
@@ -70,6 +84,26 @@ internal static class CreateWithMode
                 return; // another process made it in the meantime
             }
 
+            throw CreateFailure(path, error);
+        }
+
+        if (regardlessOfUmask)
+        {
+            // chmod would clear the setgid bit the directory inherited from its parent, which keeps it the group's.
+            int inherited = (UnixFileStatus.Of(path)?.Mode ?? 0) & UnixFileStatus.SetGroupId;
+            WidenWithinGroup(path, chmod(path, mode | inherited), null);
+        }
+    }
+
+    // Members of a shared cache may have umask 022, which would keep the rest of the group from writing the lock file
+    // and the journal. The mode the create call gave is only widened here, to the group's mode: nothing is ever
+    // open to more users than it ends up open to.
+    private static void WidenWithinGroup(string path, int result, IDisposable? created)
+    {
+        if (result != 0)
+        {
+            int error = Marshal.GetLastWin32Error();
+            created?.Dispose();
             throw CreateFailure(path, error);
         }
     }
@@ -120,6 +154,12 @@ internal static class CreateWithMode
 
     [DllImport("libc", SetLastError = true)]
     private static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fchmod(int descriptor, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int chmod([MarshalAs(UnmanagedType.LPStr)] string path, int mode);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int mkdir([MarshalAs(UnmanagedType.LPStr)] string path, int mode);

@@ -31,7 +31,8 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
             return;
         }
 
-        CreateWithMode.NewDirectory(path, SharedCacheDirectories.Includes(path) ? SharedDirectoryMode : PrivateDirectoryMode);
+        bool shared = SharedCacheDirectories.Includes(path);
+        CreateWithMode.NewDirectory(path, shared ? SharedDirectoryMode : PrivateDirectoryMode, regardlessOfUmask: shared);
     }
 
     public void EnsureTrusted(string directory) => CacheDirectoryTrust.Ensure(directory);
@@ -149,7 +150,7 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
         }
 
         bool shared = SharedCacheDirectories.Includes(Path.GetDirectoryName(path) ?? ".");
-        return CreateWithMode.NewFile(path, access, share, bufferSize, shared ? SharedFileMode : PrivateFileMode);
+        return CreateWithMode.NewFile(path, access, share, bufferSize, shared ? SharedFileMode : PrivateFileMode, regardlessOfUmask: shared);
     }
 
     // The lock file and the journal have fixed names and are written in place (the journal is even truncated), so a
