@@ -8,7 +8,9 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// Creates files and directories on Unix with their final mode in the create call itself (open(2) with O_CREAT|O_EXCL
 /// and the mode, mkdir(2) with the mode), so there is never a moment in which the umask's wider mode lets another user
-/// open what was just created; nothing is chmod-ed afterwards. The umask can only narrow the mode further.
+/// open what was just created; nothing is chmod-ed afterwards. The umask can only narrow the mode further, except in
+/// a shared cache, whose members may have umask 022, which would keep the rest of the group from writing the lock file
+/// and the journal: there the mode is then widened to the group's, never beyond it.
 /// </summary>
 /// <remarks>
 /// Files go through .NET's own FileStreamOptions.UnixCreateMode (.NET 7+, in every supported PowerShell 7), bound once
@@ -40,9 +42,11 @@ internal static class CreateWithMode
         if (s_dotNetCreate is not null)
         {
             FileStream stream = s_dotNetCreate(path, access, share, bufferSize, mode);
-            if (regardlessOfUmask)
+            if (regardlessOfUmask && fchmod((int)stream.SafeFileHandle.DangerousGetHandle(), mode) != 0)
             {
-                WidenWithinGroup(path, fchmod((int)stream.SafeFileHandle.DangerousGetHandle(), mode), stream);
+                int error = Marshal.GetLastWin32Error();
+                stream.Dispose();
+                throw CreateFailure(path, error);
             }
 
             return stream;
@@ -54,9 +58,11 @@ internal static class CreateWithMode
             throw CreateFailure(path, Marshal.GetLastWin32Error());
         }
 
-        if (regardlessOfUmask)
+        if (regardlessOfUmask && fchmod(descriptor, mode) != 0)
         {
-            WidenWithinGroup(path, fchmod(descriptor, mode), null);
+            int error = Marshal.GetLastWin32Error();
+            close(descriptor);
+            throw CreateFailure(path, error);
         }
 
         return RegularFile.Reopen(descriptor, path, access, share, bufferSize);
@@ -91,20 +97,10 @@ internal static class CreateWithMode
         {
             // chmod would clear the setgid bit the directory inherited from its parent, which keeps it the group's.
             int inherited = (UnixFileStatus.Of(path)?.Mode ?? 0) & UnixFileStatus.SetGroupId;
-            WidenWithinGroup(path, chmod(path, mode | inherited), null);
-        }
-    }
-
-    // Members of a shared cache may have umask 022, which would keep the rest of the group from writing the lock file
-    // and the journal. The mode the create call gave is only widened here, to the group's mode: nothing is ever
-    // open to more users than it ends up open to.
-    private static void WidenWithinGroup(string path, int result, IDisposable? created)
-    {
-        if (result != 0)
-        {
-            int error = Marshal.GetLastWin32Error();
-            created?.Dispose();
-            throw CreateFailure(path, error);
+            if (chmod(path, mode | inherited) != 0)
+            {
+                throw CreateFailure(path, Marshal.GetLastWin32Error());
+            }
         }
     }
 
@@ -154,6 +150,9 @@ internal static class CreateWithMode
 
     [DllImport("libc", SetLastError = true)]
     private static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int descriptor);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int fchmod(int descriptor, int mode);
