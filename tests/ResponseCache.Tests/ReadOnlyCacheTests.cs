@@ -120,6 +120,8 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
 
         public void CreateDirectory(string path) => throw Denied(path);
 
+        public void EnsureTrusted(string directory) => _disk.EnsureTrusted(directory);
+
         public Stream CreateNew(string path) => throw Denied(path);
 
         public void FlushToDisk(Stream stream) => throw Denied("a stream");
