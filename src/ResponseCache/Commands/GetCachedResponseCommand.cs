@@ -133,14 +133,35 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     private byte[]? GetOrProduce(string key, CachePolicy policy)
     {
         Collection<PSObject>? produced = null;
+        ResponseSerializationException? notStorable = null;
         List<ErrorRecord> errors = new();
         try
         {
             byte[]? json = Cache.GetOrAdd(key, policy, Force, () =>
             {
                 produced = RunScriptBlock(errors, out bool cacheable);
-                return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
+                if (!cacheable)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return ResponseSerializer.Serialize(AsResponse(produced), Depth);
+                }
+                catch (ResponseSerializationException ex)
+                {
+                    // Paid for, and only its form keeps it out of the cache: the answer is the caller's, as when the
+                    // cache cannot be written, and an error would take it from a caller with -ErrorAction Stop.
+                    notStorable = ex;
+                    return null;
+                }
             }, Log, Cancellation);
+
+            if (notStorable is not null)
+            {
+                WriteWarning($"The response for key {KeyHash.Compute(key).ToShortString()} was produced but not cached: {notStorable.Message}");
+            }
 
             // The run's errors are this cmdlet's, so its -ErrorAction and -ErrorVariable govern them (after the run, which
             // must end before its output can be judged). Output that was not cached is still this caller's answer.
