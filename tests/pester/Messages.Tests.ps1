@@ -78,7 +78,7 @@ Describe 'Default views at 80 columns on <Name>' -ForEach (Get-TestBackend) {
     It 'shows Get-CacheEntry as a table whose header and rows fit 80 columns' {
         $lines = @((Get-CacheEntry @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
-        $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+Expired$'
+        $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+IsExpired$'
         $lines.Count | Should -Be 4
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '…\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
