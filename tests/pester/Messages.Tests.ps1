@@ -28,6 +28,10 @@ Remove-CachedResponse -Key `$longKey $cache -WhatIf
 Remove-CachedResponse -Key 'cached key' $cache -WhatIf
 '--- key not cached'
 Remove-CachedResponse -Key 'never stored' $cache -WhatIf
+'--- key hash prefix not cached'
+Remove-CachedResponse -KeyHash $((Get-KeyHash 'never stored').Substring(0, 8)) $cache -WhatIf
+'--- key hash prefix cached'
+Remove-CachedResponse -KeyHash $((Get-KeyHash 'cached key').Substring(0, 8)) $cache -WhatIf
 '--- control characters'
 Remove-CachedResponse -Key "Summarize:``nline two``e[2J``e[31mred" $cache -WhatIf
 '--- clear'
@@ -55,6 +59,12 @@ Clear-ResponseCache $cache -Expired -WhatIf
     It 'says when a key is not cached' {
         $sections['key not cached'] | Should -BeLike "*'never stored' (key $((Get-KeyHash 'never stored').Substring(0, 8)))*not cached*"
         $sections['cached key'] | Should -Not -BeLike '*not cached*'
+    }
+
+    It 'says when no entry''s key hash starts with a -KeyHash prefix' {
+        $sections['key hash prefix not cached'] | Should -BeLike "*key $((Get-KeyHash 'never stored').Substring(0, 8)) in *(not cached: nothing to remove)*"
+        $sections['key hash prefix cached'] | Should -BeLike "*key $((Get-KeyHash 'cached key').Substring(0, 8)) in *"
+        $sections['key hash prefix cached'] | Should -Not -BeLike '*not cached*'
     }
 
     It 'shows a key''s line breaks and escape characters as PowerShell writes them, never raw' {
