@@ -1,7 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -25,11 +26,13 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation(EachItem = true)]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string[] Key { get; set; } = Array.Empty<string>();
 
     /// <summary>The entries' names in ai_responses.json (64 hex digits), as Get-CacheEntry outputs them, or the first 8 or more digits of one entry's name.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeyHashSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyHashCompleter))]
     public string[] KeyHash { get; set; } = Array.Empty<string>();
 
     /// <summary>Entries from Get-CacheEntry; each is removed from the cache it was listed from.</summary>
