@@ -327,12 +327,12 @@ Describe 'Format views' {
 
         Get-HeaderWords $table | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'IsExpired')
         $table | Should -Not -Match $legacyHash
-        $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 8) + [char]0x2026) }
+        $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 8) + ' ') }
         $legacy | Should -HaveCount 1
         $legacy | Should -Match '\snever\s+\d+\s+False\s*$'
 
         $local = { param($seconds) [DateTimeOffset]::FromUnixTimeSeconds($seconds).LocalDateTime.ToString('yyyy-MM-dd HH:mm') }
-        $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + [char]0x2026) }
+        $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + ' ') }
         $old | Should -HaveCount 1
         $old | Should -Match ([regex]::Escape("$(& $local $created) $(& $local $created) $(& $local ($created + 7 * 86400))"))
         $old | Should -Match '\sTrue\s*$'

@@ -91,7 +91,7 @@ Describe 'Default views at 80 columns on <Name>' -ForEach (Get-TestBackend) {
         $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+IsExpired$'
         $lines.Count | Should -Be 4
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '…\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
+        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
     }
 
     It 'shows one Get-CacheStats object as a list' {
