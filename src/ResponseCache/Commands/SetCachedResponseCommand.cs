@@ -1,10 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
-using System;
 using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
