@@ -4,7 +4,10 @@ using ResponseCache.Tests.Infrastructure;
 
 namespace ResponseCache.Tests;
 
-/// <summary>Reads write nothing: a mistyped path stays uncreated, and a cache the user may only read is readable.</summary>
+/// <summary>
+/// Reads write nothing, nor do removals where there is no cache: a mistyped path stays uncreated, and a cache the user
+/// may only read is readable.
+/// </summary>
 public sealed class ReadOnlyCacheTests : CacheTestBase
 {
     [Fact]
@@ -18,6 +21,51 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
         engine.FlushAccessTimes();
 
         Assert.False(Directory.Exists(CacheDirectory));
+    }
+
+    [Theory]
+    [InlineData(nameof(DirectoryCache.Clear))]
+    [InlineData(nameof(DirectoryCache.RemoveExpired))]
+    [InlineData(nameof(DirectoryCache.RemoveMany))]
+    public void A_removal_where_no_directory_exists_creates_nothing_and_says_there_is_no_cache(string removal)
+    {
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal(0, Remove(engine, removal));
+
+        Assert.False(Directory.Exists(CacheDirectory));
+        Assert.Equal(new[] { NoCacheWarning(engine) }, Log.Warnings);
+    }
+
+    /// <summary>A lock file alone holds no entries: an earlier version's removal on a mistyped path left one.</summary>
+    [Theory]
+    [InlineData(nameof(DirectoryCache.Clear))]
+    [InlineData(nameof(DirectoryCache.RemoveExpired))]
+    [InlineData(nameof(DirectoryCache.RemoveMany))]
+    public void A_removal_in_a_directory_without_cache_files_leaves_it_as_it_was(string removal)
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        File.WriteAllText(Path.Combine(CacheDirectory, "notes.txt"), "another program's file");
+        File.WriteAllBytes(LockFile, Array.Empty<byte>());
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal(0, Remove(engine, removal));
+
+        Assert.Equal(new[] { "ai_responses.json.lock", "notes.txt" }, Directory.GetFiles(CacheDirectory).Select(Path.GetFileName).OrderBy(name => name, StringComparer.Ordinal));
+        Assert.Equal(new[] { NoCacheWarning(engine) }, Log.Warnings);
+    }
+
+    [Fact]
+    public void A_removal_from_a_cache_that_is_configured_but_empty_writes_nothing_and_warns_of_nothing()
+    {
+        NewEngine().Configure(maxEntries: 10);
+        string[] before = Directory.GetFiles(CacheDirectory);
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal(0, engine.Clear(Log));
+
+        Assert.Equal(before, Directory.GetFiles(CacheDirectory));
+        Assert.Empty(Log.Warnings);
     }
 
     [Fact]
@@ -40,4 +88,14 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
 
         Assert.Equal(before, File.ReadAllBytes(CacheFile));
     }
+
+    private int Remove(DirectoryCache engine, string removal) => removal switch
+    {
+        nameof(DirectoryCache.Clear) => engine.Clear(Log),
+        nameof(DirectoryCache.RemoveExpired) => engine.RemoveExpired(Policy(), Log),
+        _ => engine.RemoveMany(new[] { KeyHash.Compute("question") }, Log),
+    };
+
+    private static string NoCacheWarning(DirectoryCache engine) =>
+        $"There is no cache in '{engine.Directory}': nothing was removed, and nothing was created there.";
 }

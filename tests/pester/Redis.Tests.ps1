@@ -692,13 +692,6 @@ Describe 'Connection strings that cannot name a server' {
             $refused.Exception.Message | Should -Not -BeLike '*a password typed here*'
             ([regex]::Matches($refused.Exception.Message, 'not valid|names no server')).Count | Should -BeLessOrEqual 1
         }
-
-        It 'shows a server given without a port as the default port 6379 in Location' {
-            $stats = Get-CacheStats -ConnectionString 'localhost,connectTimeout=100' -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failed
-            $location = if ($stats) { $stats.Location } else { $failed[0].TargetObject }
-
-            $location | Should -BeLike 'redis://localhost:6379*'
-        }
 }
 
 Describe 'A session that uses only cache directories' {

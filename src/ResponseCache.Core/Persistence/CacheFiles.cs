@@ -49,10 +49,15 @@ internal sealed class CacheFiles
 
     public string CacheFilePath => _snapshot.CacheFilePath;
 
+    public string DirectoryPath => _snapshot.Directory;
+
     public string LockFilePath { get; }
 
     /// <summary>Bytes the cache takes on disk: snapshot plus journal.</summary>
     public long SizeOnDisk => _snapshot.Probe().Length + _journal.Probe().Length;
+
+    /// <summary>The directory holds entries on disk: a snapshot or a journal (a lock file alone holds none).</summary>
+    public bool HoldsEntries => _snapshot.Probe().Exists || _journal.Probe().Exists;
 
     /// <summary>
     /// A read without the lock found something only a writer may fix (damage to keep aside, a byte-order mark, a

@@ -19,7 +19,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     private const string EntrySet = "Entry";
 
     private readonly Dictionary<ICacheBackend, List<KeyHash>> _selected = new Dictionary<ICacheBackend, List<KeyHash>>();
-    private readonly Dictionary<ICacheBackend, HashSet<KeyHash>> _cachedForWhatIf = new Dictionary<ICacheBackend, HashSet<KeyHash>>();
+    private readonly Dictionary<ICacheBackend, HashSet<KeyHash>> _cachedForPreview = new Dictionary<ICacheBackend, HashSet<KeyHash>>();
     private bool _cacheGiven;
 
     /// <summary>The key texts of the entries to remove.</summary>
@@ -158,7 +158,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         {
             Select(cache, hash, $"key {hash.ToShortString()}");
         }
-        else if (WhatIfMode.IsOn(this))
+        else if (WhatIfMode.IsOnOrConfirming(this))
         {
             ShouldProcess($"key {prefix} in {cache.Location} (not cached: nothing to remove)", "Remove cached response");
         }
@@ -171,7 +171,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     private void Select(ICacheBackend cache, KeyHash hash, string description)
     {
         string target = $"{description} in {cache.Location}";
-        if (WhatIfMode.IsOn(this) && !IsCached(cache, hash))
+        if (WhatIfMode.IsOnOrConfirming(this) && !IsCached(cache, hash))
         {
             target += " (not cached: nothing to remove)";
         }
@@ -191,11 +191,11 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     private bool IsCached(ICacheBackend cache, KeyHash hash)
     {
-        if (!_cachedForWhatIf.TryGetValue(cache, out HashSet<KeyHash>? cached))
+        if (!_cachedForPreview.TryGetValue(cache, out HashSet<KeyHash>? cached))
         {
             IReadOnlyList<CacheEntryInfo> entries = Array.Empty<CacheEntryInfo>();
             TryCache(() => entries = cache.ListEntries(CachePolicy.Default, Log), cache.Location);
-            _cachedForWhatIf[cache] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
+            _cachedForPreview[cache] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
         }
 
         return cached.Contains(hash);

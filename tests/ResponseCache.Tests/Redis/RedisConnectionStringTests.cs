@@ -19,6 +19,19 @@ public sealed class RedisConnectionStringTests
         Assert.Equal("rediss://cache01:6380", RedisConnectionString.Describe(options));
     }
 
+    /// <summary>Location, in statistics, listings and messages, names the port the client dials.</summary>
+    [Theory]
+    [InlineData("localhost", "redis://localhost:6379")]
+    [InlineData("localhost,connectTimeout=100", "redis://localhost:6379")]
+    [InlineData("cache01,ssl=true", "rediss://cache01:6380")]
+    [InlineData("redis://cache01", "redis://cache01:6379")]
+    public void A_server_given_without_a_port_is_shown_with_the_default_port(string connectionString, string shown)
+    {
+        ConfigurationOptions options = RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes);
+
+        Assert.Equal(shown, RedisConnectionString.Describe(options));
+    }
+
     [Theory]
     [InlineData("cache01:6380,password=Leak1,Leak2-Part")]
     [InlineData("cache01:6380,password=Leak1,Leak2=Part")]
