@@ -45,6 +45,7 @@ internal static class CacheErrorRecords
     {
         InvalidTextException => (ErrorIds.InvalidUnicodeText, ErrorCategory.InvalidArgument),
         AmbiguousKeyHashException => (ErrorIds.AmbiguousKeyHash, ErrorCategory.InvalidArgument),
+        CacheDirectoryNotPrivateException => (ErrorIds.CacheDirectoryNotPrivate, ErrorCategory.SecurityError),
         CacheUnavailableException { AuthenticationFailed: true } => (ErrorIds.CacheAuthenticationFailed, ErrorCategory.AuthenticationError),
         CacheUnavailableException => (ErrorIds.CacheUnavailable, ErrorCategory.ResourceUnavailable),
         CacheLockTimeoutException => (ErrorIds.CacheFileLocked, ErrorCategory.ResourceBusy),

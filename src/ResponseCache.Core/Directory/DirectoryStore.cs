@@ -308,6 +308,7 @@ internal sealed class DirectoryStore : ICacheStore
     /// </summary>
     private void RefreshIfChanged(ICacheLog log, bool repair = true)
     {
+        _files.EnsureDirectoryTrusted();
         bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false);
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
         if (changes != DiskChanges.Nothing)

@@ -32,6 +32,26 @@ public sealed class CacheStorageException : IOException
     public bool IsAccessDenied => InnerException is UnauthorizedAccessException;
 }
 
+/// <summary>
+/// The cache directory, or one above it, can be written by another user, who could then replace the cached responses;
+/// nothing was read from or written to it.
+/// </summary>
+public sealed class CacheDirectoryNotPrivateException : System.Security.SecurityException
+{
+    public CacheDirectoryNotPrivateException(string directory, string level, string why, string fix)
+        : base($"The cache directory '{directory}' is not used: {why}, so another user could replace the cached responses. " +
+               $"To fix it: {fix}. To share a cache with a group on purpose, list the directory in RESPONSECACHE_SHARED_PATHS (see about_ResponseCache).")
+    {
+        Directory = directory;
+        Level = level;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The directory whose owner or mode is the problem: the cache directory or one above it.</summary>
+    public string Level { get; }
+}
+
 /// <summary>Neither an explicit path, RESPONSECACHE_PATH nor a home directory says where the cache lives.</summary>
 public sealed class CacheHomeNotFoundException : InvalidOperationException
 {

@@ -34,6 +34,8 @@ internal sealed class ReadOnlyFileSystem : ICacheFileSystem
 
     public void CreateDirectory(string path) => throw Denied(path);
 
+    public void EnsureTrusted(string directory) => _disk.EnsureTrusted(directory);
+
     public Stream CreateNew(string path) => throw Denied(path);
 
     public void FlushToDisk(Stream stream) => throw Denied("a stream");
