@@ -15,6 +15,7 @@ internal static class ErrorIds
     public const string ResponseHasCycle = nameof(ResponseHasCycle);
     public const string InvalidResponseJson = nameof(InvalidResponseJson);
     public const string InvalidKeyHash = nameof(InvalidKeyHash);
+    public const string AmbiguousKeyHash = nameof(AmbiguousKeyHash);
     public const string ScriptBlockFailed = nameof(ScriptBlockFailed);
     public const string ReentrantGetOrAdd = nameof(ReentrantGetOrAdd);
     public const string ProducerWaitTimedOut = nameof(ProducerWaitTimedOut);

@@ -76,7 +76,7 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
         Clock.Advance(TimeSpan.FromDays(2));
         owner.Set("question", Responses.Json("answer"), Policy(ttlDays: 1));
         byte[] before = File.ReadAllBytes(CacheFile);
-        var reader = new DirectoryCache(CacheDirectory, new DirectoryCacheOptions { Clock = Clock, FileSystem = new ReadOnlyFileSystem() });
+        var reader = new DirectoryCache(CacheDirectory, new DirectoryCacheOptions { Clock = Clock, FileSystem = ReadOnlyFileSystem.Instance });
 
         Assert.Equal("answer", Responses.Text(reader.Get("question", Policy(ttlDays: 1))));
         Assert.Null(reader.Get("old", Policy(ttlDays: 1)));
@@ -98,44 +98,4 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
 
     private static string NoCacheWarning(DirectoryCache engine) =>
         $"There is no cache in '{engine.Directory}': nothing was removed, and nothing was created there.";
-
-    /// <summary>The real disk as a user without write permission sees it: every write is refused.</summary>
-    private sealed class ReadOnlyFileSystem : ICacheFileSystem
-    {
-        private readonly ICacheFileSystem _disk = PhysicalFileSystem.Instance;
-
-        public bool FileExists(string path) => _disk.FileExists(path);
-
-        public bool DirectoryExists(string path) => _disk.DirectoryExists(path);
-
-        public FileSignature GetSignature(string path) => _disk.GetSignature(path);
-
-        public byte[] ReadAllBytes(string path) => _disk.ReadAllBytes(path);
-
-        public Stream OpenRead(string path) => _disk.OpenRead(path);
-
-        public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
-
-        public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) => _disk.EnumerateFiles(directory, searchPattern);
-
-        public void CreateDirectory(string path) => throw Denied(path);
-
-        public void EnsureTrusted(string directory) => _disk.EnsureTrusted(directory);
-
-        public Stream CreateNew(string path) => throw Denied(path);
-
-        public void FlushToDisk(Stream stream) => throw Denied("a stream");
-
-        public void Replace(string source, string destination) => throw Denied(destination);
-
-        public void Move(string source, string destination) => throw Denied(destination);
-
-        public void Delete(string path) => throw Denied(path);
-
-        public Stream OpenReadWrite(string path) => throw Denied(path);
-
-        public Stream OpenExclusive(string path) => throw Denied(path);
-
-        private static UnauthorizedAccessException Denied(string path) => new($"Access to the path '{path}' is denied.");
-    }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace ResponseCache.Core;
 
@@ -108,4 +110,26 @@ public sealed class InvalidTextException : ArgumentException
 
     /// <summary>Where the lone surrogate is, counted in UTF-16 code units from 0.</summary>
     public int Index { get; }
+}
+
+/// <summary>A key hash prefix that more than one entry's hash starts with: it names no entry.</summary>
+public sealed class AmbiguousKeyHashException : ArgumentException
+{
+    private const int MatchesShown = 10;
+
+    public AmbiguousKeyHashException(KeyHashPrefix prefix, string location, IReadOnlyList<KeyHash> matches)
+        : base(Describe(prefix, location, matches))
+    {
+        Matches = matches;
+    }
+
+    /// <summary>The hashes of every entry the prefix matches, least recently used first.</summary>
+    public IReadOnlyList<KeyHash> Matches { get; }
+
+    private static string Describe(KeyHashPrefix prefix, string location, IReadOnlyList<KeyHash> matches)
+    {
+        string shown = string.Join(", ", matches.Take(MatchesShown));
+        string more = matches.Count > MatchesShown ? $", and {matches.Count - MatchesShown} more" : string.Empty;
+        return $"The key hash '{prefix}' is the start of {matches.Count} entries' hashes in {location}: {shown}{more}. Give more of its digits, or the whole hash.";
+    }
 }

@@ -212,6 +212,20 @@ public class CacheService : ICacheBackend
         return inventory.Entries.Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, this, _store.CacheFile)).ToList();
     }
 
+    /// <summary>The hash of the one listed entry (expired ones too) whose hash starts with <paramref name="prefix"/>; null when none does.</summary>
+    /// <exception cref="AmbiguousKeyHashException">Several entries' hashes start with it.</exception>
+    public KeyHash? FindKeyHash(KeyHashPrefix prefix, ICacheLog? log = null)
+    {
+        StoreInventory inventory = _store.TakeInventory(withResponses: false, log ?? NullCacheLog.Instance);
+        List<KeyHash> matches = inventory.Entries.Select(entry => entry.Stored.Key).Where(prefix.IsPrefixOf).ToList();
+        return matches.Count switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new AmbiguousKeyHashException(prefix, Location, matches),
+        };
+    }
+
     /// <summary>The cache's counts and configuration; entries older than the policy's TtlDays (the cache's when it gives none) count as expired.</summary>
     public CacheStatistics GetStatistics(CachePolicy policy, ICacheLog? log = null)
     {

@@ -5,6 +5,7 @@ using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -27,6 +28,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string Key { get; set; } = string.Empty;
 
     /// <inheritdoc/>
@@ -34,6 +36,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public override string? Model { get => base.Model; set => base.Model = value; }
 
     /// <inheritdoc/>
@@ -42,6 +45,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [AllowEmptyString]
     [ValidateNotNull]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public override string? Prompt { get => base.Prompt; set => base.Prompt = value; }
 
     /// <inheritdoc/>
@@ -49,6 +53,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
     /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -25,11 +26,13 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation(EachItem = true)]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string[] Key { get; set; } = Array.Empty<string>();
 
-    /// <summary>The entries' names in ai_responses.json (64 hex digits), as Get-CacheEntry outputs them.</summary>
+    /// <summary>The entries' names in ai_responses.json (64 hex digits), as Get-CacheEntry outputs them, or the first 8 or more digits of one entry's name.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeyHashSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyHashCompleter))]
     public string[] KeyHash { get; set; } = Array.Empty<string>();
 
     /// <summary>Entries from Get-CacheEntry; each is removed from the cache it was listed from.</summary>
@@ -129,13 +132,39 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         {
             Select(cache, hash, $"key {hash.ToShortString()}");
         }
+        else if (KeyHashPrefix.TryParse(hex, out KeyHashPrefix prefix))
+        {
+            SelectPrefix(cache, prefix, target);
+        }
         else
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"'{hex}' is not a key hash: a key hash is the 64 hexadecimal digits of an entry's SHA-256."),
+                new ArgumentException($"'{hex}' is not a key hash: a key hash is the 64 hexadecimal digits of an entry's SHA-256, or its first {KeyHashPrefix.MinLength} or more as tables and messages show them."),
                 ErrorIds.InvalidKeyHash,
                 ErrorCategory.InvalidArgument,
                 target));
+        }
+    }
+
+    private void SelectPrefix(ICacheBackend cache, KeyHashPrefix prefix, object target)
+    {
+        KeyHash? match = null;
+        if (!TryCache(() => match = cache.FindKeyHash(prefix, Log), target))
+        {
+            return;
+        }
+
+        if (match is KeyHash hash)
+        {
+            Select(cache, hash, $"key {hash.ToShortString()}");
+        }
+        else if (WhatIfMode.IsOnOrConfirming(this))
+        {
+            ShouldProcess($"key {prefix} in {cache.Location} (not cached: nothing to remove)", "Remove cached response");
+        }
+        else
+        {
+            WriteVerbose($"No entry's key hash in {cache.Location} starts with '{prefix}'; nothing to remove.");
         }
     }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -38,6 +39,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string Key { get; set; } = string.Empty;
 
     /// <summary>
