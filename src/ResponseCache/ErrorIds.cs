@@ -24,6 +24,7 @@ internal static class ErrorIds
     public const string CacheUnavailable = nameof(CacheUnavailable);
     public const string InvalidConnectionString = nameof(InvalidConnectionString);
     public const string CopyToSameCache = nameof(CopyToSameCache);
+    public const string CacheNotFound = nameof(CacheNotFound);
     public const string KeyNotText = nameof(KeyNotText);
     public const string InvalidUnicodeText = nameof(InvalidUnicodeText);
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
