@@ -116,7 +116,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         if (_cacheGiven && !ReferenceEquals(source, Cache))
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}. Leave out -Path and -ConnectionString to remove piped entries from the cache they came from."),
+                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}, through -Path or -ConnectionString (typed, or set in $PSDefaultParameterValues, which counts as typed). Leave them out, or name the cache the entries came from, to remove piped entries from it."),
                 ErrorIds.CacheEntryPathConflict,
                 ErrorCategory.InvalidArgument,
                 entry));
