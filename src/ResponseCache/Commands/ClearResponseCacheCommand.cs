@@ -38,7 +38,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
         bool tagged = ParameterSetName == TagSet;
         string action = tagged ? $"Remove cached responses {TagSelection.Describe(Tag)}"
             : Expired ? $"Remove cached responses older than {DescribeTtl()}" : "Remove all cached responses";
-        if (WhatIfMode.IsOn(this))
+        if (WhatIfMode.IsOnOrConfirming(this))
         {
             action += $" ({CountToRemove()})";
         }
