@@ -64,6 +64,22 @@ public sealed class ReferenceFormatTests : CacheTestBase
     }
 
     [PythonFact]
+    public void What_an_entry_cost_and_its_hits_survive_the_reference_rewriting_the_file()
+    {
+        DirectoryCache engine = NewEngine();
+        engine.Set("question", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":30}}"u8.ToArray(), Policy());
+        Assert.NotNull(engine.Get("question", Policy(), Log));
+        engine.Flush();
+
+        JsonArray results = Reference(Op("set", "from python", "python's"), Op("strict_load"));
+
+        JsonNode written = results[1]![CacheFileContent.HashOf("question")]!;
+        Assert.Equal(120, written["input_tokens"]!.GetValue<long>());
+        CacheEntryInfo entry = NewEngine().ListEntries(Policy()).Single(listed => listed.KeyHash == CacheFileContent.HashOf("question"));
+        Assert.Equal(("gpt-4o", 120L, 30L, 1L), (entry.Model, entry.InputTokens, entry.OutputTokens, entry.Hits));
+    }
+
+    [PythonFact]
     public void Fields_the_engine_does_not_know_survive_its_rewrite()
     {
         CacheFileContent.Write(CacheFile, ("question", CacheFileContent.EntryJson(
