@@ -161,11 +161,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
         catch (ResponseSerializationException ex) when (CacheErrorRecords.TryCreate(ex, key, out ErrorRecord record))
         {
-            WriteError(record);
+            WriteError(ForKey(record, key));
         }
         catch (ArgumentException ex)
         {
-            WriteError(new ErrorRecord(ex, ErrorIds.InvalidResponseJson, ErrorCategory.InvalidArgument, key));
+            WriteError(ForKey(new ErrorRecord(ex, ErrorIds.InvalidResponseJson, ErrorCategory.InvalidArgument, key), key));
         }
 
         if (_pending.Count == 1)
@@ -254,6 +254,14 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         PSPropertyInfo? property = PSObject.AsPSObject(Response).Properties[nameof(Response)];
         response = property?.Value;
         return response is not null;
+    }
+
+    // A batch's errors say which record they are about, where the exception can only say what is wrong.
+    private static ErrorRecord ForKey(ErrorRecord record, string key)
+    {
+        string reason = record.Exception is ArgumentException argument ? ArgumentMessages.WithoutParameterName(argument) : record.Exception.Message;
+        record.ErrorDetails = new ErrorDetails($"The response for key {KeyText.Describe(key)} was not stored: {reason}");
+        return record;
     }
 
     private static object? Unwrapped(object? item) => item is PSObject wrapped ? wrapped.BaseObject : item;
