@@ -27,4 +27,5 @@ internal static class ErrorIds
     public const string InvalidUnicodeText = nameof(InvalidUnicodeText);
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
     public const string InvalidNamespace = nameof(InvalidNamespace);
+    public const string InvalidRequest = nameof(InvalidRequest);
 }

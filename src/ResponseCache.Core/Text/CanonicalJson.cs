@@ -44,7 +44,7 @@ public static class CanonicalJson
         }
         catch (JsonException ex)
         {
-            throw new ArgumentException($"This is not JSON: {ex.Message}", nameof(utf8Json), ex);
+            throw new ArgumentException($"This is not JSON: {ex.Message}", ex);
         }
 
         using (document)
@@ -58,7 +58,7 @@ public static class CanonicalJson
             catch (InvalidOperationException ex)
             {
                 // Text escaped as half of a surrogate pair ("\ud800") has no UTF-8 form.
-                throw new ArgumentException($"The request holds text that is not valid Unicode: {ex.Message}", nameof(utf8Json), ex);
+                throw new ArgumentException($"The request holds text that is not valid Unicode: {ex.Message}", ex);
             }
 
             string text = Encoding.UTF8.GetString(buffer.ToArray());
@@ -124,7 +124,7 @@ public static class CanonicalJson
         {
             if (!seen.Add(property.Name))
             {
-                throw new ArgumentException($"{path} names the member '{property.Name}' twice, so which value counts is a guess; RFC 8785 refuses such JSON.");
+                throw new ArgumentException($"The object at {path} names the member '{property.Name}' twice, so which value counts is a guess; RFC 8785 refuses such JSON.");
             }
 
             members.Add(new KeyValuePair<string, JsonElement>(property.Name, property.Value));

@@ -17,6 +17,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
 {
     private const string KeyWithScriptBlockSet = "KeyWithScriptBlock";
     private const string ComposedWithScriptBlockSet = "ComposedWithScriptBlock";
+    private const string RequestWithScriptBlockSet = "RequestWithScriptBlock";
 
     // Runs the caller's scriptblock in a child scope of its own, with the errors that leave it merged into its output:
     // those, and only those, reached the caller (an error it caught or silenced itself never leaves it).
@@ -51,36 +52,48 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [KeyTextTransformation]
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
+    /// <inheritdoc/>
+    [Parameter(Mandatory = true, ParameterSetName = RequestSet)]
+    [Parameter(Mandatory = true, ParameterSetName = RequestWithScriptBlockSet)]
+    [ValidateNotNull]
+    public override object? Request { get => base.Request; set => base.Request = value; }
+
     /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(Mandatory = true, ParameterSetName = RequestWithScriptBlockSet)]
     public ScriptBlock? ScriptBlock { get; set; }
 
     /// <summary>The pipeline item the key came from; inside -ScriptBlock it is $_ and $PSItem, as in ForEach-Object.</summary>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
     /// <summary>Runs -ScriptBlock even on a hit, refreshing the entry.</summary>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     public SwitchParameter Force { get; set; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateRange(1, int.MaxValue)]
     public override int? MaxEntries { get => base.MaxEntries; set => base.MaxEntries = value; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
     public override double? MaxSizeMB { get => base.MaxSizeMB; set => base.MaxSizeMB = value; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public override int Depth { get => base.Depth; set => base.Depth = value; }
 

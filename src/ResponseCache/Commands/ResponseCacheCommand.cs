@@ -85,6 +85,22 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>The key of a request given as -Request (<see cref="RequestKey"/>); false when it has none (InvalidRequest is written).</summary>
+    private protected bool TryRequestKey(object request, out string key)
+    {
+        try
+        {
+            key = RequestKey.From(request);
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.InvalidRequest, ErrorCategory.InvalidArgument, request));
+            key = string.Empty;
+            return false;
+        }
+    }
+
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>PowerShell disposes a cmdlet even when its pipeline stops early (an upstream error, Ctrl+C).</summary>

@@ -54,6 +54,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     protected override void BeginProcessing()
     {
         _keyFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Key))
+            || MyInvocation.BoundParameters.ContainsKey(nameof(Request))
             || (MyInvocation.BoundParameters.ContainsKey(nameof(Model)) && MyInvocation.BoundParameters.ContainsKey(nameof(Prompt)));
         _responseFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Response));
         if (_keyFromCommandLine && !_responseFromCommandLine && MyInvocation.ExpectingInput)
