@@ -20,6 +20,7 @@
         'Get-ResponseCacheConfiguration'
         'Set-ResponseCacheConfiguration'
         'Copy-ResponseCache'
+        'Invoke-CachedRestMethod'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -28,4 +28,5 @@ internal static class ErrorIds
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
     public const string InvalidNamespace = nameof(InvalidNamespace);
     public const string InvalidRequest = nameof(InvalidRequest);
+    public const string RequestParameterNotSupported = nameof(RequestParameterNotSupported);
 }

@@ -289,18 +289,6 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         ThrowTerminatingError(record);
     }
 
-    /// <summary>PowerShell records an error in $Error as it leaves the scriptblock; the preference that governs it is this cmdlet's.</summary>
-    private void ForgetError(Exception exception)
-    {
-        if (GetVariableValue("global:Error") is ArrayList recorded)
-        {
-            foreach (ErrorRecord error in recorded.OfType<ErrorRecord>().Where(error => ReferenceEquals(error.Exception, exception)).ToList())
-            {
-                recorded.Remove(error);
-            }
-        }
-    }
-
     private static object AsResponse(Collection<PSObject> output) =>
         output.Count == 1 ? output[0] : output.ToArray();
 }

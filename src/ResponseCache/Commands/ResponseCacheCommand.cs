@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using ResponseCache.Core;
@@ -36,7 +37,10 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     /// <summary>The Redis user and password, so neither is written on the command line; a user of "default" means a password only.</summary>
     [Parameter]
     [Credential]
-    public PSCredential? Credential { get; set; }
+    public virtual PSCredential? Credential { get; set; }
+
+    /// <summary>The credential for the Redis server: -Credential, except where a cmdlet's -Credential is a request's.</summary>
+    private protected virtual PSCredential? CacheCredentialValue => Credential;
 
     /// <summary>Cancelled by Ctrl+C (StopProcessing): every wait the engine does for this cmdlet takes it.</summary>
     private protected CancellationToken Cancellation => _stopping.Token;
@@ -101,6 +105,18 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>PowerShell records an error in $Error as it leaves a scriptblock; the preference that governs it is this cmdlet's.</summary>
+    private protected void ForgetError(Exception exception)
+    {
+        if (GetVariableValue("global:Error") is System.Collections.ArrayList recorded)
+        {
+            foreach (ErrorRecord error in recorded.OfType<ErrorRecord>().Where(error => ReferenceEquals(error.Exception, exception)).ToList())
+            {
+                recorded.Remove(error);
+            }
+        }
+    }
+
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>PowerShell disposes a cmdlet even when its pipeline stops early (an upstream error, Ctrl+C).</summary>
@@ -138,5 +154,5 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
-    private ICacheBackend ResolveCache() => Selector.Select(Path, ConnectionString, Namespace, Credential);
+    private ICacheBackend ResolveCache() => Selector.Select(Path, ConnectionString, Namespace, CacheCredentialValue);
 }
