@@ -41,9 +41,9 @@ Describe '-Request' {
         @(Get-CacheEntry @cache).Count | Should -Be 1
     }
 
-    It 'runs -ScriptBlock once for one request however it is written, with the piped item as $_' {
+    It 'runs -ScriptBlock once for one request however it is written, and ForEach-Object''s $_ is the request inside it' {
         $script:runs = 0
-        $first = @{ model = 'm'; prompt = 'p' } | Get-CachedResponse -Request @{ model = 'm'; prompt = 'p' } -ScriptBlock { $script:runs++; "answer to $($_.prompt)" } @cache
+        $first = @{ model = 'm'; prompt = 'p' } | ForEach-Object { Get-CachedResponse -Request $_ -ScriptBlock { $script:runs++; "answer to $($_.prompt)" } @cache }
         $second = Get-CachedResponse -Request '{"prompt":"p","model":"m"}' -ScriptBlock { $script:runs++; 'again' } @cache
 
         $first | Should -BeExactly 'answer to p'

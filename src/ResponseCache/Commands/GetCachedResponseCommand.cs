@@ -67,7 +67,6 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     /// <summary>The pipeline item the key came from; inside -ScriptBlock it is $_ and $PSItem, as in ForEach-Object.</summary>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipeline = true)]
-    [Parameter(ParameterSetName = RequestWithScriptBlockSet, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
     /// <summary>Runs -ScriptBlock even on a hit, refreshing the entry.</summary>
