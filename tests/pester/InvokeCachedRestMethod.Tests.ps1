@@ -212,6 +212,26 @@ Describe 'Invoke-CachedRestMethod' {
         $verbose.Message | Should -Contain 'The body asks for a stream ("stream": true): the request is passed to Invoke-RestMethod uncached.'
     }
 
+    It 'calls the API once for one request asked from 4 runspaces at once, and every caller gets its reply' {
+        # Every caller signals before it asks, and the API holds its reply until all 4 have asked, so the others really
+        # arrive while the first call is out.
+        $arrived = [Threading.CountdownEvent]::new(4)
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"answer":"shared"}'; Gate = $arrived }
+        $module = Get-ModuleUnderTestPath
+        $uri = $api.Uri
+
+        $answers = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+            Import-Module $using:module
+            $cache = $using:cache
+            $arrived = $using:arrived
+            $null = $arrived.Signal()
+            (Invoke-CachedRestMethod -Uri $using:uri -Method Post -Body '{"q":1}' @cache).answer
+        }
+
+        $api.Requests.Count | Should -Be 1
+        $answers | Should -Be @('shared', 'shared', 'shared', 'shared')
+    }
+
     It 'calls the API again with -Force and refreshes the entry' {
         $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"n":1}' }, @{ Status = 200; Body = '{"n":2}' }
 
