@@ -120,7 +120,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         byte[]? json = null;
         if (ScriptBlock is null)
         {
-            TryCache(() => json = Cache.Get(key, policy, Log), key);
+            TryCache(() => json = Cache.Get(key, policy, Log, ReportStatus), key);
         }
         else
         {
@@ -152,7 +152,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
             {
                 produced = RunScriptBlock(errors, out bool cacheable);
                 return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
-            }, Log, Cancellation);
+            }, Log, Cancellation, ReportStatus);
 
             // The run's errors are this cmdlet's, so its -ErrorAction and -ErrorVariable govern them (after the run, which
             // must end before its output can be judged). Output that was not cached is still this caller's answer.

@@ -42,7 +42,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
     private static readonly HashSet<string> s_ownParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         nameof(Path), nameof(ConnectionString), nameof(Namespace), nameof(CacheCredential), nameof(TtlDays), nameof(Force),
-        nameof(CacheKeyHeader), nameof(IgnoreBodyProperty), nameof(StatusCodeVariable), nameof(ResponseHeadersVariable),
+        nameof(CacheKeyHeader), nameof(IgnoreBodyProperty), nameof(CacheStatusVariable), nameof(StatusCodeVariable), nameof(ResponseHeadersVariable),
         "ErrorAction", "ErrorVariable", "OutVariable", "OutBuffer", "PipelineVariable", "WarningVariable", "InformationVariable",
     };
 
@@ -139,6 +139,11 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
     [ValidateNotNull]
     public string[] IgnoreBodyProperty { get; set; } = Array.Empty<string>();
 
+    /// <summary>The name of a variable that gets what the call did (<see cref="CacheLookupOutcome"/>): Hit, Miss, Refreshed or Waited.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CacheStatusVariable { get; set; }
+
     private protected override PSCredential? CacheCredentialValue => CacheCredential;
 
     protected override void BeginProcessing()
@@ -171,7 +176,13 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
                 produced = true;
                 reply = Run(parameters);
                 return reply.ToJson();
-            }, Log, Cancellation);
+            }, Log, Cancellation, outcome =>
+            {
+                if (CacheStatusVariable is not null)
+                {
+                    SessionState.PSVariable.Set(CacheStatusVariable, outcome);
+                }
+            });
             if (json is null)
             {
                 return;

@@ -204,7 +204,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
         else if (DecidePolicy() is CachePolicy policy)
         {
-            TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
+            if (TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null))
+            {
+                DateTimeOffset stored = DateTimeOffset.Now;
+                ReportStatus(new CacheLookupOutcome(CacheLookupStatus.Stored, KeyHash.Compute(_pending[_pending.Count - 1].Key), stored, stored, Cache.Location));
+            }
         }
 
         _pending.Clear();
