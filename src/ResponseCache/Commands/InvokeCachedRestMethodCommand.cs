@@ -176,13 +176,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
                 produced = true;
                 reply = Run(parameters);
                 return reply.ToJson();
-            }, Log, Cancellation, outcome =>
-            {
-                if (CacheStatusVariable is not null)
-                {
-                    SessionState.PSVariable.Set(CacheStatusVariable, outcome);
-                }
-            });
+            }, Log, Cancellation, outcome => SetCallerVariable(CacheStatusVariable, outcome));
             if (json is null)
             {
                 return;
@@ -215,15 +209,8 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
 
     private void Emit(CachedRestReply reply, bool fromCache)
     {
-        if (StatusCodeVariable is not null)
-        {
-            SessionState.PSVariable.Set(StatusCodeVariable, reply.StatusCode);
-        }
-
-        if (ResponseHeadersVariable is not null)
-        {
-            SessionState.PSVariable.Set(ResponseHeadersVariable, reply.Headers);
-        }
+        SetCallerVariable(StatusCodeVariable, reply.StatusCode);
+        SetCallerVariable(ResponseHeadersVariable, reply.Headers);
 
         if (fromCache)
         {

@@ -105,6 +105,15 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Sets the caller's variable of this name (as -StatusCodeVariable does), when a name was given.</summary>
+    private protected void SetCallerVariable(string? name, object? value)
+    {
+        if (name is not null)
+        {
+            SessionState.PSVariable.Set(name, value);
+        }
+    }
+
     /// <summary>PowerShell records an error in $Error as it leaves a scriptblock; the preference that governs it is this cmdlet's.</summary>
     private protected void ForgetError(Exception exception)
     {

@@ -28,13 +28,7 @@ public abstract class StoringCacheCommand : KeyedCacheCommand
     public string? CacheStatusVariable { get; set; }
 
     /// <summary>Sets -CacheStatusVariable, if given, to the outcome of this call's last lookup or store.</summary>
-    private protected void ReportStatus(CacheLookupOutcome outcome)
-    {
-        if (CacheStatusVariable is not null)
-        {
-            SessionState.PSVariable.Set(CacheStatusVariable, outcome);
-        }
-    }
+    private protected void ReportStatus(CacheLookupOutcome outcome) => SetCallerVariable(CacheStatusVariable, outcome);
 
     private protected CachePolicy StoragePolicy(double? ttlDays) => new CachePolicy(MaxEntries, ttlDays, SizeCap.ToBytes(MaxSizeMB));
 }
