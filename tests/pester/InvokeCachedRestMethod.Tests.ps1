@@ -241,3 +241,39 @@ Describe 'Invoke-CachedRestMethod' {
         $api.Requests.Count | Should -Be 2
     }
 }
+
+Describe 'Invoke-CachedRestMethod on a Redis server with a password' -Skip:(-not (Get-Command redis-server -ErrorAction Ignore)) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+        $redis = Start-TestRedisServer -Kind Redis -Password 'cache-password'
+        $cacheCredential = [pscredential]::new('default', (ConvertTo-SecureString 'cache-password' -AsPlainText -Force))
+    }
+
+    AfterAll {
+        $redis | Stop-TestRedisServer
+    }
+
+    BeforeEach {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"n":1}' }
+        $namespace = 'icrm-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    }
+
+    AfterEach {
+        Stop-StandInApi $api
+    }
+
+    It 'takes the cache''s credential as -CacheCredential, and never sends the request''s -Credential to Redis' {
+        foreach ($call in 1, 2) {
+            $null = Invoke-CachedRestMethod -Uri $api.Uri -ConnectionString $redis.Endpoint -Namespace $namespace -CacheCredential $cacheCredential -CacheStatusVariable status
+        }
+        $status.Status | Should -Be 'Hit'
+
+        $verbose = Invoke-CachedRestMethod -Uri "$($api.Uri)?other=1" -ConnectionString $redis.Endpoint -Namespace $namespace `
+            -Authentication Basic -Credential $cacheCredential -AllowUnencryptedAuthentication -CacheStatusVariable status -Verbose 4>&1 3>&1 | Out-String
+
+        $status.Status | Should -Be 'Miss'
+        $verbose | Should -Match 'NOAUTH|password'
+        $api.Requests.Count | Should -Be 2
+        $api.Requests.Last.Headers['Authorization'] | Should -BeLike 'Basic *'
+    }
+}
