@@ -51,6 +51,14 @@ Describe '-Request' {
         $script:runs | Should -Be 1
     }
 
+    It 'binds a piped record''s Request property by name, as -Key binds: Set-CachedResponse stores each record''s Response' {
+        [pscustomobject]@{ Request = @{ q = 1 }; Response = 'one' }, [pscustomobject]@{ Request = '{"q":2}'; Response = 'two' } |
+            Set-CachedResponse @cache
+
+        Get-CachedResponse -Request '{"q":1}' @cache | Should -BeExactly 'one'
+        Get-CachedResponse -Request @{ q = 2 } @cache | Should -BeExactly 'two'
+    }
+
     It 'keys different requests apart: a 64-bit seed is kept whole, a member''s case counts' {
         Set-CachedResponse -Request @{ seed = 9007199254740993 } -Response 'odd seed' @cache
         Set-CachedResponse -Request '{"seed":9007199254740992}' -Response 'even seed' @cache

@@ -53,7 +53,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
     /// <inheritdoc/>
-    [Parameter(Mandatory = true, ParameterSetName = RequestSet)]
+    [Parameter(Mandatory = true, ParameterSetName = RequestSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateNotNull]
     public override object? Request { get => base.Request; set => base.Request = value; }

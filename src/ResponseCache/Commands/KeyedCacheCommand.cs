@@ -15,7 +15,7 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
     private protected const string RequestSet = "Request";
 
     /// <summary>The request whose answer the entry holds: any object a script would send, or its JSON text.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RequestSet)]
+    [Parameter(Mandatory = true, ParameterSetName = RequestSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public virtual object? Request { get; set; }
 
