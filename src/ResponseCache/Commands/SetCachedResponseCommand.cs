@@ -56,6 +56,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     protected override void BeginProcessing()
     {
         _keyFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Key))
+            || MyInvocation.BoundParameters.ContainsKey(nameof(Request))
             || (MyInvocation.BoundParameters.ContainsKey(nameof(Model)) && MyInvocation.BoundParameters.ContainsKey(nameof(Prompt)));
         _responseFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Response));
         if (_keyFromCommandLine && !_responseFromCommandLine && MyInvocation.ExpectingInput && !KeyGivenPerItem())
@@ -212,7 +213,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
         else if (DecidePolicy() is CachePolicy policy)
         {
-            TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
+            if (TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null))
+            {
+                DateTimeOffset stored = DateTimeOffset.Now;
+                ReportStatus(new CacheLookupOutcome(CacheLookupStatus.Stored, KeyHash.Compute(_pending[_pending.Count - 1].Key), stored, stored, Cache.Location));
+            }
         }
 
         _pending.Clear();
