@@ -30,4 +30,6 @@ internal static class ErrorIds
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
     public const string InvalidNamespace = nameof(InvalidNamespace);
     public const string CacheDirectoryNotPrivate = nameof(CacheDirectoryNotPrivate);
+    public const string InvalidRequest = nameof(InvalidRequest);
+    public const string RequestParameterNotSupported = nameof(RequestParameterNotSupported);
 }

@@ -119,7 +119,7 @@ internal sealed class DirectoryStore : ICacheStore
                 }
             }
 
-            return StoreLookup.Hit(entry.ResponseJson, entry.Timestamp);
+            return StoreLookup.Hit(entry.ResponseJson, entry.Timestamp, entry.CreatedAt);
         }
     }
 

@@ -8,7 +8,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>
-/// Removes entries by key, by key hash, by composed key, or as Get-CacheEntry's entries, each from the cache it came
+/// Removes entries by key, by key hash, by composed key, by request, or as Get-CacheEntry's entries, each from the cache it came
 /// from; one write per cache, at the end.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
@@ -79,6 +79,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
                 }
 
                 break;
+            case RequestSet:
             case ComposedSet:
                 if (TryResolveKey(composed: true, string.Empty, out string composedKey))
                 {
