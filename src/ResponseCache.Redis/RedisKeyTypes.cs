@@ -29,6 +29,8 @@ internal static class RedisKeyTypes
             (keys.Gate, RedisType.String),
             (keys.Sequence, RedisType.String),
             (keys.Stats, RedisType.Hash),
+            (keys.Tags, RedisType.Hash),
+            (keys.Lifetimes, RedisType.SortedSet),
         };
         if (entry is RedisKey entryKey)
         {

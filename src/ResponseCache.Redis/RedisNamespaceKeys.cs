@@ -25,6 +25,8 @@ internal sealed class RedisNamespaceKeys
         Gate = prefix + "gate";
         Sequence = prefix + "seq";
         Stats = prefix + "stats";
+        Tags = prefix + "tags";
+        Lifetimes = prefix + "until";
     }
 
     public string Name { get; }
@@ -57,6 +59,15 @@ internal sealed class RedisNamespaceKeys
 
     public RedisKey Stats { get; }
 
+    /// <summary>
+    /// Hash of entry hash to its tags' index names (one a line): the namespace's own tag index. The entries of a tag
+    /// are the set at this key's name plus ':' plus the tag's index name, so removal by tag reads only those.
+    /// </summary>
+    public RedisKey Tags { get; }
+
+    /// <summary>Sorted set of the entries that have a lifetime of their own, by its end (Unix seconds).</summary>
+    public RedisKey Lifetimes { get; }
+
     public RedisKey Entry(string hashHex) => EntryPrefix + hashHex;
 
     public RedisKey Lock(string hashHex) => LockPrefix + hashHex;
@@ -66,6 +77,6 @@ internal sealed class RedisNamespaceKeys
 
     /// <summary>The keys every namespace-wide script receives, in the order RedisScripts reads them.</summary>
     public RedisKey[] WideKeys(RedisKey? extra = null) => extra is RedisKey key
-        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, key }
-        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood };
+        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, Tags, Lifetimes, key }
+        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, Tags, Lifetimes };
 }

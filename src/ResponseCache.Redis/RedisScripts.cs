@@ -70,10 +70,13 @@ local function settings_text(maxEntries, maxBytes, ttlDays)
 end
 ";
 
-    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats, config copy[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
+    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats, config copy, tags, until[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
     private static readonly string Prelude = WithCacheConstants(SettingsReader + @"
 local unpack = unpack or table.unpack
 local lru, exp, sizes, bytes, config, gate, seq, stats, copy = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+-- tags: entry hash to its tags' index names, one a line; the entries of a tag are the set tags .. ':' .. name.
+-- until: the entries with a lifetime of their own, by its end. exp keeps creation plus TTL for every entry.
+local tags, untilSet = KEYS[10], KEYS[11]
 local prefix, token, now, nowMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local function order(ms)
@@ -100,10 +103,22 @@ local function settings()
   return maxEntries, maxBytes, ttlDays
 end
 
+local function lines(text)
+  local out = {}
+  for line in string.gmatch(text, '[^\n]+') do out[#out + 1] = line end
+  return out
+end
+
 local function forget(member)
   local existed = redis.call('DEL', prefix .. member)
   redis.call('ZREM', lru, member)
   redis.call('ZREM', exp, member)
+  redis.call('ZREM', untilSet, member)
+  local names = redis.call('HGET', tags, member)
+  if names then
+    for _, name in ipairs(lines(names)) do redis.call('SREM', tags .. ':' .. name, member) end
+    redis.call('HDEL', tags, member)
+  end
   local size = redis.call('HGET', sizes, member)
   if size then
     redis.call('HDEL', sizes, member)
@@ -117,7 +132,19 @@ local function purge(bound)
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', exp, '-inf', bound)) do
     existed = existed + forget(member)
   end
+  -- An entry past its own lifetime is expired whatever the bound: its end is earlier than its TTL's.
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', untilSet, '-inf', '(' .. string.format('%.3f', now))) do
+    existed = existed + forget(member)
+  end
   return existed
+end
+
+-- When Redis drops the entry: creation plus TTL, or its own lifetime's end if sooner; nil for never.
+local function drop_at(created, ttl, lifetimeEnd)
+  local at = nil
+  if created then at = created + ttl end
+  if lifetimeEnd and (not at or lifetimeEnd < at) then at = lifetimeEnd end
+  return at
 end
 
 local function total()
@@ -140,13 +167,19 @@ end
 
 -- caps: {maxEntries, maxBytes} to make room before adding (an entry written now is the most recent), or nil to
 -- leave eviction to evict() afterwards (an imported entry may be older than those already cached).
-local function put(member, response, created, accessedMs, timestamp, textLength, ttl, caps)
+-- What producing the entry cost, and its hits: the values of usage, in this order, '' for unknown.
+local usageFields = {'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'producer_seconds', 'hits'}
+
+-- tagText: the tags as given, one a line ('' none); indexText: their index names, one a line; lifetimeEnd: '' none.
+local function put(member, response, created, accessedMs, timestamp, textLength, ttl, caps, tagText, indexText, lifetimeEnd, usage)
   local expireAt = nil
   if created ~= '' then
     expireAt = tonumber(created) + ttl
     -- An entry already expired is not stored, so it replaces nothing either.
     if expireAt <= now then return 0, 0 end
   end
+  local ownEnd = tonumber(lifetimeEnd)
+  if ownEnd and ownEnd < now then return 0, 0 end
   forget(member)
   local size = ENTRY_OVERHEAD_BYTES + string.len(response)
   local evicted = 0
@@ -161,10 +194,19 @@ local function put(member, response, created, accessedMs, timestamp, textLength,
   if created ~= '' then fields[#fields + 1] = 'created_at'; fields[#fields + 1] = created end
   if timestamp ~= '' then fields[#fields + 1] = 'timestamp'; fields[#fields + 1] = timestamp end
   if textLength ~= '' then fields[#fields + 1] = 'text_length'; fields[#fields + 1] = textLength end
+  if tagText ~= '' then fields[#fields + 1] = 'tags'; fields[#fields + 1] = tagText end
+  if ownEnd then fields[#fields + 1] = 'expires_at'; fields[#fields + 1] = lifetimeEnd end
+  for i, name in ipairs(usageFields) do
+    if usage[i] and usage[i] ~= '' then fields[#fields + 1] = name; fields[#fields + 1] = usage[i] end
+  end
   redis.call('HSET', key, unpack(fields))
-  if expireAt then
-    redis.call('PEXPIREAT', key, string.format('%.0f', expireAt * 1000))
-    redis.call('ZADD', exp, string.format('%.3f', expireAt), member)
+  local dropAt = drop_at(expireAt and tonumber(created), ttl, ownEnd)
+  if dropAt then redis.call('PEXPIREAT', key, string.format('%.0f', dropAt * 1000)) end
+  if expireAt then redis.call('ZADD', exp, string.format('%.3f', expireAt), member) end
+  if ownEnd then redis.call('ZADD', untilSet, string.format('%.3f', ownEnd), member) end
+  if indexText ~= '' then
+    redis.call('HSET', tags, member, indexText)
+    for _, name in ipairs(lines(indexText)) do redis.call('SADD', tags .. ':' .. name, member) end
   end
   redis.call('ZADD', lru, order(accessedMs), member)
   redis.call('HSET', sizes, member, size)
@@ -191,31 +233,33 @@ end
 ");
 
     /// <summary>
-    /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length) per entry; the caps are the
-    /// namespace's (a call's caps reach it through Configure first). KEYS[10], when given, is a get-or-add lock
-    /// released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage}.
+    /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length, tags, tag index names, lifetime's
+    /// end, model, input tokens, output tokens, cached input tokens, producer seconds) per entry; the caps are the namespace's (a call's caps reach it through Configure first). KEYS[12], when
+    /// given, is a get-or-add lock released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage}.
     /// </summary>
     public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
 return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
   local stored, evicted = 0, evict(maxEntries, maxBytes)
-  for i = 7, #ARGV, 3 do
-    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes})
+  for i = 7, #ARGV, 11 do
+    local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes}, ARGV[i + 3], ARGV[i + 4], ARGV[i + 5],
+      {ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ''})
     stored, evicted = stored + added, evicted + made
   end
-  if KEYS[10] and redis.call('GET', KEYS[10]) == ARGV[6] then redis.call('DEL', KEYS[10]) end
+  if KEYS[12] and redis.call('GET', KEYS[12]) == ARGV[6] then redis.call('DEL', KEYS[12]) end
   return {stored, evicted, total(), maxBytes or -1, settingsDamage}
 end)");
 
-    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>
+    /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length, tags, tag index names, lifetime's end, model, input tokens, output tokens, cached input tokens, producer seconds, hits) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>
     public static readonly RedisScript Import = new RedisScript(Prelude + @"
 return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
   local stored = 0
-  for i = 6, #ARGV, 6 do
-    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400, nil)
+  for i = 6, #ARGV, 15 do
+    stored = stored + put(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5], ttlDays * 86400, nil, ARGV[i + 6], ARGV[i + 7], ARGV[i + 8],
+      {ARGV[i + 9], ARGV[i + 10], ARGV[i + 11], ARGV[i + 12], ARGV[i + 13], ARGV[i + 14]})
   end
   return {stored, evict(maxEntries, maxBytes), settingsDamage}
 end)");
@@ -225,6 +269,16 @@ end)");
 return guarded(function()
   local removed = 0
   for i = 5, #ARGV do removed = removed + forget(ARGV[i]) end
+  return {removed}
+end)");
+
+    /// <summary>ARGV[5...] tag index names. Removes the entries that have any of them, reading only those tags' sets. Returns {how many were there}.</summary>
+    public static readonly RedisScript RemoveTagged = new RedisScript(Prelude + @"
+return guarded(function()
+  local removed = 0
+  for i = 5, #ARGV do
+    for _, member in ipairs(redis.call('SMEMBERS', tags .. ':' .. ARGV[i])) do removed = removed + forget(member) end
+  end
   return {removed}
 end)");
 
@@ -244,7 +298,8 @@ return guarded(function()
   local removed = 0
   for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do removed = removed + forget(member) end
   for _, member in ipairs(redis.call('ZRANGE', exp, 0, -1)) do removed = removed + forget(member) end
-  redis.call('DEL', lru, exp, sizes, bytes, seq)
+  for _, member in ipairs(redis.call('ZRANGE', untilSet, 0, -1)) do removed = removed + forget(member) end
+  redis.call('DEL', lru, exp, sizes, bytes, seq, tags, untilSet)
   return {removed}
 end)");
 
@@ -287,13 +342,14 @@ local function change()
   if ARGV[7] ~= '' and tonumber(ARGV[7]) ~= ttlDays then
     local ttl = tonumber(ARGV[7]) * 86400
     for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do
-      local created = tonumber(redis.call('HGET', prefix .. member, 'created_at'))
+      local times = redis.call('HMGET', prefix .. member, 'created_at', 'expires_at')
+      local created = tonumber(times[1])
       if created then
         local expireAt = created + ttl
         if expireAt <= now then
           forget(member)
         else
-          redis.call('PEXPIREAT', prefix .. member, string.format('%.0f', expireAt * 1000))
+          redis.call('PEXPIREAT', prefix .. member, string.format('%.0f', drop_at(created, ttl, tonumber(times[2])) * 1000))
           redis.call('ZADD', exp, string.format('%.3f', expireAt), member)
         end
       elseif redis.call('EXISTS', prefix .. member) == 0 then
@@ -314,8 +370,9 @@ return guarded(change)"));
     /// hit, touching its recency; else {2} when the lock was taken, {0} when not.
     /// </summary>
     public static readonly RedisScript Get = new RedisScript(WithCacheConstants(SettingsReader + @"
-local v = redis.call('HMGET', KEYS[1], 'response', 'created_at')
+local v = redis.call('HMGET', KEYS[1], 'response', 'created_at', 'expires_at')
 local response = v[1]
+if response and v[3] and tonumber(ARGV[2]) > tonumber(v[3]) then response = false end
 if response then
   local created = tonumber(v[2])
   if created then
@@ -332,6 +389,7 @@ end
 if response then
   redis.call('ZADD', KEYS[2], 'XX', string.format('%.0f', tonumber(ARGV[3]) * 1024 + redis.call('INCR', KEYS[5]) % 1024), ARGV[1])
   redis.call('HINCRBY', KEYS[4], 'hits', 1)
+  redis.call('HINCRBY', KEYS[1], 'hits', 1)
   return {1, response}
 end
 if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
@@ -344,7 +402,7 @@ return {0}"));
     /// <summary>
     /// KEYS: lru, config, stats, config copy. ARGV: entry prefix, '1' to include responses. Returns {ttl days, max
     /// entries, max bytes, shared hits, shared misses, settings damage} ('' for none), then per entry, least recently used first: hash, recency
-    /// score, size, created ('' none), timestamp, text length[, response]. Entries Redis already expired are left out.
+    /// score, size, created ('' none), timestamp, text length, tags (one a line), lifetime's end, model, input tokens, output tokens, cached input tokens, producer seconds, hits[, response]. Entries Redis already expired are left out.
     /// </summary>
     public static readonly RedisScript Inventory = new RedisScript(WithCacheConstants(SettingsReader + @"
 local maxEntries, maxBytes, ttlDays, damage = read_settings(KEYS[2], KEYS[4])
@@ -355,9 +413,11 @@ local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #members, 2 do
   local f
   if ARGV[2] == '1' then
-    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'response')
+    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'tags', 'expires_at',
+      'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'producer_seconds', 'hits', 'response')
   else
-    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length')
+    f = redis.call('HMGET', ARGV[1] .. members[i], 'size', 'created_at', 'timestamp', 'text_length', 'tags', 'expires_at',
+      'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'producer_seconds', 'hits')
   end
   if f[1] then
     out[#out + 1] = members[i]
@@ -366,7 +426,8 @@ for i = 1, #members, 2 do
     out[#out + 1] = f[2] or ''
     out[#out + 1] = f[3] or ''
     out[#out + 1] = f[4] or ''
-    if ARGV[2] == '1' then out[#out + 1] = f[5] or '' end
+    for k = 5, 12 do out[#out + 1] = f[k] or '' end
+    if ARGV[2] == '1' then out[#out + 1] = f[13] or '' end
   end
 end
 return out"));

@@ -67,7 +67,7 @@ internal sealed class RedisStore : ICacheStore
     public StoreWrite Put(IReadOnlyList<NewEntry> entries, IProducerLease? lease, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
     {
         var producerLease = lease as RedisProducerLease;
-        var values = new List<RedisValue>(2 + (entries.Count * 3))
+        var values = new List<RedisValue>(2 + (entries.Count * 11))
         {
             UnixTime.ToTimestamp(_clock.Now),
             producerLease?.Token ?? string.Empty,
@@ -77,6 +77,10 @@ internal sealed class RedisStore : ICacheStore
             values.Add(entry.Hash.ToString());
             values.Add(entry.ResponseJson);
             values.Add(entry.TextLength);
+            values.Add(TagText(entry.Tags));
+            values.Add(IndexText(entry.Tags));
+            values.Add(Seconds(entry.ExpiresAt));
+            values.AddRange(UsageValues(entry.Usage));
         }
 
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, producerLease?.LockKey, values, cancellation);
@@ -103,7 +107,10 @@ internal sealed class RedisStore : ICacheStore
                 UnixTime.IsInRange(accessed) ? (long)Math.Floor(accessed * 1000) : 0,
                 entry.Timestamp ?? string.Empty,
                 entry.TextLength is long length ? length.ToString(CultureInfo.InvariantCulture) : string.Empty,
-            });
+                TagText(entry.Tags),
+                IndexText(entry.Tags),
+                Seconds(entry.ExpiresAt),
+            }.Concat(UsageValues(entry.Usage)).Append(entry.Hits).ToArray());
         }
 
         return Explicitly(() =>
@@ -125,6 +132,10 @@ internal sealed class RedisStore : ICacheStore
 
     public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
         Explicitly(() => (int)ChangeNamespace(RedisScripts.Remove, null, hashes.Select(hash => (RedisValue)hash.ToString()), cancellation)[0]);
+
+    /// <summary>One script over the namespace's own tag index: the sets of the tags asked for, never a scan of the server.</summary>
+    public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation) =>
+        Explicitly(() => (int)ChangeNamespace(RedisScripts.RemoveTagged, null, tags.Select(tag => (RedisValue)EntryTags.IndexName(tag)).Distinct(), cancellation)[0]);
 
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) =>
         Explicitly(() => (int)ChangeNamespace(RedisScripts.RemoveExpired, null, new[] { Seconds(ttlSeconds) }, cancellation)[0]);
@@ -179,7 +190,7 @@ internal sealed class RedisStore : ICacheStore
         CacheConfiguration configuration = Remember(ParseConfiguration((RedisValue)result[1], (RedisValue)result[2], (RedisValue)result[0]));
         ReportSettingsDamage((string?)result[5], log);
         const int Header = 6;
-        int stride = withResponses ? 7 : 6;
+        int stride = withResponses ? 15 : 14;
         var entries = new List<InventoryEntry>((result.Length - Header) / stride);
         for (int i = Header; i + stride <= result.Length; i += stride)
         {
@@ -192,11 +203,15 @@ internal sealed class RedisStore : ICacheStore
             entries.Add(new InventoryEntry(
                 new StoredResponse(
                     hash,
-                    withResponses ? (byte[])result[i + 6]! : Array.Empty<byte>(),
+                    withResponses ? (byte[])result[i + 14]! : Array.Empty<byte>(),
                     createdAt: ParseDouble((RedisValue)result[i + 3]),
                     lastAccessed: order < 1024 ? null : order / 1024 / 1000.0,
                     timestamp: NullIfEmpty((string?)result[i + 4]),
-                    textLength: ParseLong((RedisValue)result[i + 5])),
+                    textLength: ParseLong((RedisValue)result[i + 5]),
+                    tags: ParseTags((string?)result[i + 6]),
+                    expiresAt: ParseDouble((RedisValue)result[i + 7]),
+                    usage: ParseUsage(result, i + 8),
+                    hits: ParseLong((RedisValue)result[i + 13]) ?? 0),
                 (long)result[i + 2]));
         }
 
@@ -425,4 +440,31 @@ internal sealed class RedisStore : ICacheStore
         !value.IsNullOrEmpty && long.TryParse((string?)value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    // Tags hold no control character (EntryTags), so a line break separates them.
+    private static string TagText(IReadOnlyList<string> tags) => string.Join("\n", tags);
+
+    private static string IndexText(IReadOnlyList<string> tags) => string.Join("\n", tags.Select(EntryTags.IndexName).Distinct());
+
+    private static IEnumerable<RedisValue> UsageValues(EntryUsage usage) => new[]
+    {
+        (RedisValue)(usage.Model ?? string.Empty),
+        Count(usage.InputTokens),
+        Count(usage.OutputTokens),
+        Count(usage.CachedInputTokens),
+        Seconds(usage.ProducerSeconds),
+    };
+
+    private static RedisValue Count(long? count) => count is long value ? value.ToString(CultureInfo.InvariantCulture) : RedisValue.EmptyString;
+
+    /// <summary>Model, input, output and cached input tokens, and producer seconds, from <paramref name="start"/> on.</summary>
+    private static EntryUsage ParseUsage(RedisResult[] result, int start) => new EntryUsage(
+        NullIfEmpty((string?)result[start]),
+        ParseLong((RedisValue)result[start + 1]),
+        ParseLong((RedisValue)result[start + 2]),
+        ParseLong((RedisValue)result[start + 3]),
+        ParseDouble((RedisValue)result[start + 4]));
+
+    private static IReadOnlyList<string> ParseTags(string? text) =>
+        string.IsNullOrEmpty(text) ? Array.Empty<string>() : text!.Split('\n');
 }

@@ -183,6 +183,33 @@ public sealed class JournalTests : CacheTestBase
     }
 
     [Fact]
+    public void Hits_of_several_instances_add_up_through_the_journal_and_a_reader_that_stops_at_the_ops_still_reads_the_line()
+    {
+        LargeCache();
+        long snapshotLength = new FileInfo(CacheFile).Length;
+        for (int instance = 0; instance < 3; instance++)
+        {
+            DirectoryCache reader = NewEngine();
+            Assert.NotNull(reader.Get("key 7", Roomy));
+            Assert.NotNull(reader.Get("key 7", Roomy));
+            reader.Flush();
+        }
+
+        Assert.Equal(snapshotLength, new FileInfo(CacheFile).Length);
+        Assert.Equal(6, NewEngine().ListEntries(Roomy).Single(entry => entry.KeyHash == KeyHash.Compute("key 7").ToString()).Hits);
+
+        // The hits follow the ops (and the snapshot's identity) in each line: a reader of the older format, which
+        // stops after them, finds every line whole.
+        foreach (string line in File.ReadAllLines(JournalFile))
+        {
+            using var record = System.Text.Json.JsonDocument.Parse(line);
+            System.Text.Json.JsonElement rec = record.RootElement.GetProperty("rec");
+            Assert.Equal("ops", rec.EnumerateObject().First().Name);
+            Assert.Equal("hits", rec.EnumerateObject().Last().Name);
+        }
+    }
+
+    [Fact]
     public void Another_instance_catches_up_from_the_journal_without_a_snapshot_rewrite()
     {
         DirectoryCache first = LargeCache();

@@ -40,6 +40,46 @@ public sealed class ReferenceFormatTests : CacheTestBase
     }
 
     [PythonFact]
+    public void Tags_and_lifetimes_survive_the_reference_rewriting_the_file_and_the_reference_ignores_the_lifetime()
+    {
+        DirectoryCache engine = NewEngine();
+        engine.SetMany(new[] { new KeyValuePair<string, byte[]>("volatile", Responses.Json("soon stale")) }, Policy(), Log, default, new EntryOptions(new[] { "template-v1", "gpt-4o" }, TimeSpan.FromHours(1)));
+        engine.Set("stable", Responses.Json("kept"), Policy());
+        Clock.Advance(TimeSpan.FromMinutes(61));
+
+        // The reference keeps its own TTL: an entry past its lifetime is still its hit.
+        JsonArray results = Reference(Op("get", "volatile"), Op("set", "from python", "python's"), Op("strict_load"));
+
+        Assert.Equal("soon stale", results[0]!.GetValue<string>());
+        JsonNode written = results[2]![CacheFileContent.HashOf("volatile")]!;
+        Assert.Equal(new[] { "template-v1", "gpt-4o" }, written["tags"]!.AsArray().Select(tag => tag!.GetValue<string>()));
+        Assert.Equal(Clock.UnixSeconds - (61 * 60) + 3600, written["expires_at"]!.GetValue<double>(), 3);
+
+        DirectoryCache reader = NewEngine();
+        Assert.Null(reader.Get("volatile", Policy(), Log));
+        Assert.Equal("kept", Responses.Text(reader.Get("stable", Policy(), Log)));
+        Assert.Equal("python's", Responses.Text(reader.Get("from python", Policy(), Log)));
+        engine.SetMany(new[] { new KeyValuePair<string, byte[]>("tagged again", Responses.Json("x")) }, Policy(), Log, default, new EntryOptions(new[] { "gpt-4o" }));
+        Assert.Equal(new[] { "gpt-4o" }, NewEngine().ListEntries(Policy()).Single(entry => entry.KeyHash == CacheFileContent.HashOf("tagged again")).Tags);
+    }
+
+    [PythonFact]
+    public void What_an_entry_cost_and_its_hits_survive_the_reference_rewriting_the_file()
+    {
+        DirectoryCache engine = NewEngine();
+        engine.Set("question", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":30}}"u8.ToArray(), Policy());
+        Assert.NotNull(engine.Get("question", Policy(), Log));
+        engine.Flush();
+
+        JsonArray results = Reference(Op("set", "from python", "python's"), Op("strict_load"));
+
+        JsonNode written = results[1]![CacheFileContent.HashOf("question")]!;
+        Assert.Equal(120, written["input_tokens"]!.GetValue<long>());
+        CacheEntryInfo entry = NewEngine().ListEntries(Policy()).Single(listed => listed.KeyHash == CacheFileContent.HashOf("question"));
+        Assert.Equal(("gpt-4o", 120L, 30L, 1L), (entry.Model, entry.InputTokens, entry.OutputTokens, entry.Hits));
+    }
+
+    [PythonFact]
     public void Fields_the_engine_does_not_know_survive_its_rewrite()
     {
         CacheFileContent.Write(CacheFile, ("question", CacheFileContent.EntryJson(

@@ -20,7 +20,8 @@ Describe 'Get-CacheStats on <Name>' -ForEach (Get-TestBackend) {
         $stats[0] | Should -BeOfType ([ResponseCache.Core.CacheStatistics])
         $stats[0].PSObject.Properties.Name | Should -Be @(
             'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile', 'Location',
-            'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SharedHits', 'SharedMisses')
+            'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'EntryHits', 'SavedInputTokens', 'SavedOutputTokens', 'SavedProducerTime',
+            'SharedHits', 'SharedMisses')
     }
 
     It 'counts entries, hits, misses and evictions after a known sequence' {

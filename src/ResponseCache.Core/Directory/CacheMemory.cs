@@ -27,6 +27,8 @@ internal sealed class CacheMemory
     public void RecordHit(CacheEntry entry, double now)
     {
         entry.LastAccessed = now;
+        entry.Hits++;
+        entry.PendingHits++;
         Index.Touch(entry);
         MarkPending(entry);
     }
@@ -82,7 +84,7 @@ internal sealed class CacheMemory
 
             for (int i = touched.Length - found; i < touched.Length; i++)
             {
-                _changes.Add(JournalOp.Touch(touched[i].Key, touched[i].LastAccessed ?? 0));
+                _changes.Add(JournalOp.Touch(touched[i].Key, touched[i].LastAccessed ?? 0, touched[i].PendingHits));
             }
         }
 
@@ -102,6 +104,7 @@ internal sealed class CacheMemory
         foreach (CacheEntry entry in _pendingHits)
         {
             entry.AccessPending = false;
+            entry.PendingHits = 0;
         }
 
         _pendingHits.Clear();
@@ -157,6 +160,14 @@ internal sealed class CacheMemory
                 Index.Touch(current);
             }
 
+            // An entry read anew from disk does not hold this process's hits yet; one kept in memory does.
+            if (!ReferenceEquals(hit, current))
+            {
+                current.Hits += hit.PendingHits;
+                current.PendingHits += hit.PendingHits;
+                hit.PendingHits = 0;
+            }
+
             MarkPending(current);
         }
     }
@@ -193,9 +204,14 @@ internal sealed class CacheMemory
             case JournalOpKind.Clear:
                 Index.Clear();
                 break;
-            case JournalOpKind.Touch when Index.TryGet(op.Key, out CacheEntry entry) && op.AccessedAt > (entry.LastAccessed ?? double.MinValue):
-                entry.LastAccessed = op.AccessedAt;
-                Index.Touch(entry);
+            case JournalOpKind.Touch when Index.TryGet(op.Key, out CacheEntry entry):
+                entry.Hits += op.Hits;
+                if (op.AccessedAt > (entry.LastAccessed ?? double.MinValue))
+                {
+                    entry.LastAccessed = op.AccessedAt;
+                    Index.Touch(entry);
+                }
+
                 break;
         }
     }

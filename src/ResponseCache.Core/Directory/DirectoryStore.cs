@@ -144,7 +144,7 @@ internal sealed class DirectoryStore : ICacheStore
         {
             // As a write would not keep them: an entry already past this cache's TTL is neither stored nor counted.
             double now = UnixTime.ToSeconds(_clock.Now);
-            List<StoredResponse> fresh = entries.Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, now, _configuration.TtlSeconds)).ToList();
+            List<StoredResponse> fresh = entries.Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, entry.ExpiresAt, now, _configuration.TtlSeconds)).ToList();
             foreach (StoredResponse stored in fresh)
             {
                 _memory.Put(new CacheEntry(stored.Key, stored.ResponseJson)
@@ -153,6 +153,10 @@ internal sealed class DirectoryStore : ICacheStore
                     LastAccessed = stored.LastAccessed,
                     Timestamp = stored.Timestamp,
                     TextLength = stored.TextLength,
+                    Tags = stored.Tags.Count == 0 ? null : stored.Tags.ToArray(),
+                    ExpiresAt = stored.ExpiresAt,
+                    Usage = stored.Usage.IsEmpty ? null : stored.Usage,
+                    Hits = stored.Hits,
                 });
             }
 
@@ -180,6 +184,12 @@ internal sealed class DirectoryStore : ICacheStore
         return expired.Count(hash => _memory.Remove(hash));
     }, cancellation);
 
+    public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation) => Change(log, () =>
+    {
+        List<KeyHash> tagged = _memory.Index.OldestFirst().Where(entry => entry.Tags is not null && EntryTags.HasAny(entry.Tags, tags)).Select(entry => entry.Key).ToList();
+        return tagged.Count(hash => _memory.Remove(hash));
+    }, cancellation);
+
     /// <summary>Empties the cache: the file becomes an empty object, as the reference's clear() leaves it.</summary>
     public int Clear(ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () => _memory.Clear(), cancellation);
 
@@ -191,7 +201,7 @@ internal sealed class DirectoryStore : ICacheStore
             var entries = new List<InventoryEntry>(_memory.Index.Count);
             foreach (CacheEntry entry in _memory.Index.OldestFirst())
             {
-                var stored = new StoredResponse(entry.Key, withResponses ? entry.ResponseJson : Array.Empty<byte>(), entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength);
+                var stored = new StoredResponse(entry.Key, withResponses ? entry.ResponseJson : Array.Empty<byte>(), entry.CreatedAt, entry.LastAccessed, entry.Timestamp, entry.TextLength, entry.Tags, entry.ExpiresAt, entry.Usage, entry.Hits);
                 entries.Add(new InventoryEntry(stored, entry.StoredBytes));
             }
 
@@ -266,6 +276,9 @@ internal sealed class DirectoryStore : ICacheStore
                     CreatedAt = seconds,
                     LastAccessed = seconds,
                     TextLength = item.TextLength,
+                    Tags = item.Tags.Count == 0 ? null : item.Tags.ToArray(),
+                    ExpiresAt = item.ExpiresAt,
+                    Usage = item.Usage.IsEmpty ? null : item.Usage,
                 });
             }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace ResponseCache.Core;
 
@@ -7,19 +8,27 @@ public sealed class CacheEntryInfo
 {
     /// <summary>An entry of any backend; <see cref="Path"/> and <see cref="CacheFile"/> stay empty outside the file backend.</summary>
     internal CacheEntryInfo(InventoryEntry entry, double ttlSeconds, double nowSeconds, ICacheBackend source, string? cacheFile)
-        : this(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.SizeBytes, entry.Stored.TextLength, entry.Stored.Timestamp, ttlSeconds, nowSeconds, source)
+        : this(entry.Stored.Key, entry.Stored.CreatedAt, entry.Stored.LastAccessed, entry.SizeBytes, entry.Stored.TextLength, entry.Stored.Timestamp, source)
     {
+        Tags = entry.Stored.Tags.ToArray();
+        EntryUsage usage = entry.Stored.Usage;
+        Model = usage.Model;
+        InputTokens = usage.InputTokens;
+        OutputTokens = usage.OutputTokens;
+        CachedInputTokens = usage.CachedInputTokens;
+        ProducerTime = usage.ProducerSeconds is double seconds && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond)) : null;
+        Hits = entry.Stored.Hits;
+        Expires = ToLocal(CacheEntry.ExpiryTime(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, ttlSeconds));
+        IsExpired = CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, nowSeconds, ttlSeconds);
         CacheFile = cacheFile;
         Path = cacheFile is null ? null : System.IO.Path.GetDirectoryName(cacheFile);
     }
 
-    private CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, double ttlSeconds, double nowSeconds, ICacheBackend source)
+    private CacheEntryInfo(KeyHash key, double? createdAt, double? lastAccessed, long sizeBytes, long? textLength, string? timestamp, ICacheBackend source)
     {
         KeyHash = key.ToString();
         Created = ToLocal(createdAt);
         LastAccessed = ToLocal(lastAccessed);
-        Expires = createdAt is double created && UnixTime.IsInRange(created) ? ToLocal(created + ttlSeconds) : null;
-        IsExpired = CacheEntry.IsExpired(createdAt, nowSeconds, ttlSeconds);
         SizeBytes = sizeBytes;
         TextLength = textLength;
         Timestamp = timestamp;
@@ -38,6 +47,26 @@ public sealed class CacheEntryInfo
     public DateTime? Expires { get; }
 
     public bool IsExpired { get; }
+
+    /// <summary>The entry's tags, as -Tag gave them; empty for none.</summary>
+    public string[] Tags { get; } = Array.Empty<string>();
+
+    /// <summary>The model the reply names; null when it names none.</summary>
+    public string? Model { get; }
+
+    /// <summary>The input tokens the reply was billed for (cached ones included); null when the reply does not say.</summary>
+    public long? InputTokens { get; }
+
+    public long? OutputTokens { get; }
+
+    /// <summary>The input tokens the provider served from its own prompt cache.</summary>
+    public long? CachedInputTokens { get; }
+
+    /// <summary>How long producing the reply took: get-or-add's run, or the reply's own duration (Ollama's); null when unknown.</summary>
+    public TimeSpan? ProducerTime { get; }
+
+    /// <summary>How many times the entry was served, by every process sharing the cache.</summary>
+    public long Hits { get; }
 
     /// <summary>About what the entry takes in the cache file.</summary>
     public long SizeBytes { get; }

@@ -38,6 +38,18 @@ public sealed class CacheStatistics
     /// <summary>Entries this process evicted to stay within MaxEntries.</summary>
     public long Evictions { get; internal set; }
 
+    /// <summary>Hits on the entries now in the cache, by every process that shares it: what the cache served instead of a producer.</summary>
+    public long EntryHits { get; internal set; }
+
+    /// <summary>The input tokens those hits did not pay for: each entry's input tokens times its hits.</summary>
+    public long SavedInputTokens { get; internal set; }
+
+    /// <summary>The output tokens those hits did not pay for: each entry's output tokens times its hits.</summary>
+    public long SavedOutputTokens { get; internal set; }
+
+    /// <summary>The producer time those hits did not wait for: each entry's producer time times its hits.</summary>
+    public System.TimeSpan SavedProducerTime { get; internal set; }
+
     /// <summary>Hits counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
     public long? SharedHits { get; internal set; }
 

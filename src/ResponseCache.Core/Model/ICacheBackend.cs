@@ -22,14 +22,19 @@ public interface ICacheBackend
     /// The cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache), cached before it
     /// is returned. Concurrent callers for one key share a single run of the producer and its outcome.
     /// </summary>
+    /// <param name="entry">The tags and lifetime of the entry produced; null for none.</param>
     /// <param name="report">Told what the lookup did (<see cref="CacheLookupOutcome"/>), when given.</param>
-    byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog log, CancellationToken cancellation, Action<CacheLookupOutcome>? report = null);
+    byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog log, CancellationToken cancellation, EntryOptions? entry = null, Action<CacheLookupOutcome>? report = null);
 
     /// <summary>Stores responses and evicts least recently used entries beyond the cache's caps, as one change.</summary>
-    void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation);
+    /// <param name="entry">The tags and lifetime of every entry stored; null for none.</param>
+    void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation, EntryOptions? entry = null);
 
     /// <summary>Removes entries by key hash; returns how many were there.</summary>
     int RemoveMany(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation);
+
+    /// <summary>Removes every entry that has any of the tags (in any case), in one change; returns how many.</summary>
+    int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation);
 
     /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
     int RemoveExpired(CachePolicy policy, ICacheLog log, CancellationToken cancellation);

@@ -60,7 +60,7 @@ public class CacheService : ICacheBackend
     /// </summary>
     /// <exception cref="ReentrantGetOrAddException">Called for a key from inside that key's own producer.</exception>
     /// <exception cref="ProducerWaitTimeoutException">Another caller's producer for the key ran longer than the timeout.</exception>
-    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default, Action<CacheLookupOutcome>? report = null)
+    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default, EntryOptions? entry = null, Action<CacheLookupOutcome>? report = null)
     {
         if (produce is null)
         {
@@ -125,11 +125,13 @@ public class CacheService : ICacheBackend
             }
 
             CountLookup(hit: false);
+            var producing = System.Diagnostics.Stopwatch.StartNew();
             response = produce();
+            double producerSeconds = producing.Elapsed.TotalSeconds;
             Report(report, refresh ? CacheLookupStatus.Refreshed : CacheLookupStatus.Miss, hash, response is null ? null : UnixTime.ToSeconds(_clock.Now));
             if (response is not null && !ticket.IsUnavailable)
             {
-                CacheProduced(key, hash, response, lease, log, cancellation);
+                CacheProduced(key, hash, response, entry ?? EntryOptions.None, producerSeconds, lease, log, cancellation);
             }
 
             return response;
@@ -147,13 +149,14 @@ public class CacheService : ICacheBackend
     }
 
     /// <summary>Stores responses (compact JSON of one value each, already checked, as the cmdlets' serializer makes them) and evicts least recently used entries beyond the cache's caps, as one change.</summary>
-    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
+    public void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default, EntryOptions? entry = null)
     {
         if (items is null)
         {
             throw new ArgumentNullException(nameof(items));
         }
 
+        entry ??= EntryOptions.None;
         var entries = new List<NewEntry>(items.Count);
         foreach (KeyValuePair<string, byte[]> item in items)
         {
@@ -162,7 +165,7 @@ public class CacheService : ICacheBackend
                 throw new ArgumentException("A cache key must not be null or empty.", nameof(items));
             }
 
-            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, nameof(items), check: false));
+            entries.Add(PrepareEntry(item.Key, KeyHash.Compute(item.Key), item.Value, entry, producerSeconds: null, nameof(items), check: false));
         }
 
         log ??= NullCacheLog.Instance;
@@ -186,6 +189,21 @@ public class CacheService : ICacheBackend
         log ??= NullCacheLog.Instance;
         int removed = _store.Remove(hashes, log, cancellation);
         log.Verbose($"Removed {removed} of the {hashes.Count} entries asked for from {Location}" + (removed < hashes.Count ? "; the others were not cached." : "."));
+        return removed;
+    }
+
+    /// <summary>Removes every entry that has any of the tags (in any case), in one change; returns how many.</summary>
+    public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        IReadOnlyList<string> wanted = EntryTags.Normalize(tags ?? throw new ArgumentNullException(nameof(tags)), nameof(tags));
+        if (wanted.Count == 0)
+        {
+            return 0;
+        }
+
+        log ??= NullCacheLog.Instance;
+        int removed = _store.RemoveTagged(wanted, log, cancellation);
+        log.Verbose($"Removed {removed} entries tagged {string.Join(", ", wanted.Select(tag => $"'{tag}'"))} from {Location}.");
         return removed;
     }
 
@@ -242,11 +260,16 @@ public class CacheService : ICacheBackend
         CacheConfiguration configuration = inventory.Configuration;
         double ttlSeconds = policy.FreshnessSeconds(configuration);
         double now = UnixTime.ToSeconds(_clock.Now);
-        int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, now, ttlSeconds));
+        int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
+        IEnumerable<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0);
         return new CacheStatistics
         {
+            EntryHits = served.Sum(entry => entry.Hits),
+            SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits),
+            SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits),
+            SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits)),
             TotalEntries = inventory.Entries.Count,
             ExpiredEntries = expired,
             ActiveEntries = inventory.Entries.Count - expired,
@@ -303,7 +326,7 @@ public class CacheService : ICacheBackend
         double ttlSeconds = inventory.Configuration.TtlSeconds;
         return inventory.Entries
             .Select(entry => entry.Stored)
-            .Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, now, ttlSeconds))
+            .Where(entry => !CacheEntry.IsExpired(entry.CreatedAt, entry.ExpiresAt, now, ttlSeconds))
             .ToList();
     }
 
@@ -338,9 +361,9 @@ public class CacheService : ICacheBackend
     }
 
     /// <summary>A produced response goes into the cache; one the store was too busy or too far to take is still the caller's.</summary>
-    private void CacheProduced(string key, KeyHash hash, byte[] response, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
+    private void CacheProduced(string key, KeyHash hash, byte[] response, EntryOptions options, double producerSeconds, IProducerLease? lease, ICacheLog log, CancellationToken cancellation)
     {
-        NewEntry entry = PrepareEntry(key, hash, response, "produce", check: true);
+        NewEntry entry = PrepareEntry(key, hash, response, options, producerSeconds, "produce", check: true);
         try
         {
             Put(new[] { entry }, lease, log, cancellation);
@@ -370,7 +393,8 @@ public class CacheService : ICacheBackend
     }
 
     /// <param name="check">Parses the JSON first: a producer's output is checked; what a caller hands to SetMany is checked already (the contract).</param>
-    private static NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, string parameterName, bool check)
+    /// <param name="producerSeconds">How long the producer ran, when this cache ran it; a reply's own duration (Ollama's) wins.</param>
+    private NewEntry PrepareEntry(string key, KeyHash hash, byte[]? responseJson, EntryOptions options, double? producerSeconds, string parameterName, bool check)
     {
         if (responseJson is null)
         {
@@ -382,7 +406,9 @@ public class CacheService : ICacheBackend
             ResponseJson.EnsureSingleValue(responseJson, parameterName);
         }
 
-        return new NewEntry(hash, PythonText.Length(key), responseJson);
+        // The lifetime counts from now, as the entry's creation does; the store judges both by the same clock.
+        double? expiresAt = options.ExpiresAfter is TimeSpan lifetime ? UnixTime.ToSeconds(_clock.Now) + lifetime.TotalSeconds : null;
+        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt, ReplyUsage.Read(responseJson).WithProducerSeconds(producerSeconds));
     }
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; caps the store knows already cost nothing.</summary>

@@ -40,6 +40,9 @@ public interface ICacheStore
     /// <summary>Removes entries by hash; returns how many were there.</summary>
     int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation);
 
+    /// <summary>Removes every entry that has any of the tags (compared as <see cref="EntryTags.Comparer"/> does), in one change; returns how many.</summary>
+    int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation);
+
     /// <summary>Removes every entry older than <paramref name="ttlSeconds"/> (null: the cache's TTL); returns how many.</summary>
     int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation);
 

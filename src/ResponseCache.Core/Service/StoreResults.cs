@@ -32,15 +32,27 @@ public readonly struct StoreLookup
     public static StoreLookup Hit(byte[] response, string? timestamp, double? createdAt = null) => new StoreLookup(response, timestamp, unavailable: false, createdAt);
 }
 
-/// <summary>An entry to write now: its key's hash, the key's length as Python counts it, and its response's JSON.</summary>
+/// <summary>An entry to write now: its key's hash, the key's length as Python counts it, its response's JSON, its tags and its own lifetime's end.</summary>
 public readonly struct NewEntry
 {
-    public NewEntry(KeyHash hash, int textLength, byte[] responseJson)
+    public NewEntry(KeyHash hash, int textLength, byte[] responseJson, IReadOnlyList<string>? tags = null, double? expiresAt = null, EntryUsage? usage = null)
     {
+        Usage = usage ?? EntryUsage.None;
         Hash = hash;
         TextLength = textLength;
         ResponseJson = responseJson;
+        Tags = tags ?? System.Array.Empty<string>();
+        ExpiresAt = expiresAt;
     }
+
+    /// <summary>Empty for none.</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    /// <summary>What producing the response cost, as far as it is known.</summary>
+    public EntryUsage Usage { get; }
+
+    /// <summary>Unix seconds at which the entry's own lifetime ends; null: the cache's TTL alone.</summary>
+    public double? ExpiresAt { get; }
 
     public KeyHash Hash { get; }
 

@@ -30,6 +30,12 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     [ArgumentCompleter(typeof(NoCompletions))]
     public string? Key { get; set; }
 
+    /// <summary>Lists only entries that have any of these tags (in any case).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateTag]
+    public string[]? Tag { get; set; }
+
     /// <summary>Lists only the entry for this request (its canonical JSON is the key).</summary>
     [Parameter(Mandatory = true, ParameterSetName = RequestSet)]
     [ValidateNotNull]
@@ -67,7 +73,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
             }
 
             CacheEntryInfo entry = entries[i];
-            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted))
+            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted) && (Tag is null || TagSelection.Matches(entry, Tag)))
             {
                 WriteObject(entry);
             }

@@ -101,6 +101,19 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public override int Depth { get => base.Depth; set => base.Depth = value; }
 
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateNotNull]
+    [ValidateTag]
+    public override string[]? Tag { get => base.Tag; set => base.Tag = value; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
+    [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [ValidateLifetime]
+    public override TimeSpan? ExpiresAfter { get => base.ExpiresAfter; set => base.ExpiresAfter = value; }
+
     /// <summary>The freshness this caller accepts: an older entry is a miss (the cache's TtlDays when not given).</summary>
     [Parameter]
     [ValidateTtlDays]
@@ -173,7 +186,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
                     notStorable = ex;
                     return null;
                 }
-            }, Log, Cancellation, ReportStatus);
+            }, Log, Cancellation, EntryOptions, ReportStatus);
 
             if (notStorable is not null)
             {

@@ -176,7 +176,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
                 produced = true;
                 reply = Run(parameters);
                 return reply.ToJson();
-            }, Log, Cancellation, outcome => SetCallerVariable(CacheStatusVariable, outcome));
+            }, Log, Cancellation, report: outcome => SetCallerVariable(CacheStatusVariable, outcome));
             if (json is null)
             {
                 return;

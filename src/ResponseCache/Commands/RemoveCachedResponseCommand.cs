@@ -17,6 +17,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 {
     private const string KeyHashSet = "KeyHash";
     private const string EntrySet = "Entry";
+    private const string TagSet = "Tag";
 
     private readonly Dictionary<ICacheBackend, List<KeyHash>> _selected = new Dictionary<ICacheBackend, List<KeyHash>>();
     private readonly Dictionary<ICacheBackend, HashSet<KeyHash>> _cachedForPreview = new Dictionary<ICacheBackend, HashSet<KeyHash>>();
@@ -39,6 +40,12 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = EntrySet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public CacheEntryInfo[] InputObject { get; set; } = Array.Empty<CacheEntryInfo>();
+
+    /// <summary>Removes every entry that has any of these tags (in any case), in one change.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TagSet)]
+    [ValidateNotNullOrEmpty]
+    [ValidateTag]
+    public string[] Tag { get; set; } = Array.Empty<string>();
 
     /// <summary>Outputs the number of entries removed.</summary>
     [Parameter]
@@ -95,6 +102,12 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     protected override void EndProcessing()
     {
+        if (ParameterSetName == TagSet)
+        {
+            RemoveTagged();
+            return;
+        }
+
         int removed = 0;
         foreach (KeyValuePair<ICacheBackend, List<KeyHash>> cache in _selected)
         {
@@ -106,6 +119,23 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         }
 
         if (PassThru)
+        {
+            WriteObject(removed);
+        }
+    }
+
+    private void RemoveTagged()
+    {
+        string target = $"entries {TagSelection.Describe(Tag)} in {Cache.Location}";
+        if (WhatIfMode.IsOnOrConfirming(this))
+        {
+            IReadOnlyList<CacheEntryInfo> entries = Array.Empty<CacheEntryInfo>();
+            TryCache(() => entries = Cache.ListEntries(CachePolicy.Default, Log), Cache.Location);
+            target += $" ({TagSelection.CountText(entries.Count(entry => TagSelection.Matches(entry, Tag)))})";
+        }
+
+        int removed = 0;
+        if (ShouldProcess(target, "Remove cached responses") && TryCache(() => removed = Cache.RemoveTagged(Tag, Log, Cancellation), Cache.Location) && PassThru)
         {
             WriteObject(removed);
         }

@@ -125,7 +125,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
                 // No stream is open any more to report on, nor a user to ask: this call's caps apply only if the user
                 // already agreed to them or they evict nothing.
                 CachePolicy policy = _policy ?? (PreviewCaps(NullCacheLog.Instance, grace?.Token ?? default) is { Evicted: > 0 } ? CachePolicy.Default : StoragePolicy(null));
-                Cache.SetMany(_pending, policy, NullCacheLog.Instance, grace?.Token ?? default);
+                Cache.SetMany(_pending, policy, NullCacheLog.Instance, grace?.Token ?? default, EntryOptions);
             }
             catch (Exception ex) when (CacheErrorRecords.IsExpected(ex) || ex is InvalidOperationException || ex is OperationCanceledException)
             {
@@ -213,7 +213,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
         else if (DecidePolicy() is CachePolicy policy)
         {
-            if (TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null))
+            if (TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation, EntryOptions), _pending.Count == 1 ? _pending[0].Key : null))
             {
                 DateTimeOffset stored = DateTimeOffset.Now;
                 ReportStatus(new CacheLookupOutcome(CacheLookupStatus.Stored, KeyHash.Compute(_pending[_pending.Count - 1].Key), stored, stored, Cache.Location));

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using ResponseCache.Core;
 using ResponseCache.Json;
@@ -21,6 +22,20 @@ public abstract class StoringCacheCommand : KeyedCacheCommand
     [Parameter]
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public virtual int Depth { get; set; } = ResponseSerializer.DefaultMaxDepth;
+
+    /// <summary>Tags for the entries stored, to list and remove them by (Get-CacheEntry, Remove-CachedResponse, Clear-ResponseCache -Tag).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ValidateTag]
+    public virtual string[]? Tag { get; set; }
+
+    /// <summary>A lifetime of the entries' own: they expire then, or at the cache's TTL if that comes first.</summary>
+    [Parameter]
+    [ValidateLifetime]
+    public virtual TimeSpan? ExpiresAfter { get; set; }
+
+    /// <summary>The tags and lifetime this call gives its entries (checked at binding).</summary>
+    private protected EntryOptions EntryOptions => Tag is null && ExpiresAfter is null ? EntryOptions.None : new EntryOptions(Tag, ExpiresAfter);
 
     /// <summary>The name of a variable that gets what the call did (<see cref="CacheLookupOutcome"/>), as -StatusCodeVariable gets a status code.</summary>
     [Parameter]

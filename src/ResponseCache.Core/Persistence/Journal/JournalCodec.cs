@@ -16,6 +16,8 @@ namespace ResponseCache.Core.Persistence;
 /// The first line of a journal also names the snapshot it extends, after its ops:
 /// <c>"rec":{"ops":[...],"snapshot":{"length":&lt;bytes&gt;,"xxh64":"&lt;16 hex&gt;"}}</c>. Readers before this field
 /// stop at the ops, so they still read such a line; journals without it (older writers) are trusted as before.
+/// The hits the line's touches add to their entries' counts come last, as <c>"hits":{"&lt;hash&gt;":n,...}</c>, so
+/// readers that stop at the ops or at the snapshot still read such a line.
 /// </summary>
 internal static class JournalCodec
 {
@@ -59,6 +61,8 @@ internal static class JournalCodec
                 writer.WriteString("xxh64", snapshot.Hash.ToString("x16", CultureInfo.InvariantCulture));
                 writer.WriteEndObject();
             }
+
+            WriteHits(writer, ops);
 
             writer.WriteEndObject();
         }
@@ -170,12 +174,63 @@ internal static class JournalCodec
             return false;
         }
 
-        if (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("snapshot"))
+        bool more = reader.Read();
+        if (more && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("snapshot"))
         {
             extends = ReadSnapshotIdentity(ref reader);
+
+            // Past the identity's closing brace to what follows it; a line whose identity is not that shape has no hits read.
+            more = extends is not null && reader.Read() && reader.TokenType == JsonTokenType.EndObject && reader.Read();
         }
 
-        return true;
+        return !(more && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("hits")) || ReadHits(ref reader, ops);
+    }
+
+    /// <summary>{"hash":n,...} as touches that add hits and move no access time; the reader on the property name.</summary>
+    private static bool ReadHits(ref Utf8JsonReader reader, List<JournalOp> ops)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!KeyHash.TryParse((reader.GetString() ?? string.Empty).AsSpan(), out KeyHash key)
+                || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long hits) || hits < 0)
+            {
+                return false;
+            }
+
+            ops.Add(JournalOp.Touch(key, double.NegativeInfinity, hits));
+        }
+
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    private static void WriteHits(Utf8JsonWriter writer, IReadOnlyList<JournalOp> ops)
+    {
+        bool started = false;
+        foreach (JournalOp op in ops)
+        {
+            if (op.Kind != JournalOpKind.Touch || op.Hits == 0)
+            {
+                continue;
+            }
+
+            if (!started)
+            {
+                writer.WriteStartObject("hits");
+                started = true;
+            }
+
+            writer.WriteNumber(op.Key.ToString(), op.Hits);
+        }
+
+        if (started)
+        {
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>{"length":n,"xxh64":"hex"}, the reader on the property name; null when it is not that shape.</summary>

@@ -146,6 +146,12 @@ internal static class SnapshotReader
         double? createdAt = null;
         double? lastAccessed = null;
         long? textLength = null;
+        string[]? tags = null;
+        double? expiresAt = null;
+        string? model = null;
+        long? inputTokens = null, outputTokens = null, cachedInputTokens = null;
+        double? producerSeconds = null;
+        long hits = 0;
         List<KeyValuePair<string, byte[]>>? unknown = null;
         bool sound = true;
 
@@ -171,13 +177,37 @@ internal static class SnapshotReader
                 case EntryField.TextLength when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long length):
                     textLength = length;
                     break;
+                case EntryField.Tags when reader.TokenType == JsonTokenType.StartArray && TryReadTags(ref reader, out string[]? read):
+                    tags = read;
+                    break;
+                case EntryField.ExpiresAt when reader.TokenType == JsonTokenType.Number:
+                    expiresAt = reader.GetDouble();
+                    break;
+                case EntryField.Model when reader.TokenType == JsonTokenType.String:
+                    model = reader.GetString();
+                    break;
+                case EntryField.InputTokens when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long input):
+                    inputTokens = input;
+                    break;
+                case EntryField.OutputTokens when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long output):
+                    outputTokens = output;
+                    break;
+                case EntryField.CachedInputTokens when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long cached):
+                    cachedInputTokens = cached;
+                    break;
+                case EntryField.ProducerSeconds when reader.TokenType == JsonTokenType.Number:
+                    producerSeconds = reader.GetDouble();
+                    break;
+                case EntryField.Hits when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long hitCount):
+                    hits = hitCount;
+                    break;
                 case EntryField.Other:
                     (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(otherName!, CaptureValue(ref reader, json)));
                     break;
-                case EntryField.Timestamp or EntryField.TextLength:
-                    // Informational only: the reference serves such an entry, so it stays, and the field is kept as
-                    // it was (the reference prints the timestamp on every hit, whatever it is).
-                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(field == EntryField.Timestamp ? "timestamp" : "text_length", CaptureValue(ref reader, json)));
+                case not (EntryField.Response or EntryField.CreatedAt or EntryField.LastAccessed):
+                    // Informational only, or another tool's: the reference serves such an entry, so it stays, and the
+                    // field is kept as it was (the reference prints the timestamp on every hit, whatever it is).
+                    (unknown ??= new List<KeyValuePair<string, byte[]>>()).Add(new KeyValuePair<string, byte[]>(NameOf(field), CaptureValue(ref reader, json)));
                     break;
                 default:
                     sound = false;
@@ -197,6 +227,12 @@ internal static class SnapshotReader
             CreatedAt = createdAt,
             LastAccessed = lastAccessed,
             TextLength = textLength,
+            Tags = tags,
+            ExpiresAt = expiresAt,
+            Usage = model is null && inputTokens is null && outputTokens is null && cachedInputTokens is null && producerSeconds is null
+                ? null
+                : new EntryUsage(model, inputTokens, outputTokens, cachedInputTokens, producerSeconds),
+            Hits = hits,
             UnknownFields = unknown,
         };
     }
@@ -208,7 +244,50 @@ internal static class SnapshotReader
         : reader.ValueTextEquals("created_at"u8) ? EntryField.CreatedAt
         : reader.ValueTextEquals("last_accessed"u8) ? EntryField.LastAccessed
         : reader.ValueTextEquals("text_length"u8) ? EntryField.TextLength
+        : reader.ValueTextEquals("tags"u8) ? EntryField.Tags
+        : reader.ValueTextEquals("expires_at"u8) ? EntryField.ExpiresAt
+        : reader.ValueTextEquals("model"u8) ? EntryField.Model
+        : reader.ValueTextEquals("input_tokens"u8) ? EntryField.InputTokens
+        : reader.ValueTextEquals("output_tokens"u8) ? EntryField.OutputTokens
+        : reader.ValueTextEquals("cached_input_tokens"u8) ? EntryField.CachedInputTokens
+        : reader.ValueTextEquals("producer_seconds"u8) ? EntryField.ProducerSeconds
+        : reader.ValueTextEquals("hits"u8) ? EntryField.Hits
         : EntryField.Other;
+
+    private static string NameOf(EntryField field) => field switch
+    {
+        EntryField.Timestamp => "timestamp",
+        EntryField.TextLength => "text_length",
+        EntryField.Tags => "tags",
+        EntryField.ExpiresAt => "expires_at",
+        EntryField.Model => "model",
+        EntryField.InputTokens => "input_tokens",
+        EntryField.OutputTokens => "output_tokens",
+        EntryField.CachedInputTokens => "cached_input_tokens",
+        EntryField.ProducerSeconds => "producer_seconds",
+        _ => "hits",
+    };
+
+    /// <summary>An array of tag strings (the reader on its start, left on its end); false, the reader unmoved, for any other array.</summary>
+    private static bool TryReadTags(ref Utf8JsonReader reader, out string[]? tags)
+    {
+        Utf8JsonReader lookahead = reader;
+        var read = new List<string>();
+        while (lookahead.Read() && lookahead.TokenType == JsonTokenType.String)
+        {
+            read.Add(lookahead.GetString()!);
+        }
+
+        if (lookahead.TokenType != JsonTokenType.EndArray)
+        {
+            tags = null;
+            return false;
+        }
+
+        reader = lookahead;
+        tags = read.Count == 0 ? null : read.ToArray();
+        return true;
+    }
 
     /// <summary>The value under the reader as compact JSON: scalars are sliced as they are, containers re-written without indentation.</summary>
     private static byte[] CaptureValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
@@ -263,5 +342,13 @@ internal static class SnapshotReader
         CreatedAt,
         LastAccessed,
         TextLength,
+        Tags,
+        ExpiresAt,
+        Model,
+        InputTokens,
+        OutputTokens,
+        CachedInputTokens,
+        ProducerSeconds,
+        Hits,
     }
 }

@@ -54,6 +54,43 @@ internal static class SnapshotWriter
             writer.WriteNumber("text_length", textLength);
         }
 
+        if (entry.Tags is not null)
+        {
+            writer.WriteStartArray("tags");
+            foreach (string tag in entry.Tags)
+            {
+                writer.WriteStringValue(tag);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (entry.ExpiresAt is double expiresAt)
+        {
+            writer.WriteNumber("expires_at", expiresAt);
+        }
+
+        if (entry.Usage is EntryUsage usage)
+        {
+            if (usage.Model is not null)
+            {
+                writer.WriteString("model", usage.Model);
+            }
+
+            WriteCount(writer, "input_tokens", usage.InputTokens);
+            WriteCount(writer, "output_tokens", usage.OutputTokens);
+            WriteCount(writer, "cached_input_tokens", usage.CachedInputTokens);
+            if (usage.ProducerSeconds is double seconds)
+            {
+                writer.WriteNumber("producer_seconds", seconds);
+            }
+        }
+
+        if (entry.Hits > 0)
+        {
+            writer.WriteNumber("hits", entry.Hits);
+        }
+
         if (entry.UnknownFields is not null)
         {
             foreach (KeyValuePair<string, byte[]> field in entry.UnknownFields)
@@ -64,5 +101,13 @@ internal static class SnapshotWriter
         }
 
         writer.WriteEndObject();
+    }
+
+    private static void WriteCount(Utf8JsonWriter writer, string name, long? count)
+    {
+        if (count is long value)
+        {
+            writer.WriteNumber(name, value);
+        }
     }
 }
