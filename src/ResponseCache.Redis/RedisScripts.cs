@@ -193,19 +193,21 @@ end
     /// <summary>
     /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length) per entry; the caps are the
     /// namespace's (a call's caps reach it through Configure first). KEYS[10], when given, is a get-or-add lock
-    /// released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage}.
+    /// released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage,
+    /// 1 if the namespace held no entry before (0 if it did)}.
     /// </summary>
     public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
 return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
+  local wasEmpty = redis.call('ZCARD', lru) == 0 and 1 or 0
   local stored, evicted = 0, evict(maxEntries, maxBytes)
   for i = 7, #ARGV, 3 do
     local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes})
     stored, evicted = stored + added, evicted + made
   end
   if KEYS[10] and redis.call('GET', KEYS[10]) == ARGV[6] then redis.call('DEL', KEYS[10]) end
-  return {stored, evicted, total(), maxBytes or -1, settingsDamage}
+  return {stored, evicted, total(), maxBytes or -1, settingsDamage, wasEmpty}
 end)");
 
     /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>
