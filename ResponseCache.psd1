@@ -22,6 +22,7 @@
         'Get-ResponseCacheConfiguration'
         'Set-ResponseCacheConfiguration'
         'Copy-ResponseCache'
+        'Invoke-CachedRestMethod'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using ResponseCache.Core;
 using StackExchange.Redis;
 
 namespace ResponseCache.Redis;
@@ -99,26 +100,6 @@ internal static class RedisConnectionString
         _ => endpoint.ToString() ?? string.Empty,
     };
 
-    // The client's messages end in "(Parameter 'port')" (or ".NET Framework's "Parameter name: port" line), which
-    // says nothing to a PowerShell user and, wrapped, came out twice.
-    private static string WithoutParameterName(ArgumentException ex)
-    {
-        string message = ex.Message;
-        if (ex.ParamName is string name)
-        {
-            foreach (string suffix in new[] { $" (Parameter '{name}')", Environment.NewLine + "Parameter name: " + name })
-            {
-                int at = message.IndexOf(suffix, StringComparison.Ordinal);
-                if (at >= 0)
-                {
-                    message = message.Remove(at, suffix.Length);
-                }
-            }
-        }
-
-        return message.Replace(Environment.NewLine, " ").Trim();
-    }
-
     private static bool IsUri(string text) =>
         text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
 
@@ -140,7 +121,9 @@ internal static class RedisConnectionString
                 .Where(part => part.StartsWith("password=", StringComparison.OrdinalIgnoreCase))
                 .Select(part => part.Substring("password=".Length))
                 .FirstOrDefault();
-            throw new ArgumentException("The Redis connection string is not valid: " + Redact(WithoutParameterName(ex), password));
+            // A port beyond 65535 comes back as the runtime's bare "Specified argument was out of the range of valid values".
+            string reason = ex is ArgumentOutOfRangeException ? "a port or another number in it is out of range (a port is 1 to 65535)." : Redact(ArgumentMessages.WithoutParameterName(ex), password);
+            throw new ArgumentException("The Redis connection string is not valid: " + reason);
         }
     }
 

@@ -24,9 +24,12 @@ internal static class ErrorIds
     public const string CacheUnavailable = nameof(CacheUnavailable);
     public const string InvalidConnectionString = nameof(InvalidConnectionString);
     public const string CopyToSameCache = nameof(CopyToSameCache);
+    public const string CacheNotFound = nameof(CacheNotFound);
     public const string KeyNotText = nameof(KeyNotText);
     public const string InvalidUnicodeText = nameof(InvalidUnicodeText);
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
     public const string InvalidNamespace = nameof(InvalidNamespace);
     public const string CacheDirectoryNotPrivate = nameof(CacheDirectoryNotPrivate);
+    public const string InvalidRequest = nameof(InvalidRequest);
+    public const string RequestParameterNotSupported = nameof(RequestParameterNotSupported);
 }

@@ -100,10 +100,10 @@ Describe 'Get-or-add on <Name>' -ForEach (Get-TestBackend) {
 
     It 'offers -Force, -MaxEntries, -MaxSizeMB and -Depth only beside a mandatory -ScriptBlock' {
         $sets = (Get-Command Get-CachedResponse).ParameterSets
-        $sets.Count | Should -Be 4
+        $sets.Count | Should -Be 6
         foreach ($name in 'Force', 'MaxEntries', 'MaxSizeMB', 'Depth') {
             $withIt = @($sets | Where-Object { $_.Parameters.Name -contains $name })
-            $withIt.Count | Should -Be 2 -Because "-$name belongs to the two -ScriptBlock sets"
+            $withIt.Count | Should -Be 3 -Because "-$name belongs to the three -ScriptBlock sets (-Key, -Model and -Request)"
             $withIt | ForEach-Object { ($_.Parameters | Where-Object Name -EQ 'ScriptBlock').IsMandatory | Should -BeTrue }
         }
     }

@@ -55,6 +55,21 @@ Describe 'Piping an AI reply into Set-CachedResponse -Key' {
         Get-CachedResponse 'has no response' -Path $dir | Should -BeNullOrEmpty
     }
 
+    # A user trial: a batch's "$response is the number NaN" named no record, and -AsJson's error ended "(Parameter 'Response')".
+    It 'says which record a bad response belongs to, in words a PowerShell user reads' {
+        @(
+            [pscustomobject]@{ Key = 'score 1'; Response = [double]::NaN }
+            [pscustomobject]@{ Key = 'fine'; Response = 'ok' }
+        ) | Set-CachedResponse -Path $dir -ErrorVariable failures -ErrorAction SilentlyContinue
+        Set-CachedResponse -Path $dir -Key 'raw' -Response '{not json' -AsJson -ErrorVariable +failures -ErrorAction SilentlyContinue
+
+        $failures.Count | Should -Be 2
+        "$($failures[0])" | Should -BeLike "The response for key 'score 1' (key *) was not stored: *NaN*"
+        "$($failures[1])" | Should -BeLike "The response for key 'raw' (key *) was not stored: *not valid JSON*"
+        "$($failures[1])" | Should -Not -Match 'Parameter'
+        Get-CachedResponse 'fine' -Path $dir | Should -BeExactly 'ok'
+    }
+
     # A user trial: Help's CSV example with a misspelled column stored $null, a "hit" that answered nothing for a TTL.
     It 'reports a record whose Response is $null, stores the others, and a get-or-add for that key still produces' {
         @(

@@ -692,6 +692,16 @@ Describe 'Connection strings that cannot name a server' {
             $refused.Exception.Message | Should -Not -BeLike '*a password typed here*'
             ([regex]::Matches($refused.Exception.Message, 'not valid|names no server')).Count | Should -BeLessOrEqual 1
         }
+
+        # A user trial: a bad RESPONSECACHE_REDIS said "Keyword 'sll' is not supported" with nothing to say where it came from.
+        It 'names RESPONSECACHE_REDIS when the string that cannot be read came from it' {
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = 'localhost:1,sll=true' } -Script @"
+try { Get-CachedResponse -Key 'k' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+"@
+
+            $run.Output[0] | Should -BeExactly 'InvalidConnectionString,ResponseCache.Commands.GetCachedResponseCommand'
+            $run.Output[1] | Should -BeLike 'RESPONSECACHE_REDIS: *sll*'
+        }
 }
 
 Describe 'A session that uses only cache directories' {

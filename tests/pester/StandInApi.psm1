@@ -8,8 +8,10 @@ Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
 
 <#
 .SYNOPSIS
-    Starts serving -Responses (each @{ Status; Body }) in order, one per request, repeating the last; returns
-    @{ Uri; Requests (a synchronized hashtable whose Count is how many requests arrived); Shell; Invocation; Listener }.
+    Starts serving -Responses (each @{ Status; Body }, optionally ContentType, default application/json, Headers, and
+    Gate, a CountdownEvent the reply waits for)
+    in order, one per request, repeating the last; returns @{ Uri; Requests (a synchronized hashtable whose Count is
+    how many requests arrived, and Last the last one's @{ Method; Url; Headers; Body }); Shell; Invocation; Listener }.
 #>
 function Start-StandInApi {
     param([Parameter(Mandatory)] [hashtable[]] $Responses)
@@ -28,9 +30,21 @@ function Start-StandInApi {
             try { $context = $listener.GetContext() } catch { break }
             $answer = $responses[[Math]::Min($requests.Count, $responses.Count - 1)]
             $requests.Count++
+            $request = $context.Request
+            $headers = @{}
+            foreach ($name in $request.Headers.AllKeys) { $headers[$name] = $request.Headers[$name] }
+            $reader = [IO.StreamReader]::new($request.InputStream, [Text.Encoding]::UTF8)
+            $requests.Last = @{ Method = $request.HttpMethod; Url = $request.Url.ToString(); Headers = $headers; Body = $reader.ReadToEnd() }
+            if ($answer.ContainsKey('Gate')) {
+                # A WaitHandle-like gate (a CountdownEvent) the test opens: the reply waits for it, at most 30 s.
+                $null = $answer.Gate.Wait([TimeSpan]::FromSeconds(30))
+            }
             $bytes = [Text.Encoding]::UTF8.GetBytes($answer.Body)
             $context.Response.StatusCode = $answer.Status
-            $context.Response.ContentType = 'application/json'
+            $context.Response.ContentType = if ($answer.ContainsKey('ContentType')) { $answer.ContentType } else { 'application/json' }
+            if ($answer.ContainsKey('Headers')) {
+                foreach ($header in $answer.Headers.GetEnumerator()) { $context.Response.Headers[$header.Key] = $header.Value }
+            }
             $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
             $context.Response.Close()
         }

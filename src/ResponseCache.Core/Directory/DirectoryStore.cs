@@ -119,7 +119,7 @@ internal sealed class DirectoryStore : ICacheStore
                 }
             }
 
-            return StoreLookup.Hit(entry.ResponseJson, entry.Timestamp);
+            return StoreLookup.Hit(entry.ResponseJson, entry.Timestamp, entry.CreatedAt);
         }
     }
 
@@ -351,6 +351,9 @@ internal sealed class DirectoryStore : ICacheStore
         }
     }
 
+    /// <summary>Entries on disk, or a configuration: a cache, if an empty one.</summary>
+    public bool Exists => _files.HoldsEntries || _settings.Exist;
+
     /// <summary>
     /// A removal where no entries are on disk has nothing to remove, so it takes no lock and creates nothing: a mistyped
     /// -Path must not become a new, empty cache. Where the cache was never even configured, it says so.
@@ -362,7 +365,7 @@ internal sealed class DirectoryStore : ICacheStore
             return Change(log, removal, cancellation);
         }
 
-        if (!_settings.Exist)
+        if (!Exists)
         {
             log.Warning($"There is no cache in '{_files.DirectoryPath}': nothing was removed, and nothing was created there.");
         }

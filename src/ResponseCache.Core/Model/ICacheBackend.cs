@@ -15,13 +15,15 @@ public interface ICacheBackend
     string Location { get; }
 
     /// <summary>The cached response's JSON, or null on a miss; an entry older than the policy's TtlDays is a miss.</summary>
-    byte[]? Get(string key, CachePolicy policy, ICacheLog log);
+    /// <param name="report">Told what the lookup did (<see cref="CacheLookupOutcome"/>), when given.</param>
+    byte[]? Get(string key, CachePolicy policy, ICacheLog log, Action<CacheLookupOutcome>? report = null);
 
     /// <summary>
     /// The cached response, or else the one <paramref name="produce"/> returns (null: nothing to cache), cached before it
     /// is returned. Concurrent callers for one key share a single run of the producer and its outcome.
     /// </summary>
-    byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog log, CancellationToken cancellation);
+    /// <param name="report">Told what the lookup did (<see cref="CacheLookupOutcome"/>), when given.</param>
+    byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog log, CancellationToken cancellation, Action<CacheLookupOutcome>? report = null);
 
     /// <summary>Stores responses and evicts least recently used entries beyond the cache's caps, as one change.</summary>
     void SetMany(IReadOnlyCollection<KeyValuePair<string, byte[]>> items, CachePolicy policy, ICacheLog log, CancellationToken cancellation);

@@ -39,12 +39,14 @@ public class CacheService : ICacheBackend
     /// The cached response's JSON, or null on a miss. An entry older than the policy's TtlDays is a miss; it is
     /// removed only when it is older than the cache's TtlDays too. A store out of reach is a miss.
     /// </summary>
-    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null)
+    public byte[]? Get(string key, CachePolicy policy, ICacheLog? log = null, Action<CacheLookupOutcome>? report = null)
     {
         log ??= NullCacheLog.Instance;
         KeyHash hash = KeyHash.Compute(key);
         TryApplyCaps(policy, log, CancellationToken.None);
-        return Counted(hash, WithoutNull(_store.Find(hash, policy, LookupKind.Get, log)), log);
+        StoreLookup found = WithoutNull(_store.Find(hash, policy, LookupKind.Get, log));
+        Report(report, found.Response is null ? CacheLookupStatus.Miss : CacheLookupStatus.Hit, hash, found.CreatedAt);
+        return Counted(hash, found, log);
     }
 
     /// <summary>
@@ -58,7 +60,7 @@ public class CacheService : ICacheBackend
     /// </summary>
     /// <exception cref="ReentrantGetOrAddException">Called for a key from inside that key's own producer.</exception>
     /// <exception cref="ProducerWaitTimeoutException">Another caller's producer for the key ran longer than the timeout.</exception>
-    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default)
+    public byte[]? GetOrAdd(string key, CachePolicy policy, bool refresh, Func<byte[]?> produce, ICacheLog? log = null, CancellationToken cancellation = default, Action<CacheLookupOutcome>? report = null)
     {
         if (produce is null)
         {
@@ -76,6 +78,7 @@ public class CacheService : ICacheBackend
                 StoreLookup found = WithoutNull(_store.Find(hash, policy, LookupKind.GetOrAdd, log));
                 if (found.Response is not null)
                 {
+                    Report(report, CacheLookupStatus.Hit, hash, found.CreatedAt);
                     return Counted(hash, found, log);
                 }
 
@@ -92,6 +95,7 @@ public class CacheService : ICacheBackend
         if (!_producers.TryOwnOrWait(hash, cancellation, out byte[]? shared))
         {
             CountLookup(hit: shared is not null);
+            Report(report, CacheLookupStatus.Waited, hash, createdAt: null);
             log.Verbose(shared is null
                 ? $"The run this call waited for produced nothing to cache for key {hash.ToShortString()}."
                 : $"Using the response another caller just produced for key {hash.ToShortString()}.");
@@ -107,6 +111,7 @@ public class CacheService : ICacheBackend
             if (ticket.Response is byte[] elsewhere && !IsNullResponse(elsewhere))
             {
                 CountLookup(hit: true);
+                Report(report, CacheLookupStatus.Waited, hash, createdAt: null);
                 log.Verbose($"Using the response another process produced for key {hash.ToShortString()} in {Location}.");
                 return response = elsewhere;
             }
@@ -115,11 +120,13 @@ public class CacheService : ICacheBackend
             if (!refresh && !ticket.IsUnavailable && lease is null && WithoutNull(_store.Find(hash, policy, LookupKind.Peek, log)).Response is byte[] justCached)
             {
                 CountLookup(hit: true);
+                Report(report, CacheLookupStatus.Waited, hash, createdAt: null);
                 return response = justCached;
             }
 
             CountLookup(hit: false);
             response = produce();
+            Report(report, refresh ? CacheLookupStatus.Refreshed : CacheLookupStatus.Miss, hash, response is null ? null : UnixTime.ToSeconds(_clock.Now));
             if (response is not null && !ticket.IsUnavailable)
             {
                 CacheProduced(key, hash, response, lease, log, cancellation);
@@ -425,6 +432,9 @@ public class CacheService : ICacheBackend
     }
 
     private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
+
+    private void Report(Action<CacheLookupOutcome>? report, CacheLookupStatus status, KeyHash hash, double? createdAt) =>
+        report?.Invoke(new CacheLookupOutcome(status, hash, createdAt is double seconds ? UnixTime.FromSeconds(seconds) : null, _clock.Now, Location));
 
     private byte[]? Counted(KeyHash hash, StoreLookup found, ICacheLog log)
     {

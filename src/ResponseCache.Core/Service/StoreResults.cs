@@ -5,11 +5,12 @@ namespace ResponseCache.Core;
 /// <summary>What a store found for a key.</summary>
 public readonly struct StoreLookup
 {
-    private StoreLookup(byte[]? response, string? timestamp, bool unavailable)
+    private StoreLookup(byte[]? response, string? timestamp, bool unavailable, double? createdAt = null)
     {
         Response = response;
         Timestamp = timestamp;
         IsUnavailable = unavailable;
+        CreatedAt = createdAt;
     }
 
     /// <summary>The store could not be reached: a miss that must not be cached into either.</summary>
@@ -25,7 +26,10 @@ public readonly struct StoreLookup
 
     public bool IsUnavailable { get; }
 
-    public static StoreLookup Hit(byte[] response, string? timestamp) => new StoreLookup(response, timestamp, unavailable: false);
+    /// <summary>The entry's creation time in Unix seconds, where the store reports it.</summary>
+    public double? CreatedAt { get; }
+
+    public static StoreLookup Hit(byte[] response, string? timestamp, double? createdAt = null) => new StoreLookup(response, timestamp, unavailable: false, createdAt);
 }
 
 /// <summary>An entry to write now: its key's hash, the key's length as Python counts it, and its response's JSON.</summary>

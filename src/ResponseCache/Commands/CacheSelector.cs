@@ -34,7 +34,7 @@ internal sealed class CacheSelector
     {
         if (RedisServerFor(path, connectionString) is string server)
         {
-            return OpenRedis(server, @namespace, credential);
+            return OpenRedis(server, @namespace, credential, fromVariable: connectionString is null);
         }
 
         if (@namespace is not null || credential is not null)
@@ -61,7 +61,10 @@ internal sealed class CacheSelector
     }
 
     /// <summary>A namespace's cache on a Redis server (for a null namespace, RESPONSECACHE_NAMESPACE, else "default").</summary>
-    public ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential)
+    public ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential) =>
+        OpenRedis(connectionString, @namespace, credential, fromVariable: false);
+
+    private ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential, bool fromVariable)
     {
         string name = NamespaceFor(@namespace);
         if (@namespace is null)
@@ -76,8 +79,10 @@ internal sealed class CacheSelector
         }
         catch (ArgumentException ex)
         {
-            // The connection string is not the target: it may hold a password.
-            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConnectionString, ErrorCategory.InvalidArgument, name));
+            // The connection string is not the target: it may hold a password. One the call did not give is named as the
+            // variable it came from, as a bad RESPONSECACHE_NAMESPACE is.
+            Exception reported = fromVariable ? new ArgumentException($"{RedisVariable}: {ex.Message}", ex) : ex;
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(reported, ErrorIds.InvalidConnectionString, ErrorCategory.InvalidArgument, name));
             throw;
         }
     }

@@ -67,6 +67,16 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
                 Cache.Location));
         }
 
+        // As Copy-Item refuses a source that is not there: a backup from a mistyped path must not succeed with nothing.
+        if (Cache is DirectoryCache { Exists: false } missing)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ItemNotFoundException($"There is no cache in '{missing.Directory}': nothing was copied."),
+                ErrorIds.CacheNotFound,
+                ErrorCategory.ObjectNotFound,
+                missing.Directory));
+        }
+
         IReadOnlyList<StoredResponse> entries = Array.Empty<StoredResponse>();
         CacheConfiguration? sourceConfiguration = null;
         CacheConfiguration? destinationConfiguration = null;

@@ -6,11 +6,13 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>Lists entries' metadata (no responses), least recently used first; pipes into Remove-CachedResponse.</summary>
-[Cmdlet(VerbsCommon.Get, "CacheEntry", HelpUri = HelpUris.Cmdlets)]
+[Cmdlet(VerbsCommon.Get, "CacheEntry", DefaultParameterSetName = KeySet, HelpUri = HelpUris.Cmdlets)]
 [OutputType(typeof(CacheEntryInfo))]
 public sealed class GetCacheEntryCommand : ResponseCacheCommand
 {
     private const int ProgressThreshold = 1000;
+    private const string KeySet = "Key";
+    private const string RequestSet = "Request";
 
     /// <summary>The TTL that decides Expires and IsExpired; the cache's when not given.</summary>
     [Parameter]
@@ -22,14 +24,25 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     public SwitchParameter Expired { get; set; }
 
     /// <summary>Lists only the entry for this key text.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = KeySet)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
     [ArgumentCompleter(typeof(NoCompletions))]
     public string? Key { get; set; }
 
+    /// <summary>Lists only the entry for this request (its canonical JSON is the key).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RequestSet)]
+    [ValidateNotNull]
+    public object? Request { get; set; }
+
     protected override void EndProcessing()
     {
+        string? key = Key;
+        if (Request is not null && !TryRequestKey(Request, out key))
+        {
+            return;
+        }
+
         if (Key is not null && !IsKeyText(Key, nameof(Key)))
         {
             return;
@@ -41,7 +54,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
             return;
         }
 
-        string? wanted = Key is null ? null : KeyHash.Compute(Key).ToString();
+        string? wanted = key is null ? null : KeyHash.Compute(key).ToString();
         var progress = new ProgressRecord(1, "Listing cached responses", Cache.Location);
         bool showProgress = entries.Count >= ProgressThreshold;
         for (int i = 0; i < entries.Count; i++)

@@ -18,6 +18,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
 {
     private const string KeyWithScriptBlockSet = "KeyWithScriptBlock";
     private const string ComposedWithScriptBlockSet = "ComposedWithScriptBlock";
+    private const string RequestWithScriptBlockSet = "RequestWithScriptBlock";
 
     // Runs the caller's scriptblock in a child scope of its own, with the errors that leave it merged into its output:
     // those, and only those, reached the caller (an error it caught or silenced itself never leaves it).
@@ -56,9 +57,16 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [ArgumentCompleter(typeof(NoCompletions))]
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
+    /// <inheritdoc/>
+    [Parameter(Mandatory = true, ParameterSetName = RequestSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = RequestWithScriptBlockSet)]
+    [ValidateNotNull]
+    public override object? Request { get => base.Request; set => base.Request = value; }
+
     /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(Mandatory = true, ParameterSetName = RequestWithScriptBlockSet)]
     public ScriptBlock? ScriptBlock { get; set; }
 
     /// <summary>The pipeline item the key came from; inside -ScriptBlock it is $_ and $PSItem, as in ForEach-Object.</summary>
@@ -69,23 +77,27 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     /// <summary>Runs -ScriptBlock even on a hit, refreshing the entry.</summary>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     public SwitchParameter Force { get; set; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateRange(1, int.MaxValue)]
     public override int? MaxEntries { get => base.MaxEntries; set => base.MaxEntries = value; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateRange(SizeCap.MinimumMB, SizeCap.MaximumMB)]
     public override double? MaxSizeMB { get => base.MaxSizeMB; set => base.MaxSizeMB = value; }
 
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public override int Depth { get => base.Depth; set => base.Depth = value; }
 
@@ -113,7 +125,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         byte[]? json = null;
         if (ScriptBlock is null)
         {
-            TryCache(() => json = Cache.Get(key, policy, Log), key);
+            TryCache(() => json = Cache.Get(key, policy, Log, ReportStatus), key);
         }
         else
         {
@@ -161,7 +173,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
                     notStorable = ex;
                     return null;
                 }
-            }, Log, Cancellation);
+            }, Log, Cancellation, ReportStatus);
 
             if (notStorable is not null)
             {
@@ -300,18 +312,6 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
         }
 
         ThrowTerminatingError(record);
-    }
-
-    /// <summary>PowerShell records an error in $Error as it leaves the scriptblock; the preference that governs it is this cmdlet's.</summary>
-    private void ForgetError(Exception exception)
-    {
-        if (GetVariableValue("global:Error") is ArrayList recorded)
-        {
-            foreach (ErrorRecord error in recorded.OfType<ErrorRecord>().Where(error => ReferenceEquals(error.Exception, exception)).ToList())
-            {
-                recorded.Remove(error);
-            }
-        }
     }
 
     private static object AsResponse(Collection<PSObject> output) =>

@@ -8,7 +8,7 @@ using ResponseCache.Core;
 namespace ResponseCache.Commands;
 
 /// <summary>
-/// Removes entries by key, by key hash, by composed key, or as Get-CacheEntry's entries, each from the cache it came
+/// Removes entries by key, by key hash, by composed key, by request, or as Get-CacheEntry's entries, each from the cache it came
 /// from; one write per cache, at the end.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CachedResponse", DefaultParameterSetName = KeySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpUris.Cmdlets)]
@@ -72,6 +72,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
                 }
 
                 break;
+            case RequestSet:
             case ComposedSet:
                 if (TryResolveKey(composed: true, string.Empty, out string composedKey))
                 {
@@ -116,7 +117,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         if (_cacheGiven && !ReferenceEquals(source, Cache))
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}. Leave out -Path and -ConnectionString to remove piped entries from the cache they came from."),
+                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}, through -Path or -ConnectionString (typed, or set in $PSDefaultParameterValues, which counts as typed). Leave them out, or name the cache the entries came from, to remove piped entries from it."),
                 ErrorIds.CacheEntryPathConflict,
                 ErrorCategory.InvalidArgument,
                 entry));

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using ResponseCache.Completion;
@@ -40,7 +41,10 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     /// <summary>The Redis user and password, so neither is written on the command line; a user of "default" means a password only.</summary>
     [Parameter]
     [Credential]
-    public PSCredential? Credential { get; set; }
+    public virtual PSCredential? Credential { get; set; }
+
+    /// <summary>The credential for the Redis server: -Credential, except where a cmdlet's -Credential is a request's.</summary>
+    private protected virtual PSCredential? CacheCredentialValue => Credential;
 
     /// <summary>Cancelled by Ctrl+C (StopProcessing): every wait the engine does for this cmdlet takes it.</summary>
     private protected CancellationToken Cancellation => _stopping.Token;
@@ -89,6 +93,43 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>The key of a request given as -Request (<see cref="RequestKey"/>); false when it has none (InvalidRequest is written).</summary>
+    private protected bool TryRequestKey(object request, out string key)
+    {
+        try
+        {
+            key = RequestKey.From(request);
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIds.InvalidRequest, ErrorCategory.InvalidArgument, request));
+            key = string.Empty;
+            return false;
+        }
+    }
+
+    /// <summary>Sets the caller's variable of this name (as -StatusCodeVariable does), when a name was given.</summary>
+    private protected void SetCallerVariable(string? name, object? value)
+    {
+        if (name is not null)
+        {
+            SessionState.PSVariable.Set(name, value);
+        }
+    }
+
+    /// <summary>PowerShell records an error in $Error as it leaves a scriptblock; the preference that governs it is this cmdlet's.</summary>
+    private protected void ForgetError(Exception exception)
+    {
+        if (GetVariableValue("global:Error") is System.Collections.ArrayList recorded)
+        {
+            foreach (ErrorRecord error in recorded.OfType<ErrorRecord>().Where(error => ReferenceEquals(error.Exception, exception)).ToList())
+            {
+                recorded.Remove(error);
+            }
+        }
+    }
+
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>PowerShell disposes a cmdlet even when its pipeline stops early (an upstream error, Ctrl+C).</summary>
@@ -126,5 +167,5 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
         }
     }
 
-    private ICacheBackend ResolveCache() => Selector.Select(Path, ConnectionString, Namespace, Credential);
+    private ICacheBackend ResolveCache() => Selector.Select(Path, ConnectionString, Namespace, CacheCredentialValue);
 }

@@ -56,6 +56,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     protected override void BeginProcessing()
     {
         _keyFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Key))
+            || MyInvocation.BoundParameters.ContainsKey(nameof(Request))
             || (MyInvocation.BoundParameters.ContainsKey(nameof(Model)) && MyInvocation.BoundParameters.ContainsKey(nameof(Prompt)));
         _responseFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Response));
         if (_keyFromCommandLine && !_responseFromCommandLine && MyInvocation.ExpectingInput && !KeyGivenPerItem())
@@ -161,11 +162,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
         catch (ResponseSerializationException ex) when (CacheErrorRecords.TryCreate(ex, key, out ErrorRecord record))
         {
-            WriteError(record);
+            WriteError(ForKey(record, key));
         }
         catch (ArgumentException ex)
         {
-            WriteError(new ErrorRecord(ex, ErrorIds.InvalidResponseJson, ErrorCategory.InvalidArgument, key));
+            WriteError(ForKey(new ErrorRecord(ex, ErrorIds.InvalidResponseJson, ErrorCategory.InvalidArgument, key), key));
         }
 
         if (_pending.Count == 1)
@@ -212,7 +213,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         }
         else if (DecidePolicy() is CachePolicy policy)
         {
-            TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null);
+            if (TryCache(() => Cache.SetMany(_pending, policy, log, Cancellation), _pending.Count == 1 ? _pending[0].Key : null))
+            {
+                DateTimeOffset stored = DateTimeOffset.Now;
+                ReportStatus(new CacheLookupOutcome(CacheLookupStatus.Stored, KeyHash.Compute(_pending[_pending.Count - 1].Key), stored, stored, Cache.Location));
+            }
         }
 
         _pending.Clear();
@@ -254,6 +259,14 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         PSPropertyInfo? property = PSObject.AsPSObject(Response).Properties[nameof(Response)];
         response = property?.Value;
         return response is not null;
+    }
+
+    // A batch's errors say which record they are about, where the exception can only say what is wrong.
+    private static ErrorRecord ForKey(ErrorRecord record, string key)
+    {
+        string reason = record.Exception is ArgumentException argument ? ArgumentMessages.WithoutParameterName(argument) : record.Exception.Message;
+        record.ErrorDetails = new ErrorDetails($"The response for key {KeyText.Describe(key)} was not stored: {reason}");
+        return record;
     }
 
     private static object? Unwrapped(object? item) => item is PSObject wrapped ? wrapped.BaseObject : item;

@@ -22,5 +22,13 @@ public abstract class StoringCacheCommand : KeyedCacheCommand
     [ValidateRange(1, ResponseSerializer.MaxDepthLimit)]
     public virtual int Depth { get; set; } = ResponseSerializer.DefaultMaxDepth;
 
+    /// <summary>The name of a variable that gets what the call did (<see cref="CacheLookupOutcome"/>), as -StatusCodeVariable gets a status code.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CacheStatusVariable { get; set; }
+
+    /// <summary>Sets -CacheStatusVariable, if given, to the outcome of this call's last lookup or store.</summary>
+    private protected void ReportStatus(CacheLookupOutcome outcome) => SetCallerVariable(CacheStatusVariable, outcome);
+
     private protected CachePolicy StoragePolicy(double? ttlDays) => new CachePolicy(MaxEntries, ttlDays, SizeCap.ToBytes(MaxSizeMB));
 }

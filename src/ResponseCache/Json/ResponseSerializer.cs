@@ -44,21 +44,23 @@ internal sealed class ResponseSerializer
 
     // Where the writer is ("$response.choices[0].message"), and the .NET objects written as their properties on the
     // way there, so an error can say where the problem is and which live object led to it.
-    private readonly List<string> _path = new List<string> { "$response" };
+    private readonly List<string> _path;
     private readonly Stack<KeyValuePair<string, Type>> _liveObjects = new Stack<KeyValuePair<string, Type>>();
     private int _values;
 
-    private ResponseSerializer(int maxDepth)
+    private ResponseSerializer(int maxDepth, string root)
     {
         _maxDepth = maxDepth;
+        _path = new List<string> { root };
     }
 
-    public static byte[] Serialize(object? value, int maxDepth = DefaultMaxDepth)
+    /// <param name="root">How messages name the value: "$response", or "-Request" for a request given as the key.</param>
+    public static byte[] Serialize(object? value, int maxDepth = DefaultMaxDepth, string root = "$response")
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, s_options))
         {
-            new ResponseSerializer(maxDepth).Write(writer, value, depth: 0);
+            new ResponseSerializer(maxDepth, root).Write(writer, value, depth: 0);
         }
 
         return buffer.ToArray();

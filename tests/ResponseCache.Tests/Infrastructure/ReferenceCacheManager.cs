@@ -12,7 +12,7 @@ namespace ResponseCache.Tests.Infrastructure;
 internal static class ReferenceCacheManager
 {
     private const string Driver = """
-        import json, sys, time
+        import hashlib, json, sys, time
         from cache_manager import CacheManager
         command = json.loads(sys.stdin.read())
         manager = CacheManager(command['dir'], max_entries=command['max_entries'], ttl_days=command['ttl_days'], quiet=True)
@@ -36,6 +36,9 @@ internal static class ReferenceCacheManager
                 results.append(len(op[1]))
             elif kind == 'dumps':
                 results.append(json.dumps(op[1], ensure_ascii=False))
+            elif kind == 'sorted_dumps':
+                text = json.dumps(op[1], sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+                results.append([text, hashlib.sha256(text.encode('utf-8')).hexdigest()])
         sys.stdout.write(json.dumps(results, ensure_ascii=True))
         """;
 

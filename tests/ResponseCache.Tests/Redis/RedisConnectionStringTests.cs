@@ -106,4 +106,17 @@ public sealed class RedisConnectionStringTests
 
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("cache01:70000,password=hunter2")]
+    public void A_port_out_of_range_says_so_instead_of_the_runtime_s_bare_out_of_range_message(string connectionString)
+    {
+        // A user trial: "Specified argument was out of the range of valid values." named neither the port nor its range.
+        var error = Assert.Throws<ArgumentException>(() => RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes));
+
+        Assert.Contains("a port is 1 to 65535", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Specified argument", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
 }
