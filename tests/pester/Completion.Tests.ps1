@@ -207,6 +207,34 @@ Describe 'Completion of -Namespace from the index of <Name>' -ForEach @(Get-Test
     }
 }
 
+Describe 'Completion of -Namespace on a server with a password' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+        $secret = 'pw-' + [guid]::NewGuid().ToString('N')
+        $server = Start-TestRedisServer -Kind Redis -Password $secret
+        Initialize-RedisServerUse $server
+        $endpoint = "'$($server.Endpoint)'"
+        $ns = New-TestNamespace
+        $global:CompletionCacheCredential = [pscredential]::new('default', (ConvertTo-SecureString $secret -AsPlainText -Force))
+        $global:CompletionRequestCredential = [pscredential]::new('api-user', (ConvertTo-SecureString 'not the cache''s' -AsPlainText -Force))
+        Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
+        $null = Get-CachedResponse -Key 'k' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
+    }
+
+    AfterAll {
+        Remove-Variable -Scope Global -Name CompletionCacheCredential, CompletionRequestCredential -ErrorAction Ignore
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'signs in with -Credential, and with -CacheCredential where -Credential is a request''s' {
+        Get-CompletedText "Get-CacheStats -ConnectionString $endpoint -Credential `$CompletionCacheCredential -Namespace $ns" | Should -BeExactly @($ns)
+        Get-CompletedText "Invoke-CachedRestMethod -Uri http://localhost/ -ConnectionString $endpoint -Credential `$CompletionRequestCredential -CacheCredential `$CompletionCacheCredential -Namespace $ns" |
+            Should -BeExactly @($ns)
+        Get-CompletedText "Copy-ResponseCache -Path $TestDrive -DestinationConnectionString $endpoint -DestinationCredential `$CompletionCacheCredential -DestinationNamespace $ns" |
+            Should -BeExactly @($ns)
+    }
+}
+
 Describe 'Completion of -KeyHash from a server that cannot be reached' {
     It 'offers nothing, no file names and no error' {
         # A port just freed: the connection is refused.

@@ -32,9 +32,7 @@ internal sealed class NamespaceCompleter : IArgumentCompleter
                 return Array.Empty<CompletionResult>();
             }
 
-            PSCredential? credential = CommandLineCache.Bound<PSCredential>(
-                fakeBoundParameters,
-                destination ? nameof(CopyResponseCacheCommand.DestinationCredential) : nameof(ResponseCacheCommand.Credential));
+            PSCredential? credential = CommandLineCache.Bound<PSCredential>(fakeBoundParameters, CredentialParameter(commandName, destination));
             (string? user, string? password) = CacheSelector.SecretOf(credential);
             if (!BriefLook.TryWithin(() => RedisBackendLoader.ListNamespaces(server, user, password, BriefLook.RedisTimeout), out IReadOnlyList<string> namespaces))
             {
@@ -54,6 +52,12 @@ internal sealed class NamespaceCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
     }
+
+    // Invoke-CachedRestMethod's -Credential is the request's: the cache's is -CacheCredential there.
+    private static string CredentialParameter(string commandName, bool destination) =>
+        destination ? nameof(CopyResponseCacheCommand.DestinationCredential)
+        : string.Equals(commandName, "Invoke-CachedRestMethod", StringComparison.OrdinalIgnoreCase) ? nameof(InvokeCachedRestMethodCommand.CacheCredential)
+        : nameof(ResponseCacheCommand.Credential);
 
     /// <summary>The name as PowerShell reads it back as one argument: bare when the parser takes it so, else single-quoted.</summary>
     private static string AsArgument(string name, bool quoted)
