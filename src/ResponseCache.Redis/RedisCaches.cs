@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using ResponseCache.Core;
 using StackExchange.Redis;
 
@@ -44,6 +45,18 @@ public static class RedisCaches
     /// <exception cref="ArgumentException">The connection string or namespace is not valid (the message never holds a password).</exception>
     public static ICacheBackend OpenBrief(string connectionString, string @namespace, string? user, string? password, TimeSpan timeout, out IDisposable connection) =>
         OpenPrivate(connectionString, @namespace, new RedisCacheOptions { Timeout = timeout, ChangeTimeout = timeout }, out connection, user, password);
+
+    /// <summary>
+    /// The namespaces the server's index lists (see about_ResponseCache: a hint, not a scan of the server), in ordinal
+    /// order, read through a connection of its own as <see cref="OpenBrief"/> opens one.
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string is not valid (the message never holds a password).</exception>
+    public static IReadOnlyList<string> ListNamespaces(string connectionString, string? user, string? password, TimeSpan timeout)
+    {
+        ConfigurationOptions configuration = RedisConnectionString.Parse(connectionString, user, password, timeout, timeout);
+        using RedisConnection connection = RedisConnection.Open(configuration, s_defaults.Clock, s_defaults.BreakDuration);
+        return RedisNamespaceIndex.Read(connection);
+    }
 
     /// <summary>
     /// A cache on a connection of its own, with its own options: what a test uses to stand for another process. The

@@ -5,7 +5,8 @@ namespace ResponseCache.Redis;
 
 /// <summary>
 /// The key names of one namespace. Every key carries the hash tag <c>{ns}</c>, so a Redis Cluster keeps a namespace in
-/// one slot and its scripts may touch all of them; nothing outside the prefix <c>rc:{ns}:</c> is ever read or written.
+/// one slot and its scripts may touch all of them; nothing outside the prefix <c>rc:{ns}:</c> is ever read or written
+/// but the server's index of namespaces (<see cref="RedisNamespaceIndex"/>).
 /// </summary>
 internal sealed class RedisNamespaceKeys
 {

@@ -235,12 +235,14 @@ end
     /// <summary>
     /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length, tags, tag index names, lifetime's
     /// end, model, input tokens, output tokens, cached input tokens, producer seconds) per entry; the caps are the namespace's (a call's caps reach it through Configure first). KEYS[12], when
-    /// given, is a get-or-add lock released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage}.
+    /// given, is a get-or-add lock released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage,
+    /// 1 if the namespace held no entry before (0 if it did)}.
     /// </summary>
     public static readonly RedisScript SetMany = new RedisScript(Prelude + @"
 return guarded(function()
   local maxEntries, maxBytes, ttlDays = settings()
   purge(ARGV[3])
+  local wasEmpty = redis.call('ZCARD', lru) == 0 and 1 or 0
   local stored, evicted = 0, evict(maxEntries, maxBytes)
   for i = 7, #ARGV, 11 do
     local added, made = put(ARGV[i], ARGV[i + 1], ARGV[3], nowMs, ARGV[5], ARGV[i + 2], ttlDays * 86400, {maxEntries, maxBytes}, ARGV[i + 3], ARGV[i + 4], ARGV[i + 5],
@@ -248,7 +250,7 @@ return guarded(function()
     stored, evicted = stored + added, evicted + made
   end
   if KEYS[12] and redis.call('GET', KEYS[12]) == ARGV[6] then redis.call('DEL', KEYS[12]) end
-  return {stored, evicted, total(), maxBytes or -1, settingsDamage}
+  return {stored, evicted, total(), maxBytes or -1, settingsDamage, wasEmpty}
 end)");
 
     /// <summary>ARGV[5] is ignored; then (hash, response, created ('' none), last access ms, timestamp, text length, tags, tag index names, lifetime's end, model, input tokens, output tokens, cached input tokens, producer seconds, hits) per entry, least recently used first. Returns {stored, evicted, settings damage}.</summary>

@@ -27,6 +27,9 @@ internal sealed class RedisStore : ICacheStore
     // The damage to the namespace's configuration hash last reported, so it is said once, not on every call.
     private string? _reportedSettingsDamage;
 
+    // 1 once this process has listed the namespace in the server's index (see RedisNamespaceIndex).
+    private int _listed;
+
     public RedisStore(RedisConnection connection, RedisNamespaceKeys keys, RedisCacheOptions options)
     {
         _connection = connection;
@@ -86,6 +89,8 @@ internal sealed class RedisStore : ICacheStore
         RedisResult[] result = ChangeNamespace(RedisScripts.SetMany, producerLease?.LockKey, values, cancellation);
         producerLease?.MarkReleased();
         ReportSettingsDamage((string?)result[4], log);
+        // A namespace found empty may have been cleared, and so unlisted, by another process since this one listed it.
+        List(again: (int)result[5] == 1);
         long cap = (long)result[3];
         return new StoreWrite((int)result[0], (int)result[1], (long)result[2], cap >= 0 ? cap : null);
     });
@@ -126,6 +131,7 @@ internal sealed class RedisStore : ICacheStore
                 ReportSettingsDamage((string?)result[2], log);
             }
 
+            List(again: true);
             return new StoreWrite(stored, evicted, 0, null);
         });
     }
@@ -140,10 +146,25 @@ internal sealed class RedisStore : ICacheStore
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) =>
         Explicitly(() => (int)ChangeNamespace(RedisScripts.RemoveExpired, null, new[] { Seconds(ttlSeconds) }, cancellation)[0]);
 
+    /// <summary>
+    /// The namespace leaves the server's index before its entries go: a write in another process that comes after the
+    /// clear then finds the namespace empty and lists it again after this removal, never before it.
+    /// </summary>
     public int Clear(ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
     {
         RemoveWrongTypedKeys(log);
-        return (int)ChangeNamespace(RedisScripts.Clear, null, Array.Empty<RedisValue>(), cancellation)[0];
+        Volatile.Write(ref _listed, 0);
+        RedisNamespaceIndex.Remove(_connection, _keys.Name);
+        try
+        {
+            return (int)ChangeNamespace(RedisScripts.Clear, null, Array.Empty<RedisValue>(), cancellation)[0];
+        }
+        catch
+        {
+            // The entries are still there.
+            List(again: true);
+            throw;
+        }
     });
 
     public CacheConfiguration GetConfiguration(ICacheLog log) => Explicitly(() =>
@@ -171,6 +192,7 @@ internal sealed class RedisStore : ICacheStore
         {
             Remember(current);
             ReportSettingsDamage((string?)result[4], log);
+            List(again: false);
         }
 
         return new CacheConfigurationChange(previous, current, (int)result[0]);
@@ -323,6 +345,15 @@ internal sealed class RedisStore : ICacheStore
     }
 
     private CacheConfiguration Remember(CacheConfiguration configuration) => _knownConfiguration = configuration;
+
+    /// <summary>Lists the namespace in the server's index after a write: once per process, or again when told to.</summary>
+    private void List(bool again)
+    {
+        if (Interlocked.Exchange(ref _listed, 1) == 0 || again)
+        {
+            RedisNamespaceIndex.Add(_connection, _keys.Name);
+        }
+    }
 
     /// <summary>
     /// The configuration the namespace's scripts apply (see RedisScripts.SettingsReader), why its hash cannot be used

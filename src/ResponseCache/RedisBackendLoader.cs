@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using ResponseCache.Core;
 using ResponseCache.Redis;
@@ -20,6 +21,11 @@ internal static class RedisBackendLoader
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ICacheBackend OpenBrief(string connectionString, string @namespace, string? user, string? password, TimeSpan timeout, out IDisposable connection) =>
         RedisCaches.OpenBrief(connectionString, @namespace, user, password, timeout, out connection);
+
+    /// <summary>The namespaces the server's index lists, read on a connection of its own with short timeouts.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static IReadOnlyList<string> ListNamespaces(string connectionString, string? user, string? password, TimeSpan timeout) =>
+        RedisCaches.ListNamespaces(connectionString, user, password, timeout);
 
     /// <summary>Whether two Redis caches opened through different connection strings are one namespace on one server and database.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

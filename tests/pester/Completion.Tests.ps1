@@ -1,7 +1,7 @@
 <#
     Tab completion as a console user meets it, through TabExpansion2: -Path offers directories only, -KeyHash the
-    hashes of the cache the command line names (read without writing anything), and parameters that take text or a
-    server never offer file names.
+    hashes of the cache the command line names (read without writing anything), -Namespace the namespaces of the
+    server it names (from the server's index), and parameters that take text or a server never offer file names.
 #>
 
 BeforeDiscovery {
@@ -164,6 +164,77 @@ Describe 'Completion of -KeyHash from a namespace on <Name>' -ForEach @(Get-Test
     }
 }
 
+Describe 'Completion of -Namespace from the index of <Name>' -ForEach @(Get-TestBackend | Where-Object Kind -NE 'Directory') {
+    BeforeAll {
+        $server = (New-TestCache -Kind $Kind).ConnectionString
+        $prefix = New-TestNamespace
+        foreach ($name in "$prefix-prod", "$prefix-Prod", "$prefix-staging", "$prefix-it's", "$prefix-gone") {
+            Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString $server -Namespace $name
+        }
+        Clear-ResponseCache -ConnectionString $server -Namespace "$prefix-gone" -Confirm:$false
+        # The index is written without waiting for its answer; a lookup on the module's connection comes back after it.
+        $null = Get-CachedResponse -Key 'k' -ConnectionString $server -Namespace "$prefix-prod"
+        $quotedServer = "'$server'"
+    }
+
+    It 'offers the namespaces of the server that start with what is typed, in any case, each as it is spelled' {
+        Get-CompletedText "Get-CacheStats -ConnectionString $quotedServer -Namespace $prefix-p" | Should -BeExactly @("$prefix-Prod", "$prefix-prod")
+        Get-CompletedText "Get-CacheStats -Namespace $($prefix.ToUpperInvariant())-ST" " -ConnectionString $quotedServer" | Should -BeExactly @("$prefix-staging")
+    }
+
+    It 'quotes a namespace PowerShell would not read as one word, and the completed line names it' {
+        $completed = Get-CompletedText "Get-CacheStats -ConnectionString $quotedServer -Namespace $prefix-it"
+
+        $completed | Should -BeExactly @("'$prefix-it''s'")
+        (Invoke-Expression "Get-CacheStats -ConnectionString $quotedServer -Namespace $completed").TotalEntries | Should -Be 1
+        Get-CompletedText "Get-CacheStats -ConnectionString $quotedServer -Namespace '$prefix-s" | Should -BeExactly @("'$prefix-staging'")
+    }
+
+    It 'offers no namespace Clear-ResponseCache emptied' {
+        Get-CompletedText "Get-CacheStats -ConnectionString $quotedServer -Namespace $prefix-g" | Should -BeNullOrEmpty
+    }
+
+    It 'offers the namespaces of RESPONSECACHE_REDIS when the command line names no server, and none for a -Path' {
+        Use-EnvironmentVariable @{ RESPONSECACHE_REDIS = $server } {
+            Get-CompletedText "Remove-CachedResponse -Namespace $prefix-s" | Should -BeExactly @("$prefix-staging")
+            Get-CompletedText "Remove-CachedResponse -Path $TestDrive -Namespace $prefix-s" | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'offers the namespaces of the destination server for Copy-ResponseCache -DestinationNamespace' {
+        Get-CompletedText "Copy-ResponseCache -Path $TestDrive -DestinationConnectionString $quotedServer -DestinationNamespace $prefix-s" |
+            Should -BeExactly @("$prefix-staging")
+    }
+}
+
+Describe 'Completion of -Namespace on a server with a password' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
+        $secret = 'pw-' + [guid]::NewGuid().ToString('N')
+        $server = Start-TestRedisServer -Kind Redis -Password $secret
+        Initialize-RedisServerUse $server
+        $endpoint = "'$($server.Endpoint)'"
+        $ns = New-TestNamespace
+        $global:CompletionCacheCredential = [pscredential]::new('default', (ConvertTo-SecureString $secret -AsPlainText -Force))
+        $global:CompletionRequestCredential = [pscredential]::new('api-user', (ConvertTo-SecureString 'not the cache''s' -AsPlainText -Force))
+        Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
+        $null = Get-CachedResponse -Key 'k' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
+    }
+
+    AfterAll {
+        Remove-Variable -Scope Global -Name CompletionCacheCredential, CompletionRequestCredential -ErrorAction Ignore
+        if ($server) { $server | Stop-TestRedisServer }
+    }
+
+    It 'signs in with -Credential, and with -CacheCredential where -Credential is a request''s' {
+        Get-CompletedText "Get-CacheStats -ConnectionString $endpoint -Credential `$CompletionCacheCredential -Namespace $ns" | Should -BeExactly @($ns)
+        Get-CompletedText "Invoke-CachedRestMethod -Uri http://localhost/ -ConnectionString $endpoint -Credential `$CompletionRequestCredential -CacheCredential `$CompletionCacheCredential -Namespace $ns" |
+            Should -BeExactly @($ns)
+        Get-CompletedText "Copy-ResponseCache -Path $TestDrive -DestinationConnectionString $endpoint -DestinationCredential `$CompletionCacheCredential -DestinationNamespace $ns" |
+            Should -BeExactly @($ns)
+    }
+}
+
 Describe 'Completion of -KeyHash from a server that cannot be reached' {
     It 'offers nothing, no file names and no error' {
         # A port just freed: the connection is refused.
@@ -174,6 +245,20 @@ Describe 'Completion of -KeyHash from a server that cannot be reached' {
         $Error.Clear()
 
         Get-Completion "Remove-CachedResponse -ConnectionString '127.0.0.1:$port' -KeyHash " | Should -BeNullOrEmpty
+
+        $Error | Should -BeNullOrEmpty
+    }
+
+    It 'offers no namespace, no file names and no error, nor for a connection string that is not one' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = $listener.LocalEndpoint.Port
+        $listener.Stop()
+        $Error.Clear()
+
+        Get-Completion "Get-CacheStats -ConnectionString '127.0.0.1:$port' -Namespace " | Should -BeNullOrEmpty
+        Get-Completion "Copy-ResponseCache -DestinationConnectionString '127.0.0.1:$port' -DestinationNamespace " | Should -BeNullOrEmpty
+        Get-Completion "Get-CacheStats -ConnectionString 'redis://:no-port' -Namespace " | Should -BeNullOrEmpty
 
         $Error | Should -BeNullOrEmpty
     }

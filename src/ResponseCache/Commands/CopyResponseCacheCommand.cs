@@ -39,7 +39,7 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
     /// <summary>The namespace to copy into ("default" when not given).</summary>
     [Parameter(ParameterSetName = ToRedisSet)]
     [ValidatePattern(RedisNamespaceRule.Pattern)]
-    [ArgumentCompleter(typeof(NoCompletions))]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? DestinationNamespace { get; set; }
 
     /// <summary>The destination server's user and password.</summary>

@@ -35,7 +35,7 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     /// <summary>The cache's name on the Redis server ("default" when not given); caches in other namespaces are never touched.</summary>
     [Parameter]
     [ValidatePattern(RedisNamespaceRule.Pattern)]
-    [ArgumentCompleter(typeof(NoCompletions))]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
     /// <summary>The Redis user and password, so neither is written on the command line; a user of "default" means a password only.</summary>

@@ -19,8 +19,6 @@ namespace ResponseCache.Completion;
 /// </summary>
 internal sealed class CommandLineCache
 {
-    private static readonly TimeSpan s_redisTimeout = TimeSpan.FromMilliseconds(500);
-
     private readonly string? _directory;
     private readonly string? _server;
     private readonly string _namespace;
@@ -63,14 +61,15 @@ internal sealed class CommandLineCache
         }
 
         (string? user, string? password) = CacheSelector.SecretOf(_credential);
-        ICacheBackend cache = RedisBackendLoader.OpenBrief(_server!, _namespace, user, password, s_redisTimeout, out IDisposable connection);
+        ICacheBackend cache = RedisBackendLoader.OpenBrief(_server!, _namespace, user, password, BriefLook.RedisTimeout, out IDisposable connection);
         using (connection)
         {
             return cache.ListEntries(CachePolicy.Default, NullCacheLog.Instance);
         }
     }
 
-    private static T? Bound<T>(IDictionary boundParameters, string name)
+    /// <summary>A parameter's value on the command line being completed, or null when it is not there or not a <typeparamref name="T"/>.</summary>
+    internal static T? Bound<T>(IDictionary boundParameters, string name)
         where T : class
     {
         object? value = boundParameters.Contains(name) ? boundParameters[name] : null;

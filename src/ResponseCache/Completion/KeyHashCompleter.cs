@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Threading.Tasks;
 using ResponseCache.Core;
 
 namespace ResponseCache.Completion;
@@ -16,8 +15,6 @@ namespace ResponseCache.Completion;
 /// </summary>
 internal sealed class KeyHashCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(1);
-
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         try
@@ -29,15 +26,12 @@ internal sealed class KeyHashCompleter : IArgumentCompleter
                 return Array.Empty<CompletionResult>();
             }
 
-            // A listing that outlasts the wait goes on alone and is dropped: it holds nothing but a read.
-            Task<IReadOnlyList<CacheEntryInfo>> listing = Task.Run(() => cache.ListEntries());
-            _ = listing.ContinueWith(unobserved => unobserved.Exception, TaskContinuationOptions.OnlyOnFaulted);
-            if (!listing.Wait(s_patience))
+            if (!BriefLook.TryWithin(() => cache.ListEntries(), out IReadOnlyList<CacheEntryInfo> entries))
             {
                 return Array.Empty<CompletionResult>();
             }
 
-            return listing.Result
+            return entries
                 .Where(entry => entry.KeyHash.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
                 .Select(entry => new CompletionResult(entry.KeyHash, entry.KeyHash, CompletionResultType.ParameterValue, Describe(entry)))
                 .ToList();

@@ -7,9 +7,8 @@ using System.Management.Automation.Language;
 namespace ResponseCache.Completion;
 
 /// <summary>
-/// For a parameter that takes text (a key, a model) or names a server or namespace: PowerShell offers file names
-/// where a parameter has no completer, and takes an empty answer from one as "nothing to offer". Namespaces are not
-/// offered either: a Redis server keeps no index of its namespaces, and finding them would mean scanning its keys.
+/// For a parameter that takes text (a key, a model) or names a server: PowerShell offers file names where a parameter
+/// has no completer, and takes an empty answer from one as "nothing to offer".
 /// </summary>
 internal sealed class NoCompletions : IArgumentCompleter
 {
