@@ -56,7 +56,7 @@ internal sealed class CacheFiles
 
     /// <summary>
     /// A read without the lock found something only a writer may fix (damage to keep aside, a byte-order mark, a
-    /// journal another program's rewrite made stale); the next holder of the lock rebuilds and rewrites.
+    /// journal to apply again over another program's rewrite); the next holder of the lock rebuilds and rewrites.
     /// </summary>
     public bool RepairPending { get; private set; }
 
@@ -125,8 +125,9 @@ internal sealed class CacheFiles
 
     /// <summary>
     /// Under the lock: what others changed since this process last looked. Reads only the journal's new lines unless
-    /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside, and a
-    /// journal that another program's rewrite of the snapshot made stale is emptied.
+    /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside; over
+    /// another program's rewrite of the snapshot the journal is applied again (see <see cref="ForeignRewrite"/>)
+    /// and the files must be rewritten, or emptied when nothing of it survives.
     /// </summary>
     public DiskChanges CatchUp(FileLock fileLock, bool memoryIsCurrent, DateTimeOffset now, ICacheLog log)
     {
@@ -161,12 +162,18 @@ internal sealed class CacheFiles
 
         JournalContent changes = read.Journal;
         long journalEnd = read.JournalStart;
-        if (!read.JournalExtendsSnapshot)
+        if (!read.JournalIsKept)
         {
             journalEnd = 0;
             _journal.Truncate(0);
             fileLock.BumpEpoch();
-            log.Verbose($"'{CacheFilePath}' was rewritten by another program after '{_journal.Path}' was started; that rewrite wins, so the journal's {changes.Ops.Count} older changes were dropped.");
+            log.Verbose($"'{CacheFilePath}' was rewritten by another program after '{_journal.Path}' was started, holding no entries or newer ones; that rewrite wins, so the journal's {changes.Ops.Count} changes were dropped.");
+        }
+        else if (!read.JournalExtendsSnapshot)
+        {
+            journalEnd += changes.ValidLength;
+            mustCompact = true;
+            log.Verbose($"'{CacheFilePath}' was rewritten by another program, which could not have seen '{_journal.Path}'; its {read.JournalOpsToApply.Count} changes were applied again over the rewrite and folded into a new snapshot.");
         }
         else if (changes.IsDamaged)
         {
@@ -271,16 +278,13 @@ internal sealed class CacheFiles
             _snapshotIdentity = read.Identity;
         }
 
-        _journalEnd = read.JournalStart + (read.JournalExtendsSnapshot ? read.Journal.ValidLength : 0);
+        _journalEnd = read.JournalStart + (read.JournalIsKept ? read.Journal.ValidLength : 0);
         _seenSnapshot = read.SnapshotSeen;
         _seenJournal = read.JournalSeen;
         _seenCounters = counters;
     }
 
-    private static DiskChanges ToChanges(FileRead read, bool mustCompact) => new DiskChanges(
-        read.Snapshot?.Entries,
-        read.JournalExtendsSnapshot ? read.Journal.Ops : new List<JournalOp>(),
-        mustCompact);
+    private static DiskChanges ToChanges(FileRead read, bool mustCompact) => new DiskChanges(read.Snapshot?.Entries, read.JournalOpsToApply, mustCompact);
 
     private void AppendToJournal(byte[] line)
     {
