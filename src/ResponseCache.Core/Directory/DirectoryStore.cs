@@ -20,6 +20,9 @@ namespace ResponseCache.Core;
 /// </summary>
 internal sealed class DirectoryStore : ICacheStore
 {
+    /// <summary>How often a change writes the snapshot when another program keeps rewriting it meanwhile.</summary>
+    private const int SnapshotAttempts = 4;
+
     private readonly object _gate = new object();
     private readonly CacheFiles _files;
     private readonly CacheSettings _settings;
@@ -390,7 +393,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
-        Commit(fileLock, mustCompact);
+        Commit(fileLock, mustCompact, log);
         return count;
     }
 
@@ -482,7 +485,13 @@ internal sealed class DirectoryStore : ICacheStore
         }
     }
 
-    private void Commit(FileLock fileLock, bool mustCompact)
+    /// <summary>
+    /// Makes the call's changes durable. When a program that takes no lock rewrote the snapshot while this one was
+    /// being written, its rewrite becomes the base: memory catches up with it (the call's changes are then in the
+    /// journal, applied again over it) and the snapshot is written again, a few times at most; the last attempt
+    /// replaces whatever is there.
+    /// </summary>
+    private void Commit(FileLock fileLock, bool mustCompact, ICacheLog log)
     {
         List<JournalOp> changes = _memory.TakeChanges();
         if (changes.Count == 0 && !mustCompact)
@@ -492,7 +501,13 @@ internal sealed class DirectoryStore : ICacheStore
 
         try
         {
-            _files.Commit(fileLock, changes, _memory.Index, mustCompact);
+            for (int attempt = 1; !_files.Commit(fileLock, changes, _memory.Index, mustCompact, replaceWhatIsThere: attempt == SnapshotAttempts); attempt++)
+            {
+                log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program while this one wrote it; writing it again over that rewrite.");
+                _ = CatchUpUnderLock(fileLock, log);
+                mustCompact = true;
+                changes = _memory.TakeChanges();
+            }
         }
         catch (Exception ex)
         {

@@ -195,14 +195,24 @@ internal sealed class CacheFiles
 
         Accept(read, fileLock.Counters);
         _journalEnd = journalEnd;
-        _seenSnapshot = _snapshot.Probe();
+        if (read.Snapshot?.IsDamaged == true)
+        {
+            _seenSnapshot = _snapshot.Probe();
+        }
+
         _seenJournal = _journal.Probe();
         RepairPending = false;
         return ToChanges(read, mustCompact);
     }
 
-    /// <summary>Under the lock, after <see cref="CatchUp"/> and the change: makes <paramref name="ops"/> durable.</summary>
-    public void Commit(FileLock fileLock, IReadOnlyList<JournalOp> ops, LruIndex state, bool mustCompact)
+    /// <summary>
+    /// Under the lock, after <see cref="CatchUp"/> and the change: makes <paramref name="ops"/> durable. False when
+    /// a program that takes no lock rewrote the snapshot while the new one was being written: nothing was put in
+    /// place, <paramref name="ops"/> are in the journal (which names the snapshot this process had read), and the
+    /// caller catches up, which applies them again over that rewrite, and commits again.
+    /// </summary>
+    /// <param name="replaceWhatIsThere">Puts the new snapshot in place without looking: the last of the caller's attempts.</param>
+    public bool Commit(FileLock fileLock, IReadOnlyList<JournalOp> ops, LruIndex state, bool mustCompact, bool replaceWhatIsThere = false)
     {
         long journalLimit = Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes);
         bool mustRewrite = mustCompact || state.TotalBytes <= SmallCacheBytes || _journalEnd + JournalCodec.MinimumLength(ops) > journalLimit;
@@ -211,7 +221,7 @@ internal sealed class CacheFiles
         {
             AppendToJournal(line);
             Announce(fileLock);
-            return;
+            return true;
         }
 
         // A crash after the new snapshot is in place but before the journal is emptied leaves both, and the next
@@ -223,9 +233,10 @@ internal sealed class CacheFiles
             AppendToJournal(line ?? JournalCodec.Encode(ops));
         }
 
+        (SnapshotIdentity Identity, FileSignature Written)? saved;
         try
         {
-            _snapshotIdentity = _snapshot.Save(state.OldestFirst());
+            saved = _snapshot.Save(state.OldestFirst(), replaceWhatIsThere ? null : _seenSnapshot);
         }
         catch (CacheStorageException)
         {
@@ -240,8 +251,21 @@ internal sealed class CacheFiles
             throw;
         }
 
-        EmptyJournal(fileLock);
+        if (saved is null)
+        {
+            if (ops.Count > 0 && _journalEnd == journalEndBefore)
+            {
+                AppendToJournal(JournalCodec.Encode(ops, _journalEnd == 0 ? _snapshotIdentity : null));
+            }
+
+            Announce(fileLock);
+            return false;
+        }
+
+        _snapshotIdentity = saved.Value.Identity;
+        EmptyJournal(fileLock, saved.Value.Written);
         Announce(fileLock);
+        return true;
     }
 
     /// <summary>After the write: readers that saw the old counters before reading look again.</summary>
@@ -294,7 +318,7 @@ internal sealed class CacheFiles
     }
 
     /// <summary>After a new snapshot holds everything: the journal starts over, and the epoch tells other processes so.</summary>
-    private void EmptyJournal(FileLock fileLock)
+    private void EmptyJournal(FileLock fileLock, FileSignature snapshotWritten)
     {
         if (_journalEnd > 0 || _journal.Probe().Length > 0)
         {
@@ -303,7 +327,7 @@ internal sealed class CacheFiles
 
         fileLock.BumpEpoch();
         _journalEnd = 0;
-        _seenSnapshot = _snapshot.Probe();
+        _seenSnapshot = snapshotWritten;
         _seenJournal = _journal.Probe();
     }
 }

@@ -56,18 +56,27 @@ internal sealed class SnapshotFile
 
     /// <summary>
     /// Writes every entry to a temp file beside the cache file and puts it in place (<see cref="AtomicFile"/>):
-    /// whatever fails, the old file stays whole. Returns the new snapshot's identity.
+    /// whatever fails, the old file stays whole. Just before the rename, the cache file must still be the one the
+    /// entries were read from (<paramref name="readFrom"/>, its stat): a program that takes no lock may have
+    /// rewritten it meanwhile, and then nothing is written and null is returned, for the caller to merge again.
+    /// Null <paramref name="readFrom"/> replaces whatever is there. Returns the new snapshot's identity and stat.
     /// </summary>
-    public SnapshotIdentity Save(IEnumerable<CacheEntry> entriesOldestFirst)
+    public (SnapshotIdentity Identity, FileSignature Written)? Save(IEnumerable<CacheEntry> entriesOldestFirst, FileSignature? readFrom)
     {
         SnapshotIdentity? identity = null;
-        AtomicFile.Write(_fileSystem, CacheFilePath, "cache file", stream =>
+        FileSignature written = default;
+        bool replaced = AtomicFile.Write(_fileSystem, CacheFilePath, "cache file", stream =>
         {
             var checksumming = new ChecksummingStream(stream);
             SnapshotWriter.Write(checksumming, entriesOldestFirst);
             identity = checksumming.Identity;
+        }, tempPath =>
+        {
+            // A rename keeps the file's size and time, so this is what a later stat of the cache file finds.
+            written = _fileSystem.GetSignature(tempPath);
+            return readFrom is not FileSignature expected || Probe() == expected;
         });
-        return identity!.Value;
+        return replaced ? (identity!.Value, written) : null;
     }
 
     /// <summary>Deletes temp files a killed writer left behind. Only safe while holding the lock: no live writer has one then.</summary>
