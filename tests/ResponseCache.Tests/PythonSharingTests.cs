@@ -116,6 +116,36 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.Equal("newer, from python", Responses.Text(SharingEngine().Get("both", Roomy)));
     }
 
+    [PythonFact]
+    public void The_reference_sees_a_journaled_set_once_the_background_fold_has_run()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine(foldDelay: TimeSpan.Zero);
+
+        module.Set("ps-1", Responses.Json("from the module"), Roomy);
+
+        // No flush and no further call: only the timer can empty the journal.
+        Assert.True(SpinWait.SpinUntil(() => JournalLength == 0, TimeSpan.FromSeconds(30)), "The journal was not folded in the background.");
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "get", "ps-1" }, new object?[] { "stats" });
+        Assert.Equal("from the module", (string?)seen[0]);
+        Assert.Equal(ReferenceCap + 1, (int)seen[1]!["total_entries"]!);
+    }
+
+    [PythonFact]
+    public void A_fold_the_process_owes_at_exit_puts_every_journaled_entry_in_the_snapshot()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.SetMany(Enumerable.Range(0, 50).Select(i => new KeyValuePair<string, byte[]>($"module {i}", Responses.OfSize(3000, 'm'))).ToList(), Roomy);
+        Assert.True(JournalLength > 0, "The sets should have returned before any fold.");
+        Assert.Equal(ReferenceCap, (int)ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!["total_entries"]!);
+
+        module.Flush();
+
+        Assert.Equal(0, JournalLength);
+        Assert.Equal(ReferenceCap + 50, (int)ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!["total_entries"]!);
+    }
+
     private static string SeedKey(int i) => $"seed {i}";
 
     /// <summary>The reference writes the entries one set at a time, as it would have before the migration: 3 KB each, over 256 KB for 100.</summary>
@@ -126,6 +156,7 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.True(new FileInfo(CacheFile).Length > 256 * 1024 || count < ReferenceCap, "The seeded cache is too small to use the journal.");
     }
 
-    /// <summary>What another process of the module would have, on the machine's clock.</summary>
-    private DirectoryCache SharingEngine() => new(CacheDirectory, new DirectoryCacheOptions { Clock = SystemClock.Instance, FileSystem = Disk });
+    /// <summary>What another process of the module would have, on the machine's clock; it folds only when flushed (at exit) unless told otherwise.</summary>
+    private DirectoryCache SharingEngine(TimeSpan? foldDelay = null) =>
+        new(CacheDirectory, new DirectoryCacheOptions { Clock = SystemClock.Instance, FileSystem = Disk, FoldDelay = foldDelay ?? Timeout.InfiniteTimeSpan });
 }

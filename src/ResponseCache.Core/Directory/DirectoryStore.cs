@@ -30,6 +30,7 @@ internal sealed class DirectoryStore : ICacheStore
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheMemory _memory = new CacheMemory();
     private readonly GroupCommit _writes;
+    private readonly BackgroundFold _fold;
 
     // One writer of this store at a time waits for the cross-process lock, so group commit can gather the others'
     // requests; it is taken before that lock, and the lock before _gate (see Change).
@@ -56,6 +57,7 @@ internal sealed class DirectoryStore : ICacheStore
         _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
         _settings = new CacheSettings(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
+        _fold = new BackgroundFold(options.FoldDelay, FoldInBackground);
         _writes = new GroupCommit(_writersTurn, _files.Lock, (fileLock, batch) =>
         {
             lock (_gate)
@@ -242,15 +244,57 @@ internal sealed class DirectoryStore : ICacheStore
         return result!;
     }
 
-    /// <summary>Writes the access times of hits that are still only in memory, if the lock is free; else the next change does.</summary>
+    /// <summary>
+    /// At process exit (and on request): folds the journal into the snapshot when a fold this process owes is still
+    /// due, which writes the access times too; else writes the access times of hits that are still only in memory,
+    /// if the lock is free (else the next change does).
+    /// </summary>
     public void Flush(ICacheLog log)
     {
+        if (_fold.RunIfPending())
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (_memory.HasPendingAccess)
             {
                 TryChangeForRead(log, () => 0);
             }
+        }
+    }
+
+    /// <summary>
+    /// The fold <see cref="BackgroundFold"/> runs: the snapshot is rewritten with the journal's changes, if any are
+    /// left (another process may have folded them). It waits for the lock like any change; if it fails, it is due
+    /// again after the delay.
+    /// </summary>
+    private void FoldInBackground()
+    {
+        try
+        {
+            _writersTurn.Wait();
+            try
+            {
+                using FileLock fileLock = _files.Lock();
+                lock (_gate)
+                {
+                    bool mustCompact = CatchUpUnderLock(fileLock, NullCacheLog.Instance);
+                    if (mustCompact || _files.JournalHoldsChanges)
+                    {
+                        Commit(fileLock, mustCompact: true, NullCacheLog.Instance);
+                    }
+                }
+            }
+            finally
+            {
+                _writersTurn.Release();
+            }
+        }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is TimeoutException)
+        {
+            _fold.Request();
         }
     }
 
@@ -523,5 +567,9 @@ internal sealed class DirectoryStore : ICacheStore
 
         _memory.Committed();
         _lastCommit = _clock.Now;
+        if (_files.JournalHoldsChanges)
+        {
+            _fold.Request();
+        }
     }
 }

@@ -54,6 +54,9 @@ internal sealed class CacheFiles
     /// <summary>Bytes the cache takes on disk: snapshot plus journal.</summary>
     public long SizeOnDisk => _snapshot.Probe().Length + _journal.Probe().Length;
 
+    /// <summary>The journal has changes the snapshot lacks (as this process last saw the files): the Python reference does not see them yet.</summary>
+    public bool JournalHoldsChanges => _journalEnd > 0;
+
     /// <summary>
     /// A read without the lock found something only a writer may fix (damage to keep aside, a byte-order mark, a
     /// journal to apply again over another program's rewrite); the next holder of the lock rebuilds and rewrites.
