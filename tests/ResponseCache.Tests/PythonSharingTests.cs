@@ -146,6 +146,57 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.Equal(ReferenceCap + 50, (int)ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!["total_entries"]!);
     }
 
+    [PythonFact]
+    public void Statistics_count_what_the_reference_counts_beside_what_the_module_serves()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.SetMany(Enumerable.Range(0, 50).Select(i => new KeyValuePair<string, byte[]>($"module {i}", Responses.OfSize(3000, 'm'))).ToList(), Roomy);
+
+        CacheStatistics stats = module.GetStatistics(Roomy);
+        JsonNode reference = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!;
+
+        Assert.Equal(ReferenceCap + 50, stats.TotalEntries);
+        Assert.Equal((int)reference["total_entries"]!, stats.FileEntries);
+        module.Flush();
+        Assert.Equal(ReferenceCap + 50, module.GetStatistics(Roomy).FileEntries);
+    }
+
+    [PythonFact]
+    public void Statistics_warn_when_another_program_rewrote_the_cache_with_fewer_entries_than_its_cap()
+    {
+        DirectoryCache module = SharingEngine();
+        CachePolicy capOf50 = Policy(maxEntries: 50);
+        SetOneSecondApart(module, capOf50, Enumerable.Range(0, 20).Select(i => $"module {i}").ToArray());
+        _ = module.GetStatistics(capOf50, Log);
+        Assert.Empty(Log.Warnings);
+
+        // The reference with a cap of 10 evicts down to it as it stores its own entry.
+        ReferenceCacheManager.Run(CacheDirectory, 10, 7, new object?[] { "set", "from python", "kept" });
+
+        var log = new RecordingLog();
+        CacheStatistics stats = SharingEngine().GetStatistics(capOf50, log);
+        Assert.Equal(10, stats.TotalEntries);
+        string warning = Assert.Single(log.Warnings);
+        Assert.Contains("rewritten by another program", warning);
+        Assert.Contains("10 entries", warning);
+        Assert.Contains("max_entries=50", warning);
+    }
+
+    [PythonFact]
+    public void Statistics_do_not_warn_when_the_other_programs_rewrite_holds_as_many_entries_as_the_cap()
+    {
+        DirectoryCache module = SharingEngine();
+        CachePolicy capOf10 = Policy(maxEntries: 10);
+        SetOneSecondApart(module, capOf10, Enumerable.Range(0, 10).Select(i => $"module {i}").ToArray());
+
+        ReferenceCacheManager.Run(CacheDirectory, 10, 7, new object?[] { "set", "from python", "kept" });
+
+        var log = new RecordingLog();
+        Assert.Equal(10, SharingEngine().GetStatistics(capOf10, log).TotalEntries);
+        Assert.Empty(log.Warnings);
+    }
+
     private static string SeedKey(int i) => $"seed {i}";
 
     /// <summary>The reference writes the entries one set at a time, as it would have before the migration: 3 KB each, over 256 KB for 100.</summary>

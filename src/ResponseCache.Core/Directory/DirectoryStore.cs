@@ -200,7 +200,11 @@ internal sealed class DirectoryStore : ICacheStore
                 entries.Add(new InventoryEntry(stored, entry.StoredBytes));
             }
 
-            return new StoreInventory(_configuration, entries, _files.SizeOnDisk);
+            return new StoreInventory(_configuration, entries, _files.SizeOnDisk)
+            {
+                FileEntries = _files.SnapshotEntries,
+                ForeignRewriteEntries = _files.ForeignRewriteEntries,
+            };
         }
     }
 

@@ -54,6 +54,15 @@ internal sealed class CacheFiles
     /// <summary>Bytes the cache takes on disk: snapshot plus journal.</summary>
     public long SizeOnDisk => _snapshot.Probe().Length + _journal.Probe().Length;
 
+    /// <summary>Entries in ai_responses.json as this process last read or wrote it: what the Python reference counts.</summary>
+    public int SnapshotEntries { get; private set; }
+
+    /// <summary>
+    /// How many entries ai_responses.json held the last time this process found it rewritten by another program
+    /// (a snapshot the lock file does not name as the module's); null until then.
+    /// </summary>
+    public int? ForeignRewriteEntries { get; private set; }
+
     /// <summary>The journal has changes the snapshot lacks (as this process last saw the files): the Python reference does not see them yet.</summary>
     public bool JournalHoldsChanges => _journalEnd > 0;
 
@@ -121,6 +130,11 @@ internal sealed class CacheFiles
             bool needsRepair = read.Snapshot is SnapshotContent content && (content.IsDamaged || content.HasByteOrderMark);
             needsRepair |= read.Journal.IsDamaged || !read.JournalExtendsSnapshot;
             RepairPending |= needsRepair;
+            if (settled && before is LockCounters seen)
+            {
+                NoteForeignRewrite(read, seen);
+            }
+
             Accept(read, settled ? before : null);
             return ToChanges(read, mustCompact: false);
         }
@@ -196,6 +210,7 @@ internal sealed class CacheFiles
             journalEnd += changes.ValidLength;
         }
 
+        NoteForeignRewrite(read, counters);
         Accept(read, fileLock.Counters);
         _journalEnd = journalEnd;
         if (read.Snapshot?.IsDamaged == true)
@@ -266,6 +281,7 @@ internal sealed class CacheFiles
         }
 
         _snapshotIdentity = saved.Value.Identity;
+        SnapshotEntries = state.Count;
         EmptyJournal(fileLock, saved.Value.Written);
         Announce(fileLock);
         return true;
@@ -297,12 +313,21 @@ internal sealed class CacheFiles
         return new FileRead(content, identity, journal, 0, snapshotSeen, journalSeen);
     }
 
+    private void NoteForeignRewrite(FileRead read, LockCounters counters)
+    {
+        if (read.Snapshot is SnapshotContent content && counters.IsForeign(read.Identity))
+        {
+            ForeignRewriteEntries = content.Entries.Count;
+        }
+    }
+
     /// <summary>Remembers what was read; <paramref name="counters"/> null makes the next look read again.</summary>
     private void Accept(FileRead read, LockCounters? counters)
     {
         if (read.Snapshot is not null)
         {
             _snapshotIdentity = read.Identity;
+            SnapshotEntries = read.Snapshot.Entries.Count;
         }
 
         _journalEnd = read.JournalStart + (read.JournalIsKept ? read.Journal.ValidLength : 0);
@@ -328,7 +353,7 @@ internal sealed class CacheFiles
             _journal.Truncate(0);
         }
 
-        fileLock.BumpEpoch();
+        fileLock.StartEpoch(_snapshotIdentity);
         _journalEnd = 0;
         _seenSnapshot = snapshotWritten;
         _seenJournal = _journal.Probe();
