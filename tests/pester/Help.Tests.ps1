@@ -279,7 +279,7 @@ Describe 'Format views' {
 
         $table = Get-CacheStats -Path $cache | Format-Table | Out-String -Width 300
 
-        Get-HeaderWords $table | Should -Be @('Entries', 'Active', 'Expired', 'Max', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SizeKB', 'Location')
+        Get-HeaderWords $table | Should -Be @('Entries', 'InFile', 'Active', 'Expired', 'Max', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SizeKB', 'Location')
         $table | Should -Match '\s50\s?%\s'
         $table | Should -Match ([regex]::Escape((Join-Path $cache 'ai_responses.json')))
     }
