@@ -300,6 +300,11 @@ internal sealed class DirectoryStore : ICacheStore
         {
             _fold.Request();
         }
+        catch (Exception)
+        {
+            // On a timer thread an exception would end the user's process; the journal still holds every change,
+            // and the next change's fold, or the exit's, tries again.
+        }
     }
 
     private int WriteBatch(IReadOnlyList<GroupCommit.Request> batch)
