@@ -197,6 +197,28 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.Empty(log.Warnings);
     }
 
+    [PythonFact]
+    public void A_reference_write_from_a_copy_it_loaded_before_the_modules_last_write_keeps_the_modules_entry()
+    {
+        DirectoryCache module = SharingEngine();
+        module.Set("first", Responses.Json("one"), Roomy);
+        string staleCopy = Path.Combine(OutsideDirectory, "loaded earlier");
+        Directory.CreateDirectory(staleCopy);
+        File.Copy(CacheFile, Path.Combine(staleCopy, "ai_responses.json"));
+
+        module.Set("second", Responses.Json("two"), Roomy);
+
+        // What a reference process that loaded before that set writes after it: its copy plus its own entry, renamed into place.
+        ReferenceCacheManager.Run(staleCopy, new object?[] { "set", "from python", "kept" });
+        File.Copy(Path.Combine(staleCopy, "ai_responses.json"), CacheFile + ".python.tmp");
+        File.Delete(CacheFile);
+        File.Move(CacheFile + ".python.tmp", CacheFile);
+
+        Assert.Equal("two", Responses.Text(module.Get("second", Roomy)));
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, new object?[] { "get", "second" }, new object?[] { "get", "from python" }, new object?[] { "get", "first" });
+        Assert.Equal(new[] { "two", "kept", "one" }, seen.Select(result => (string?)result));
+    }
+
     private static string SeedKey(int i) => $"seed {i}";
 
     /// <summary>The reference writes the entries one set at a time, as it would have before the migration: 3 KB each, over 256 KB for 100.</summary>

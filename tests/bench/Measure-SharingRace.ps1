@@ -17,7 +17,9 @@ param(
     [ValidateSet('small', 'large')] [string[]] $Size = @('small', 'large'),
     [int] $Count = 150,
     [int] $Rounds = 3,
-    [string] $WorkDirectory = [IO.Path]::GetTempPath()
+    [string] $WorkDirectory = [IO.Path]::GetTempPath(),
+    # Debian's python3 by default, the one the interop tests run the reference with.
+    [string] $Python = $(if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' })
 )
 
 $ErrorActionPreference = 'Stop'
@@ -25,15 +27,19 @@ Set-StrictMode -Version Latest
 
 $manifest = (Resolve-Path -LiteralPath $ModuleManifest).Path
 $referenceDirectory = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../reference')).Path
-$python = (Get-Command python3 -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
-$pwsh = (Get-Process -Id $PID).Path
+$python = (Get-Command $Python -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+$pwsh = [Environment]::ProcessPath
+[string[]] $pwshPrefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
 
 $pythonWriter = @'
 import os, sys, time
 sys.path.insert(0, sys.argv[1])
 from cache_manager import CacheManager
 directory, count, go = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+deadline = time.time() + 120
 while not os.path.exists(go):
+    if time.time() > deadline:
+        sys.exit('The module writer never started.')
     time.sleep(0.001)
 for i in range(count):
     CacheManager(directory, max_entries=1000000, ttl_days=7, quiet=True).set(f'python {i}', 'p' * 200)
@@ -65,7 +71,7 @@ New-Item -ItemType File -Path '$go' | Out-Null
 foreach (`$i in 0..$($Count - 1)) { Set-CachedResponse -Key "module `$i" -Response ('m' * 200) -Path '$Directory' -MaxEntries 1000000 }
 "@
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($moduleScript))
-    $module = Start-Process -FilePath $pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded -PassThru -NoNewWindow
+    $module = Start-Process -FilePath $pwsh -ArgumentList (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru -NoNewWindow
     $pythonFile = Join-Path $Directory '..' 'writer.py'
     Set-Content -LiteralPath $pythonFile -Value $pythonWriter
     $reference = Start-Process -FilePath $python -ArgumentList $pythonFile, $referenceDirectory, $Directory, $Count, $go -PassThru -NoNewWindow
@@ -75,7 +81,7 @@ foreach (`$i in 0..$($Count - 1)) { Set-CachedResponse -Key "module `$i" -Respon
 
     $seenByPython = $pythonCounter | & $python - $referenceDirectory $Directory $Count | ConvertFrom-Json
     $servedScript = "Import-Module '$manifest'; `$m = 0; `$p = 0; foreach (`$i in 0..$($Count - 1)) { if (`$null -ne (Get-CachedResponse -Key `"module `$i`" -Path '$Directory')) { `$m++ }; if (`$null -ne (Get-CachedResponse -Key `"python `$i`" -Path '$Directory')) { `$p++ } }; `"`$m `$p`""
-    $served = (& $pwsh -NoProfile -NonInteractive -Command $servedScript) -split ' '
+    $served = (& $pwsh @pwshPrefix -NoProfile -NonInteractive -Command $servedScript) -split ' '
     [pscustomobject]@{
         Size = $Kind
         PythonKeptByFile = $seenByPython.python

@@ -368,11 +368,12 @@ internal sealed class DirectoryStore : ICacheStore
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
         if (changes != DiskChanges.Nothing)
         {
-            _memory.Apply(changes);
+            _ = _memory.Apply(changes, _memoryIsCurrent);
             _memoryIsCurrent = true;
         }
 
-        if (repair && (_files.RepairPending || settingsDamaged))
+        // Entries kept over another program's rewrite are changes of no call yet: written by the first holder of the lock.
+        if (repair && (_files.RepairPending || settingsDamaged || _memory.HasUnwrittenChanges))
         {
             TryChangeForRead(log, () => 0);
         }
@@ -455,9 +456,14 @@ internal sealed class DirectoryStore : ICacheStore
     {
         _ = ReloadSettingsIfChanged(log, mayRepair: true);
         DiskChanges changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
-        _memory.Apply(changes);
+        int keptUnseen = _memory.Apply(changes, _memoryIsCurrent);
+        if (keptUnseen > 0)
+        {
+            log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program from a copy without {keptUnseen} entries this process knows; they are kept and written again.");
+        }
+
         _memoryIsCurrent = true;
-        return changes.MustCompact;
+        return changes.MustCompact || keptUnseen > 0;
     }
 
     /// <summary>

@@ -130,13 +130,9 @@ internal sealed class CacheFiles
             bool needsRepair = read.Snapshot is SnapshotContent content && (content.IsDamaged || content.HasByteOrderMark);
             needsRepair |= read.Journal.IsDamaged || !read.JournalExtendsSnapshot;
             RepairPending |= needsRepair;
-            if (settled && before is LockCounters seen)
-            {
-                NoteForeignRewrite(read, seen);
-            }
-
+            bool foreign = settled && before is LockCounters seen && NoteForeignRewrite(read, seen);
             Accept(read, settled ? before : null);
-            return ToChanges(read, mustCompact: false);
+            return ToChanges(read, mustCompact: false, foreign);
         }
     }
 
@@ -210,7 +206,7 @@ internal sealed class CacheFiles
             journalEnd += changes.ValidLength;
         }
 
-        NoteForeignRewrite(read, counters);
+        bool foreign = NoteForeignRewrite(read, counters);
         Accept(read, fileLock.Counters);
         _journalEnd = journalEnd;
         if (read.Snapshot?.IsDamaged == true)
@@ -220,7 +216,7 @@ internal sealed class CacheFiles
 
         _seenJournal = _journal.Probe();
         RepairPending = false;
-        return ToChanges(read, mustCompact);
+        return ToChanges(read, mustCompact, foreign);
     }
 
     /// <summary>
@@ -313,12 +309,21 @@ internal sealed class CacheFiles
         return new FileRead(content, identity, journal, 0, snapshotSeen, journalSeen);
     }
 
-    private void NoteForeignRewrite(FileRead read, LockCounters counters)
+    /// <summary>True when the snapshot read was rewritten by another program: the journal names another, or the lock file does.</summary>
+    private bool NoteForeignRewrite(FileRead read, LockCounters counters)
     {
-        if (read.Snapshot is SnapshotContent content && counters.IsForeign(read.Identity))
+        if (read.Snapshot is not SnapshotContent content || content.IsDamaged)
+        {
+            return false;
+        }
+
+        if (counters.IsForeign(read.Identity))
         {
             ForeignRewriteEntries = content.Entries.Count;
+            return true;
         }
+
+        return !read.JournalExtendsSnapshot;
     }
 
     /// <summary>Remembers what was read; <paramref name="counters"/> null makes the next look read again.</summary>
@@ -336,7 +341,7 @@ internal sealed class CacheFiles
         _seenCounters = counters;
     }
 
-    private static DiskChanges ToChanges(FileRead read, bool mustCompact) => new DiskChanges(read.Snapshot?.Entries, read.JournalOpsToApply, mustCompact);
+    private static DiskChanges ToChanges(FileRead read, bool mustCompact, bool foreign = false) => new DiskChanges(read.Snapshot?.Entries, read.JournalOpsToApply, mustCompact, foreign);
 
     private void AppendToJournal(byte[] line)
     {

@@ -23,6 +23,33 @@ internal static class ForeignRewrite
         return journal.Where(op => !IsOlderThanTheRewrites(op, rewrite)).ToList();
     }
 
+    /// <summary>
+    /// Entries this process held that the rewrite lacks and could not have evicted: the rewriter removes only what
+    /// its LRU eviction picks (the least recently used first), expired entries and everything at a clear(), so an
+    /// entry more recently used than the rewrite's least recent one was never in the file it read. Not for an empty
+    /// rewrite (a clear), nor for keys the journal changes, which say for themselves what became of them.
+    /// </summary>
+    /// <param name="rewrite">The rewrite's entries, sorted by recency, before the journal is applied.</param>
+    public static List<CacheEntry> EntriesItNeverSaw(LruIndex held, LruIndex rewrite, List<JournalOp> journal)
+    {
+        var unseen = new List<CacheEntry>();
+        if (rewrite.Oldest is not CacheEntry leastRecent || journal.Any(op => op.Kind == JournalOpKind.Clear))
+        {
+            return unseen;
+        }
+
+        var changedByJournal = new HashSet<KeyHash>(journal.Select(op => op.Key));
+        foreach (CacheEntry entry in held.OldestFirst())
+        {
+            if (entry.RecencyKey > leastRecent.RecencyKey && !rewrite.TryGet(entry.Key, out _) && !changedByJournal.Contains(entry.Key))
+            {
+                unseen.Add(entry);
+            }
+        }
+
+        return unseen;
+    }
+
     private static bool IsOlderThanTheRewrites(JournalOp op, LruIndex rewrite) =>
         op.Kind == JournalOpKind.Set
         && rewrite.TryGet(op.Key, out CacheEntry theirs)
