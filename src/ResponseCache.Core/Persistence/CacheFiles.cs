@@ -250,7 +250,7 @@ internal sealed class CacheFiles
         (SnapshotIdentity Identity, FileSignature Written)? saved;
         try
         {
-            saved = _snapshot.Save(state.OldestFirst(), replaceWhatIsThere ? null : _seenSnapshot);
+            saved = _snapshot.Save(state.OldestFirst(), replaceWhatIsThere ? null : (_seenSnapshot, _snapshotIdentity));
         }
         catch (CacheStorageException)
         {
@@ -272,6 +272,9 @@ internal sealed class CacheFiles
                 AppendToJournal(JournalCodec.Encode(ops, _journalEnd == 0 ? _snapshotIdentity : null));
             }
 
+            // Its stat may match what this process saw (a rewrite of the same size within one clock tick), so the
+            // next catch-up must read it whatever the stat says.
+            RepairPending = true;
             Announce(fileLock);
             return false;
         }
@@ -299,7 +302,9 @@ internal sealed class CacheFiles
     {
         FileSignature snapshotSeen = _snapshot.Probe();
         FileSignature journalSeen = _journal.Probe();
-        if (!rebuild && journalSeen.Length >= _journalEnd)
+
+        // A snapshot rewritten since the caller looked must be read, or its stat would stand for what memory holds.
+        if (!rebuild && journalSeen.Length >= _journalEnd && snapshotSeen == _seenSnapshot)
         {
             return new FileRead(null, _snapshotIdentity, _journal.ReadFrom(_journalEnd), _journalEnd, snapshotSeen, journalSeen);
         }
