@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'ResponseCache.dll'
+    # Valid where it stands, for editors and PSScriptAnalyzer: it names no RootModule (Test-ModuleManifest refuses one
+    # that is not built yet) and finds its views in module/. build.ps1 ships it beside the assembly with
+    # RootModule = 'ResponseCache.dll' and the format file's path in the module's folder; nothing else changes.
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '84601799-0dd6-4af1-8492-d6db82988a41'
@@ -9,7 +11,7 @@
     Description          = 'Caches AI and API responses on disk, so scripts, consoles and scheduled jobs never pay twice for the same answer. TTL expiry, LRU eviction, atomic JSON persistence that several processes can share, in the file format of the Python CacheManager (ai_responses.json).'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.6.2'
-    FormatsToProcess     = @('ResponseCache.format.ps1xml')
+    FormatsToProcess     = @('module/ResponseCache.format.ps1xml')
     CmdletsToExport      = @(
         'Get-CachedResponse'
         'Set-CachedResponse'

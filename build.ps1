@@ -10,7 +10,7 @@
             The Redis tests run against Garnet (restored from tests/servers/.config/dotnet-tools.json) and, when it
             is on PATH, redis-server, which the suites start on free loopback ports and stop.
     Demo    Build, then examples/Demo.ps1: a slow simulated AI call, a miss, a hit, the statistics.
-    Package Build, then the versioned folder Publish-Module takes (out/package/ResponseCache/<version>),
+    Package Build, then the versioned folder Publish-PSResource takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
     Bench   Build, then BenchmarkDotNet over the engine (tests/ResponseCache.Benchmarks), the cmdlets, the Python
             reference, Export-/Import-Clixml and the Redis backend (on servers it starts) side by side (tests/bench),
@@ -59,10 +59,21 @@ function Invoke-BuildTask {
 
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
     $null = New-Item $ModuleDir -ItemType Directory -Force
-    Copy-Item (Join-Path $Root 'ResponseCache.psd1') $ModuleDir
     Get-ChildItem $publishDir -Filter *.dll | Copy-Item -Destination $ModuleDir
     Copy-Item (Join-Path $Root 'module/*') $ModuleDir -Recurse
+    Write-ShippedManifest -Source (Join-Path $Root 'ResponseCache.psd1') -Destination (Join-Path $ModuleDir 'ResponseCache.psd1')
     Write-Host "Module assembled at $ModuleDir"
+}
+
+# The source manifest as it ships: with the RootModule it cannot name before a build, and its format file beside it.
+function Write-ShippedManifest {
+    param([Parameter(Mandatory)] [string] $Source, [Parameter(Mandatory)] [string] $Destination)
+    $text = [IO.File]::ReadAllText($Source)
+    $shipped = [regex]::new('\A@\{\r?\n').Replace($text, "@{`n    RootModule           = 'ResponseCache.dll'`n", 1)
+    if ($shipped -eq $text) { throw "'$Source' does not begin with '@{' on a line of its own, where the RootModule goes." }
+    $formats = [regex]::new("'module/(ResponseCache\.format\.ps1xml)'")
+    if (-not $formats.IsMatch($shipped)) { throw "'$Source' does not name 'module/ResponseCache.format.ps1xml' in FormatsToProcess." }
+    [IO.File]::WriteAllText($Destination, $formats.Replace($shipped, "'`$1'", 1))
 }
 
 function Get-NuGetPackagesFolder {
@@ -70,7 +81,7 @@ function Get-NuGetPackagesFolder {
     ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
 }
 
-# The folder Publish-Module -Path takes: <name>/<version>/ holding exactly what Build assembled.
+# The folder Publish-PSResource -Path takes: <name>/<version>/ holding exactly what Build assembled.
 function Invoke-PackageTask {
     Invoke-BuildTask
     $version = (Import-PowerShellDataFile (Join-Path $ModuleDir 'ResponseCache.psd1')).ModuleVersion

@@ -37,6 +37,15 @@ public static class RedisCaches
         ReferenceEquals(first, second) || (first is RedisCache one && second is RedisCache other && one.IsSameNamespaceAs(other));
 
     /// <summary>
+    /// A namespace's cache on a connection of its own whose connect and commands time out after
+    /// <paramref name="timeout"/> (unless the connection string sets its own), for a quick look such as tab completion:
+    /// what it meets never opens the circuit breaker of the connection the cmdlets share. The caller disposes the connection.
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string or namespace is not valid (the message never holds a password).</exception>
+    public static ICacheBackend OpenBrief(string connectionString, string @namespace, string? user, string? password, TimeSpan timeout, out IDisposable connection) =>
+        OpenPrivate(connectionString, @namespace, new RedisCacheOptions { Timeout = timeout, ChangeTimeout = timeout }, out connection, user, password);
+
+    /// <summary>
     /// A cache on a connection of its own, with its own options: what a test uses to stand for another process. The
     /// caller disposes the connection it gets.
     /// </summary>

@@ -140,7 +140,9 @@ internal static class RedisConnectionString
                 .Where(part => part.StartsWith("password=", StringComparison.OrdinalIgnoreCase))
                 .Select(part => part.Substring("password=".Length))
                 .FirstOrDefault();
-            throw new ArgumentException("The Redis connection string is not valid: " + Redact(WithoutParameterName(ex), password));
+            // A port beyond 65535 comes back as the runtime's bare "Specified argument was out of the range of valid values".
+            string reason = ex is ArgumentOutOfRangeException ? "a port or another number in it is out of range (a port is 1 to 65535)." : Redact(WithoutParameterName(ex), password);
+            throw new ArgumentException("The Redis connection string is not valid: " + reason);
         }
     }
 

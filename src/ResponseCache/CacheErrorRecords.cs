@@ -44,6 +44,8 @@ internal static class CacheErrorRecords
     private static (string Id, ErrorCategory Category)? Classify(Exception exception) => exception switch
     {
         InvalidTextException => (ErrorIds.InvalidUnicodeText, ErrorCategory.InvalidArgument),
+        AmbiguousKeyHashException => (ErrorIds.AmbiguousKeyHash, ErrorCategory.InvalidArgument),
+        CacheDirectoryNotPrivateException => (ErrorIds.CacheDirectoryNotPrivate, ErrorCategory.SecurityError),
         CacheUnavailableException { AuthenticationFailed: true } => (ErrorIds.CacheAuthenticationFailed, ErrorCategory.AuthenticationError),
         CacheUnavailableException => (ErrorIds.CacheUnavailable, ErrorCategory.ResourceUnavailable),
         CacheLockTimeoutException => (ErrorIds.CacheFileLocked, ErrorCategory.ResourceBusy),

@@ -15,6 +15,7 @@ internal static class ErrorIds
     public const string ResponseHasCycle = nameof(ResponseHasCycle);
     public const string InvalidResponseJson = nameof(InvalidResponseJson);
     public const string InvalidKeyHash = nameof(InvalidKeyHash);
+    public const string AmbiguousKeyHash = nameof(AmbiguousKeyHash);
     public const string ScriptBlockFailed = nameof(ScriptBlockFailed);
     public const string ReentrantGetOrAdd = nameof(ReentrantGetOrAdd);
     public const string ProducerWaitTimedOut = nameof(ProducerWaitTimedOut);
@@ -23,8 +24,10 @@ internal static class ErrorIds
     public const string CacheUnavailable = nameof(CacheUnavailable);
     public const string InvalidConnectionString = nameof(InvalidConnectionString);
     public const string CopyToSameCache = nameof(CopyToSameCache);
+    public const string CacheNotFound = nameof(CacheNotFound);
     public const string KeyNotText = nameof(KeyNotText);
     public const string InvalidUnicodeText = nameof(InvalidUnicodeText);
     public const string CacheAuthenticationFailed = nameof(CacheAuthenticationFailed);
     public const string InvalidNamespace = nameof(InvalidNamespace);
+    public const string CacheDirectoryNotPrivate = nameof(CacheDirectoryNotPrivate);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using ResponseCache.Core;
 using ResponseCache.Redis;
@@ -14,6 +15,11 @@ internal static class RedisBackendLoader
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ICacheBackend Open(string connectionString, string @namespace, string? user, string? password) =>
         RedisCaches.Open(connectionString, @namespace, user, password);
+
+    /// <summary>A namespace's cache on a connection of its own with short timeouts, for a quick look; the caller disposes the connection.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ICacheBackend OpenBrief(string connectionString, string @namespace, string? user, string? password, TimeSpan timeout, out IDisposable connection) =>
+        RedisCaches.OpenBrief(connectionString, @namespace, user, password, timeout, out connection);
 
     /// <summary>Whether two Redis caches opened through different connection strings are one namespace on one server and database.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

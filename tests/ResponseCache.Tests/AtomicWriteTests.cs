@@ -126,4 +126,40 @@ public sealed class AtomicWriteTests : CacheTestBase
         Assert.Equal("one", Responses.Text(other.Get("first", Policy())));
         Assert.Null(other.Get("third", Policy()));
     }
+    [Theory]
+    [MemberData(nameof(SnapshotFaults))]
+    public void A_get_or_add_whose_write_fails_returns_what_it_produced_with_a_warning_and_caches_nothing(FaultPoint fault, string file)
+    {
+        // A user trial: with -ErrorAction Stop (a scheduled job's usual setting) the failed write was a terminating
+        // error, and the answer already paid for was lost with it. The lock timeout and a Redis outage were warnings.
+        DirectoryCache engine = EngineWithTwoEntries();
+        Disk.Fail(fault, file);
+
+        byte[]? answer = engine.GetOrAdd("third", Policy(), refresh: false, () => Responses.Json("paid for"), Log);
+
+        Assert.Equal("paid for", Responses.Text(answer));
+        Assert.Contains("was produced but not cached", Assert.Single(Log.Warnings), StringComparison.Ordinal);
+        Disk.Heal();
+        Assert.Null(engine.Get("third", Policy()));
+    }
+
+    [Theory]
+    [InlineData(FaultKind.AccessDenied)]
+    [InlineData(FaultKind.DiskFull)]
+    public void A_get_or_add_on_a_cache_that_cannot_be_read_produces_without_it_with_a_warning(FaultKind kind)
+    {
+        // A user trial: on a shared cache this user could not read, get-or-add wrote an error and returned nothing,
+        // without running the producer, where a Redis server out of reach produces without the cache.
+        EngineWithTwoEntries();
+        DirectoryCache engine = NewEngine();
+        Disk.Fail(FaultPoint.ReadAllBytes, "ai_responses.json", kind);
+        int runs = 0;
+
+        byte[]? answer = engine.GetOrAdd("first", Policy(), refresh: false, () => Responses.Json("produced " + ++runs), Log);
+
+        Assert.Equal("produced 1", Responses.Text(answer));
+        Assert.Contains("the response is produced without the cache", Assert.Single(Log.Warnings), StringComparison.Ordinal);
+        Disk.Heal();
+        Assert.Equal("one", Responses.Text(NewEngine().Get("first", Policy())));
+    }
 }

@@ -4,7 +4,10 @@ using ResponseCache.Tests.Infrastructure;
 
 namespace ResponseCache.Tests;
 
-/// <summary>Reads write nothing: a mistyped path stays uncreated, and a cache the user may only read is readable.</summary>
+/// <summary>
+/// Reads write nothing, nor do removals where there is no cache: a mistyped path stays uncreated, and a cache the user
+/// may only read is readable.
+/// </summary>
 public sealed class ReadOnlyCacheTests : CacheTestBase
 {
     [Fact]
@@ -20,6 +23,51 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
         Assert.False(Directory.Exists(CacheDirectory));
     }
 
+    [Theory]
+    [InlineData(nameof(DirectoryCache.Clear))]
+    [InlineData(nameof(DirectoryCache.RemoveExpired))]
+    [InlineData(nameof(DirectoryCache.RemoveMany))]
+    public void A_removal_where_no_directory_exists_creates_nothing_and_says_there_is_no_cache(string removal)
+    {
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal(0, Remove(engine, removal));
+
+        Assert.False(Directory.Exists(CacheDirectory));
+        Assert.Equal(new[] { NoCacheWarning(engine) }, Log.Warnings);
+    }
+
+    /// <summary>A lock file alone holds no entries: an earlier version's removal on a mistyped path left one.</summary>
+    [Theory]
+    [InlineData(nameof(DirectoryCache.Clear))]
+    [InlineData(nameof(DirectoryCache.RemoveExpired))]
+    [InlineData(nameof(DirectoryCache.RemoveMany))]
+    public void A_removal_in_a_directory_without_cache_files_leaves_it_as_it_was(string removal)
+    {
+        Directory.CreateDirectory(CacheDirectory);
+        File.WriteAllText(Path.Combine(CacheDirectory, "notes.txt"), "another program's file");
+        File.WriteAllBytes(LockFile, Array.Empty<byte>());
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal(0, Remove(engine, removal));
+
+        Assert.Equal(new[] { "ai_responses.json.lock", "notes.txt" }, Directory.GetFiles(CacheDirectory).Select(Path.GetFileName).OrderBy(name => name, StringComparer.Ordinal));
+        Assert.Equal(new[] { NoCacheWarning(engine) }, Log.Warnings);
+    }
+
+    [Fact]
+    public void A_removal_from_a_cache_that_is_configured_but_empty_writes_nothing_and_warns_of_nothing()
+    {
+        NewEngine().Configure(maxEntries: 10);
+        string[] before = Directory.GetFiles(CacheDirectory);
+        DirectoryCache engine = NewEngine();
+
+        Assert.Equal(0, engine.Clear(Log));
+
+        Assert.Equal(before, Directory.GetFiles(CacheDirectory));
+        Assert.Empty(Log.Warnings);
+    }
+
     [Fact]
     public void A_cache_this_user_may_only_read_serves_hits_misses_expiry_and_statistics()
     {
@@ -28,7 +76,7 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
         Clock.Advance(TimeSpan.FromDays(2));
         owner.Set("question", Responses.Json("answer"), Policy(ttlDays: 1));
         byte[] before = File.ReadAllBytes(CacheFile);
-        var reader = new DirectoryCache(CacheDirectory, new DirectoryCacheOptions { Clock = Clock, FileSystem = new ReadOnlyFileSystem() });
+        var reader = new DirectoryCache(CacheDirectory, new DirectoryCacheOptions { Clock = Clock, FileSystem = ReadOnlyFileSystem.Instance });
 
         Assert.Equal("answer", Responses.Text(reader.Get("question", Policy(ttlDays: 1))));
         Assert.Null(reader.Get("old", Policy(ttlDays: 1)));
@@ -41,41 +89,13 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
         Assert.Equal(before, File.ReadAllBytes(CacheFile));
     }
 
-    /// <summary>The real disk as a user without write permission sees it: every write is refused.</summary>
-    private sealed class ReadOnlyFileSystem : ICacheFileSystem
+    private int Remove(DirectoryCache engine, string removal) => removal switch
     {
-        private readonly ICacheFileSystem _disk = PhysicalFileSystem.Instance;
+        nameof(DirectoryCache.Clear) => engine.Clear(Log),
+        nameof(DirectoryCache.RemoveExpired) => engine.RemoveExpired(Policy(), Log),
+        _ => engine.RemoveMany(new[] { KeyHash.Compute("question") }, Log),
+    };
 
-        public bool FileExists(string path) => _disk.FileExists(path);
-
-        public bool DirectoryExists(string path) => _disk.DirectoryExists(path);
-
-        public FileSignature GetSignature(string path) => _disk.GetSignature(path);
-
-        public byte[] ReadAllBytes(string path) => _disk.ReadAllBytes(path);
-
-        public Stream OpenRead(string path) => _disk.OpenRead(path);
-
-        public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
-
-        public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) => _disk.EnumerateFiles(directory, searchPattern);
-
-        public void CreateDirectory(string path) => throw Denied(path);
-
-        public Stream CreateNew(string path) => throw Denied(path);
-
-        public void FlushToDisk(Stream stream) => throw Denied("a stream");
-
-        public void Replace(string source, string destination) => throw Denied(destination);
-
-        public void Move(string source, string destination) => throw Denied(destination);
-
-        public void Delete(string path) => throw Denied(path);
-
-        public Stream OpenReadWrite(string path) => throw Denied(path);
-
-        public Stream OpenExclusive(string path) => throw Denied(path);
-
-        private static UnauthorizedAccessException Denied(string path) => new($"Access to the path '{path}' is denied.");
-    }
+    private static string NoCacheWarning(DirectoryCache engine) =>
+        $"There is no cache in '{engine.Directory}': nothing was removed, and nothing was created there.";
 }

@@ -156,6 +156,8 @@ public sealed class SnapshotReplaceTests : CacheTestBase
 
         public void CreateDirectory(string path) => _disk.CreateDirectory(path);
 
+        public void EnsureTrusted(string directory) => _disk.EnsureTrusted(directory);
+
         public FileSignature GetSignature(string path) => _disk.GetSignature(path);
 
         public byte[] ReadAllBytes(string path) => _disk.ReadAllBytes(path);

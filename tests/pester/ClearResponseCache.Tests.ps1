@@ -129,3 +129,19 @@ Describe 'Clear-ResponseCache on a cache directory' {
         Get-ListedHashes @{ Path = $dir } | Should -Contain (Get-KeyHash 'old 2')
     }
 }
+
+# A mistyped -Path must not become a new, empty cache (a Redis namespace has no such case).
+Describe 'A removal on a path where there is no cache' {
+    It '<Command> creates nothing, says there is no cache there, and -PassThru outputs 0' -ForEach @(
+        @{ Command = 'Clear-ResponseCache'; Call = { param($typo) Clear-ResponseCache -Path $typo -PassThru -WarningVariable warned -WarningAction SilentlyContinue; $warned } }
+        @{ Command = 'Remove-CachedResponse'; Call = { param($typo) Remove-CachedResponse -Key 'k' -Path $typo -PassThru -WarningVariable warned -WarningAction SilentlyContinue; $warned } }
+    ) {
+        $typo = Join-Path $TestDrive 'typo'
+
+        $removed, $warning = & $Call $typo
+
+        $removed | Should -Be 0
+        "$warning" | Should -BeExactly "There is no cache in '$typo': nothing was removed, and nothing was created there."
+        $typo | Should -Not -Exist
+    }
+}

@@ -170,4 +170,18 @@ Describe 'Copy-ResponseCache between directories' {
 
         Get-FileSha256 (Get-CacheFilePath $source) | Should -Be $before
     }
+
+    # A user trial: a nightly backup from a mistyped path copied 0 entries, said nothing, and left a lock file there.
+    It 'fails with CacheNotFound from a directory that holds no cache, as Copy-Item does for a missing source, creating nothing' {
+        $typo = Join-Path $TestDrive 'ai-cahce'
+
+        $copied = try { Copy-ResponseCache -Path $typo -DestinationPath $destination -PassThru } catch { $failure = $_ }
+
+        $copied | Should -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeExactly 'CacheNotFound,ResponseCache.Commands.CopyResponseCacheCommand'
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.TargetObject | Should -BeExactly $typo
+        Test-Path -LiteralPath $typo | Should -BeFalse
+        Test-Path -LiteralPath $destination | Should -BeFalse
+    }
 }

@@ -368,14 +368,15 @@ Describe 'A failing scriptblock on <Name>' -ForEach (Get-TestBackend) {
         Get-CachedResponse -Key 'question' @cache | Should -BeExactly 'good old answer'
     }
 
-    It 'whose output cannot be cached still returns it, with the error, and caches nothing' {
-        $output = Get-CachedResponse -Key 'deep' -Depth 2 @cache -ErrorVariable failure -ErrorAction SilentlyContinue -ScriptBlock {
+    # A user trial: the error this was took the answer from a caller with -ErrorAction Stop, a scheduled job's setting.
+    It 'whose output cannot be cached still returns it, with a warning that says why, and caches nothing, even with -ErrorAction Stop' {
+        $output = Get-CachedResponse -Key 'deep' -Depth 2 @cache -ErrorAction Stop -WarningVariable warned -WarningAction SilentlyContinue -ScriptBlock {
             $runs.Count++
             @{ a = @{ b = @{ c = 'paid for' } } }
         }
 
-        $failure.Count | Should -Be 1
-        $failure[0].FullyQualifiedErrorId | Should -BeLike 'ResponseTooDeep,*'
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -Match 'was produced but not cached: .*-Depth'
         $output.a.b.c | Should -BeExactly 'paid for'
         $runs.Count | Should -Be 1
         Get-CachedResponse -Key 'deep' @cache | Should -BeNullOrEmpty

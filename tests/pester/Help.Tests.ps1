@@ -272,6 +272,22 @@ Describe 'Format views' {
         & $controls ResponseCache.Core.CacheEntryInfo | Should -Be 'TableControl'
     }
 
+    It 'name every column and list item of <_> by the property it shows, so Where-Object and Select-Object take the header' -ForEach @('ResponseCache.Core.CacheStatistics', 'ResponseCache.Core.CacheConfiguration', 'ResponseCache.Core.CacheEntryInfo') {
+        $properties = ($_ -as [type]).GetProperties().Name
+        $labels = foreach ($view in (Get-FormatData -TypeName $_).FormatViewDefinition) {
+            if ($view.Control -is [System.Management.Automation.TableControl]) {
+                $view.Control.Headers.Label
+            }
+            else {
+                $view.Control.Entries.Items.Label | Where-Object { $_ }
+                $view.Control.Entries.Items.DisplayEntry | Where-Object ValueType -EQ 'Property' | ForEach-Object Value
+            }
+        }
+
+        $labels | Should -Not -BeNullOrEmpty
+        $labels | Where-Object { $_ -cnotin $properties } | Should -BeNullOrEmpty
+    }
+
     It 'show the statistics as a table with the view''s columns, the hit ratio as a percentage' {
         Set-CachedResponse -Key 'cached' -Response 'answer' -Path $cache
         $null = Get-CachedResponse -Key 'cached' -Path $cache
@@ -279,7 +295,7 @@ Describe 'Format views' {
 
         $table = Get-CacheStats -Path $cache | Format-Table | Out-String -Width 300
 
-        Get-HeaderWords $table | Should -Be @('Entries', 'InFile', 'Active', 'Expired', 'Max', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'SizeKB', 'Location')
+        Get-HeaderWords $table | Should -Be @('TotalEntries', 'FileEntries', 'ActiveEntries', 'ExpiredEntries', 'MaxEntries', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'CacheSizeKB', 'Location')
         $table | Should -Match '\s50\s?%\s'
         $table | Should -Match ([regex]::Escape((Join-Path $cache 'ai_responses.json')))
     }
@@ -309,14 +325,14 @@ Describe 'Format views' {
         $table = Get-CacheEntry -Path $cache -TtlDays 7 | Format-Table | Out-String -Width 300
         $lines = $table -split '\r?\n'
 
-        Get-HeaderWords $table | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'Expired')
+        Get-HeaderWords $table | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'IsExpired')
         $table | Should -Not -Match $legacyHash
-        $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 8) + [char]0x2026) }
+        $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 8) + ' ') }
         $legacy | Should -HaveCount 1
         $legacy | Should -Match '\snever\s+\d+\s+False\s*$'
 
         $local = { param($seconds) [DateTimeOffset]::FromUnixTimeSeconds($seconds).LocalDateTime.ToString('yyyy-MM-dd HH:mm') }
-        $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + [char]0x2026) }
+        $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + ' ') }
         $old | Should -HaveCount 1
         $old | Should -Match ([regex]::Escape("$(& $local $created) $(& $local $created) $(& $local ($created + 7 * 86400))"))
         $old | Should -Match '\sTrue\s*$'

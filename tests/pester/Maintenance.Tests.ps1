@@ -78,14 +78,50 @@ Describe 'Remove-CachedResponse on <Name>' -ForEach (Get-TestBackend) {
         @(Get-CacheEntry @cache).Count | Should -Be 3
     }
 
-    It 'reports a key hash that is not 64 hex digits as InvalidKeyHash and still removes the valid ones' {
-        Remove-CachedResponse -KeyHash 'not-a-hash', (Get-KeyHash 'alpha') -PassThru @cache -ErrorVariable failure -ErrorAction SilentlyContinue |
+    It 'reports a key hash that is neither 64 hex digits nor 8 or more of their first as InvalidKeyHash and still removes the valid ones' {
+        $sevenDigits = (Get-KeyHash 'beta').Substring(0, 7)
+
+        Remove-CachedResponse -KeyHash 'not-a-hash', $sevenDigits, (Get-KeyHash 'alpha') -PassThru @cache -ErrorVariable failure -ErrorAction SilentlyContinue |
+            Should -Be 1
+
+        $failure.Count | Should -Be 2
+        $failure.FullyQualifiedErrorId | Should -BeExactly @('InvalidKeyHash,ResponseCache.Commands.RemoveCachedResponseCommand', 'InvalidKeyHash,ResponseCache.Commands.RemoveCachedResponseCommand')
+        $failure.TargetObject | Should -BeExactly @('not-a-hash', $sevenDigits)
+        @(Get-CacheEntry @cache).Count | Should -Be 2
+    }
+
+    It 'removes the one entry whose key hash starts with the eight digits a table shows, in either case' {
+        $alpha = (Get-KeyHash 'alpha').Substring(0, 8).ToUpperInvariant()
+        $gamma = (Get-KeyHash 'gamma').Substring(0, 12)
+
+        Remove-CachedResponse -KeyHash $alpha, $gamma -PassThru @cache | Should -Be 2
+
+        Get-ListedHashes $cache | Should -Be @(Get-KeyHash 'beta')
+    }
+
+    It 'removes nothing, and reports no error, for a prefix no entry''s hash starts with' {
+        Remove-CachedResponse -KeyHash (Get-KeyHash 'never stored').Substring(0, 8) -PassThru @cache -ErrorVariable failure | Should -Be 0
+
+        $failure | Should -BeNullOrEmpty
+        @(Get-CacheEntry @cache).Count | Should -Be 3
+    }
+
+    It 'refuses a prefix that several entries'' hashes start with as AmbiguousKeyHash, naming each of them, and removes the others asked for' {
+        # Their hashes share the first eight digits, b3de1bbe.
+        Set-CachedResponse -Key 'twin 117425' -Response 'one' @cache
+        Set-CachedResponse -Key 'twin 119165' -Response 'two' @cache
+
+        Remove-CachedResponse -KeyHash 'b3de1bbe', (Get-KeyHash 'alpha') -PassThru @cache -ErrorVariable failure -ErrorAction SilentlyContinue |
             Should -Be 1
 
         $failure.Count | Should -Be 1
-        $failure[0].FullyQualifiedErrorId | Should -BeExactly 'InvalidKeyHash,ResponseCache.Commands.RemoveCachedResponseCommand'
-        $failure[0].TargetObject | Should -BeExactly 'not-a-hash'
-        @(Get-CacheEntry @cache).Count | Should -Be 2
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly 'AmbiguousKeyHash,ResponseCache.Commands.RemoveCachedResponseCommand'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure[0].TargetObject | Should -BeExactly 'b3de1bbe'
+        $failure[0].Exception.Message | Should -Match (Get-KeyHash 'twin 117425')
+        $failure[0].Exception.Message | Should -Match (Get-KeyHash 'twin 119165')
+        @(Get-CacheEntry @cache).Count | Should -Be 4
+        Remove-CachedResponse -KeyHash 'b3de1bbe9' -PassThru @cache | Should -Be 1
     }
 }
 

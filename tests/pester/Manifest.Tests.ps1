@@ -80,8 +80,41 @@ Describe 'The module manifest' {
     }
 }
 
+# Tools that read the source (PSScriptAnalyzer, editors) take ResponseCache.psd1 as it stands in the repository.
+Describe 'The source manifest' {
+    BeforeAll {
+        $sourceManifest = Join-Path $PSScriptRoot '../../ResponseCache.psd1'
+    }
+
+    # In a fresh pwsh, strict and stopping on errors, as the source is all an editor or PSScriptAnalyzer has.
+    It 'passes Test-ModuleManifest where it stands, before any build' {
+        $run = Invoke-FreshPwsh -NoImport -Script @"
+`$manifest = Test-ModuleManifest '$($sourceManifest -replace "'", "''")'
+[pscustomobject]@{ Name = `$manifest.Name; Formats = @(`$manifest.ExportedFormatFiles | Split-Path -Leaf) } | ConvertTo-Json -Compress
+"@
+
+        $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+        $result = $run.Output | Select-Object -Last 1 | ConvertFrom-Json
+        $result.Name | Should -BeExactly 'ResponseCache'
+        $result.Formats | Should -Be @($data.FormatsToProcess)
+    }
+
+    It 'is the one manifest: the package ships it with the RootModule the build adds and its format file beside it, nothing else changed' {
+        $shipped = @(Get-Content -LiteralPath $manifestPath | Where-Object { $_ -notmatch '^\s*RootModule\s*=' })
+        $source = @(Get-Content -LiteralPath $sourceManifest)
+        @(Get-Content -LiteralPath $manifestPath | Where-Object { $_ -match '^\s*RootModule\s*=' }) | Should -HaveCount 1
+        $data.RootModule | Should -BeExactly 'ResponseCache.dll'
+        $shipped.Count | Should -Be $source.Count
+        $changed = @(0..($source.Count - 1) | Where-Object { $shipped[$_] -ne $source[$_] })
+        $changed | Should -HaveCount 1
+        $source[$changed[0]] | Should -Match "FormatsToProcess\s*=\s*@\('module/ResponseCache\.format\.ps1xml'\)"
+        $shipped[$changed[0]] | Should -Match "FormatsToProcess\s*=\s*@\('ResponseCache\.format\.ps1xml'\)"
+        @(Get-ChildItem (Join-Path $PSScriptRoot '../../module') -Filter *.psd1 -File -Recurse) | Should -BeNullOrEmpty -Because 'a second manifest would drift from the one that ships'
+    }
+}
+
 Describe 'The package folder' {
-    It 'is <name>/<ModuleVersion>, as Publish-Module and Install-Module lay it out' {
+    It 'is <name>/<ModuleVersion>, as PSResourceGet and PowerShellGet lay it out' {
         Split-Path $packageDirectory -Leaf | Should -BeExactly $data.ModuleVersion
         Split-Path (Split-Path $packageDirectory -Parent) -Leaf | Should -BeExactly 'ResponseCache'
     }

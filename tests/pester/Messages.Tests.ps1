@@ -28,6 +28,10 @@ Remove-CachedResponse -Key `$longKey $cache -WhatIf
 Remove-CachedResponse -Key 'cached key' $cache -WhatIf
 '--- key not cached'
 Remove-CachedResponse -Key 'never stored' $cache -WhatIf
+'--- key hash prefix not cached'
+Remove-CachedResponse -KeyHash $((Get-KeyHash 'never stored').Substring(0, 8)) $cache -WhatIf
+'--- key hash prefix cached'
+Remove-CachedResponse -KeyHash $((Get-KeyHash 'cached key').Substring(0, 8)) $cache -WhatIf
 '--- control characters'
 Remove-CachedResponse -Key "Summarize:``nline two``e[2J``e[31mred" $cache -WhatIf
 '--- clear'
@@ -57,6 +61,12 @@ Clear-ResponseCache $cache -Expired -WhatIf
         $sections['cached key'] | Should -Not -BeLike '*not cached*'
     }
 
+    It 'says when no entry''s key hash starts with a -KeyHash prefix' {
+        $sections['key hash prefix not cached'] | Should -BeLike "*key $((Get-KeyHash 'never stored').Substring(0, 8)) in *(not cached: nothing to remove)*"
+        $sections['key hash prefix cached'] | Should -BeLike "*key $((Get-KeyHash 'cached key').Substring(0, 8)) in *"
+        $sections['key hash prefix cached'] | Should -Not -BeLike '*not cached*'
+    }
+
     It 'shows a key''s line breaks and escape characters as PowerShell writes them, never raw' {
         $sections['control characters'] | Should -Match ([regex]::Escape("'Summarize:``nline two``e[2J``e[31mred'"))
         $sections['control characters'] | Should -Not -Match '[\x00-\x1f]'
@@ -78,10 +88,10 @@ Describe 'Default views at 80 columns on <Name>' -ForEach (Get-TestBackend) {
     It 'shows Get-CacheEntry as a table whose header and rows fit 80 columns' {
         $lines = @((Get-CacheEntry @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
-        $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+Expired$'
+        $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+IsExpired$'
         $lines.Count | Should -Be 4
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '…\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
+        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
     }
 
     It 'shows one Get-CacheStats object as a list' {

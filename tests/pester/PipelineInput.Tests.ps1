@@ -54,6 +54,50 @@ Describe 'Piping an AI reply into Set-CachedResponse -Key' {
         Get-CachedResponse 'fine' -Path $dir | Should -BeExactly 'ok'
         Get-CachedResponse 'has no response' -Path $dir | Should -BeNullOrEmpty
     }
+
+    # A user trial: Help's CSV example with a misspelled column stored $null, a "hit" that answered nothing for a TTL.
+    It 'reports a record whose Response is $null, stores the others, and a get-or-add for that key still produces' {
+        @(
+            [pscustomobject]@{ Key = 'faq|Who?'; Response = $null }
+            [pscustomobject]@{ Key = 'fine'; Response = 'ok' }
+        ) | Set-CachedResponse -Path $dir -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.FullyQualifiedErrorId | Should -Be 'PipedResponseMissing,ResponseCache.Commands.SetCachedResponseCommand'
+        $failures[0].Exception.Message | Should -Match ([regex]::Escape('its Response is $null'))
+        Get-CachedResponse 'fine' -Path $dir | Should -BeExactly 'ok'
+        Get-CachedResponse 'faq|Who?' -Path $dir -ScriptBlock { 'fresh answer' } | Should -BeExactly 'fresh answer'
+    }
+}
+
+# A user trial: a delay-bind key stored the whole pipeline, as one array, under the last item's key.
+Describe 'Piping items into Set-CachedResponse with a key computed for each ({ ... })' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    It 'stores each item whole under its own -Key, as Rename-Item -NewName { } names each item' {
+        'alpha', 'beta', 'gamma' | Set-CachedResponse -Path $dir -Key { "s|$_" }
+
+        foreach ($word in 'alpha', 'beta', 'gamma') {
+            Get-CachedResponse -Path $dir -Key "s|$word" | Should -BeExactly $word
+        }
+        (Get-CacheStats -Path $dir).TotalEntries | Should -Be 3
+    }
+
+    It 'stores each object under the key its own properties give, -InputText { $_.Body } with -Model and -Prompt' {
+        $tickets = 1..3 | ForEach-Object { [pscustomobject]@{ Id = $_; Body = "ticket $_" } }
+
+        $tickets | Set-CachedResponse -Path $dir -Model 'm' -Prompt 'triage' -InputText { $_.Body }
+
+        (Get-CachedResponse -Path $dir -Model 'm' -Prompt 'triage' -InputText 'ticket 2').Id | Should -Be 2
+        (Get-CacheStats -Path $dir).TotalEntries | Should -Be 3
+    }
+
+    It 'still collects values piped with a key given once into one response' {
+        'alpha', 'beta' | Set-CachedResponse -Path $dir -Key 'both'
+
+        Get-CachedResponse -Path $dir -Key 'both' -AsJson | Should -BeExactly '["alpha","beta"]'
+    }
 }
 
 Describe 'A pipeline into Set-CachedResponse that stops early' {

@@ -693,11 +693,14 @@ Describe 'Connection strings that cannot name a server' {
             ([regex]::Matches($refused.Exception.Message, 'not valid|names no server')).Count | Should -BeLessOrEqual 1
         }
 
-        It 'shows a server given without a port as the default port 6379 in Location' {
-            $stats = Get-CacheStats -ConnectionString 'localhost,connectTimeout=100' -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failed
-            $location = if ($stats) { $stats.Location } else { $failed[0].TargetObject }
+        # A user trial: a bad RESPONSECACHE_REDIS said "Keyword 'sll' is not supported" with nothing to say where it came from.
+        It 'names RESPONSECACHE_REDIS when the string that cannot be read came from it' {
+            $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_REDIS = 'localhost:1,sll=true' } -Script @"
+try { Get-CachedResponse -Key 'k' } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+"@
 
-            $location | Should -BeLike 'redis://localhost:6379*'
+            $run.Output[0] | Should -BeExactly 'InvalidConnectionString,ResponseCache.Commands.GetCachedResponseCommand'
+            $run.Output[1] | Should -BeLike 'RESPONSECACHE_REDIS: *sll*'
         }
 }
 

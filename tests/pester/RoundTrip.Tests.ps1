@@ -77,3 +77,30 @@ Describe 'ResponseNotSerializable says where the problem is on <Name>' -ForEach 
         $failure[0].Exception.Message | Should -BeLike '$response.scores`[1`] is the number NaN*'
     }
 }
+
+# A user trial: token log probabilities (" the" and " The") were merged into one member, and an empty member name made
+# an entry no call could read or produce again. ConvertFrom-Json refuses both; Invoke-RestMethod returns such a body as text.
+Describe 'A JSON object that a PSCustomObject cannot hold comes back as its JSON text, whole' {
+    BeforeEach {
+        $dir = New-CacheDirectoryPath -Parent $TestDrive
+    }
+
+    It 'keeps <Name>, returned as the text Invoke-RestMethod would give' -ForEach @(
+        @{ Name = 'member names that differ only in case'; Json = '{"top_logprobs":[{" the":-0.1," The":-1.5}]}' }
+        @{ Name = 'an empty member name'; Json = '{"":1,"ok":2}' }
+    ) {
+        Set-CachedResponse -Path $dir -Key 'k' -Response $Json -AsJson
+
+        $returned = Get-CachedResponse -Path $dir -Key 'k' -ScriptBlock { throw 'must not run' } -ErrorAction Stop
+
+        $returned | Should -BeOfType [string]
+        $returned | Should -BeExactly $Json
+        { $Json | ConvertFrom-Json } | Should -Throw
+    }
+
+    It 'reads repeated members with the same name as Python does: the last one counts' {
+        Set-CachedResponse -Path $dir -Key 'k' -Response '{"a":1,"a":2}' -AsJson
+
+        (Get-CachedResponse -Path $dir -Key 'k').a | Should -Be 2
+    }
+}

@@ -32,6 +32,21 @@ Describe 'Get-or-add as a user script meets failures and Ctrl+C' {
         Get-CachedResponse -Key 'flaky' -Path $cache | Should -BeExactly 'answer on the second try'
     }
 
+    # A user trial: a scheduled job ($ErrorActionPreference = 'Stop') paid for the answer, then lost it to the error
+    # the failed write was; a lock held too long was already only a warning.
+    It 'a job with $ErrorActionPreference Stop keeps the answer it paid for when the cache cannot store it, and is warned' {
+        Set-CachedResponse -Key 'old' -Response 'kept' -Path $cache
+        $snapshot = Get-CacheFilePath $cache
+        Remove-Item -LiteralPath $snapshot
+        $null = New-Item -ItemType Directory -Path $snapshot
+
+        $ErrorActionPreference = 'Stop'
+        $answer = Get-CachedResponse -Key 'new' -Path $cache -WarningVariable warned -WarningAction SilentlyContinue -ScriptBlock { 'paid for' }
+
+        $answer | Should -BeExactly 'paid for'
+        $warned.Message | Should -Match 'was produced but not cached: .*a directory is in its place'
+    }
+
     It 'a throw in -ScriptBlock ends its statement, as a cmdlet''s terminating error does, and the script goes on' {
         # A process of its own: inside any try (Pester's included) the error would end the try block instead.
         $run = Invoke-FreshPwsh -Script @"

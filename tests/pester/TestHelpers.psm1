@@ -283,6 +283,24 @@ cm = CacheManager(sys.argv[2], max_entries=int(sys.argv[3]), ttl_days=float(sys.
     }
 }
 
+# The variables that give a fresh pwsh a home directory of its own, created under -Parent: its module path (with
+# no PSModulePath inherited), its PSResourceGet repositories and its caches are there, never the user's. The folders
+# exist: .NET answers LocalApplicationData with an empty path for a missing one, and PSResourceGet and NuGet then
+# write their settings into the current directory.
+function New-IsolatedHomeEnvironment {
+    param([Parameter(Mandatory)] [string] $Parent)
+    $homeDirectory = Join-Path $Parent ('home-' + [guid]::NewGuid().ToString('N'))
+    $variables = @{
+        HOME            = $homeDirectory
+        XDG_DATA_HOME   = Join-Path $homeDirectory '.local/share'
+        XDG_CONFIG_HOME = Join-Path $homeDirectory '.config'
+        XDG_CACHE_HOME  = Join-Path $homeDirectory '.cache'
+    }
+    foreach ($directory in $variables.Values) { $null = New-Item -ItemType Directory -Path $directory -Force }
+    $variables.PSModulePath = $null
+    $variables
+}
+
 # Runs the script block with the environment variables set, restoring their previous values afterwards.
 function Use-EnvironmentVariable {
     param([Parameter(Mandatory)] [hashtable] $Variables, [Parameter(Mandatory)] [scriptblock] $ScriptBlock)

@@ -28,6 +28,9 @@ public sealed class DirectoryCache : CacheService
     /// <summary>Where the cache's configuration is kept.</summary>
     public string SettingsFilePath => DirectoryStore.SettingsFilePath;
 
+    /// <summary>Whether the directory holds a cache: entries on disk, or a configuration. Looking creates nothing.</summary>
+    public bool Exists => DirectoryStore.Exists;
+
     private DirectoryStore DirectoryStore => (DirectoryStore)Store;
 
     /// <summary>How many sets wait for a write to take them; for tests that must know a set is queued.</summary>

@@ -169,9 +169,9 @@ internal sealed class DirectoryStore : ICacheStore
     }
 
     public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
-        Change(log, () => hashes.Count(hash => _memory.Remove(hash)), cancellation);
+        RemoveWhereCached(log, () => hashes.Count(hash => _memory.Remove(hash)), cancellation);
 
-    public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => Change(log, () =>
+    public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () =>
     {
         double now = UnixTime.ToSeconds(_clock.Now);
         if (ttlSeconds is null && _configurationLost)
@@ -186,7 +186,7 @@ internal sealed class DirectoryStore : ICacheStore
     }, cancellation);
 
     /// <summary>Empties the cache: the file becomes an empty object, as the reference's clear() leaves it.</summary>
-    public int Clear(ICacheLog log, CancellationToken cancellation) => Change(log, () => _memory.Clear(), cancellation);
+    public int Clear(ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () => _memory.Clear(), cancellation);
 
     public StoreInventory TakeInventory(bool withResponses, ICacheLog log)
     {
@@ -364,6 +364,7 @@ internal sealed class DirectoryStore : ICacheStore
     /// </summary>
     private void RefreshIfChanged(ICacheLog log, bool repair = true)
     {
+        _files.EnsureDirectoryTrusted();
         bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false);
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
         if (changes != DiskChanges.Nothing)
@@ -405,6 +406,28 @@ internal sealed class DirectoryStore : ICacheStore
         {
             _writersTurn.Release();
         }
+    }
+
+    /// <summary>Entries on disk, or a configuration: a cache, if an empty one.</summary>
+    public bool Exists => _files.HoldsEntries || _settings.Exist;
+
+    /// <summary>
+    /// A removal where no entries are on disk has nothing to remove, so it takes no lock and creates nothing: a mistyped
+    /// -Path must not become a new, empty cache. Where the cache was never even configured, it says so.
+    /// </summary>
+    private int RemoveWhereCached(ICacheLog log, Func<int> removal, CancellationToken cancellation)
+    {
+        if (_files.HoldsEntries)
+        {
+            return Change(log, removal, cancellation);
+        }
+
+        if (!Exists)
+        {
+            log.Warning($"There is no cache in '{_files.DirectoryPath}': nothing was removed, and nothing was created there.");
+        }
+
+        return 0;
     }
 
     /// <summary>

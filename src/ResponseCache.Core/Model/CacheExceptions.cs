@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace ResponseCache.Core;
 
@@ -28,6 +30,26 @@ public sealed class CacheStorageException : IOException
 
     /// <summary>True when the operating system refused access, rather than the disk failing.</summary>
     public bool IsAccessDenied => InnerException is UnauthorizedAccessException;
+}
+
+/// <summary>
+/// The cache directory, or one above it, can be written by another user, who could then replace the cached responses;
+/// nothing was read from or written to it.
+/// </summary>
+public sealed class CacheDirectoryNotPrivateException : System.Security.SecurityException
+{
+    public CacheDirectoryNotPrivateException(string directory, string level, string why, string fix)
+        : base($"The cache directory '{directory}' is not used: {why}, so another user could replace the cached responses. " +
+               $"To fix it: {fix}. To share a cache with a group on purpose, list the directory in RESPONSECACHE_SHARED_PATHS (see about_ResponseCache).")
+    {
+        Directory = directory;
+        Level = level;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The directory whose owner or mode is the problem: the cache directory or one above it.</summary>
+    public string Level { get; }
 }
 
 /// <summary>Neither an explicit path, RESPONSECACHE_PATH nor a home directory says where the cache lives.</summary>
@@ -88,4 +110,26 @@ public sealed class InvalidTextException : ArgumentException
 
     /// <summary>Where the lone surrogate is, counted in UTF-16 code units from 0.</summary>
     public int Index { get; }
+}
+
+/// <summary>A key hash prefix that more than one entry's hash starts with: it names no entry.</summary>
+public sealed class AmbiguousKeyHashException : ArgumentException
+{
+    private const int MatchesShown = 10;
+
+    public AmbiguousKeyHashException(KeyHashPrefix prefix, string location, IReadOnlyList<KeyHash> matches)
+        : base(Describe(prefix, location, matches))
+    {
+        Matches = matches;
+    }
+
+    /// <summary>The hashes of every entry the prefix matches, least recently used first.</summary>
+    public IReadOnlyList<KeyHash> Matches { get; }
+
+    private static string Describe(KeyHashPrefix prefix, string location, IReadOnlyList<KeyHash> matches)
+    {
+        string shown = string.Join(", ", matches.Take(MatchesShown));
+        string more = matches.Count > MatchesShown ? $", and {matches.Count - MatchesShown} more" : string.Empty;
+        return $"The key hash '{prefix}' is the start of {matches.Count} entries' hashes in {location}: {shown}{more}. Give more of its digits, or the whole hash.";
+    }
 }

@@ -38,6 +38,10 @@ public interface ICacheBackend
     /// <summary>Every entry's metadata, least recently used first.</summary>
     IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog log);
 
+    /// <summary>The hash of the one listed entry (expired ones too) whose hash starts with <paramref name="prefix"/>; null when none does.</summary>
+    /// <exception cref="AmbiguousKeyHashException">Several entries' hashes start with it.</exception>
+    KeyHash? FindKeyHash(KeyHashPrefix prefix, ICacheLog log);
+
     CacheStatistics GetStatistics(CachePolicy policy, ICacheLog log);
 
     CacheConfiguration GetConfiguration(ICacheLog log);

@@ -38,6 +38,9 @@ internal sealed class CacheFiles
     // been without the lock), after a full reload, and after a snapshot write of its own failed.
     private bool _tempFilesSwept;
 
+    // Whether the directory was found private (checked once, on the first use that finds it, never on each hit).
+    private bool _directoryTrusted;
+
     public CacheFiles(string directory, ICacheFileSystem fileSystem, TimeSpan lockTimeout)
     {
         _fileSystem = fileSystem;
@@ -49,10 +52,15 @@ internal sealed class CacheFiles
 
     public string CacheFilePath => _snapshot.CacheFilePath;
 
+    public string DirectoryPath => _snapshot.Directory;
+
     public string LockFilePath { get; }
 
     /// <summary>Bytes the cache takes on disk: snapshot plus journal.</summary>
     public long SizeOnDisk => _snapshot.Probe().Length + _journal.Probe().Length;
+
+    /// <summary>The directory holds entries on disk: a snapshot or a journal (a lock file alone holds none).</summary>
+    public bool HoldsEntries => _snapshot.Probe().Exists || _journal.Probe().Exists;
 
     /// <summary>Entries in ai_responses.json as this process last read or wrote it: what the Python reference counts.</summary>
     public int SnapshotEntries { get; private set; }
@@ -72,10 +80,26 @@ internal sealed class CacheFiles
     /// </summary>
     public bool RepairPending { get; private set; }
 
+    /// <summary>
+    /// Refuses a directory another user could write to (<see cref="CacheDirectoryNotPrivateException"/>) before
+    /// anything in it is read or written. A directory not created yet is looked at once it is there.
+    /// </summary>
+    public void EnsureDirectoryTrusted()
+    {
+        if (_directoryTrusted || !_fileSystem.DirectoryExists(_snapshot.Directory))
+        {
+            return;
+        }
+
+        _fileSystem.EnsureTrusted(_snapshot.Directory);
+        _directoryTrusted = true;
+    }
+
     /// <summary>Waits for the lock; the directory and the lock file are created here, on the first change.</summary>
     public FileLock Lock(CancellationToken cancellation = default)
     {
         FileOperation.Run(_snapshot.Directory, "create the cache directory", () => _fileSystem.CreateDirectory(_snapshot.Directory));
+        EnsureDirectoryTrusted();
         return FileOperation.Run(LockFilePath, "open the cache lock file", () => FileLock.Acquire(_fileSystem, LockFilePath, _lockTimeout, cancellation));
     }
 
@@ -90,6 +114,7 @@ internal sealed class CacheFiles
             return null;
         }
 
+        EnsureDirectoryTrusted();
         try
         {
             return FileLock.TryAcquire(_fileSystem, LockFilePath);

@@ -28,6 +28,9 @@ internal sealed class CacheSettings
 
     public (FileSignature Current, FileSignature LastGood) Probe() => (_current.Probe(), _lastGood.Probe());
 
+    /// <summary>The cache was configured: its settings, or their last good copy, are on disk.</summary>
+    public bool Exist => _current.Probe().Exists || _lastGood.Probe().Exists;
+
     public SettingsRead Load()
     {
         CacheConfiguration? current = _current.Load(out string? damage);

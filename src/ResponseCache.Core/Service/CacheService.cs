@@ -44,7 +44,7 @@ public class CacheService : ICacheBackend
         log ??= NullCacheLog.Instance;
         KeyHash hash = KeyHash.Compute(key);
         TryApplyCaps(policy, log, CancellationToken.None);
-        return Counted(hash, _store.Find(hash, policy, LookupKind.Get, log), log);
+        return Counted(hash, WithoutNull(_store.Find(hash, policy, LookupKind.Get, log)), log);
     }
 
     /// <summary>
@@ -67,17 +67,26 @@ public class CacheService : ICacheBackend
 
         log ??= NullCacheLog.Instance;
         KeyHash hash = KeyHash.Compute(key);
-        TryApplyCaps(policy, log, cancellation);
         bool reachable = true;
-        if (!refresh)
+        try
         {
-            StoreLookup found = _store.Find(hash, policy, LookupKind.GetOrAdd, log);
-            if (found.Response is not null)
+            TryApplyCaps(policy, log, cancellation);
+            if (!refresh)
             {
-                return Counted(hash, found, log);
-            }
+                StoreLookup found = WithoutNull(_store.Find(hash, policy, LookupKind.GetOrAdd, log));
+                if (found.Response is not null)
+                {
+                    return Counted(hash, found, log);
+                }
 
-            reachable = !found.IsUnavailable;
+                reachable = !found.IsUnavailable;
+            }
+        }
+        catch (CacheStorageException ex)
+        {
+            // As with a server out of reach: the caller is about to pay for the answer, and gets it.
+            log.Warning($"{ex.Message} For key {hash.ToShortString()}, the response is produced without the cache.");
+            reachable = false;
         }
 
         if (!_producers.TryOwnOrWait(hash, cancellation, out byte[]? shared))
@@ -95,7 +104,7 @@ public class CacheService : ICacheBackend
         {
             ProducerTicket ticket = reachable ? _producerLock.Acquire(hash, policy, refresh, log, cancellation) : ProducerTicket.Unavailable;
             using IProducerLease? lease = ticket.Lease;
-            if (ticket.Response is byte[] elsewhere)
+            if (ticket.Response is byte[] elsewhere && !IsNullResponse(elsewhere))
             {
                 CountLookup(hit: true);
                 log.Verbose($"Using the response another process produced for key {hash.ToShortString()} in {Location}.");
@@ -103,7 +112,7 @@ public class CacheService : ICacheBackend
             }
 
             // Without a cross-process lock, another caller may have cached the response between this one's miss and its run.
-            if (!refresh && !ticket.IsUnavailable && lease is null && _store.Find(hash, policy, LookupKind.Peek, log).Response is byte[] justCached)
+            if (!refresh && !ticket.IsUnavailable && lease is null && WithoutNull(_store.Find(hash, policy, LookupKind.Peek, log)).Response is byte[] justCached)
             {
                 CountLookup(hit: true);
                 return response = justCached;
@@ -201,6 +210,20 @@ public class CacheService : ICacheBackend
         double ttlSeconds = policy.FreshnessSeconds(inventory.Configuration);
         double now = UnixTime.ToSeconds(_clock.Now);
         return inventory.Entries.Select(entry => new CacheEntryInfo(entry, ttlSeconds, now, this, _store.CacheFile)).ToList();
+    }
+
+    /// <summary>The hash of the one listed entry (expired ones too) whose hash starts with <paramref name="prefix"/>; null when none does.</summary>
+    /// <exception cref="AmbiguousKeyHashException">Several entries' hashes start with it.</exception>
+    public KeyHash? FindKeyHash(KeyHashPrefix prefix, ICacheLog? log = null)
+    {
+        StoreInventory inventory = _store.TakeInventory(withResponses: false, log ?? NullCacheLog.Instance);
+        List<KeyHash> matches = inventory.Entries.Select(entry => entry.Stored.Key).Where(prefix.IsPrefixOf).ToList();
+        return matches.Count switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new AmbiguousKeyHashException(prefix, Location, matches),
+        };
     }
 
     /// <summary>The cache's counts and configuration; entries older than the policy's TtlDays (the cache's when it gives none) count as expired.</summary>
@@ -321,7 +344,7 @@ public class CacheService : ICacheBackend
         {
             Put(new[] { entry }, lease, log, cancellation);
         }
-        catch (Exception ex) when (ex is CacheUnavailableException or CacheLockTimeoutException)
+        catch (Exception ex) when (ex is CacheUnavailableException or CacheLockTimeoutException or CacheStorageException)
         {
             log.Warning($"The response for key {hash.ToShortString()} was produced but not cached: {ex.Message}");
         }
@@ -387,6 +410,27 @@ public class CacheService : ICacheBackend
             log.Verbose($"The caps this call gives could not be applied: {ex.Message}");
         }
     }
+
+    // The Python reference's set(key, None) stores null, and its get() then misses: no response was cached.
+    private static StoreLookup WithoutNull(StoreLookup found) => found.Response is byte[] response && IsNullResponse(response) ? StoreLookup.Miss : found;
+
+    private static bool IsNullResponse(byte[] json)
+    {
+        int start = 0, end = json.Length;
+        while (start < end && IsJsonWhiteSpace(json[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsJsonWhiteSpace(json[end - 1]))
+        {
+            end--;
+        }
+
+        return end - start == 4 && json[start] == (byte)'n' && json[start + 1] == (byte)'u' && json[start + 2] == (byte)'l' && json[start + 3] == (byte)'l';
+    }
+
+    private static bool IsJsonWhiteSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
     private byte[]? Counted(KeyHash hash, StoreLookup found, ICacheLog log)
     {

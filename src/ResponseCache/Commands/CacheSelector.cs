@@ -32,13 +32,9 @@ internal sealed class CacheSelector
     /// <summary>The cache that a cmdlet's -Path, -ConnectionString, -Namespace and -Credential (any of them null) choose.</summary>
     public ICacheBackend Select(string? path, string? connectionString, string? @namespace, PSCredential? credential)
     {
-        if (path is null)
+        if (RedisServerFor(path, connectionString) is string server)
         {
-            string? server = connectionString ?? NonEmpty(Environment.GetEnvironmentVariable(RedisVariable));
-            if (server is not null)
-            {
-                return OpenRedis(server, @namespace, credential);
-            }
+            return OpenRedis(server, @namespace, credential, fromVariable: connectionString is null);
         }
 
         if (@namespace is not null || credential is not null)
@@ -49,20 +45,44 @@ internal sealed class CacheSelector
         return OpenDirectory(path);
     }
 
-    /// <summary>A namespace's cache on a Redis server (for a null namespace, RESPONSECACHE_NAMESPACE, else "default").</summary>
-    public ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential)
+    /// <summary>The Redis server a call with this -Path and -ConnectionString uses (RESPONSECACHE_REDIS when it names neither); null for a cache directory.</summary>
+    public static string? RedisServerFor(string? path, string? connectionString) =>
+        path is null ? connectionString ?? NonEmpty(Environment.GetEnvironmentVariable(RedisVariable)) : null;
+
+    /// <summary>The namespace a call with this -Namespace uses: RESPONSECACHE_NAMESPACE when it gives none, else "default".</summary>
+    public static string NamespaceFor(string? @namespace) =>
+        @namespace ?? NonEmpty(Environment.GetEnvironmentVariable(NamespaceVariable)) ?? DefaultNamespace;
+
+    /// <summary>The Redis user and password of a -Credential (null for none); a user of "default" means a password only.</summary>
+    public static (string? User, string? Password) SecretOf(PSCredential? credential)
     {
-        string name = @namespace ?? NamespaceFromEnvironment() ?? DefaultNamespace;
         NetworkCredential? secret = credential?.GetNetworkCredential();
-        string? user = secret is null || secret.UserName == DefaultUser ? null : secret.UserName;
+        return (secret is null || secret.UserName == DefaultUser ? null : secret.UserName, secret?.Password);
+    }
+
+    /// <summary>A namespace's cache on a Redis server (for a null namespace, RESPONSECACHE_NAMESPACE, else "default").</summary>
+    public ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential) =>
+        OpenRedis(connectionString, @namespace, credential, fromVariable: false);
+
+    private ICacheBackend OpenRedis(string connectionString, string? @namespace, PSCredential? credential, bool fromVariable)
+    {
+        string name = NamespaceFor(@namespace);
+        if (@namespace is null)
+        {
+            ThrowIfVariableNotNamespace(name);
+        }
+
+        (string? user, string? password) = SecretOf(credential);
         try
         {
-            return RedisBackendLoader.Open(connectionString, name, user, secret?.Password);
+            return RedisBackendLoader.Open(connectionString, name, user, password);
         }
         catch (ArgumentException ex)
         {
-            // The connection string is not the target: it may hold a password.
-            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidConnectionString, ErrorCategory.InvalidArgument, name));
+            // The connection string is not the target: it may hold a password. One the call did not give is named as the
+            // variable it came from, as a bad RESPONSECACHE_NAMESPACE is.
+            Exception reported = fromVariable ? new ArgumentException($"{RedisVariable}: {ex.Message}", ex) : ex;
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(reported, ErrorIds.InvalidConnectionString, ErrorCategory.InvalidArgument, name));
             throw;
         }
     }
@@ -85,26 +105,20 @@ internal sealed class CacheSelector
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     // -Namespace is checked as it binds; the variable is checked here, so a bad one is named as the variable.
-    private string? NamespaceFromEnvironment()
+    private void ThrowIfVariableNotNamespace(string name)
     {
-        string? name = NonEmpty(Environment.GetEnvironmentVariable(NamespaceVariable));
-        if (name is not null)
+        try
         {
-            try
-            {
-                RedisNamespaceRule.Validate(name);
-            }
-            catch (ArgumentException ex)
-            {
-                _cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"The {NamespaceVariable} environment variable, '{name}', is not a namespace: it must be 1 to {RedisNamespaceRule.MaxLength} characters, without white space, control characters or braces.", ex),
-                    ErrorIds.InvalidNamespace,
-                    ErrorCategory.InvalidArgument,
-                    name));
-            }
+            RedisNamespaceRule.Validate(name);
         }
-
-        return name;
+        catch (ArgumentException ex)
+        {
+            _cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The {NamespaceVariable} environment variable, '{name}', is not a namespace: it must be 1 to {RedisNamespaceRule.MaxLength} characters, without white space, control characters or braces.", ex),
+                ErrorIds.InvalidNamespace,
+                ErrorCategory.InvalidArgument,
+                name));
+        }
     }
 
     private string ResolveDirectory(string? path)

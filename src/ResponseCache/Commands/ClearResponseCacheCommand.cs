@@ -25,7 +25,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         string action = Expired ? $"Remove cached responses older than {DescribeTtl()}" : "Remove all cached responses";
-        if (WhatIfMode.IsOn(this))
+        if (WhatIfMode.IsOnOrConfirming(this))
         {
             action += $" ({CountToRemove()})";
         }

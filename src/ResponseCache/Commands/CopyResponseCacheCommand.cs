@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -26,16 +27,19 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
     /// <summary>The directory to copy into.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ToPathSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DirectoryCompleter))]
     public string? DestinationPath { get; set; }
 
     /// <summary>The Redis server to copy into.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ToRedisSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string? DestinationConnectionString { get; set; }
 
     /// <summary>The namespace to copy into ("default" when not given).</summary>
     [Parameter(ParameterSetName = ToRedisSet)]
     [ValidatePattern(RedisNamespaceRule.Pattern)]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string? DestinationNamespace { get; set; }
 
     /// <summary>The destination server's user and password.</summary>
@@ -61,6 +65,16 @@ public sealed class CopyResponseCacheCommand : ResponseCacheCommand
                 ErrorIds.CopyToSameCache,
                 ErrorCategory.InvalidArgument,
                 Cache.Location));
+        }
+
+        // As Copy-Item refuses a source that is not there: a backup from a mistyped path must not succeed with nothing.
+        if (Cache is DirectoryCache { Exists: false } missing)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ItemNotFoundException($"There is no cache in '{missing.Directory}': nothing was copied."),
+                ErrorIds.CacheNotFound,
+                ErrorCategory.ObjectNotFound,
+                missing.Directory));
         }
 
         IReadOnlyList<StoredResponse> entries = Array.Empty<StoredResponse>();

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -24,6 +25,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string? Key { get; set; }
 
     protected override void EndProcessing()

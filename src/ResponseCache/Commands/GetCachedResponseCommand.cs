@@ -5,6 +5,7 @@ using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -27,6 +28,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeyWithScriptBlockSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string Key { get; set; } = string.Empty;
 
     /// <inheritdoc/>
@@ -34,6 +36,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public override string? Model { get => base.Model; set => base.Model = value; }
 
     /// <inheritdoc/>
@@ -42,6 +45,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [AllowEmptyString]
     [ValidateNotNull]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public override string? Prompt { get => base.Prompt; set => base.Prompt = value; }
 
     /// <inheritdoc/>
@@ -49,6 +53,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public override string? InputText { get => base.InputText; set => base.InputText = value; }
 
     /// <summary>Get-or-add: runs on a miss; its output is cached and returned.</summary>
@@ -133,14 +138,35 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     private byte[]? GetOrProduce(string key, CachePolicy policy)
     {
         Collection<PSObject>? produced = null;
+        ResponseSerializationException? notStorable = null;
         List<ErrorRecord> errors = new();
         try
         {
             byte[]? json = Cache.GetOrAdd(key, policy, Force, () =>
             {
                 produced = RunScriptBlock(errors, out bool cacheable);
-                return cacheable ? ResponseSerializer.Serialize(AsResponse(produced), Depth) : null;
+                if (!cacheable)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return ResponseSerializer.Serialize(AsResponse(produced), Depth);
+                }
+                catch (ResponseSerializationException ex)
+                {
+                    // Paid for, and only its form keeps it out of the cache: the answer is the caller's, as when the
+                    // cache cannot be written, and an error would take it from a caller with -ErrorAction Stop.
+                    notStorable = ex;
+                    return null;
+                }
             }, Log, Cancellation);
+
+            if (notStorable is not null)
+            {
+                WriteWarning($"The response for key {KeyHash.Compute(key).ToShortString()} was produced but not cached: {notStorable.Message}");
+            }
 
             // The run's errors are this cmdlet's, so its -ErrorAction and -ErrorVariable govern them (after the run, which
             // must end before its output can be judged). Output that was not cached is still this caller's answer.

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -16,6 +17,7 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public virtual string? Model { get; set; }
 
     /// <summary>The prompt, the second part of a composed key.</summary>
@@ -23,12 +25,14 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
     [AllowEmptyString]
     [ValidateNotNull]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public virtual string? Prompt { get; set; }
 
     /// <summary>The input text, the optional third part of a composed key.</summary>
     [Parameter(ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public virtual string? InputText { get; set; }
 
     /// <summary>The key this record addresses, from -Key or composed; false when a part is not key text (the error is written).</summary>

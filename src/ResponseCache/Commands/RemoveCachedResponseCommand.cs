@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -18,18 +19,20 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     private const string EntrySet = "Entry";
 
     private readonly Dictionary<ICacheBackend, List<KeyHash>> _selected = new Dictionary<ICacheBackend, List<KeyHash>>();
-    private readonly Dictionary<ICacheBackend, HashSet<KeyHash>> _cachedForWhatIf = new Dictionary<ICacheBackend, HashSet<KeyHash>>();
+    private readonly Dictionary<ICacheBackend, HashSet<KeyHash>> _cachedForPreview = new Dictionary<ICacheBackend, HashSet<KeyHash>>();
     private bool _cacheGiven;
 
     /// <summary>The key texts of the entries to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation(EachItem = true)]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string[] Key { get; set; } = Array.Empty<string>();
 
-    /// <summary>The entries' names in ai_responses.json (64 hex digits), as Get-CacheEntry outputs them.</summary>
+    /// <summary>The entries' names in ai_responses.json (64 hex digits), as Get-CacheEntry outputs them, or the first 8 or more digits of one entry's name.</summary>
     [Parameter(Mandatory = true, ParameterSetName = KeyHashSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyHashCompleter))]
     public string[] KeyHash { get; set; } = Array.Empty<string>();
 
     /// <summary>Entries from Get-CacheEntry; each is removed from the cache it was listed from.</summary>
@@ -113,7 +116,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         if (_cacheGiven && !ReferenceEquals(source, Cache))
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}. Leave out -Path and -ConnectionString to remove piped entries from the cache they came from."),
+                new ArgumentException($"The entry {ShortHash(entry.KeyHash)} was listed from the cache at {entry.Location}, but this call names the cache at {Cache.Location}, through -Path or -ConnectionString (typed, or set in $PSDefaultParameterValues, which counts as typed). Leave them out, or name the cache the entries came from, to remove piped entries from it."),
                 ErrorIds.CacheEntryPathConflict,
                 ErrorCategory.InvalidArgument,
                 entry));
@@ -129,20 +132,46 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         {
             Select(cache, hash, $"key {hash.ToShortString()}");
         }
+        else if (KeyHashPrefix.TryParse(hex, out KeyHashPrefix prefix))
+        {
+            SelectPrefix(cache, prefix, target);
+        }
         else
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"'{hex}' is not a key hash: a key hash is the 64 hexadecimal digits of an entry's SHA-256."),
+                new ArgumentException($"'{hex}' is not a key hash: a key hash is the 64 hexadecimal digits of an entry's SHA-256, or its first {KeyHashPrefix.MinLength} or more as tables and messages show them."),
                 ErrorIds.InvalidKeyHash,
                 ErrorCategory.InvalidArgument,
                 target));
         }
     }
 
+    private void SelectPrefix(ICacheBackend cache, KeyHashPrefix prefix, object target)
+    {
+        KeyHash? match = null;
+        if (!TryCache(() => match = cache.FindKeyHash(prefix, Log), target))
+        {
+            return;
+        }
+
+        if (match is KeyHash hash)
+        {
+            Select(cache, hash, $"key {hash.ToShortString()}");
+        }
+        else if (WhatIfMode.IsOnOrConfirming(this))
+        {
+            ShouldProcess($"key {prefix} in {cache.Location} (not cached: nothing to remove)", "Remove cached response");
+        }
+        else
+        {
+            WriteVerbose($"No entry's key hash in {cache.Location} starts with '{prefix}'; nothing to remove.");
+        }
+    }
+
     private void Select(ICacheBackend cache, KeyHash hash, string description)
     {
         string target = $"{description} in {cache.Location}";
-        if (WhatIfMode.IsOn(this) && !IsCached(cache, hash))
+        if (WhatIfMode.IsOnOrConfirming(this) && !IsCached(cache, hash))
         {
             target += " (not cached: nothing to remove)";
         }
@@ -162,11 +191,11 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
 
     private bool IsCached(ICacheBackend cache, KeyHash hash)
     {
-        if (!_cachedForWhatIf.TryGetValue(cache, out HashSet<KeyHash>? cached))
+        if (!_cachedForPreview.TryGetValue(cache, out HashSet<KeyHash>? cached))
         {
             IReadOnlyList<CacheEntryInfo> entries = Array.Empty<CacheEntryInfo>();
             TryCache(() => entries = cache.ListEntries(CachePolicy.Default, Log), cache.Location);
-            _cachedForWhatIf[cache] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
+            _cachedForPreview[cache] = cached = new HashSet<KeyHash>(entries.Select(entry => Core.KeyHash.TryParse(entry.KeyHash.AsSpan(), out KeyHash parsed) ? parsed : default));
         }
 
         return cached.Contains(hash);

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -21,16 +22,19 @@ public abstract class ResponseCacheCommand : PSCmdlet, IDisposable
     /// <summary>The cache directory. Relative paths resolve against the current PowerShell location. Wins over -ConnectionString.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DirectoryCompleter))]
     public string? Path { get; set; }
 
     /// <summary>A Redis server to keep the cache on: a StackExchange.Redis configuration string, or a redis:// or rediss:// URI.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string? ConnectionString { get; set; }
 
     /// <summary>The cache's name on the Redis server ("default" when not given); caches in other namespaces are never touched.</summary>
     [Parameter]
     [ValidatePattern(RedisNamespaceRule.Pattern)]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string? Namespace { get; set; }
 
     /// <summary>The Redis user and password, so neither is written on the command line; a user of "default" means a password only.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using System.Threading;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -38,6 +39,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KeySet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
+    [ArgumentCompleter(typeof(NoCompletions))]
     public string Key { get; set; } = string.Empty;
 
     /// <summary>
@@ -56,13 +58,20 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         _keyFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Key))
             || (MyInvocation.BoundParameters.ContainsKey(nameof(Model)) && MyInvocation.BoundParameters.ContainsKey(nameof(Prompt)));
         _responseFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Response));
-        if (_keyFromCommandLine && !_responseFromCommandLine && MyInvocation.ExpectingInput)
+        if (_keyFromCommandLine && !_responseFromCommandLine && MyInvocation.ExpectingInput && !KeyGivenPerItem())
         {
             _collected = new List<object?>();
         }
 
         base.BeginProcessing();
     }
+
+    // A delay-bind scriptblock (-Key { "s|$_" }) is evaluated for each piped item, so each item is its own response
+    // under its own key, as Rename-Item -NewName { } names each item. Until the first item it is bound as a placeholder,
+    // not as key text.
+    private bool KeyGivenPerItem() =>
+        new[] { nameof(Key), nameof(Model), nameof(Prompt), nameof(InputText) }.Any(name =>
+            MyInvocation.BoundParameters.TryGetValue(name, out object? bound) && bound is not null and not string);
 
     protected override void ProcessRecord()
     {
@@ -80,7 +89,7 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
         if (!TryGetResponse(out object? response))
         {
             WriteError(new ErrorRecord(
-                new ArgumentException($"The piped object gives the key {KeyText.Describe(key)} but has no Response property. Pipe records with Key (or Model and Prompt) and Response, or give the key on the command line to store the piped object whole."),
+                new ArgumentException($"The piped object gives the key {KeyText.Describe(key)} but no response: it has no Response property, or its Response is $null. Pipe records with Key (or Model and Prompt) and Response, or give the key on the command line to store the piped object whole."),
                 ErrorIds.PipedResponseMissing,
                 ErrorCategory.InvalidArgument,
                 key));
@@ -240,14 +249,11 @@ public sealed class SetCachedResponseCommand : StoringCacheCommand
             return true;
         }
 
+        // A record whose Response is $null (a misspelled column in a calculated property) has no response, as
+        // -Response $null has none: stored, it would be a hit that answers nothing.
         PSPropertyInfo? property = PSObject.AsPSObject(Response).Properties[nameof(Response)];
-        if (property is null)
-        {
-            return false;
-        }
-
-        response = property.Value;
-        return true;
+        response = property?.Value;
+        return response is not null;
     }
 
     private static object? Unwrapped(object? item) => item is PSObject wrapped ? wrapped.BaseObject : item;

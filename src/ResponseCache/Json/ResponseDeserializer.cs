@@ -12,7 +12,10 @@ namespace ResponseCache.Json;
 /// <summary>
 /// Reads a cached response's JSON back as ConvertFrom-Json would: objects as PSCustomObject, arrays as object[],
 /// whole numbers as int (Windows PowerShell only), long or BigInteger, other numbers as double, and on PowerShell 7
-/// ISO 8601 date-time text as DateTime (UTC for "Z", local for an offset, unspecified without one).
+/// ISO 8601 date-time text as DateTime (UTC for "Z", local for an offset, unspecified without one). A response with
+/// an object that a PSCustomObject cannot hold (member names that differ only in case, such as the " the" and " The"
+/// of token log probabilities, or an empty name), which ConvertFrom-Json refuses, is returned as its JSON text, as
+/// Invoke-RestMethod returns such a body: nothing in it is lost or merged.
 /// </summary>
 internal static class ResponseDeserializer
 {
@@ -22,7 +25,14 @@ internal static class ResponseDeserializer
     {
         var reader = new Utf8JsonReader(json, s_options);
         reader.Read();
-        return ReadValue(ref reader);
+        try
+        {
+            return ReadValue(ref reader);
+        }
+        catch (NotObjectsException)
+        {
+            return Encoding.UTF8.GetString(json);
+        }
     }
 
     private static object? ReadValue(ref Utf8JsonReader reader)
@@ -60,14 +70,19 @@ internal static class ResponseDeserializer
             string name = reader.GetString()!;
             reader.Read();
             object? value = ReadValue(ref reader);
-            PSPropertyInfo? existing = result.Properties[name];
+            PSPropertyInfo? existing = name.Length == 0 ? throw new NotObjectsException() : result.Properties[name];
             if (existing is null)
             {
                 result.Properties.Add(new PSNoteProperty(name, value));
             }
+            else if (string.Equals(existing.Name, name, StringComparison.Ordinal))
+            {
+                // A repeated member: the last one counts, as Python's json.loads reads it.
+                existing.Value = value;
+            }
             else
             {
-                existing.Value = value;
+                throw new NotObjectsException();
             }
         }
 
@@ -116,4 +131,8 @@ internal static class ResponseDeserializer
 
     private static bool IsWholeNumber(ReadOnlySpan<byte> number) =>
         number.IndexOf((byte)'.') < 0 && number.IndexOf((byte)'e') < 0 && number.IndexOf((byte)'E') < 0;
+
+    private sealed class NotObjectsException : Exception
+    {
+    }
 }

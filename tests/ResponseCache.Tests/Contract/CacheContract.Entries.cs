@@ -68,6 +68,44 @@ public abstract partial class CacheContract
         Assert.Equal(Hashes("b"), Listed(other));
     }
 
+    /// <summary>Two keys whose hashes share their first eight digits (b3de1bbe), as the short form shows them.</summary>
+    private const string Twin = "twin 117425";
+    private const string OtherTwin = "twin 119165";
+
+    [ContractFact]
+    public void A_key_hash_prefix_names_the_one_entry_whose_hash_starts_with_it_in_every_process()
+    {
+        ICacheBackend cache = NewCache();
+        SetOneSecondApart(cache, Default, Twin, OtherTwin, "unrelated");
+        ICacheBackend other = SameCacheElsewhere(cache);
+
+        Assert.Equal(KeyHash.Compute(Twin), other.FindKeyHash(Prefix(HashOf(Twin).Substring(0, 9).ToUpperInvariant()), NullCacheLog.Instance));
+        Assert.Equal(KeyHash.Compute("unrelated"), other.FindKeyHash(Prefix(HashOf("unrelated").Substring(0, 8)), NullCacheLog.Instance));
+        Assert.Equal(KeyHash.Compute(OtherTwin), other.FindKeyHash(Prefix(HashOf(OtherTwin)), NullCacheLog.Instance));
+        Assert.Null(other.FindKeyHash(Prefix(HashOf("never stored").Substring(0, 8)), NullCacheLog.Instance));
+    }
+
+    [ContractFact]
+    public void A_key_hash_prefix_that_several_entries_start_with_is_refused_with_each_of_their_hashes()
+    {
+        ICacheBackend cache = NewCache();
+        SetOneSecondApart(cache, Default, Twin, "unrelated", OtherTwin);
+
+        AmbiguousKeyHashException refused = Assert.Throws<AmbiguousKeyHashException>(() => cache.FindKeyHash(Prefix("B3DE1BBE"), NullCacheLog.Instance));
+
+        Assert.Equal(Hashes(Twin, OtherTwin), refused.Matches.Select(hash => hash.ToString()).ToList());
+        Assert.Contains(HashOf(Twin), refused.Message);
+        Assert.Contains(HashOf(OtherTwin), refused.Message);
+        Assert.Contains(cache.Location, refused.Message);
+        Assert.Equal(3, Listed(cache).Count);
+    }
+
+    private static KeyHashPrefix Prefix(string digits)
+    {
+        Assert.True(KeyHashPrefix.TryParse(digits, out KeyHashPrefix prefix));
+        return prefix;
+    }
+
     [ContractFact]
     public void Clear_removes_every_entry_and_every_process_then_sees_none()
     {

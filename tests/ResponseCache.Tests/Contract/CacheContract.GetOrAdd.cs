@@ -1,3 +1,4 @@
+using System.Text;
 using ResponseCache.Core;
 using ResponseCache.Tests.Infrastructure;
 
@@ -145,5 +146,20 @@ public abstract partial class CacheContract
         Assert.IsAssignableFrom<OperationCanceledException>(owner.Owner.Failure);
         Assert.Equal("from the waiter", Responses.Text(waiter.Join().Result));
         Assert.Equal("from the waiter", Get(cache, "question"));
+    }
+    [ContractFact]
+    public void An_entry_whose_response_is_null_is_a_miss_and_get_or_add_produces_over_it()
+    {
+        // What the Python reference's set(key, None) writes, and its own get() then misses. A user trial: a piped record
+        // whose Response was $null made a "hit" that returned nothing and kept the producer from running for a TTL.
+        ICacheBackend cache = NewCache();
+        Set(cache, "question", Encoding.UTF8.GetBytes("null"));
+        ICacheBackend elsewhere = SameCacheElsewhere(cache);
+
+        Assert.Null(elsewhere.Get("question", Default, NullCacheLog.Instance));
+        Assert.Equal("produced", Responses.Text(GetOrAdd(elsewhere, "question", () => Responses.Json("produced"))));
+        Assert.Equal("produced", Get(cache, "question"));
+        CacheStatistics stats = Stats(elsewhere);
+        Assert.Equal((0L, 2L), (stats.Hits, stats.Misses));
     }
 }

@@ -107,6 +107,8 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
         _disk.CreateDirectory(path);
     }
 
+    public void EnsureTrusted(string directory) => _disk.EnsureTrusted(directory);
+
     public FileSignature GetSignature(string path) => _disk.GetSignature(path);
 
     public byte[] ReadAllBytes(string path)

@@ -19,6 +19,19 @@ public sealed class RedisConnectionStringTests
         Assert.Equal("rediss://cache01:6380", RedisConnectionString.Describe(options));
     }
 
+    /// <summary>Location, in statistics, listings and messages, names the port the client dials.</summary>
+    [Theory]
+    [InlineData("localhost", "redis://localhost:6379")]
+    [InlineData("localhost,connectTimeout=100", "redis://localhost:6379")]
+    [InlineData("cache01,ssl=true", "rediss://cache01:6380")]
+    [InlineData("redis://cache01", "redis://cache01:6379")]
+    public void A_server_given_without_a_port_is_shown_with_the_default_port(string connectionString, string shown)
+    {
+        ConfigurationOptions options = RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes);
+
+        Assert.Equal(shown, RedisConnectionString.Describe(options));
+    }
+
     [Theory]
     [InlineData("cache01:6380,password=Leak1,Leak2-Part")]
     [InlineData("cache01:6380,password=Leak1,Leak2=Part")]
@@ -91,6 +104,19 @@ public sealed class RedisConnectionStringTests
     {
         var error = Assert.Throws<ArgumentException>(() => RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes));
 
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("cache01:70000,password=hunter2")]
+    public void A_port_out_of_range_says_so_instead_of_the_runtime_s_bare_out_of_range_message(string connectionString)
+    {
+        // A user trial: "Specified argument was out of the range of valid values." named neither the port nor its range.
+        var error = Assert.Throws<ArgumentException>(() => RedisConnectionString.Parse(connectionString, null, null, s_default, s_changes));
+
+        Assert.Contains("a port is 1 to 65535", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Specified argument", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
 }

@@ -12,15 +12,21 @@ internal interface ICacheFileSystem
 {
     bool FileExists(string path);
 
-    /// <summary>Creates the directory (and parents); on Unix a directory this call creates is owner-only (0700).</summary>
+    /// <summary>
+    /// Creates the directory (and parents); on Unix each level this call creates is made owner-only (0700; 0770 for a
+    /// shared cache, see <see cref="SharedCacheDirectories"/>) by mkdir itself.
+    /// </summary>
     void CreateDirectory(string path);
+
+    /// <summary>Throws <see cref="CacheDirectoryNotPrivateException"/> when another user could write to the existing directory or one above it (see <see cref="CacheDirectoryTrust"/>).</summary>
+    void EnsureTrusted(string directory);
 
     /// <summary>Length and last write time, without opening the file; a missing file has a default signature.</summary>
     FileSignature GetSignature(string path);
 
     byte[] ReadAllBytes(string path);
 
-    /// <summary>Creates a new file exclusively (never follows or reuses an existing name), owner-only on Unix.</summary>
+    /// <summary>Creates a new file exclusively (never follows or reuses an existing name), owner-only on Unix from its creation (0600; 0660 in a shared cache).</summary>
     Stream CreateNew(string path);
 
     /// <summary>Pushes the stream's bytes through to the disk (fsync / FlushFileBuffers).</summary>

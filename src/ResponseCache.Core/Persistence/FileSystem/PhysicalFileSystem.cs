@@ -10,6 +10,11 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
     // Another process creating or removing the file between the look and the open makes this one look again.
     private const int CreateAttempts = 3;
 
+    private const int PrivateFileMode = 0x180;      // 0600
+    private const int PrivateDirectoryMode = 0x1C0; // 0700
+    private const int SharedFileMode = 0x1B0;       // 0660
+    private const int SharedDirectoryMode = 0x1F8;  // 0770
+
     public static PhysicalFileSystem Instance { get; } = new PhysicalFileSystem();
 
     private PhysicalFileSystem()
@@ -20,20 +25,17 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public void CreateDirectory(string path)
     {
-        if (Directory.Exists(path))
+        if (Platform.IsWindows)
         {
+            Directory.CreateDirectory(path);
             return;
         }
 
-        string? parent = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(parent))
-        {
-            CreateDirectory(parent!);
-        }
-
-        Directory.CreateDirectory(path);
-        UnixFileModes.Set(path, UnixFileModes.OwnerAll);
+        bool shared = SharedCacheDirectories.Includes(path);
+        CreateWithMode.NewDirectory(path, shared ? SharedDirectoryMode : PrivateDirectoryMode, regardlessOfUmask: shared);
     }
+
+    public void EnsureTrusted(string directory) => CacheDirectoryTrust.Ensure(directory);
 
     public FileSignature GetSignature(string path)
     {
@@ -59,12 +61,7 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
     public int ReadWithoutLocking(string path, byte[] buffer) => UnlockedRead.Read(path, buffer);
 
     // O_CREAT|O_EXCL never opens what is already there, so nothing planted at the name can block it.
-    public Stream CreateNew(string path)
-    {
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
-        UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
-        return stream;
-    }
+    public Stream CreateNew(string path) => CreateExclusive(path, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
 
     public void FlushToDisk(Stream stream)
     {
@@ -118,9 +115,8 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share, bufferSize);
         }
 
-        // Only a file this call creates gets its mode: the lock file is opened on every call, and the mode API is
-        // bound by reflection, whose first use costs more than the rest of a hit. Creating exclusively, it never opens
-        // what another process put there in the meantime: that is opened as any existing file, on the next round.
+        // Creating exclusively, it never opens what another process put there in the meantime: that is opened as any
+        // existing file, on the next round.
         for (int attempt = 1; ; attempt++)
         {
             if (ExistsRefusingLinks(path))
@@ -135,19 +131,26 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
                 }
             }
 
-            FileStream created;
             try
             {
-                created = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, share, bufferSize);
+                return CreateExclusive(path, FileAccess.ReadWrite, share, bufferSize);
             }
             catch (IOException) when (attempt < CreateAttempts && File.Exists(path))
             {
                 continue;
             }
-
-            UnixFileModes.Set(path, UnixFileModes.OwnerReadWrite);
-            return created;
         }
+    }
+
+    private static Stream CreateExclusive(string path, FileAccess access, FileShare share, int bufferSize)
+    {
+        if (Platform.IsWindows)
+        {
+            return new FileStream(path, FileMode.CreateNew, access, share, bufferSize);
+        }
+
+        bool shared = SharedCacheDirectories.Includes(Path.GetDirectoryName(path) ?? ".");
+        return CreateWithMode.NewFile(path, access, share, bufferSize, shared ? SharedFileMode : PrivateFileMode, regardlessOfUmask: shared);
     }
 
     // The lock file and the journal have fixed names and are written in place (the journal is even truncated), so a

@@ -33,9 +33,12 @@ internal static class RegularFile
     private static readonly string s_descriptorDirectory = Platform.IsMacOS ? "/dev/fd/" : "/proc/self/fd/";
 
     /// <summary>Opens an existing regular file; a missing one throws <see cref="FileNotFoundException"/>.</summary>
-    public static FileStream Open(string path, FileAccess access, FileShare share, int bufferSize)
+    public static FileStream Open(string path, FileAccess access, FileShare share, int bufferSize) =>
+        Reopen(OpenDescriptor(path, access), path, access, share, bufferSize);
+
+    /// <summary>A FileStream on the file <paramref name="descriptor"/> has open, which this closes.</summary>
+    public static FileStream Reopen(int descriptor, string path, FileAccess access, FileShare share, int bufferSize)
     {
-        int descriptor = OpenDescriptor(path, access);
         string reopenPath = s_descriptorDirectory + descriptor;
         try
         {

@@ -105,6 +105,58 @@ internal sealed class ServerProcess
         {
             throw new InvalidOperationException($"kill {kill.ArgumentList[0]} {pid} failed with exit code {signal.ExitCode}.");
         }
+        if (frozen)
+        {
+            WaitUntilStopped(pid);
+        }
+    }
+
+    // kill(2) returns once the signal is pending, not once every thread of the server has stopped: a test that sends its
+    // next command at once must not find a thread still answering.
+    private static void WaitUntilStopped(string pid)
+    {
+        string statusFile = "/proc/" + pid + "/status";
+        if (!File.Exists(statusFile))
+        {
+            return;
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!AllThreadsStopped(pid))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Process {pid} did not stop within 10 s of SIGSTOP.");
+            }
+            System.Threading.Thread.Sleep(10);
+        }
+    }
+
+    private static bool AllThreadsStopped(string pid)
+    {
+        foreach (var thread in Directory.EnumerateDirectories("/proc/" + pid + "/task"))
+        {
+            string? state = null;
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(thread, "status")))
+                {
+                    if (line.StartsWith("State:", StringComparison.Ordinal))
+                    {
+                        state = line.Substring("State:".Length).Trim();
+                        break;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                continue; // The thread ended.
+            }
+            if (state is null || !state.StartsWith("T", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Kills the server and waits until it is gone, so its port is free again.</summary>

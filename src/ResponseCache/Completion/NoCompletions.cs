@@ -1,0 +1,18 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace ResponseCache.Completion;
+
+/// <summary>
+/// For a parameter that takes text (a key, a model) or names a server or namespace: PowerShell offers file names
+/// where a parameter has no completer, and takes an empty answer from one as "nothing to offer". Namespaces are not
+/// offered either: a Redis server keeps no index of its namespaces, and finding them would mean scanning its keys.
+/// </summary>
+internal sealed class NoCompletions : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Array.Empty<CompletionResult>();
+}

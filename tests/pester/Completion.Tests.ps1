@@ -1,0 +1,180 @@
+<#
+    Tab completion as a console user meets it, through TabExpansion2: -Path offers directories only, -KeyHash the
+    hashes of the cache the command line names (read without writing anything), and parameters that take text or a
+    server never offer file names.
+#>
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+    $textParameters = @(
+        @{ Command = 'Get-CachedResponse'; Parameter = 'Key' }
+        @{ Command = 'Set-CachedResponse'; Parameter = 'Key' }
+        @{ Command = 'Remove-CachedResponse'; Parameter = 'Key' }
+        @{ Command = 'Get-CacheEntry'; Parameter = 'Key' }
+        @{ Command = 'Get-CachedResponse'; Parameter = 'Model' }
+        @{ Command = 'Remove-CachedResponse'; Parameter = 'Model' }
+        @{ Command = 'Get-CacheStats'; Parameter = 'ConnectionString' }
+        @{ Command = 'Copy-ResponseCache'; Parameter = 'DestinationConnectionString' }
+        @{ Command = 'Get-CacheStats'; Parameter = 'Namespace' }
+        @{ Command = 'Copy-ResponseCache'; Parameter = 'DestinationNamespace' }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
+
+    # What Tab offers with the cursor at the end of the line, or before -Before.
+    function Get-Completion([string] $Line, [string] $Before = '') {
+        (TabExpansion2 -inputScript ($Line + $Before) -cursorColumn $Line.Length).CompletionMatches
+    }
+
+    function Get-CompletedText([string] $Line, [string] $Before = '') {
+        @(Get-Completion $Line $Before | ForEach-Object CompletionText)
+    }
+}
+
+Describe 'Completion of parameters that take text or a server' {
+    BeforeAll {
+        $workspace = Join-Path $TestDrive 'workspace'
+        $null = New-Item -ItemType Directory -Path (Join-Path $workspace 'answers-folder') -Force
+        Set-Content -LiteralPath (Join-Path $workspace 'answers.txt') -Value 'not a key'
+        Push-Location $workspace
+    }
+
+    AfterAll {
+        Pop-Location
+    }
+
+    It '<Command> -<Parameter> offers no file or directory names' -ForEach $textParameters {
+        Get-Completion "$Command -$Parameter ans" | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Completion of -Path' {
+    BeforeAll {
+        $workspace = Join-Path $TestDrive 'paths'
+        $null = New-Item -ItemType Directory -Path (Join-Path $workspace 'cache-dir') -Force
+        Set-Content -LiteralPath (Join-Path $workspace 'cache-file.txt') -Value 'a file is refused as CachePathIsFile'
+        Push-Location $workspace
+    }
+
+    AfterAll {
+        Pop-Location
+    }
+
+    It 'offers directories and never files, for -Path and -DestinationPath' {
+        foreach ($line in 'Get-CacheStats -Path cache', 'Copy-ResponseCache -DestinationPath cache') {
+            $offered = @(Get-Completion $line)
+
+            $offered.ListItemText | Should -Be @('cache-dir')
+            $offered.ResultType | Should -Be @('ProviderContainer')
+        }
+    }
+}
+
+Describe 'Completion of -KeyHash from a cache directory' {
+    BeforeAll {
+        $cache = New-CacheDirectoryPath -Parent $TestDrive
+        $created = [DateTimeOffset]::new(2026, 11, 30, 9, 15, 0, [TimeSpan]::Zero)
+        # The twins' hashes share their first eight digits, b3de1bbe.
+        $cacheFile = Write-CacheFile -Directory $cache -Entries @(
+            @{ Key = 'twin 117425'; Response = 'one'; CreatedAt = $created; LastAccessed = $created }
+            @{ Key = 'twin 119165'; Response = ('x' * 2000); CreatedAt = $created.AddHours(1); LastAccessed = $created.AddHours(1) }
+            @{ Key = 'unrelated'; Response = 'three'; CreatedAt = $created.AddHours(2); LastAccessed = $created.AddHours(2) }
+        )
+        $twin, $otherTwin, $unrelated = (Get-KeyHash 'twin 117425'), (Get-KeyHash 'twin 119165'), (Get-KeyHash 'unrelated')
+    }
+
+    It 'offers the hashes of the cache -Path names, least recently used first' {
+        Get-CompletedText "Remove-CachedResponse -Path '$cache' -KeyHash " | Should -Be @($twin, $otherTwin, $unrelated)
+    }
+
+    It 'offers only the hashes that start with the digits typed, in either case, quoted or not, wherever -Path stands' {
+        Get-CompletedText "Remove-CachedResponse -Path '$cache' -KeyHash B3DE" | Should -Be @($twin, $otherTwin)
+        Get-CompletedText "Remove-CachedResponse -Path '$cache' -KeyHash '$($unrelated.Substring(0, 3))" | Should -Be @($unrelated)
+        Get-CompletedText "Remove-CachedResponse -KeyHash $($unrelated.Substring(0, 3))" " -Path '$cache'" | Should -Be @($unrelated)
+    }
+
+    It 'shows when each entry was created and its size in the tooltip' {
+        $entry = Get-CacheEntry -Path $cache | Where-Object KeyHash -EQ $otherTwin
+
+        $tooltip = (Get-Completion "Remove-CachedResponse -Path '$cache' -KeyHash $($otherTwin.Substring(0, 12))").ToolTip
+
+        $tooltip | Should -BeLike "*$($entry.Created.ToString('yyyy-MM-dd HH:mm'))*"
+        $tooltip | Should -BeLike "*$($entry.SizeBytes.ToString('N0')) bytes*"
+    }
+
+    It 'reads the cache as it is on disk and writes nothing there, not even a repair a read would write' {
+        # A byte order mark is something a read repairs when the lock is free.
+        $bytes = [byte[]](0xEF, 0xBB, 0xBF) + [IO.File]::ReadAllBytes($cacheFile)
+        $damaged = New-CacheDirectoryPath -Parent $TestDrive
+        $null = New-Item -ItemType Directory -Path $damaged
+        [IO.File]::WriteAllBytes((Join-Path $damaged 'ai_responses.json'), $bytes)
+
+        Get-CompletedText "Remove-CachedResponse -Path '$damaged' -KeyHash " | Should -HaveCount 3
+
+        [IO.File]::ReadAllBytes((Join-Path $damaged 'ai_responses.json')) | Should -Be $bytes
+        @(Get-ChildItem -LiteralPath $damaged -Force).Name | Should -Be @('ai_responses.json')
+    }
+
+    It 'offers nothing, creates nothing and fails nothing for a path that does not exist or is a file' {
+        $missing = Join-Path $TestDrive 'no-such-cache'
+
+        Get-Completion "Remove-CachedResponse -Path '$missing' -KeyHash " | Should -BeNullOrEmpty
+        Get-Completion "Remove-CachedResponse -Path '$cacheFile' -KeyHash " | Should -BeNullOrEmpty
+
+        Test-Path -LiteralPath $missing | Should -BeFalse
+    }
+
+    It 'resolves a relative -Path against the current location' {
+        Push-Location (Split-Path $cache)
+        try {
+            Get-CompletedText "Remove-CachedResponse -Path ./$(Split-Path $cache -Leaf) -KeyHash $($twin.Substring(0, 9))" | Should -Be @($twin)
+        }
+        finally {
+            Pop-Location
+        }
+    }
+
+    It 'offers the hashes of the cache RESPONSECACHE_PATH names when the command line names none' {
+        Use-EnvironmentVariable @{ RESPONSECACHE_PATH = $cache; RESPONSECACHE_REDIS = $null } {
+            Get-CompletedText 'Remove-CachedResponse -KeyHash b3de1bbe9' | Should -Be @($otherTwin)
+        }
+    }
+}
+
+Describe 'Completion of -KeyHash from a namespace on <Name>' -ForEach @(Get-TestBackend | Where-Object Kind -NE 'Directory') {
+    BeforeAll {
+        $cache = New-TestCache -Kind $Kind
+        Set-CachedResponse -Key 'twin 117425' -Response 'one' @cache
+        Set-CachedResponse -Key 'twin 119165' -Response 'two' @cache
+        Set-CachedResponse -Key 'unrelated' -Response 'three' @cache
+        $named = ConvertTo-CacheParameterText $cache
+    }
+
+    It 'offers the hashes of the namespace -ConnectionString and -Namespace name that start with the digits typed' {
+        Get-CompletedText "Remove-CachedResponse $named -KeyHash b3de" | Should -Be @((Get-KeyHash 'twin 117425'), (Get-KeyHash 'twin 119165'))
+    }
+
+    It 'offers nothing from another namespace of the server' {
+        Get-Completion "Remove-CachedResponse -ConnectionString '$($cache.ConnectionString)' -Namespace pester-empty-$([guid]::NewGuid().ToString('N')) -KeyHash " |
+            Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Completion of -KeyHash from a server that cannot be reached' {
+    It 'offers nothing, no file names and no error' {
+        # A port just freed: the connection is refused.
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $port = $listener.LocalEndpoint.Port
+        $listener.Stop()
+        $Error.Clear()
+
+        Get-Completion "Remove-CachedResponse -ConnectionString '127.0.0.1:$port' -KeyHash " | Should -BeNullOrEmpty
+
+        $Error | Should -BeNullOrEmpty
+    }
+}
