@@ -19,7 +19,7 @@ Describe 'Get-CacheStats on <Name>' -ForEach (Get-TestBackend) {
         $stats.Count | Should -Be 1
         $stats[0] | Should -BeOfType ([ResponseCache.Core.CacheStatistics])
         $stats[0].PSObject.Properties.Name | Should -Be @(
-            'TotalEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile', 'Location',
+            'TotalEntries', 'FileEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile', 'Location',
             'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'EntryHits', 'SavedInputTokens', 'SavedOutputTokens', 'SavedProducerTime',
             'SharedHits', 'SharedMisses')
     }

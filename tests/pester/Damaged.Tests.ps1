@@ -92,7 +92,8 @@ Describe 'A damaged ai_responses.json.journal' {
         $journal = "$cacheFile.journal"
         $seeded = Write-LargeCacheFile -Directory $dir
         # Written by another process, one line per call, so this process's first load reads them from the disk.
-        $run = Invoke-FreshPwsh -Script (@(foreach ($n in 'one', 'two', 'three') { "Set-CachedResponse -Key 'journal $n' -Response 'journal $n answer' -Path '$dir' -MaxEntries 1000" }) -join "`n")
+        # Told not to fold at exit, so the journal it leaves is there to damage.
+        $run = Invoke-FreshPwsh -Environment @{ RESPONSECACHE_FOLD_DELAY_SECONDS = '-1' } -Script (@(foreach ($n in 'one', 'two', 'three') { "Set-CachedResponse -Key 'journal $n' -Response 'journal $n answer' -Path '$dir' -MaxEntries 1000" }) -join "`n")
         $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
         @(Get-Content -LiteralPath $journal).Count | Should -Be 3
     }

@@ -295,7 +295,7 @@ Describe 'Format views' {
 
         $table = Get-CacheStats -Path $cache | Format-Table | Out-String -Width 300
 
-        Get-HeaderWords $table | Should -Be @('TotalEntries', 'ActiveEntries', 'ExpiredEntries', 'MaxEntries', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'CacheSizeKB', 'Location')
+        Get-HeaderWords $table | Should -Be @('TotalEntries', 'FileEntries', 'ActiveEntries', 'ExpiredEntries', 'MaxEntries', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'CacheSizeKB', 'Location')
         $table | Should -Match '\s50\s?%\s'
         $table | Should -Match ([regex]::Escape((Join-Path $cache 'ai_responses.json')))
     }

@@ -8,6 +8,33 @@ Describe 'Sharing ai_responses.json with the Python CacheManager' {
         $dir = New-CacheDirectoryPath -Parent $TestDrive
     }
 
+    Context 'A cache past the size where sets go to the journal' {
+        It 'has every entry of a 5,000-item pipeline in ai_responses.json once the pipeline''s process has ended' {
+            $run = Invoke-FreshPwsh -Script "1..5000 | ForEach-Object { [pscustomobject]@{ Key = `"item `$_`"; Response = `"answer `$_ `" + ('x' * 100) } } | Set-CachedResponse -Path '$dir' -MaxEntries 10000"
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+            (Get-Item -LiteralPath (Get-CacheFilePath $dir)).Length | Should -BeGreaterThan 256KB -Because 'a cache this large journals its sets'
+
+            $seen = Invoke-ReferenceCache -Directory $dir -MaxEntries 10000 -Code "print(len(cm.cache)); print(cm.get('item 4321'))"
+
+            $seen[0] | Should -Be 5000
+            $seen[1] | Should -BeExactly ('answer 4321 ' + ('x' * 100))
+        }
+
+        It 'Get-CacheStats shows FileEntries, what the reference counts, beside TotalEntries, and warns when the reference evicted at its lower cap' {
+            $run = Invoke-FreshPwsh -Script "1..150 | ForEach-Object { [pscustomobject]@{ Key = `"item `$_`"; Response = 'x' * 3000 } } | Set-CachedResponse -Path '$dir' -MaxEntries 1000"
+            $run.ExitCode | Should -Be 0 -Because ($run.Errors -join "`n")
+            # The reference at its default max_entries of 100 stores one entry and evicts down to its cap.
+            $null = Invoke-ReferenceCache -Directory $dir -Code "cm.set('from python', 'kept')"
+
+            $stats = Get-CacheStats -Path $dir -WarningVariable warnings -WarningAction SilentlyContinue
+
+            $stats.TotalEntries | Should -Be 100
+            $stats.FileEntries | Should -Be 100
+            $warnings.Count | Should -Be 1
+            "$($warnings[0])" | Should -Match 'rewritten by another program.*100 entries.*MaxEntries \(1000\).*max_entries=1000'
+        }
+    }
+
     Context 'The Python reference CacheManager' {
         It 'get() returns the text response the module wrote, also for a key beyond ASCII' {
             $key = 'résumé ✓ 🚀'

@@ -2,6 +2,10 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ModuleUnderTest
 
+    # The writers and checkers must leave the journal as the kills left it: no fold, in the background or at exit.
+    $script:foldDelayBefore = $env:RESPONSECACHE_FOLD_DELAY_SECONDS
+    $env:RESPONSECACHE_FOLD_DELAY_SECONDS = '-1'
+
     # Starts a writer that sets 'round <n> key <i>' for i = 1, 2, ... and prints each key once its set returned.
     function Start-Writer {
         param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [int] $Round)
@@ -75,4 +79,8 @@ Describe 'A writer killed at a random moment' {
             Get-CachedResponse -Key $seeded[-1] -Path $dir | Should -BeExactly $seeded[-1].PadRight(1024, '.')
         }
     }
+}
+
+AfterAll {
+    $env:RESPONSECACHE_FOLD_DELAY_SECONDS = $script:foldDelayBefore
 }

@@ -21,6 +21,9 @@ internal sealed class CacheMemory
 
     public bool HasPendingAccess => _pendingCount > 0;
 
+    /// <summary>Changes recorded outside a call (entries kept over another program's rewrite), waiting to be written.</summary>
+    public bool HasUnwrittenChanges => _changes.Count > 0;
+
     public bool TryGet(KeyHash key, out CacheEntry entry) => Index.TryGet(key, out entry);
 
     /// <summary>A hit: the entry becomes the most recently used; its access time waits for the next write.</summary>
@@ -113,10 +116,14 @@ internal sealed class CacheMemory
 
     /// <summary>
     /// Brings memory up to what is on disk: a new snapshot's entries (if given, in file order), then journal ops,
-    /// then this process's pending hits.
+    /// then this process's pending hits. Over another program's rewrite, entries it could not have seen are kept
+    /// (see <see cref="ForeignRewrite.EntriesItNeverSaw"/>) and recorded as this call's changes, to be written.
     /// </summary>
-    public void Apply(DiskChanges changes)
+    /// <param name="heldIsCurrent">False after a failed call: what memory held then is not what any disk had, so none of it is kept.</param>
+    /// <returns>How many entries were kept over a rewrite that lacked them.</returns>
+    public int Apply(DiskChanges changes, bool heldIsCurrent)
     {
+        LruIndex before = Index;
         LruIndex? snapshot = changes.SnapshotEntries;
         if (snapshot is not null)
         {
@@ -125,15 +132,30 @@ internal sealed class CacheMemory
             Index = snapshot;
         }
 
+        List<CacheEntry> unseen = changes.IsForeignRewrite && snapshot is not null && heldIsCurrent
+            ? ForeignRewrite.EntriesItNeverSaw(before, snapshot, changes.JournalOps)
+            : new List<CacheEntry>();
         foreach (JournalOp op in changes.JournalOps)
         {
             Replay(op);
+        }
+
+        foreach (CacheEntry entry in unseen)
+        {
+            Put(entry);
+        }
+
+        if (unseen.Count > 0)
+        {
+            Index.SortByRecency();
         }
 
         if (_pendingCount > 0)
         {
             CarryPendingHits();
         }
+
+        return unseen.Count;
     }
 
     private void CarryPendingHits()

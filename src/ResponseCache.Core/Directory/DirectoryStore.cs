@@ -20,6 +20,9 @@ namespace ResponseCache.Core;
 /// </summary>
 internal sealed class DirectoryStore : ICacheStore
 {
+    /// <summary>How often a change writes the snapshot when another program keeps rewriting it meanwhile.</summary>
+    private const int SnapshotAttempts = 4;
+
     private readonly object _gate = new object();
     private readonly CacheFiles _files;
     private readonly CacheSettings _settings;
@@ -27,6 +30,7 @@ internal sealed class DirectoryStore : ICacheStore
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheMemory _memory = new CacheMemory();
     private readonly GroupCommit _writes;
+    private readonly BackgroundFold _fold;
 
     // One writer of this store at a time waits for the cross-process lock, so group commit can gather the others'
     // requests; it is taken before that lock, and the lock before _gate (see Change).
@@ -53,6 +57,7 @@ internal sealed class DirectoryStore : ICacheStore
         _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
         _settings = new CacheSettings(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
+        _fold = new BackgroundFold(options.FoldDelay, FoldInBackground);
         _writes = new GroupCommit(_writersTurn, _files.Lock, (fileLock, batch) =>
         {
             lock (_gate)
@@ -205,7 +210,11 @@ internal sealed class DirectoryStore : ICacheStore
                 entries.Add(new InventoryEntry(stored, entry.StoredBytes));
             }
 
-            return new StoreInventory(_configuration, entries, _files.SizeOnDisk);
+            return new StoreInventory(_configuration, entries, _files.SizeOnDisk)
+            {
+                FileEntries = _files.SnapshotEntries,
+                ForeignRewriteEntries = _files.ForeignRewriteEntries,
+            };
         }
     }
 
@@ -249,15 +258,62 @@ internal sealed class DirectoryStore : ICacheStore
         return result!;
     }
 
-    /// <summary>Writes the access times of hits that are still only in memory, if the lock is free; else the next change does.</summary>
+    /// <summary>
+    /// At process exit (and on request): folds the journal into the snapshot when a fold this process owes is still
+    /// due, which writes the access times too; else writes the access times of hits that are still only in memory,
+    /// if the lock is free (else the next change does).
+    /// </summary>
     public void Flush(ICacheLog log)
     {
+        if (_fold.RunIfPending())
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (_memory.HasPendingAccess)
             {
                 TryChangeForRead(log, () => 0);
             }
+        }
+    }
+
+    /// <summary>
+    /// The fold <see cref="BackgroundFold"/> runs: the snapshot is rewritten with the journal's changes, if any are
+    /// left (another process may have folded them). It waits for the lock like any change; if it fails, it is due
+    /// again after the delay.
+    /// </summary>
+    private void FoldInBackground()
+    {
+        try
+        {
+            _writersTurn.Wait();
+            try
+            {
+                using FileLock fileLock = _files.Lock();
+                lock (_gate)
+                {
+                    bool mustCompact = CatchUpUnderLock(fileLock, NullCacheLog.Instance);
+                    if (mustCompact || _files.JournalHoldsChanges)
+                    {
+                        Commit(fileLock, mustCompact: true, NullCacheLog.Instance);
+                    }
+                }
+            }
+            finally
+            {
+                _writersTurn.Release();
+            }
+        }
+        catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is TimeoutException)
+        {
+            _fold.Request();
+        }
+        catch (Exception)
+        {
+            // On a timer thread an exception would end the user's process; the journal still holds every change,
+            // and the next change's fold, or the exit's, tries again.
         }
     }
 
@@ -326,11 +382,12 @@ internal sealed class DirectoryStore : ICacheStore
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
         if (changes != DiskChanges.Nothing)
         {
-            _memory.Apply(changes);
+            _ = _memory.Apply(changes, _memoryIsCurrent);
             _memoryIsCurrent = true;
         }
 
-        if (repair && (_files.RepairPending || settingsDamaged))
+        // Entries kept over another program's rewrite are changes of no call yet: written by the first holder of the lock.
+        if (repair && (_files.RepairPending || settingsDamaged || _memory.HasUnwrittenChanges))
         {
             TryChangeForRead(log, () => 0);
         }
@@ -426,7 +483,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
-        Commit(fileLock, mustCompact);
+        Commit(fileLock, mustCompact, log);
         return count;
     }
 
@@ -435,9 +492,14 @@ internal sealed class DirectoryStore : ICacheStore
     {
         _ = ReloadSettingsIfChanged(log, mayRepair: true);
         DiskChanges changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
-        _memory.Apply(changes);
+        int keptUnseen = _memory.Apply(changes, _memoryIsCurrent);
+        if (keptUnseen > 0)
+        {
+            log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program from a copy without {keptUnseen} entries this process knows; they are kept and written again.");
+        }
+
         _memoryIsCurrent = true;
-        return changes.MustCompact;
+        return changes.MustCompact || keptUnseen > 0;
     }
 
     /// <summary>
@@ -518,7 +580,13 @@ internal sealed class DirectoryStore : ICacheStore
         }
     }
 
-    private void Commit(FileLock fileLock, bool mustCompact)
+    /// <summary>
+    /// Makes the call's changes durable. When a program that takes no lock rewrote the snapshot while this one was
+    /// being written, its rewrite becomes the base: memory catches up with it (the call's changes are then in the
+    /// journal, applied again over it) and the snapshot is written again, a few times at most; the last attempt
+    /// replaces whatever is there.
+    /// </summary>
+    private void Commit(FileLock fileLock, bool mustCompact, ICacheLog log)
     {
         List<JournalOp> changes = _memory.TakeChanges();
         if (changes.Count == 0 && !mustCompact)
@@ -528,7 +596,13 @@ internal sealed class DirectoryStore : ICacheStore
 
         try
         {
-            _files.Commit(fileLock, changes, _memory.Index, mustCompact);
+            for (int attempt = 1; !_files.Commit(fileLock, changes, _memory.Index, mustCompact, replaceWhatIsThere: attempt == SnapshotAttempts); attempt++)
+            {
+                log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program while this one wrote it; writing it again over that rewrite.");
+                _ = CatchUpUnderLock(fileLock, log);
+                mustCompact = true;
+                changes = _memory.TakeChanges();
+            }
         }
         catch (Exception ex)
         {
@@ -544,5 +618,9 @@ internal sealed class DirectoryStore : ICacheStore
 
         _memory.Committed();
         _lastCommit = _clock.Now;
+        if (_files.JournalHoldsChanges)
+        {
+            _fold.Request();
+        }
     }
 }

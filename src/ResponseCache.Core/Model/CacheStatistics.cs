@@ -3,7 +3,14 @@ namespace ResponseCache.Core;
 /// <summary>The reference's get_stats(), plus what this process has counted.</summary>
 public sealed class CacheStatistics
 {
+    /// <summary>Entries the module serves: for a cache directory, ai_responses.json and its journal together.</summary>
     public int TotalEntries { get; internal set; }
+
+    /// <summary>
+    /// Entries in ai_responses.json alone: what the Python CacheManager, which does not read the journal, counts as
+    /// its total_entries. Below TotalEntries only until the journal is folded in. Null outside the file backend.
+    /// </summary>
+    public int? FileEntries { get; internal set; }
 
     public int ExpiredEntries { get; internal set; }
 

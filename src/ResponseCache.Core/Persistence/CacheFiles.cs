@@ -62,9 +62,21 @@ internal sealed class CacheFiles
     /// <summary>The directory holds entries on disk: a snapshot or a journal (a lock file alone holds none).</summary>
     public bool HoldsEntries => _snapshot.Probe().Exists || _journal.Probe().Exists;
 
+    /// <summary>Entries in ai_responses.json as this process last read or wrote it: what the Python reference counts.</summary>
+    public int SnapshotEntries { get; private set; }
+
+    /// <summary>
+    /// How many entries ai_responses.json held the last time this process found it rewritten by another program
+    /// (a snapshot the lock file does not name as the module's); null until then.
+    /// </summary>
+    public int? ForeignRewriteEntries { get; private set; }
+
+    /// <summary>The journal has changes the snapshot lacks (as this process last saw the files): the Python reference does not see them yet.</summary>
+    public bool JournalHoldsChanges => _journalEnd > 0;
+
     /// <summary>
     /// A read without the lock found something only a writer may fix (damage to keep aside, a byte-order mark, a
-    /// journal another program's rewrite made stale); the next holder of the lock rebuilds and rewrites.
+    /// journal to apply again over another program's rewrite); the next holder of the lock rebuilds and rewrites.
     /// </summary>
     public bool RepairPending { get; private set; }
 
@@ -143,15 +155,17 @@ internal sealed class CacheFiles
             bool needsRepair = read.Snapshot is SnapshotContent content && (content.IsDamaged || content.HasByteOrderMark);
             needsRepair |= read.Journal.IsDamaged || !read.JournalExtendsSnapshot;
             RepairPending |= needsRepair;
+            bool foreign = settled && before is LockCounters seen && NoteForeignRewrite(read, seen);
             Accept(read, settled ? before : null);
-            return ToChanges(read, mustCompact: false);
+            return ToChanges(read, mustCompact: false, foreign);
         }
     }
 
     /// <summary>
     /// Under the lock: what others changed since this process last looked. Reads only the journal's new lines unless
-    /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside, and a
-    /// journal that another program's rewrite of the snapshot made stale is emptied.
+    /// the snapshot was rewritten (or memory is not current), then everything. Damaged files are kept aside; over
+    /// another program's rewrite of the snapshot the journal is applied again (see <see cref="ForeignRewrite"/>)
+    /// and the files must be rewritten, or emptied when nothing of it survives.
     /// </summary>
     public DiskChanges CatchUp(FileLock fileLock, bool memoryIsCurrent, DateTimeOffset now, ICacheLog log)
     {
@@ -186,12 +200,18 @@ internal sealed class CacheFiles
 
         JournalContent changes = read.Journal;
         long journalEnd = read.JournalStart;
-        if (!read.JournalExtendsSnapshot)
+        if (!read.JournalIsKept)
         {
             journalEnd = 0;
             _journal.Truncate(0);
             fileLock.BumpEpoch();
-            log.Verbose($"'{CacheFilePath}' was rewritten by another program after '{_journal.Path}' was started; that rewrite wins, so the journal's {changes.Ops.Count} older changes were dropped.");
+            log.Verbose($"'{CacheFilePath}' was rewritten by another program after '{_journal.Path}' was started, holding no entries or newer ones; that rewrite wins, so the journal's {changes.Ops.Count} changes were dropped.");
+        }
+        else if (!read.JournalExtendsSnapshot)
+        {
+            journalEnd += changes.ValidLength;
+            mustCompact = true;
+            log.Verbose($"'{CacheFilePath}' was rewritten by another program, which could not have seen '{_journal.Path}'; its {read.JournalOpsToApply.Count} changes were applied again over the rewrite and folded into a new snapshot.");
         }
         else if (changes.IsDamaged)
         {
@@ -211,16 +231,27 @@ internal sealed class CacheFiles
             journalEnd += changes.ValidLength;
         }
 
+        bool foreign = NoteForeignRewrite(read, counters);
         Accept(read, fileLock.Counters);
         _journalEnd = journalEnd;
-        _seenSnapshot = _snapshot.Probe();
+        if (read.Snapshot?.IsDamaged == true)
+        {
+            _seenSnapshot = _snapshot.Probe();
+        }
+
         _seenJournal = _journal.Probe();
         RepairPending = false;
-        return ToChanges(read, mustCompact);
+        return ToChanges(read, mustCompact, foreign);
     }
 
-    /// <summary>Under the lock, after <see cref="CatchUp"/> and the change: makes <paramref name="ops"/> durable.</summary>
-    public void Commit(FileLock fileLock, IReadOnlyList<JournalOp> ops, LruIndex state, bool mustCompact)
+    /// <summary>
+    /// Under the lock, after <see cref="CatchUp"/> and the change: makes <paramref name="ops"/> durable. False when
+    /// a program that takes no lock rewrote the snapshot while the new one was being written: nothing was put in
+    /// place, <paramref name="ops"/> are in the journal (which names the snapshot this process had read), and the
+    /// caller catches up, which applies them again over that rewrite, and commits again.
+    /// </summary>
+    /// <param name="replaceWhatIsThere">Puts the new snapshot in place without looking: the last of the caller's attempts.</param>
+    public bool Commit(FileLock fileLock, IReadOnlyList<JournalOp> ops, LruIndex state, bool mustCompact, bool replaceWhatIsThere = false)
     {
         long journalLimit = Math.Max(_seenSnapshot.Length / CompactionDivisor, SmallCacheBytes);
         bool mustRewrite = mustCompact || state.TotalBytes <= SmallCacheBytes || _journalEnd + JournalCodec.MinimumLength(ops) > journalLimit;
@@ -229,7 +260,7 @@ internal sealed class CacheFiles
         {
             AppendToJournal(line);
             Announce(fileLock);
-            return;
+            return true;
         }
 
         // A crash after the new snapshot is in place but before the journal is emptied leaves both, and the next
@@ -241,9 +272,10 @@ internal sealed class CacheFiles
             AppendToJournal(line ?? JournalCodec.Encode(ops));
         }
 
+        (SnapshotIdentity Identity, FileSignature Written)? saved;
         try
         {
-            _snapshotIdentity = _snapshot.Save(state.OldestFirst());
+            saved = _snapshot.Save(state.OldestFirst(), replaceWhatIsThere ? null : (_seenSnapshot, _snapshotIdentity));
         }
         catch (CacheStorageException)
         {
@@ -258,8 +290,25 @@ internal sealed class CacheFiles
             throw;
         }
 
-        EmptyJournal(fileLock);
+        if (saved is null)
+        {
+            if (ops.Count > 0 && _journalEnd == journalEndBefore)
+            {
+                AppendToJournal(JournalCodec.Encode(ops, _journalEnd == 0 ? _snapshotIdentity : null));
+            }
+
+            // Its stat may match what this process saw (a rewrite of the same size within one clock tick), so the
+            // next catch-up must read it whatever the stat says.
+            RepairPending = true;
+            Announce(fileLock);
+            return false;
+        }
+
+        _snapshotIdentity = saved.Value.Identity;
+        SnapshotEntries = state.Count;
+        EmptyJournal(fileLock, saved.Value.Written);
         Announce(fileLock);
+        return true;
     }
 
     /// <summary>After the write: readers that saw the old counters before reading look again.</summary>
@@ -278,7 +327,9 @@ internal sealed class CacheFiles
     {
         FileSignature snapshotSeen = _snapshot.Probe();
         FileSignature journalSeen = _journal.Probe();
-        if (!rebuild && journalSeen.Length >= _journalEnd)
+
+        // A snapshot rewritten since the caller looked must be read, or its stat would stand for what memory holds.
+        if (!rebuild && journalSeen.Length >= _journalEnd && snapshotSeen == _seenSnapshot)
         {
             return new FileRead(null, _snapshotIdentity, _journal.ReadFrom(_journalEnd), _journalEnd, snapshotSeen, journalSeen);
         }
@@ -288,24 +339,39 @@ internal sealed class CacheFiles
         return new FileRead(content, identity, journal, 0, snapshotSeen, journalSeen);
     }
 
+    /// <summary>True when the snapshot read was rewritten by another program: the journal names another, or the lock file does.</summary>
+    private bool NoteForeignRewrite(FileRead read, LockCounters counters)
+    {
+        if (read.Snapshot is not SnapshotContent content || content.IsDamaged)
+        {
+            return false;
+        }
+
+        if (counters.IsForeign(read.Identity))
+        {
+            ForeignRewriteEntries = content.Entries.Count;
+            return true;
+        }
+
+        return !read.JournalExtendsSnapshot;
+    }
+
     /// <summary>Remembers what was read; <paramref name="counters"/> null makes the next look read again.</summary>
     private void Accept(FileRead read, LockCounters? counters)
     {
         if (read.Snapshot is not null)
         {
             _snapshotIdentity = read.Identity;
+            SnapshotEntries = read.Snapshot.Entries.Count;
         }
 
-        _journalEnd = read.JournalStart + (read.JournalExtendsSnapshot ? read.Journal.ValidLength : 0);
+        _journalEnd = read.JournalStart + (read.JournalIsKept ? read.Journal.ValidLength : 0);
         _seenSnapshot = read.SnapshotSeen;
         _seenJournal = read.JournalSeen;
         _seenCounters = counters;
     }
 
-    private static DiskChanges ToChanges(FileRead read, bool mustCompact) => new DiskChanges(
-        read.Snapshot?.Entries,
-        read.JournalExtendsSnapshot ? read.Journal.Ops : new List<JournalOp>(),
-        mustCompact);
+    private static DiskChanges ToChanges(FileRead read, bool mustCompact, bool foreign = false) => new DiskChanges(read.Snapshot?.Entries, read.JournalOpsToApply, mustCompact, foreign);
 
     private void AppendToJournal(byte[] line)
     {
@@ -315,16 +381,16 @@ internal sealed class CacheFiles
     }
 
     /// <summary>After a new snapshot holds everything: the journal starts over, and the epoch tells other processes so.</summary>
-    private void EmptyJournal(FileLock fileLock)
+    private void EmptyJournal(FileLock fileLock, FileSignature snapshotWritten)
     {
         if (_journalEnd > 0 || _journal.Probe().Length > 0)
         {
             _journal.Truncate(0);
         }
 
-        fileLock.BumpEpoch();
+        fileLock.StartEpoch(_snapshotIdentity);
         _journalEnd = 0;
-        _seenSnapshot = _snapshot.Probe();
+        _seenSnapshot = snapshotWritten;
         _seenJournal = _journal.Probe();
     }
 }

@@ -7,12 +7,16 @@ internal sealed class DiskChanges
 {
     public static readonly DiskChanges Nothing = new DiskChanges(null, new List<JournalOp>(), mustCompact: false);
 
-    public DiskChanges(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact)
+    public DiskChanges(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact, bool isForeignRewrite = false)
     {
         SnapshotEntries = snapshotEntries;
         JournalOps = journalOps;
         MustCompact = mustCompact;
+        IsForeignRewrite = isForeignRewrite;
     }
+
+    /// <summary>The snapshot was rewritten by a program that takes no lock (see <see cref="ForeignRewrite"/>).</summary>
+    public bool IsForeignRewrite { get; }
 
     /// <summary>Every snapshot entry when memory must be rebuilt from scratch; null when the journal's new lines suffice.</summary>
     public LruIndex? SnapshotEntries { get; }

@@ -263,6 +263,11 @@ public class CacheService : ICacheBackend
         int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
+        if (inventory.ForeignRewriteEntries is int rewritten && rewritten < configuration.MaxEntries)
+        {
+            log.Warning($"'{_store.CacheFile}' was rewritten by another program, last seen holding {rewritten} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). A program with a lower cap evicts down to it on every write (the Python CacheManager's max_entries is 100 unless given another); give it max_entries={configuration.MaxEntries} to keep what this module keeps.");
+        }
+
         IEnumerable<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0);
         return new CacheStatistics
         {
@@ -271,6 +276,7 @@ public class CacheService : ICacheBackend
             SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits),
             SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits)),
             TotalEntries = inventory.Entries.Count,
+            FileEntries = inventory.FileEntries,
             ExpiredEntries = expired,
             ActiveEntries = inventory.Entries.Count - expired,
             MaxEntries = configuration.MaxEntries,

@@ -16,6 +16,9 @@ public static class OpenCaches
 {
     public const string LockTimeoutVariable = "RESPONSECACHE_LOCK_TIMEOUT_SECONDS";
 
+    /// <summary>Seconds after a journaled change until the journal is folded into ai_responses.json; negative: never.</summary>
+    public const string FoldDelayVariable = "RESPONSECACHE_FOLD_DELAY_SECONDS";
+
     private static readonly StringComparer s_pathComparer =
         Platform.HasCaseSensitivePaths ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
@@ -134,7 +137,10 @@ public static class OpenCaches
         }
     }
 
-    /// <summary>RESPONSECACHE_LOCK_TIMEOUT_SECONDS lets a job wait longer (or a test shorter) than the default for the lock.</summary>
+    /// <summary>
+    /// RESPONSECACHE_LOCK_TIMEOUT_SECONDS lets a job wait longer (or a test shorter) than the default for the lock;
+    /// RESPONSECACHE_FOLD_DELAY_SECONDS sets <see cref="DirectoryCacheOptions.FoldDelay"/>.
+    /// </summary>
     private static DirectoryCacheOptions OptionsFromEnvironment()
     {
         var options = new DirectoryCacheOptions();
@@ -142,6 +148,13 @@ public static class OpenCaches
         if (double.TryParse(timeout, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds <= int.MaxValue)
         {
             options.LockTimeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        // A negative delay turns folding off, as before it existed: the journal then stays until it outgrows a quarter of the snapshot.
+        string? foldDelay = Environment.GetEnvironmentVariable(FoldDelayVariable);
+        if (double.TryParse(foldDelay, NumberStyles.Float, CultureInfo.InvariantCulture, out double foldSeconds) && foldSeconds <= int.MaxValue)
+        {
+            options.FoldDelay = foldSeconds < 0 ? null : TimeSpan.FromSeconds(foldSeconds);
         }
 
         return options;

@@ -105,6 +105,12 @@ public sealed class StoreInventory
     public long? SharedHits { get; }
 
     public long? SharedMisses { get; }
+
+    /// <summary>Entries in the store's file, where a program that reads only that file sees fewer than the store serves (the directory store); null otherwise.</summary>
+    public int? FileEntries { get; internal set; }
+
+    /// <summary>Entries in the file the last time it was found rewritten by another program (which may cap the cache lower); null if never.</summary>
+    public int? ForeignRewriteEntries { get; internal set; }
 }
 
 /// <summary>An entry as a store holds it (its response empty unless asked for), and what it counts against the size cap.</summary>

@@ -73,6 +73,9 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
     /// <summary>Called with the destination each time a new file was put in place, so a test can look at every version another process could have read.</summary>
     public Action<string>? AfterReplace { get; set; }
 
+    /// <summary>Called with the path each time a file written through this disk was pushed to it: for a temp snapshot, the moment before it is put in place.</summary>
+    public Action<string>? AfterFlushToDisk { get; set; }
+
     /// <summary>Called each time the OS refused to open the lock file because another holder has it: a writer is waiting for the lock.</summary>
     public Action? AfterLockRefused { get; set; }
 
@@ -126,6 +129,7 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
         {
             ThrowIfFailing(FaultPoint.FlushToDisk, faulty.Path);
             _disk.FlushToDisk(faulty.Inner);
+            AfterFlushToDisk?.Invoke(faulty.Path);
             return;
         }
 

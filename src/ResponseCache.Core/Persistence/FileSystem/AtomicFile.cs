@@ -16,7 +16,11 @@ internal static class AtomicFile
     private const int RandomNameLength = 16;
 
     /// <summary>Whatever fails, the old file stays whole; failures name the target and say where the new bytes are.</summary>
-    public static void Write(ICacheFileSystem fileSystem, string path, string description, Action<Stream> write)
+    /// <param name="mayReplace">
+    /// Asked with the finished temp file's path just before it is put in place; false deletes it and leaves the
+    /// target as it is. Then Write returns false.
+    /// </param>
+    public static bool Write(ICacheFileSystem fileSystem, string path, string description, Action<Stream> write, Func<string, bool>? mayReplace = null)
     {
         string tempPath = path + "." + RandomName() + TempSuffix;
         try
@@ -31,6 +35,12 @@ internal static class AtomicFile
         {
             TryDelete(fileSystem, tempPath);
             throw new CacheStorageException($"Could not write the {description} '{path}': {ex.Message} The file on disk is unchanged.", path, ex);
+        }
+
+        if (mayReplace is not null && !mayReplace(tempPath))
+        {
+            TryDelete(fileSystem, tempPath);
+            return false;
         }
 
         try
@@ -51,6 +61,8 @@ internal static class AtomicFile
                 : "The file on disk is unchanged.";
             throw new CacheStorageException($"Could not write the {description} '{path}': {ex.Message} {outcome}", path, ex);
         }
+
+        return true;
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace ResponseCache.Core.Persistence;
 /// Only changes take it: reads read the files without it (see <see cref="CacheFiles"/>). The file carries two
 /// counters that tell everyone exactly what changed since they last looked, even when a stat could not (same size,
 /// same clock tick): the generation (bumped after every write) and the epoch (bumped when the journal starts over,
-/// so readers know their journal offset no longer applies).
+/// so readers know their journal offset no longer applies); and the identity of the module's last snapshot.
 /// </summary>
 internal sealed class FileLock : IDisposable
 {
@@ -109,9 +109,12 @@ internal sealed class FileLock : IDisposable
     }
 
     /// <summary>Announces a finished write to every other process.</summary>
-    public void BumpGeneration() => Write(new LockCounters(Counters.Generation + 1, Counters.Epoch));
+    public void BumpGeneration() => Write(new LockCounters(Counters.Generation + 1, Counters.Epoch, Counters.Snapshot));
 
-    public void BumpEpoch() => Write(new LockCounters(Counters.Generation, Counters.Epoch + 1));
+    public void BumpEpoch() => Write(new LockCounters(Counters.Generation, Counters.Epoch + 1, Counters.Snapshot));
+
+    /// <summary>The journal starts over on a snapshot the module wrote, which the lock file now names as its own.</summary>
+    public void StartEpoch(SnapshotIdentity snapshot) => Write(new LockCounters(Counters.Generation, Counters.Epoch + 1, snapshot));
 
     public void Dispose() => _stream.Dispose();
 

@@ -46,9 +46,37 @@ internal sealed class SnapshotFile
             return (SnapshotContent.Empty, SnapshotIdentity.Of(ReadOnlySpan<byte>.Empty));
         }
 
-        // A byte order mark an editor added changes nothing the journal depends on: the identity leaves it out.
-        ReadOnlySpan<byte> withoutMark = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes;
-        return (SnapshotReader.Read(bytes), SnapshotIdentity.Of(withoutMark));
+        return (SnapshotReader.Read(bytes), IdentityOf(bytes));
+    }
+
+    // A byte order mark an editor added changes nothing the journal depends on: the identity leaves it out.
+    private static SnapshotIdentity IdentityOf(byte[] bytes) =>
+        SnapshotIdentity.Of(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
+
+    /// <summary>
+    /// The file on disk is still the one read: the same stat and, since a rewrite within one tick of the file
+    /// system's clock can keep both size and time, the same bytes.
+    /// </summary>
+    private bool IsStill(FileSignature signature, SnapshotIdentity identity)
+    {
+        if (Probe() != signature)
+        {
+            return false;
+        }
+
+        if (!signature.Exists)
+        {
+            return true;
+        }
+
+        try
+        {
+            return IdentityOf(_fileSystem.ReadAllBytes(CacheFilePath)) == identity;
+        }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Moves a damaged cache file out of the way, never overwriting anything; returns where it went.</summary>
@@ -56,18 +84,27 @@ internal sealed class SnapshotFile
 
     /// <summary>
     /// Writes every entry to a temp file beside the cache file and puts it in place (<see cref="AtomicFile"/>):
-    /// whatever fails, the old file stays whole. Returns the new snapshot's identity.
+    /// whatever fails, the old file stays whole. Just before the rename, the cache file must still be the one the
+    /// entries were read from (<paramref name="readFrom"/>, its stat and identity): a program that takes no lock may have
+    /// rewritten it meanwhile, and then nothing is written and null is returned, for the caller to merge again.
+    /// Null <paramref name="readFrom"/> replaces whatever is there. Returns the new snapshot's identity and stat.
     /// </summary>
-    public SnapshotIdentity Save(IEnumerable<CacheEntry> entriesOldestFirst)
+    public (SnapshotIdentity Identity, FileSignature Written)? Save(IEnumerable<CacheEntry> entriesOldestFirst, (FileSignature Stat, SnapshotIdentity Identity)? readFrom)
     {
         SnapshotIdentity? identity = null;
-        AtomicFile.Write(_fileSystem, CacheFilePath, "cache file", stream =>
+        FileSignature written = default;
+        bool replaced = AtomicFile.Write(_fileSystem, CacheFilePath, "cache file", stream =>
         {
             var checksumming = new ChecksummingStream(stream);
             SnapshotWriter.Write(checksumming, entriesOldestFirst);
             identity = checksumming.Identity;
+        }, tempPath =>
+        {
+            // A rename keeps the file's size and time, so this is what a later stat of the cache file finds.
+            written = _fileSystem.GetSignature(tempPath);
+            return readFrom is not (FileSignature, SnapshotIdentity) read || IsStill(read.Item1, read.Item2);
         });
-        return identity!.Value;
+        return replaced ? (identity!.Value, written) : null;
     }
 
     /// <summary>Deletes temp files a killed writer left behind. Only safe while holding the lock: no live writer has one then.</summary>

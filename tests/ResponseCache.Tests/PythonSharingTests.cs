@@ -1,0 +1,235 @@
+using System.Text.Json.Nodes;
+using ResponseCache.Core;
+using ResponseCache.Tests.Infrastructure;
+
+namespace ResponseCache.Tests;
+
+/// <summary>
+/// Sharing a cache with the Python reference at any size (issue 21): what one side writes, the other keeps. The
+/// engines here run on the machine's clock, as the reference does, so both sides agree which entry is older.
+/// </summary>
+public sealed class PythonSharingTests : CacheTestBase
+{
+    /// <summary>The reference's default max_entries, and its default entry size in the issue's reproduction.</summary>
+    private const int ReferenceCap = 100;
+
+    private static readonly CachePolicy ReferenceSized = Policy(maxEntries: ReferenceCap);
+
+    [PythonFact]
+    public void A_get_by_a_fresh_reference_process_keeps_the_modules_set_and_its_eviction()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.Set("ps-1", Responses.Json("from the module"), ReferenceSized);
+        Assert.True(JournalLength > 0, "The module's set should be in the journal of a cache this large.");
+
+        ReferenceCacheManager.Run(CacheDirectory, ReferenceCap, 7, new object?[] { "get", SeedKey(50) });
+
+        Assert.Equal("from the module", Responses.Text(module.Get("ps-1", ReferenceSized)));
+        Assert.Null(module.Get(SeedKey(0), ReferenceSized));
+        DirectoryCache fresh = SharingEngine();
+        Assert.Equal("from the module", Responses.Text(fresh.Get("ps-1", ReferenceSized)));
+        Assert.Null(fresh.Get(SeedKey(0), ReferenceSized));
+        Assert.Equal(ReferenceCap, fresh.GetStatistics(ReferenceSized).TotalEntries);
+    }
+
+    [PythonFact]
+    public void Rounds_of_module_and_reference_writers_each_see_all_of_the_others_entries()
+    {
+        SeedFromReference(ReferenceCap);
+        var moduleKeys = new List<string>();
+        var referenceKeys = new List<string>();
+        for (int round = 0; round < 3; round++)
+        {
+            DirectoryCache module = SharingEngine();
+            string[] keys = Enumerable.Range(0, 10).Select(i => $"module {round}-{i}").ToArray();
+            module.SetMany(keys.Select(key => new KeyValuePair<string, byte[]>(key, Responses.OfSize(3000, 'm'))).ToList(), ReferenceSized);
+            moduleKeys.AddRange(keys);
+            module.Flush();
+
+            // A fresh reference process: what it finds of the module's entries, then its own ten.
+            object?[][] ops = moduleKeys.Select(key => new object?[] { "get", key })
+                .Concat(Enumerable.Range(0, 10).Select(i => new object?[] { "set", $"python {round}-{i}", new string('p', 3000) }))
+                .ToArray();
+            JsonArray results = ReferenceCacheManager.Run(CacheDirectory, ReferenceCap, 7, ops);
+            Assert.Equal(moduleKeys.Count, results.Take(moduleKeys.Count).Count(result => result is not null));
+            referenceKeys.AddRange(Enumerable.Range(0, 10).Select(i => $"python {round}-{i}"));
+        }
+
+        DirectoryCache last = SharingEngine();
+        Assert.All(moduleKeys, key => Assert.NotNull(last.Get(key, ReferenceSized)));
+        Assert.All(referenceKeys, key => Assert.NotNull(last.Get(key, ReferenceSized)));
+    }
+
+    [PythonFact]
+    public void A_reference_write_made_while_the_module_writes_its_snapshot_is_kept()
+    {
+        DirectoryCache module = SharingEngine();
+        module.Set("first", Responses.Json("one"), Roomy);
+        bool referenceWrote = false;
+        Disk.AfterFlushToDisk = path =>
+        {
+            if (path.EndsWith(".tmp", StringComparison.Ordinal) && !referenceWrote)
+            {
+                referenceWrote = true;
+                ReferenceCacheManager.Run(CacheDirectory, new object?[] { "set", "from python", "kept" });
+            }
+        };
+
+        module.Set("second", Responses.Json("two"), Roomy);
+        Disk.AfterFlushToDisk = null;
+
+        Assert.True(referenceWrote);
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, new object?[] { "get", "from python" }, new object?[] { "get", "second" }, new object?[] { "get", "first" });
+        Assert.Equal(new[] { "kept", "two", "one" }, seen.Select(result => (string?)result));
+        Assert.Equal("kept", Responses.Text(module.Get("from python", Roomy)));
+    }
+
+    [PythonFact]
+    public void The_references_own_evictions_stay_done_when_the_modules_changes_are_applied_again()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.Set("ps-1", Responses.Json("from the module"), Roomy);
+
+        // The reference, at its cap, evicts its least recent entry to make room for its own.
+        ReferenceCacheManager.Run(CacheDirectory, ReferenceCap, 7, new object?[] { "set", "from python", "kept" });
+
+        DirectoryCache fresh = SharingEngine();
+        Assert.Null(fresh.Get(SeedKey(0), Roomy));
+        Assert.Equal("kept", Responses.Text(fresh.Get("from python", Roomy)));
+        Assert.Equal("from the module", Responses.Text(fresh.Get("ps-1", Roomy)));
+        Assert.Equal(ReferenceCap + 1, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal(fresh.GetStatistics(Roomy).TotalEntries, module.GetStatistics(Roomy).TotalEntries);
+    }
+
+    [PythonFact]
+    public void A_key_the_reference_stored_after_the_module_keeps_the_references_response()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.Set("both", Responses.Json("older, from the module"), Roomy);
+
+        ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "set", "both", "newer, from python" });
+
+        Assert.Equal("newer, from python", Responses.Text(module.Get("both", Roomy)));
+        Assert.Equal("newer, from python", Responses.Text(SharingEngine().Get("both", Roomy)));
+    }
+
+    [PythonFact]
+    public void The_reference_sees_a_journaled_set_once_the_background_fold_has_run()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine(foldDelay: TimeSpan.Zero);
+
+        module.Set("ps-1", Responses.Json("from the module"), Roomy);
+
+        // No flush and no further call: only the timer can empty the journal.
+        Assert.True(SpinWait.SpinUntil(() => JournalLength == 0, TimeSpan.FromSeconds(30)), "The journal was not folded in the background.");
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "get", "ps-1" }, new object?[] { "stats" });
+        Assert.Equal("from the module", (string?)seen[0]);
+        Assert.Equal(ReferenceCap + 1, (int)seen[1]!["total_entries"]!);
+    }
+
+    [PythonFact]
+    public void A_fold_the_process_owes_at_exit_puts_every_journaled_entry_in_the_snapshot()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.SetMany(Enumerable.Range(0, 50).Select(i => new KeyValuePair<string, byte[]>($"module {i}", Responses.OfSize(3000, 'm'))).ToList(), Roomy);
+        Assert.True(JournalLength > 0, "The sets should have returned before any fold.");
+        Assert.Equal(ReferenceCap, (int)ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!["total_entries"]!);
+
+        module.Flush();
+
+        Assert.Equal(0, JournalLength);
+        Assert.Equal(ReferenceCap + 50, (int)ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!["total_entries"]!);
+    }
+
+    [PythonFact]
+    public void Statistics_count_what_the_reference_counts_beside_what_the_module_serves()
+    {
+        SeedFromReference(ReferenceCap);
+        DirectoryCache module = SharingEngine();
+        module.SetMany(Enumerable.Range(0, 50).Select(i => new KeyValuePair<string, byte[]>($"module {i}", Responses.OfSize(3000, 'm'))).ToList(), Roomy);
+
+        CacheStatistics stats = module.GetStatistics(Roomy);
+        JsonNode reference = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "stats" })[0]!;
+
+        Assert.Equal(ReferenceCap + 50, stats.TotalEntries);
+        Assert.Equal((int)reference["total_entries"]!, stats.FileEntries);
+        module.Flush();
+        Assert.Equal(ReferenceCap + 50, module.GetStatistics(Roomy).FileEntries);
+    }
+
+    [PythonFact]
+    public void Statistics_warn_when_another_program_rewrote_the_cache_with_fewer_entries_than_its_cap()
+    {
+        DirectoryCache module = SharingEngine();
+        CachePolicy capOf50 = Policy(maxEntries: 50);
+        SetOneSecondApart(module, capOf50, Enumerable.Range(0, 20).Select(i => $"module {i}").ToArray());
+        _ = module.GetStatistics(capOf50, Log);
+        Assert.Empty(Log.Warnings);
+
+        // The reference with a cap of 10 evicts down to it as it stores its own entry.
+        ReferenceCacheManager.Run(CacheDirectory, 10, 7, new object?[] { "set", "from python", "kept" });
+
+        var log = new RecordingLog();
+        CacheStatistics stats = SharingEngine().GetStatistics(capOf50, log);
+        Assert.Equal(10, stats.TotalEntries);
+        string warning = Assert.Single(log.Warnings);
+        Assert.Contains("rewritten by another program", warning);
+        Assert.Contains("10 entries", warning);
+        Assert.Contains("max_entries=50", warning);
+    }
+
+    [PythonFact]
+    public void Statistics_do_not_warn_when_the_other_programs_rewrite_holds_as_many_entries_as_the_cap()
+    {
+        DirectoryCache module = SharingEngine();
+        CachePolicy capOf10 = Policy(maxEntries: 10);
+        SetOneSecondApart(module, capOf10, Enumerable.Range(0, 10).Select(i => $"module {i}").ToArray());
+
+        ReferenceCacheManager.Run(CacheDirectory, 10, 7, new object?[] { "set", "from python", "kept" });
+
+        var log = new RecordingLog();
+        Assert.Equal(10, SharingEngine().GetStatistics(capOf10, log).TotalEntries);
+        Assert.Empty(log.Warnings);
+    }
+
+    [PythonFact]
+    public void A_reference_write_from_a_copy_it_loaded_before_the_modules_last_write_keeps_the_modules_entry()
+    {
+        DirectoryCache module = SharingEngine();
+        module.Set("first", Responses.Json("one"), Roomy);
+        string staleCopy = Path.Combine(OutsideDirectory, "loaded earlier");
+        Directory.CreateDirectory(staleCopy);
+        File.Copy(CacheFile, Path.Combine(staleCopy, "ai_responses.json"));
+
+        module.Set("second", Responses.Json("two"), Roomy);
+
+        // What a reference process that loaded before that set writes after it: its copy plus its own entry, renamed into place.
+        ReferenceCacheManager.Run(staleCopy, new object?[] { "set", "from python", "kept" });
+        File.Copy(Path.Combine(staleCopy, "ai_responses.json"), CacheFile + ".python.tmp");
+        File.Delete(CacheFile);
+        File.Move(CacheFile + ".python.tmp", CacheFile);
+
+        Assert.Equal("two", Responses.Text(module.Get("second", Roomy)));
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, new object?[] { "get", "second" }, new object?[] { "get", "from python" }, new object?[] { "get", "first" });
+        Assert.Equal(new[] { "two", "kept", "one" }, seen.Select(result => (string?)result));
+    }
+
+    private static string SeedKey(int i) => $"seed {i}";
+
+    /// <summary>The reference writes the entries one set at a time, as it would have before the migration: 3 KB each, over 256 KB for 100.</summary>
+    private void SeedFromReference(int count)
+    {
+        object?[][] sets = Enumerable.Range(0, count).Select(i => new object?[] { "set", SeedKey(i), new string((char)('a' + (i % 26)), 3000) }).ToArray();
+        ReferenceCacheManager.Run(CacheDirectory, ReferenceCap, 7, sets);
+        Assert.True(new FileInfo(CacheFile).Length > 256 * 1024 || count < ReferenceCap, "The seeded cache is too small to use the journal.");
+    }
+
+    /// <summary>What another process of the module would have, on the machine's clock; it folds only when flushed (at exit) unless told otherwise.</summary>
+    private DirectoryCache SharingEngine(TimeSpan? foldDelay = null) =>
+        new(CacheDirectory, new DirectoryCacheOptions { Clock = SystemClock.Instance, FileSystem = Disk, FoldDelay = foldDelay ?? Timeout.InfiniteTimeSpan });
+}
