@@ -27,6 +27,7 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
     [InlineData(nameof(DirectoryCache.Clear))]
     [InlineData(nameof(DirectoryCache.RemoveExpired))]
     [InlineData(nameof(DirectoryCache.RemoveMany))]
+    [InlineData(nameof(DirectoryCache.RemoveTagged))]
     public void A_removal_where_no_directory_exists_creates_nothing_and_says_there_is_no_cache(string removal)
     {
         DirectoryCache engine = NewEngine();
@@ -42,6 +43,7 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
     [InlineData(nameof(DirectoryCache.Clear))]
     [InlineData(nameof(DirectoryCache.RemoveExpired))]
     [InlineData(nameof(DirectoryCache.RemoveMany))]
+    [InlineData(nameof(DirectoryCache.RemoveTagged))]
     public void A_removal_in_a_directory_without_cache_files_leaves_it_as_it_was(string removal)
     {
         Directory.CreateDirectory(CacheDirectory);
@@ -93,9 +95,9 @@ public sealed class ReadOnlyCacheTests : CacheTestBase
     {
         nameof(DirectoryCache.Clear) => engine.Clear(Log),
         nameof(DirectoryCache.RemoveExpired) => engine.RemoveExpired(Policy(), Log),
+        nameof(DirectoryCache.RemoveTagged) => engine.RemoveTagged(new[] { "release-1" }, Log),
         _ => engine.RemoveMany(new[] { KeyHash.Compute("question") }, Log),
     };
 
-    private static string NoCacheWarning(DirectoryCache engine) =>
-        $"There is no cache in '{engine.Directory}': nothing was removed, and nothing was created there.";
+    private static string NoCacheWarning(DirectoryCache engine) => DirectoryCache.NothingToRemove(engine.Directory);
 }

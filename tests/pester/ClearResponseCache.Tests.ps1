@@ -135,6 +135,9 @@ Describe 'A removal on a path where there is no cache' {
     It '<Command> creates nothing, says there is no cache there, and -PassThru outputs 0' -ForEach @(
         @{ Command = 'Clear-ResponseCache'; Call = { param($typo) Clear-ResponseCache -Path $typo -PassThru -WarningVariable warned -WarningAction SilentlyContinue; $warned } }
         @{ Command = 'Remove-CachedResponse'; Call = { param($typo) Remove-CachedResponse -Key 'k' -Path $typo -PassThru -WarningVariable warned -WarningAction SilentlyContinue; $warned } }
+        # A user trial: by tag it created the directory and a lock file, silently; by a short key hash it was silent.
+        @{ Command = 'Clear-ResponseCache -Tag'; Call = { param($typo) Clear-ResponseCache -Tag 'beta' -Path $typo -PassThru -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue; $warned } }
+        @{ Command = 'Remove-CachedResponse -KeyHash (8 digits)'; Call = { param($typo) Remove-CachedResponse -KeyHash '6ab9f1eb' -Path $typo -PassThru -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue; $warned } }
     ) {
         $typo = Join-Path $TestDrive 'typo'
 

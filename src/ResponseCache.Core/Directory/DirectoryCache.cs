@@ -28,6 +28,9 @@ public sealed class DirectoryCache : CacheService
     /// <summary>Where the cache's configuration is kept.</summary>
     public string SettingsFilePath => DirectoryStore.SettingsFilePath;
 
+    /// <summary>The warning a removal gives where no cache exists: nothing there to remove, and nothing created.</summary>
+    public static string NothingToRemove(string directory) => $"There is no cache in '{directory}': nothing was removed, and nothing was created there.";
+
     /// <summary>Whether the directory holds a cache: entries on disk, or a configuration. Looking creates nothing.</summary>
     public bool Exists => DirectoryStore.Exists;
 

@@ -189,7 +189,7 @@ internal sealed class DirectoryStore : ICacheStore
         return expired.Count(hash => _memory.Remove(hash));
     }, cancellation);
 
-    public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation) => Change(log, () =>
+    public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () =>
     {
         List<KeyHash> tagged = _memory.Index.OldestFirst().Where(entry => entry.Tags is not null && EntryTags.HasAny(entry.Tags, tags)).Select(entry => entry.Key).ToList();
         return tagged.Count(hash => _memory.Remove(hash));
@@ -437,7 +437,7 @@ internal sealed class DirectoryStore : ICacheStore
 
         if (!Exists)
         {
-            log.Warning($"There is no cache in '{_files.DirectoryPath}': nothing was removed, and nothing was created there.");
+            log.Warning(DirectoryCache.NothingToRemove(_files.DirectoryPath));
         }
 
         return 0;

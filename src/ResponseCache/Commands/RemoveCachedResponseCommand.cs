@@ -193,6 +193,10 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
         {
             ShouldProcess($"key {prefix} in {cache.Location} (not cached: nothing to remove)", "Remove cached response");
         }
+        else if (cache is DirectoryCache { Exists: false } missing)
+        {
+            WriteWarning(DirectoryCache.NothingToRemove(missing.Directory));
+        }
         else
         {
             WriteVerbose($"No entry's key hash in {cache.Location} starts with '{prefix}'; nothing to remove.");
