@@ -51,6 +51,17 @@ Describe '-Request' {
         $script:runs | Should -Be 1
     }
 
+    # A user trial: this set alone refused -Tag and -ExpiresAfter, with the binder's "Parameter set cannot be resolved".
+    It 'tags a get-or-add by request and gives it a lifetime of its own, as the -Key get-or-add does' {
+        $request = @{ model = 'm'; messages = @(@{ role = 'user'; content = 'hi' }) }
+
+        Get-CachedResponse -Request $request -Tag 'release-2' -ExpiresAfter ([TimeSpan]::FromHours(1)) @cache -ScriptBlock { 'answer' } | Should -BeExactly 'answer'
+
+        $entry = Get-CacheEntry -Request $request @cache
+        $entry.Tags | Should -Be @('release-2')
+        ($entry.Expires - $entry.Created).TotalHours | Should -BeLessOrEqual 1.01
+    }
+
     It 'binds a piped record''s Request property by name, as -Key binds: Set-CachedResponse stores each record''s Response' {
         [pscustomobject]@{ Request = @{ q = 1 }; Response = 'one' }, [pscustomobject]@{ Request = '{"q":2}'; Response = 'two' } |
             Set-CachedResponse @cache

@@ -104,6 +104,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateNotNull]
     [ValidateTag]
     public override string[]? Tag { get => base.Tag; set => base.Tag = value; }
@@ -111,6 +112,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     /// <inheritdoc/>
     [Parameter(ParameterSetName = KeyWithScriptBlockSet)]
     [Parameter(ParameterSetName = ComposedWithScriptBlockSet)]
+    [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateLifetime]
     public override TimeSpan? ExpiresAfter { get => base.ExpiresAfter; set => base.ExpiresAfter = value; }
 
