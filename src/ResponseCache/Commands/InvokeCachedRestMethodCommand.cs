@@ -7,6 +7,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Text.Json;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -143,6 +144,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
     [Parameter]
     [ValidateNotNull]
     [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string[]? Tag { get; set; }
 
     /// <summary>A lifetime of the reply's entry: it expires then, or at the cache's TTL if that comes first.</summary>
