@@ -271,7 +271,7 @@ Describe 'Completion of -Namespace from the index of <Name>' -ForEach @(Get-Test
     }
 }
 
-Describe 'Completion of -Namespace on a server with a password' {
+Describe 'Completion on a server with a password' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
         $secret = 'pw-' + [guid]::NewGuid().ToString('N')
@@ -281,7 +281,7 @@ Describe 'Completion of -Namespace on a server with a password' {
         $ns = New-TestNamespace
         $global:CompletionCacheCredential = [pscredential]::new('default', (ConvertTo-SecureString $secret -AsPlainText -Force))
         $global:CompletionRequestCredential = [pscredential]::new('api-user', (ConvertTo-SecureString 'not the cache''s' -AsPlainText -Force))
-        Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
+        Set-CachedResponse -Key 'k' -Response 'v' -Tag 'signed-in' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
         $null = Get-CachedResponse -Key 'k' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
     }
 
@@ -296,6 +296,12 @@ Describe 'Completion of -Namespace on a server with a password' {
             Should -BeExactly @($ns)
         Get-CompletedText "Copy-ResponseCache -Path $TestDrive -DestinationConnectionString $endpoint -DestinationCredential `$CompletionCacheCredential -DestinationNamespace $ns" |
             Should -BeExactly @($ns)
+    }
+
+    It 'lists the tags of Invoke-CachedRestMethod''s cache with -CacheCredential, never the request''s -Credential' {
+        Get-CompletedText "Invoke-CachedRestMethod -Uri http://localhost/ -ConnectionString $endpoint -Namespace $ns -Credential `$CompletionRequestCredential -CacheCredential `$CompletionCacheCredential -Tag sig" |
+            Should -BeExactly @('signed-in')
+        Get-CompletedText "Get-CacheEntry -ConnectionString $endpoint -Namespace $ns -Credential `$CompletionCacheCredential -Tag sig" | Should -BeExactly @('signed-in')
     }
 }
 
