@@ -4,7 +4,7 @@ using ResponseCache.Core;
 
 namespace ResponseCache.Completion;
 
-/// <summary>Offers the tags the entries of the command line's cache carry, spelled as first stored, for -Tag.</summary>
+/// <summary>Offers the tags the entries of the command line's cache carry, for -Tag: tags that differ only in case are one, spelled as the least recently used entry spells it.</summary>
 internal sealed class TagCompleter : EntryValueCompleter
 {
     private protected override StringComparer Sameness => EntryTags.Comparer;
