@@ -1,6 +1,7 @@
 <#
     Tab completion as a console user meets it, through TabExpansion2: -Path offers directories only, -KeyHash the
-    hashes of the cache the command line names (read without writing anything), -Namespace the namespaces of the
+    hashes of the cache the command line names (read without writing anything), -Tag and -Model the tags and models its
+    entries carry, -Namespace the namespaces of the
     server it names (from the server's index), and parameters that take text or a server never offer file names.
 #>
 
@@ -13,6 +14,7 @@ BeforeDiscovery {
         @{ Command = 'Get-CacheEntry'; Parameter = 'Key' }
         @{ Command = 'Get-CachedResponse'; Parameter = 'Model' }
         @{ Command = 'Remove-CachedResponse'; Parameter = 'Model' }
+        @{ Command = 'Get-CacheEntry'; Parameter = 'Tag' }
         @{ Command = 'Get-CacheStats'; Parameter = 'ConnectionString' }
         @{ Command = 'Copy-ResponseCache'; Parameter = 'DestinationConnectionString' }
         @{ Command = 'Get-CacheStats'; Parameter = 'Namespace' }
@@ -164,6 +166,68 @@ Describe 'Completion of -KeyHash from a namespace on <Name>' -ForEach @(Get-Test
     }
 }
 
+Describe 'Completion of -Tag and -Model from <Name>' -ForEach @(Get-TestBackend) {
+    BeforeAll {
+        $cache = New-TestCache -Kind $Kind
+        Set-CachedResponse -Key 'summary 1' -Response 'one' -Tag 'summary-v1', 'gpt-4o' @cache
+        Set-CachedResponse -Key 'summary 2' -Response 'two' -Tag 'Summary-V1' @cache
+        Set-CachedResponse -Key 'review' -Response 'three' -Tag 'summary-v2', "it's draft" @cache
+        # The model an entry records is the reply's.
+        Set-CachedResponse -Key 'hi' -Response @{ model = 'gpt-4o-mini'; choices = @() } @cache
+        Set-CachedResponse -Key 'bye' -Response @{ model = 'gpt-4o-mini'; choices = @() } @cache
+        Set-CachedResponse -Key 'hello' -Response @{ model = 'claude-sonnet-4-5'; content = @() } @cache
+        $named = ConvertTo-CacheParameterText $cache
+    }
+
+    It '<Command> -Tag offers the tags of the cache the command line names that start with what is typed, in any case, each once' -ForEach @(
+        @{ Command = 'Get-CacheEntry' }
+        @{ Command = 'Remove-CachedResponse' }
+        @{ Command = 'Clear-ResponseCache' }
+        @{ Command = 'Set-CachedResponse -Key k' }
+        @{ Command = 'Get-CachedResponse -Key k' }
+        @{ Command = 'Invoke-CachedRestMethod -Uri http://localhost/' }
+    ) {
+        $offered = Get-CompletedText "$Command $named -Tag SUMMARY-"
+
+        $offered | Should -HaveCount 2
+        $offered[0] | Should -Be 'summary-v1'
+        $offered[1] | Should -BeExactly 'summary-v2'
+        Get-CompletedText "$Command -Tag gp" " $named" | Should -BeExactly @('gpt-4o')
+    }
+
+    It 'tells in the tooltip how many entries carry each tag' {
+        $tooltips = Get-Completion "Get-CacheEntry $named -Tag summary-" | ForEach-Object ToolTip
+
+        $tooltips[0] | Should -Match ': 2 entries tagged$'
+        $tooltips[1] | Should -Match ': 1 entry tagged$'
+    }
+
+    It 'quotes a tag PowerShell would not read as one word, and the completed line lists its entry' {
+        $completed = Get-CompletedText "Get-CacheEntry $named -Tag it"
+
+        $completed | Should -BeExactly @("'it''s draft'")
+        (Invoke-Expression "Get-CacheEntry $named -Tag $completed").KeyHash | Should -Be (Get-KeyHash 'review')
+        Get-CompletedText "Get-CacheEntry $named -Tag 'gp" | Should -BeExactly @("'gpt-4o'")
+    }
+
+    It '<Command> -Model offers the models the entries recorded, with how many entries each' -ForEach @(
+        @{ Command = 'Get-CachedResponse -Prompt p' }
+        @{ Command = 'Set-CachedResponse -Prompt p' }
+        @{ Command = 'Remove-CachedResponse -Prompt p' }
+    ) {
+        Get-CompletedText "$Command $named -Model GPT" | Should -BeExactly @('gpt-4o-mini')
+        Get-CompletedText "$Command -Model " " $named" | Should -BeExactly @('claude-sonnet-4-5', 'gpt-4o-mini')
+        (Get-Completion "$Command $named -Model gpt").ToolTip | Should -Match ': 2 entries$'
+    }
+
+    It 'offers nothing from a cache that holds no entries' {
+        $empty = ConvertTo-CacheParameterText (New-TestCache -Kind $Kind)
+
+        Get-Completion "Get-CacheEntry $empty -Tag " | Should -BeNullOrEmpty
+        Get-Completion "Get-CachedResponse $empty -Model " | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Completion of -Namespace from the index of <Name>' -ForEach @(Get-TestBackend | Where-Object Kind -NE 'Directory') {
     BeforeAll {
         $server = (New-TestCache -Kind $Kind).ConnectionString
@@ -207,7 +271,7 @@ Describe 'Completion of -Namespace from the index of <Name>' -ForEach @(Get-Test
     }
 }
 
-Describe 'Completion of -Namespace on a server with a password' {
+Describe 'Completion on a server with a password' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'RedisServers.psm1') -Force
         $secret = 'pw-' + [guid]::NewGuid().ToString('N')
@@ -217,7 +281,7 @@ Describe 'Completion of -Namespace on a server with a password' {
         $ns = New-TestNamespace
         $global:CompletionCacheCredential = [pscredential]::new('default', (ConvertTo-SecureString $secret -AsPlainText -Force))
         $global:CompletionRequestCredential = [pscredential]::new('api-user', (ConvertTo-SecureString 'not the cache''s' -AsPlainText -Force))
-        Set-CachedResponse -Key 'k' -Response 'v' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
+        Set-CachedResponse -Key 'k' -Response 'v' -Tag 'signed-in' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
         $null = Get-CachedResponse -Key 'k' -ConnectionString $server.Endpoint -Credential $CompletionCacheCredential -Namespace $ns
     }
 
@@ -233,6 +297,12 @@ Describe 'Completion of -Namespace on a server with a password' {
         Get-CompletedText "Copy-ResponseCache -Path $TestDrive -DestinationConnectionString $endpoint -DestinationCredential `$CompletionCacheCredential -DestinationNamespace $ns" |
             Should -BeExactly @($ns)
     }
+
+    It 'lists the tags of Invoke-CachedRestMethod''s cache with -CacheCredential, never the request''s -Credential' {
+        Get-CompletedText "Invoke-CachedRestMethod -Uri http://localhost/ -ConnectionString $endpoint -Namespace $ns -Credential `$CompletionRequestCredential -CacheCredential `$CompletionCacheCredential -Tag sig" |
+            Should -BeExactly @('signed-in')
+        Get-CompletedText "Get-CacheEntry -ConnectionString $endpoint -Namespace $ns -Credential `$CompletionCacheCredential -Tag sig" | Should -BeExactly @('signed-in')
+    }
 }
 
 Describe 'Completion of -KeyHash from a server that cannot be reached' {
@@ -245,6 +315,8 @@ Describe 'Completion of -KeyHash from a server that cannot be reached' {
         $Error.Clear()
 
         Get-Completion "Remove-CachedResponse -ConnectionString '127.0.0.1:$port' -KeyHash " | Should -BeNullOrEmpty
+        Get-Completion "Get-CacheEntry -ConnectionString '127.0.0.1:$port' -Tag " | Should -BeNullOrEmpty
+        Get-Completion "Get-CachedResponse -ConnectionString '127.0.0.1:$port' -Model " | Should -BeNullOrEmpty
 
         $Error | Should -BeNullOrEmpty
     }

@@ -127,6 +127,45 @@ Describe 'Invoke-CachedRestMethod' {
         $api.Requests.Count | Should -Be 5
     }
 
+    It 'tags the reply''s entry with -Tag: Get-CacheEntry -Tag lists it and Remove-CachedResponse -Tag removes it' {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = $openAi }, @{ Status = 200; Body = '{"second":"call"}' }
+        $null = Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"tagged"}' -Tag 'chat-v1', 'gpt-4o-mini' @cache
+        $null = Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"untagged"}' @cache
+
+        $tagged = @(Get-CacheEntry -Tag 'CHAT-v1' @cache)
+        $tagged.Count | Should -Be 1
+        $tagged[0].Tags | Should -Be @('chat-v1', 'gpt-4o-mini')
+
+        Remove-CachedResponse -Tag 'chat-v1' @cache -PassThru | Should -Be 1
+        @(Get-CacheEntry @cache).Count | Should -Be 1
+        (Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"tagged"}' @cache).second | Should -BeExactly 'call'
+        $api.Requests.Count | Should -Be 3
+    }
+
+    # A lifetime of one tick has ended by the next call: expiry without waiting for it.
+    It 'calls the API again once the -ExpiresAfter lifetime of the reply''s entry has ended, though the TTL has not' {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"call":1}' }, @{ Status = 200; Body = '{"call":2}' }, @{ Status = 200; Body = '{"call":3}' }
+        $null = Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"volatile"}' -ExpiresAfter ([TimeSpan]::FromTicks(1)) @cache
+        $null = Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"stable"}' -ExpiresAfter (New-TimeSpan -Hours 1) @cache
+
+        (Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"volatile"}' -CacheStatusVariable status @cache).call | Should -Be 3
+        $status.Status | Should -Be 'Miss'
+        (Invoke-CachedRestMethod -Uri $api.Uri -Method Post -Body '{"q":"stable"}' -CacheStatusVariable status @cache).call | Should -Be 2
+        $status.Status | Should -Be 'Hit'
+        @(Get-CacheEntry @cache | Where-Object Expires -LT (Get-Date).AddHours(1).AddSeconds(1)).Count | Should -Be 1
+    }
+
+    It 'refuses a blank -Tag and a lifetime of zero at binding, and calls nothing' -ForEach @(
+        @{ Given = @{ Tag = ' ' } }
+        @{ Given = @{ ExpiresAfter = [TimeSpan]::Zero } }
+    ) {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"ok":true}' }
+
+        { Invoke-CachedRestMethod -Uri $api.Uri @Given @cache -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,ResponseCache.Commands.InvokeCachedRestMethodCommand'
+        $api.Requests.Count | Should -Be 0
+    }
+
     It 'leaves out a volatile body member named by -IgnoreBodyProperty, and keys a header named by -CacheKeyHeader' {
         $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"ok":true}' }
 

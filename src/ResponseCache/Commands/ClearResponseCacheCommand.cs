@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 
 namespace ResponseCache.Commands;
@@ -27,6 +28,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = TagSet)]
     [ValidateNotNullOrEmpty]
     [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string[] Tag { get; set; } = Array.Empty<string>();
 
     /// <summary>Outputs the number of entries removed.</summary>

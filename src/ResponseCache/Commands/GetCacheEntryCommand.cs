@@ -34,6 +34,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string[]? Tag { get; set; }
 
     /// <summary>Lists only the entry for this request (its canonical JSON is the key).</summary>

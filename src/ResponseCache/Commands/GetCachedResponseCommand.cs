@@ -37,7 +37,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = ComposedWithScriptBlockSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
-    [ArgumentCompleter(typeof(NoCompletions))]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public override string? Model { get => base.Model; set => base.Model = value; }
 
     /// <inheritdoc/>
@@ -107,6 +107,7 @@ public sealed class GetCachedResponseCommand : StoringCacheCommand
     [Parameter(ParameterSetName = RequestWithScriptBlockSet)]
     [ValidateNotNull]
     [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public override string[]? Tag { get => base.Tag; set => base.Tag = value; }
 
     /// <inheritdoc/>

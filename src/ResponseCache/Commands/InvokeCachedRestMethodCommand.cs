@@ -7,6 +7,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Text.Json;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -42,7 +43,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
     private static readonly HashSet<string> s_ownParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         nameof(Path), nameof(ConnectionString), nameof(Namespace), nameof(CacheCredential), nameof(TtlDays), nameof(Force),
-        nameof(CacheKeyHeader), nameof(IgnoreBodyProperty), nameof(CacheStatusVariable), nameof(StatusCodeVariable), nameof(ResponseHeadersVariable),
+        nameof(CacheKeyHeader), nameof(IgnoreBodyProperty), nameof(Tag), nameof(ExpiresAfter), nameof(CacheStatusVariable), nameof(StatusCodeVariable), nameof(ResponseHeadersVariable),
         "ErrorAction", "ErrorVariable", "OutVariable", "OutBuffer", "PipelineVariable", "WarningVariable", "InformationVariable",
     };
 
@@ -139,6 +140,18 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
     [ValidateNotNull]
     public string[] IgnoreBodyProperty { get; set; } = Array.Empty<string>();
 
+    /// <summary>Tags for the reply's entry, to list and remove it by (Get-CacheEntry, Remove-CachedResponse, Clear-ResponseCache -Tag).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
+    public string[]? Tag { get; set; }
+
+    /// <summary>A lifetime of the reply's entry: it expires then, or at the cache's TTL if that comes first.</summary>
+    [Parameter]
+    [ValidateLifetime]
+    public TimeSpan? ExpiresAfter { get; set; }
+
     /// <summary>The name of a variable that gets what the call did (<see cref="CacheLookupOutcome"/>): Hit, Miss, Refreshed or Waited.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -176,7 +189,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
                 produced = true;
                 reply = Run(parameters);
                 return reply.ToJson();
-            }, Log, Cancellation, report: outcome => SetCallerVariable(CacheStatusVariable, outcome));
+            }, Log, Cancellation, entry: new EntryOptions(Tag, ExpiresAfter), report: outcome => SetCallerVariable(CacheStatusVariable, outcome));
             if (json is null)
             {
                 return;

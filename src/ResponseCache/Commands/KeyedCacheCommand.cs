@@ -24,7 +24,7 @@ public abstract class KeyedCacheCommand : ResponseCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = ComposedSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [KeyTextTransformation]
-    [ArgumentCompleter(typeof(NoCompletions))]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public virtual string? Model { get; set; }
 
     /// <summary>The prompt, the second part of a composed key.</summary>

@@ -45,6 +45,7 @@ public sealed class RemoveCachedResponseCommand : KeyedCacheCommand
     [Parameter(Mandatory = true, ParameterSetName = TagSet)]
     [ValidateNotNullOrEmpty]
     [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string[] Tag { get; set; } = Array.Empty<string>();
 
     /// <summary>Outputs the number of entries removed.</summary>

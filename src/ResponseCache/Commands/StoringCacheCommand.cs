@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using ResponseCache.Completion;
 using ResponseCache.Core;
 using ResponseCache.Json;
 
@@ -27,6 +28,7 @@ public abstract class StoringCacheCommand : KeyedCacheCommand
     [Parameter]
     [ValidateNotNull]
     [ValidateTag]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public virtual string[]? Tag { get; set; }
 
     /// <summary>A lifetime of the entries' own: they expire then, or at the cache's TTL if that comes first.</summary>

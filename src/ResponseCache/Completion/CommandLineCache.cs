@@ -35,16 +35,17 @@ internal sealed class CommandLineCache
     /// <summary>
     /// The cache of the command line's -Path, -ConnectionString, -Namespace and -Credential, or of the environment;
     /// null when it names a directory that does not exist. Runs on the completing runspace's thread: a relative
-    /// -Path is resolved against its current location.
+    /// -Path is resolved against its current location. Invoke-CachedRestMethod's -Credential is the request's, never
+    /// sent to Redis: the cache's is -CacheCredential there.
     /// </summary>
-    public static CommandLineCache? From(IDictionary boundParameters)
+    public static CommandLineCache? From(string commandName, IDictionary boundParameters)
     {
         string? path = Bound<string>(boundParameters, nameof(ResponseCacheCommand.Path));
         string? server = CacheSelector.RedisServerFor(path, Bound<string>(boundParameters, nameof(ResponseCacheCommand.ConnectionString)));
         string @namespace = CacheSelector.NamespaceFor(Bound<string>(boundParameters, nameof(ResponseCacheCommand.Namespace)));
         if (server is not null)
         {
-            return new CommandLineCache(null, server, @namespace, Bound<PSCredential>(boundParameters, nameof(ResponseCacheCommand.Credential)));
+            return new CommandLineCache(null, server, @namespace, Bound<PSCredential>(boundParameters, CacheCredentialParameter(commandName)));
         }
 
         string? directory = path is null ? CacheLocation.ResolveDefault() : ResolveFileSystemPath(path);
@@ -67,6 +68,12 @@ internal sealed class CommandLineCache
             return cache.ListEntries(CachePolicy.Default, NullCacheLog.Instance);
         }
     }
+
+    /// <summary>The name of the parameter that holds the cache's credential on <paramref name="commandName"/>.</summary>
+    internal static string CacheCredentialParameter(string commandName) =>
+        string.Equals(commandName, "Invoke-CachedRestMethod", StringComparison.OrdinalIgnoreCase)
+            ? nameof(InvokeCachedRestMethodCommand.CacheCredential)
+            : nameof(ResponseCacheCommand.Credential);
 
     /// <summary>A parameter's value on the command line being completed, or null when it is not there or not a <typeparamref name="T"/>.</summary>
     internal static T? Bound<T>(IDictionary boundParameters, string name)

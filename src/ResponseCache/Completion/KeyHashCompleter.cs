@@ -20,7 +20,7 @@ internal sealed class KeyHashCompleter : IArgumentCompleter
         try
         {
             string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            CommandLineCache? cache = CommandLineCache.From(fakeBoundParameters);
+            CommandLineCache? cache = CommandLineCache.From(commandName, fakeBoundParameters);
             if (cache is null)
             {
                 return Array.Empty<CompletionResult>();

@@ -39,11 +39,11 @@ internal sealed class NamespaceCompleter : IArgumentCompleter
                 return Array.Empty<CompletionResult>();
             }
 
-            string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            bool quoted = typed.Length != (wordToComplete ?? string.Empty).Length;
+            string typed = CompletionText.Unquoted(wordToComplete);
+            bool quoted = CompletionText.IsQuoted(wordToComplete);
             return namespaces
                 .Where(name => name.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
-                .Select(name => new CompletionResult(AsArgument(name, quoted), name, CompletionResultType.ParameterValue, name))
+                .Select(name => new CompletionResult(CompletionText.AsArgument(name, quoted), name, CompletionResultType.ParameterValue, name))
                 .ToList();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -53,31 +53,7 @@ internal sealed class NamespaceCompleter : IArgumentCompleter
         }
     }
 
-    // Invoke-CachedRestMethod's -Credential is the request's: the cache's is -CacheCredential there.
     private static string CredentialParameter(string commandName, bool destination) =>
         destination ? nameof(CopyResponseCacheCommand.DestinationCredential)
-        : string.Equals(commandName, "Invoke-CachedRestMethod", StringComparison.OrdinalIgnoreCase) ? nameof(InvokeCachedRestMethodCommand.CacheCredential)
-        : nameof(ResponseCacheCommand.Credential);
-
-    /// <summary>The name as PowerShell reads it back as one argument: bare when the parser takes it so, else single-quoted.</summary>
-    private static string AsArgument(string name, bool quoted)
-    {
-        if (!quoted && IsBareWord(name))
-        {
-            return name;
-        }
-
-        return "'" + CodeGeneration.EscapeSingleQuotedStringContent(name) + "'";
-    }
-
-    private static bool IsBareWord(string name)
-    {
-        ScriptBlockAst parsed = Parser.ParseInput("Get-CacheStats -Namespace " + name, out _, out ParseError[] errors);
-        return errors.Length == 0
-            && parsed.EndBlock?.Statements.SingleOrDefault() is PipelineAst { PipelineElements.Count: 1 } pipeline
-            && pipeline.PipelineElements[0] is CommandAst command
-            && command.CommandElements.Count == 3
-            && command.CommandElements[2] is StringConstantExpressionAst { StringConstantType: StringConstantType.BareWord } word
-            && word.Value == name;
-    }
+        : CommandLineCache.CacheCredentialParameter(commandName);
 }

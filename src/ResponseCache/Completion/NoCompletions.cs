@@ -7,7 +7,7 @@ using System.Management.Automation.Language;
 namespace ResponseCache.Completion;
 
 /// <summary>
-/// For a parameter that takes text (a key, a model) or names a server: PowerShell offers file names where a parameter
+/// For a parameter that takes text (a key, a prompt) or names a server: PowerShell offers file names where a parameter
 /// has no completer, and takes an empty answer from one as "nothing to offer".
 /// </summary>
 internal sealed class NoCompletions : IArgumentCompleter
