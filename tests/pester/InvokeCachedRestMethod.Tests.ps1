@@ -251,6 +251,20 @@ Describe 'Invoke-CachedRestMethod' {
         $verbose.Message | Should -Contain 'The body asks for a stream ("stream": true): the request is passed to Invoke-RestMethod uncached.'
     }
 
+    # A user trial: a second DELETE was answered from the cache and never reached the server.
+    It 'passes every <_> request through uncached, as it changes what it names, saying so' -ForEach 'Put', 'Patch', 'Delete' {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"ok":true}' }
+
+        $verbose = foreach ($i in 1, 2) {
+            Invoke-CachedRestMethod -Uri "$($api.Uri)/items/1" -Method $_ -Verbose @cache 4>&1 |
+                Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+        }
+
+        $api.Requests.Count | Should -Be 2
+        @(Get-CacheEntry @cache).Count | Should -Be 0
+        $verbose.Message | Should -Contain "A $($_.ToUpperInvariant()) request changes what it names, so each one must reach the server: it is passed to Invoke-RestMethod uncached."
+    }
+
     It 'calls the API once for one request asked from 4 runspaces at once, and every caller gets its reply' {
         # Every caller signals before it asks, and the API holds its reply until all 4 have asked, so the others really
         # arrive while the first call is out.

@@ -175,6 +175,13 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
             return;
         }
 
+        if (ChangesWhatItNames())
+        {
+            WriteVerbose($"A {Method!.ToUpperInvariant()} request changes what it names, so each one must reach the server: it is passed to Invoke-RestMethod uncached.");
+            Emit(Run(parameters), fromCache: false);
+            return;
+        }
+
         if (!TryComposeKey(out string key))
         {
             return;
@@ -289,6 +296,11 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
 
     private string PSVersionInfoText() =>
         Convert.ToString(((Hashtable)GetVariableValue("PSVersionTable")!)["PSVersion"], CultureInfo.InvariantCulture) ?? "?";
+
+    // PUT, PATCH, DELETE (and MERGE) are not answers to look up again but changes to make: a second one answered from
+    // the cache would never be sent. GET, HEAD, OPTIONS and POST (how AI APIs are asked) are cached.
+    private bool ChangesWhatItNames() =>
+        Method is string method && new[] { "PUT", "PATCH", "DELETE", "MERGE" }.Contains(method.ToUpperInvariant());
 
     private bool AsksForStream()
     {
