@@ -8,7 +8,7 @@ namespace ResponseCache;
 /// <summary>
 /// The key of a request given as an object or as JSON text: its canonical JSON (<see cref="CanonicalJson"/>). An
 /// object is first written as the module writes a response (as ConvertTo-Json sees it: dictionaries and
-/// PSCustomObjects as objects, enums as numbers, dates as ISO 8601 text), so a hashtable, an [ordered] dictionary in
+/// PSCustomObjects as objects, enums as numbers), with dates as ISO 8601 text in UTC, so a hashtable, an [ordered] dictionary in
 /// another order, a PSCustomObject and the JSON text of the same request are one key.
 /// </summary>
 internal static class RequestKey
@@ -35,7 +35,7 @@ internal static class RequestKey
         byte[] json;
         try
         {
-            json = ResponseSerializer.Serialize(request, ResponseJson.MaxDepth, Root);
+            json = ResponseSerializer.SerializeRequest(request, ResponseJson.MaxDepth, Root);
         }
         catch (ResponseTooDeepException ex)
         {

@@ -89,7 +89,26 @@ Describe '-Request' {
             [cultureinfo]::CurrentCulture = $culture
         }
 
-        Get-CachedResponse -Key '{"at":"2026-01-02T03:04:05.0000000Z","day":5,"ratio":0.5}' @cache | Should -BeExactly 'typed'
+        Get-CachedResponse -Key '{"at":"2026-01-02T03:04:05Z","day":5,"ratio":0.5}' @cache | Should -BeExactly 'typed'
+    }
+
+    # A user trial: ConvertFrom-Json turns ISO text into local [datetime] values, so the same request had another key
+    # than its JSON text, and another on every host in another time zone.
+    It 'keys a request read by ConvertFrom-Json as its JSON text, and the same in every time zone' {
+        $json = '{"model":"m","since":"2024-01-01T00:00:00Z","until":"2024-01-01T10:00:00+02:00"}'
+        $script = @"
+Import-Module '$((Get-ModuleUnderTestPath) -replace "'", "''")'
+Set-CachedResponse -Path '$($cache.Path -replace "'", "''")' -Request ('$json' | ConvertFrom-Json) -Response 'r'
+(Get-CacheEntry -Path '$($cache.Path -replace "'", "''")' -Request ('$json' | ConvertFrom-Json)).KeyHash
+"@
+        $hashes = foreach ($zone in 'UTC', 'Europe/Berlin', 'America/New_York') {
+            (Invoke-FreshPwsh -NoImport -Environment @{ TZ = $zone } -Script $script).Output | Select-Object -Last 1
+        }
+
+        $hashes | Should -HaveCount 3
+        $hashes | ForEach-Object { "$_" | Should -Match '^[0-9a-f]{64}$' }
+        @($hashes | Select-Object -Unique).Count | Should -Be 1
+        Get-CachedResponse -Request '{"model":"m","since":"2024-01-01T00:00:00Z","until":"2024-01-01T08:00:00Z"}' @cache | Should -BeExactly 'r'
     }
 
     It 'refuses <What> as InvalidRequest, an argument error, and changes nothing' -ForEach @(

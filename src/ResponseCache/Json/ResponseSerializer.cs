@@ -48,19 +48,34 @@ internal sealed class ResponseSerializer
     private readonly Stack<KeyValuePair<string, Type>> _liveObjects = new Stack<KeyValuePair<string, Type>>();
     private int _values;
 
-    private ResponseSerializer(int maxDepth, string root)
+    private const string UtcText = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'";
+
+    private readonly bool _datesAsUtcText;
+
+    private ResponseSerializer(int maxDepth, string root, bool datesAsUtcText)
     {
         _maxDepth = maxDepth;
         _path = new List<string> { root };
+        _datesAsUtcText = datesAsUtcText;
     }
 
     /// <param name="root">How messages name the value: "$response", or "-Request" for a request given as the key.</param>
-    public static byte[] Serialize(object? value, int maxDepth = DefaultMaxDepth, string root = "$response")
+    public static byte[] Serialize(object? value, int maxDepth = DefaultMaxDepth, string root = "$response") =>
+        Serialize(value, maxDepth, root, datesAsUtcText: false);
+
+    /// <summary>
+    /// A request as its key is made of: dates as the ISO 8601 text an API is sent, in UTC ("2024-01-01T00:00:00Z", no
+    /// trailing zeros), so the key of a request read by ConvertFrom-Json, which turns such text into local [datetime]
+    /// values, neither depends on the machine's time zone nor differs from the request's own JSON text.
+    /// </summary>
+    public static byte[] SerializeRequest(object? value, int maxDepth, string root) => Serialize(value, maxDepth, root, datesAsUtcText: true);
+
+    private static byte[] Serialize(object? value, int maxDepth, string root, bool datesAsUtcText)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, s_options))
         {
-            new ResponseSerializer(maxDepth, root).Write(writer, value, depth: 0);
+            new ResponseSerializer(maxDepth, root, datesAsUtcText).Write(writer, value, depth: 0);
         }
 
         return buffer.ToArray();
@@ -117,6 +132,14 @@ internal sealed class ResponseSerializer
                 return;
             case BigInteger big:
                 writer.WriteRawValue(ReadableByPython(big), skipInputValidation: true);
+                return;
+            case DateTime date when _datesAsUtcText:
+                writer.WriteStringValue(date.Kind == DateTimeKind.Unspecified
+                    ? date.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF", CultureInfo.InvariantCulture)
+                    : date.ToUniversalTime().ToString(UtcText, CultureInfo.InvariantCulture));
+                return;
+            case DateTimeOffset dateOffset when _datesAsUtcText:
+                writer.WriteStringValue(dateOffset.UtcDateTime.ToString(UtcText, CultureInfo.InvariantCulture));
                 return;
             case DateTime date:
                 writer.WriteStringValue(date.ToString("o", CultureInfo.InvariantCulture));
