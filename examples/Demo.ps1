@@ -21,12 +21,12 @@ $key = 'gpt-4o|summarize|The quick brown fox jumps over the lazy dog.'
 try {
     foreach ($attempt in 1..2) {
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $answer = Get-CachedResponse -Key $key -Path $cacheDir
-        if ($null -eq $answer) {
+        # Get-or-add, the call a script writes most: the scriptblock runs only on a miss, and its answer is cached.
+        $answer = Get-CachedResponse -Key $key -Path $cacheDir -CacheStatusVariable lookup -ScriptBlock {
             Write-Host "Attempt ${attempt}: miss - calling the AI..."
-            $answer = Invoke-SlowAiCall -Prompt $key
-            Set-CachedResponse -Key $key -Response $answer -Path $cacheDir
-        } else {
+            Invoke-SlowAiCall -Prompt $key
+        }
+        if ($lookup.Status -eq 'Hit') {
             Write-Host "Attempt ${attempt}: hit - answered from the cache."
         }
         Write-Host ("  {0} ({1:N0} ms)" -f $answer, $watch.Elapsed.TotalMilliseconds)
