@@ -20,6 +20,12 @@ Import-Module $PesterManifest -Force
 # The test files import the module from here, so they test exactly what was built.
 $env:RESPONSECACHE_TEST_MODULE = (Resolve-Path $ModuleManifest).Path
 
+# Every pwsh the suite starts (many at once) would replay and rewrite one startup JIT profile per user
+# (~/.cache/powershell/StartupProfileData-NonInteractive). Concurrent rewrites corrupt it, and from then on every pwsh
+# of that user dies at start with "Stack overflow." (PowerShell/PowerShell#26528, dotnet/runtime#121977). Below this
+# many CPUs (hexadecimal, as the runtime reads it) the runtime neither reads nor writes the profile.
+$env:DOTNET_MultiCoreJitMinNumCpus = 'FFFF'
+
 if (-not $Path) {
     $Path = @(Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'pester') -Filter '*.Tests.ps1' | Sort-Object Name | ForEach-Object FullName)
 }

@@ -56,3 +56,13 @@ Start-Sleep -Milliseconds 500
         $runspace.RunspaceStateInfo.State | Should -Be 'Closed'
     }
 }
+
+Describe 'The processes the suite starts' {
+    It 'leave no startup JIT profile, which pwsh processes started at once corrupt for every later pwsh of the user' {
+        $cacheHome = Join-Path $TestDrive 'cache-home'
+        $run = Invoke-FreshPwsh -NoImport -Script "'started'" -Environment @{ XDG_CACHE_HOME = $cacheHome }
+
+        $run.Output | Should -Be 'started'
+        @(Get-ChildItem -Path (Join-Path $cacheHome 'powershell') -Filter 'StartupProfileData*' -ErrorAction Ignore) | Should -BeNullOrEmpty
+    }
+}
