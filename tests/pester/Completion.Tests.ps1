@@ -54,6 +54,13 @@ Describe 'Completion of parameters that take text or a server' {
     }
 }
 
+Describe 'Completion of Invoke-CachedRestMethod -Method' {
+    It 'offers the methods Invoke-RestMethod takes that start with what is typed, in any case' {
+        Get-CompletedText 'Invoke-CachedRestMethod -Uri http://localhost/ -Method p' | Should -BeExactly @('Patch', 'Post', 'Put')
+        Get-CompletedText "Invoke-CachedRestMethod -Method 'GE" | Should -BeExactly @('Get')
+    }
+}
+
 Describe 'Completion of -Path' {
     BeforeAll {
         $workspace = Join-Path $TestDrive 'paths'

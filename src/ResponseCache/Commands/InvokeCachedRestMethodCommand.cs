@@ -55,6 +55,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
     /// <summary>The HTTP method (Invoke-RestMethod's default, GET, when not given).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(HttpMethodCompleter))]
     public string? Method { get; set; }
 
     /// <summary>The request's body: JSON text, a form dictionary, text or bytes, as Invoke-RestMethod takes it.</summary>
