@@ -184,6 +184,20 @@ public sealed class PythonSharingTests : CacheTestBase
     }
 
     [PythonFact]
+    public void Statistics_do_not_warn_of_a_lower_cap_after_the_other_program_cleared_the_cache()
+    {
+        DirectoryCache module = SharingEngine();
+        CachePolicy capOf50 = Policy(maxEntries: 50);
+        SetOneSecondApart(module, capOf50, Enumerable.Range(0, 5).Select(i => $"module {i}").ToArray());
+
+        ReferenceCacheManager.Run(CacheDirectory, 50, 7, new object?[] { "clear" });
+
+        var log = new RecordingLog();
+        Assert.Equal(0, SharingEngine().GetStatistics(capOf50, log).TotalEntries);
+        Assert.Empty(log.Warnings);
+    }
+
+    [PythonFact]
     public void Statistics_do_not_warn_when_the_other_programs_rewrite_holds_as_many_entries_as_the_cap()
     {
         DirectoryCache module = SharingEngine();

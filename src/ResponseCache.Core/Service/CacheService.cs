@@ -263,7 +263,8 @@ public class CacheService : ICacheBackend
         int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
-        if (inventory.ForeignRewriteEntries is int rewritten && rewritten < configuration.MaxEntries)
+        // An empty rewrite is the other program's clear(), not its cap.
+        if (inventory.ForeignRewriteEntries is int rewritten && rewritten > 0 && rewritten < configuration.MaxEntries)
         {
             log.Warning($"'{_store.CacheFile}' was rewritten by another program, last seen holding {rewritten} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). A program with a lower cap evicts down to it on every write (the Python CacheManager's max_entries is 100 unless given another); give it max_entries={configuration.MaxEntries} to keep what this module keeps.");
         }
