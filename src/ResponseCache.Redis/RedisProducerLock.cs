@@ -36,7 +36,7 @@ internal sealed class RedisProducerLock : IProducerLock
             RedisResult[] result;
             try
             {
-                result = _store.Lookup(hash, policy, LookupKind.GetOrAdd, minCreated, token);
+                result = _store.FindOrLock(hash, policy, minCreated, token);
                 _store.Connection.ReportSuccess();
             }
             catch (Exception ex) when (RedisConnection.IsUnavailable(ex))

@@ -46,6 +46,20 @@ internal sealed class RedisScript
         throw new RedisTimeoutException("The server gave no answer to a script.", CommandStatus.Unknown);
     }
 
+    /// <summary>
+    /// Sends the script without waiting for it (fire and forget), by its text: a server that does not know its SHA-1
+    /// would answer NOSCRIPT to no one. The server runs it before any later command of this connection, in order.
+    /// </summary>
+    public void Send(IDatabase database, RedisKey[] keys, RedisValue[] values)
+    {
+        var arguments = new object[2 + keys.Length + values.Length];
+        arguments[0] = _text;
+        arguments[1] = keys.Length;
+        keys.CopyTo(arguments, 2);
+        values.CopyTo(arguments, 2 + keys.Length);
+        database.Execute("EVAL", arguments, CommandFlags.FireAndForget);
+    }
+
     private RedisResult? EvaluateOnce(IDatabase database, RedisKey[] keys, RedisValue[] values, bool patient)
     {
         try

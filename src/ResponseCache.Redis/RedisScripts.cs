@@ -366,37 +366,71 @@ if ARGV[8] == '1' then return change() end
 return guarded(change)"));
 
     /// <summary>
-    /// KEYS: entry, lru, config, stats, seq, lock, config copy. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
-    /// TTL), oldest creation accepted ('' any), counting ('1' a hit or a miss, '2' a hit, or a miss once the
-    /// lock is taken: a get-or-add's), lock token ('' to take no lock), lock expiry (ms). Returns {1, response} on a
-    /// hit, touching its recency; else {2} when the lock was taken, {0} when not.
+    /// fresh_response(entry, config, copy, now, freshness, minCreated): the entry's response if it may be served at
+    /// now (s): within its own lifetime, no older than the freshness in seconds (nil: the cache's TTL) and created no
+    /// earlier than minCreated (nil: any); else false. Reads only.
     /// </summary>
-    public static readonly RedisScript Get = new RedisScript(WithCacheConstants(SettingsReader + @"
-local v = redis.call('HMGET', KEYS[1], 'response', 'created_at', 'expires_at')
-local response = v[1]
-if response and v[3] and tonumber(ARGV[2]) > tonumber(v[3]) then response = false end
-if response then
+    private const string FreshnessReader = @"
+local function fresh_response(entry, config, copy, now, freshness, minCreated)
+  local v = redis.call('HMGET', entry, 'response', 'created_at', 'expires_at')
+  local response = v[1]
+  if not response then return false end
+  if v[3] and now > tonumber(v[3]) then return false end
   local created = tonumber(v[2])
-  if created then
-    local freshness = tonumber(ARGV[4])
-    if not freshness then
-      local _, _, ttlDays = read_settings(KEYS[3], KEYS[7])
-      freshness = ttlDays * 86400
-    end
-    if tonumber(ARGV[2]) - created > freshness or (ARGV[5] ~= '' and created < tonumber(ARGV[5])) then response = false end
-  elseif ARGV[5] ~= '' then
-    response = false
+  if not created then return (not minCreated) and response end
+  if not freshness then
+    local _, _, ttlDays = read_settings(config, copy)
+    freshness = ttlDays * 86400
   end
+  if now - created > freshness or (minCreated and created < minCreated) then return false end
+  return response
 end
+";
+
+    /// <summary>
+    /// after_hit(entry, lru, stats, seq, member, nowMs): everything a hit records, in one place: the entry becomes the
+    /// most recent (if it is still listed), and its own and the namespace's shared hit counts grow by one. A plain
+    /// lookup sends it without waiting for it (<see cref="AfterHit"/>); a get-or-add that takes a lock runs it inside
+    /// its script.
+    /// </summary>
+    private const string AfterHitRecorder = @"
+local function after_hit(entry, lru, stats, seq, member, nowMs)
+  redis.call('ZADD', lru, 'XX', string.format('%.0f', nowMs * 1024 + redis.call('INCR', seq) % 1024), member)
+  -- The entry may have gone since it was read: a count alone must not make it a hash again.
+  if redis.call('EXISTS', entry) == 1 then redis.call('HINCRBY', entry, 'hits', 1) end
+  redis.call('HINCRBY', stats, 'hits', 1)
+end
+";
+
+    /// <summary>
+    /// KEYS: entry, config, config copy. ARGV: now (s), freshness in seconds ('' the cache's TTL). Returns {1, response}
+    /// on a hit, else {0}. Writes nothing: what the hit records follows in <see cref="AfterHit"/>.
+    /// </summary>
+    public static readonly RedisScript Find = new RedisScript(WithCacheConstants(SettingsReader + FreshnessReader + @"
+local response = fresh_response(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]), nil)
+if response then return {1, response} end
+return {0}"));
+
+    /// <summary>KEYS: entry, lru, stats, seq. ARGV: hash, now (ms). What a hit records (see AfterHitRecorder).</summary>
+    public static readonly RedisScript AfterHit = new RedisScript(AfterHitRecorder + @"
+after_hit(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], tonumber(ARGV[2]))
+return 1");
+
+    /// <summary>
+    /// KEYS: entry, lru, config, stats, seq, lock, config copy. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
+    /// TTL), oldest creation accepted ('' any), lock token, lock expiry (ms). Returns {1, response} on a hit,
+    /// recording it (after_hit); else {2} when the lock was taken (a miss), {0} when not.
+    /// </summary>
+    public static readonly RedisScript FindOrLock = new RedisScript(WithCacheConstants(SettingsReader + FreshnessReader + AfterHitRecorder + @"
+local minCreated = nil
+if ARGV[5] ~= '' then minCreated = tonumber(ARGV[5]) end
+local response = fresh_response(KEYS[1], KEYS[3], KEYS[7], tonumber(ARGV[2]), tonumber(ARGV[4]), minCreated)
 if response then
-  redis.call('ZADD', KEYS[2], 'XX', string.format('%.0f', tonumber(ARGV[3]) * 1024 + redis.call('INCR', KEYS[5]) % 1024), ARGV[1])
-  redis.call('HINCRBY', KEYS[4], 'hits', 1)
-  redis.call('HINCRBY', KEYS[1], 'hits', 1)
+  after_hit(KEYS[1], KEYS[2], KEYS[4], KEYS[5], ARGV[1], tonumber(ARGV[3]))
   return {1, response}
 end
-if ARGV[6] == '1' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
-if ARGV[7] ~= '' and redis.call('SET', KEYS[6], ARGV[7], 'NX', 'PX', ARGV[8]) then
-  if ARGV[6] == '2' then redis.call('HINCRBY', KEYS[4], 'misses', 1) end
+if redis.call('SET', KEYS[6], ARGV[6], 'NX', 'PX', ARGV[7]) then
+  redis.call('HINCRBY', KEYS[4], 'misses', 1)
   return {2}
 end
 return {0}"));

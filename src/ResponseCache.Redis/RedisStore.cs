@@ -10,7 +10,8 @@ namespace ResponseCache.Redis;
 
 /// <summary>
 /// One namespace on a Redis server: the store every process and host that names it shares. Each operation is one
-/// server-side script (see <see cref="RedisScripts"/>), so caps hold exactly however many writers there are. A server
+/// server-side script (see <see cref="RedisScripts"/>), so caps hold exactly however many writers there are; a
+/// lookup's record (recency, counts) follows its read without being waited for. A server
 /// that cannot be reached makes lookups <see cref="StoreLookup.Unavailable"/> (with one warning per outage) and every
 /// other operation a <see cref="CacheUnavailableException"/>.
 /// </summary>
@@ -26,6 +27,9 @@ internal sealed class RedisStore : ICacheStore
 
     // The damage to the namespace's configuration hash last reported, so it is said once, not on every call.
     private string? _reportedSettingsDamage;
+
+    // 1 while a lookup's record was sent and no Flush has seen it land.
+    private int _unconfirmed;
 
     // 1 once this process has listed the namespace in the server's index (see RedisNamespaceIndex).
     private int _listed;
@@ -47,20 +51,43 @@ internal sealed class RedisStore : ICacheStore
 
     internal RedisNamespaceKeys Keys => _keys;
 
+    /// <summary>
+    /// One read (<see cref="RedisScripts.Find"/>) answers the lookup; what it records (a hit's recency and counts, a
+    /// miss's count) is sent after it without waiting, and the server applies it before it answers this connection's
+    /// next command.
+    /// </summary>
     public StoreLookup Find(KeyHash hash, CachePolicy policy, LookupKind kind, ICacheLog log)
     {
+        string hex = hash.ToString();
+        RedisKey entry = _keys.Entry(hex);
+        DateTimeOffset now = _clock.Now;
+        RedisResult[] result;
         try
         {
-            RedisResult[] result = Lookup(hash, policy, kind, minCreated: null, lockToken: null);
+            var values = new RedisValue[] { Seconds(UnixTime.ToSeconds(now)), Seconds(policy.TtlDays * 86400) };
+            result = (RedisResult[])RedisScripts.Find.Evaluate(_connection, new[] { entry, _keys.Config, _keys.ConfigLastGood }, values)!;
             _connection.ReportSuccess();
-            return result.Length == 2 ? StoreLookup.Hit((byte[])result[1]!, timestamp: null) : StoreLookup.Miss;
         }
         catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
         {
             string consequence = kind == LookupKind.Get ? "the lookup is a miss." : "the response is produced without the cache.";
-            _connection.ReportOutage(Location, ex, log, consequence, ExplainKeyFault(ex, _keys.Entry(hash.ToString())));
+            _connection.ReportOutage(Location, ex, log, consequence, ExplainKeyFault(ex, entry));
             return StoreLookup.Unavailable;
         }
+
+        if (result.Length == 2)
+        {
+            Record(database => RedisScripts.AfterHit.Send(database, new[] { entry, _keys.Recency, _keys.Stats, _keys.Sequence }, new RedisValue[] { hex, now.ToUnixTimeMilliseconds() }));
+            return StoreLookup.Hit((byte[])result[1]!, timestamp: null);
+        }
+
+        // A get-or-add's miss is counted once its producer's lock is taken (RedisScripts.FindOrLock).
+        if (kind == LookupKind.Get)
+        {
+            Record(database => database.HashIncrement(_keys.Stats, "misses", flags: CommandFlags.FireAndForget));
+        }
+
+        return StoreLookup.Miss;
     }
 
     /// <summary>The configuration this store last read or wrote: a call's caps that match it cost no round trip.</summary>
@@ -198,9 +225,25 @@ internal sealed class RedisStore : ICacheStore
         return new CacheConfigurationChange(previous, current, (int)result[0]);
     });
 
-    /// <summary>Every hit writes its recency at once: nothing waits in memory.</summary>
+    /// <summary>
+    /// What hits and misses recorded without waiting has landed once this returns: the server answers a PING on the
+    /// connection only after every command sent before it.
+    /// </summary>
     public void Flush(ICacheLog log)
     {
+        if (Interlocked.Exchange(ref _unconfirmed, 0) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _connection.Run(database => database.Ping());
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+            log.Verbose($"The recency and counts of the last lookups in {Location} may not have been recorded: {_connection.Describe(ex)}.");
+        }
     }
 
     public StoreInventory TakeInventory(bool withResponses, ICacheLog log) => Explicitly(() =>
@@ -240,8 +283,8 @@ internal sealed class RedisStore : ICacheStore
         return new StoreInventory(configuration, entries, entries.Sum(entry => entry.SizeBytes), ParseLong((RedisValue)result[3]) ?? 0, ParseLong((RedisValue)result[4]) ?? 0);
     });
 
-    /// <summary>One round trip: the entry if present and fresh (touching its recency), else optionally the producer's lock.</summary>
-    internal RedisResult[] Lookup(KeyHash hash, CachePolicy policy, LookupKind kind, double? minCreated, string? lockToken)
+    /// <summary>One round trip: the entry if present and fresh (recording the hit), else the producer's lock if free.</summary>
+    internal RedisResult[] FindOrLock(KeyHash hash, CachePolicy policy, double? minCreated, string lockToken)
     {
         string hex = hash.ToString();
         DateTimeOffset now = _clock.Now;
@@ -253,11 +296,26 @@ internal sealed class RedisStore : ICacheStore
             now.ToUnixTimeMilliseconds(),
             Seconds(policy.TtlDays * 86400),
             Seconds(minCreated),
-            kind == LookupKind.Get ? "1" : "2",
-            lockToken ?? string.Empty,
+            lockToken,
             (long)_options.ProducerLockExpiry.TotalMilliseconds,
         };
-        return (RedisResult[])RedisScripts.Get.Evaluate(_connection, keys, values)!;
+        return (RedisResult[])RedisScripts.FindOrLock.Evaluate(_connection, keys, values)!;
+    }
+
+    /// <summary>
+    /// Sends what a lookup records without waiting for it. A server out of reach loses it (a recency bump, a count):
+    /// the lookup has its answer already and the next one reports the outage.
+    /// </summary>
+    private void Record(Action<IDatabase> send)
+    {
+        try
+        {
+            send(_connection.Database);
+            Volatile.Write(ref _unconfirmed, 1);
+        }
+        catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
+        {
+        }
     }
 
     internal void Release(RedisKey lockKey, string token)

@@ -106,6 +106,10 @@ Add ("| The engine's load of 2,000 entries >= 2x faster than the reference's loa
 Add ("| RSS of a loaded 20,000 x 1 KB cache <= 3x its JSON size | {0} working set for {1} of JSON: {2} | {3} |" -f (Format-Bytes $fresh.Memory.WorkingSetDeltaBytes), (Format-Bytes $fresh.Memory.JsonBytes), (Format-Ratio $rssRatio), (Format-Verdict ($rssRatio -le 3)))
 Add ("| Local caches pay nothing: import + first file-cache hit (fresh pwsh, timed inside) with the Redis assemblies in the module folder <= 1.05x without them | {0:N0} ms vs {1:N0} ms: {2} | {3} |" -f $redisCost.ImportAndFirstHit.MedianMs, $redisCost.ImportAndFirstHit.BaselineMedianMs, (Format-Ratio $localCostRatio), (Format-Verdict ($localCostRatio -le 1.05)))
 Add ("| No Redis assembly loaded by a file-cache session (every cmdlet on a file cache) | {0} | {1} |" -f $(if ($redisLoadedByFileSession) { "loaded: $($redisLoadedByFileSession -join ', ')" } elseif ($probeSeesRedis) { 'none (a session that calls Redis loads them: the probe sees them)' } else { 'none, but the probe did not see them in a session that calls Redis either' }), (Format-Verdict (-not $redisLoadedByFileSession -and $probeSeesRedis)))
+# The Redis hit's target is judged on redis-server; Garnet's ratio is shown beside it.
+$redisServer = @($redis.Servers | Where-Object { $_.Server -like 'redis-server*' }) | Select-Object -First 1
+$redisHitMeasured = (@($redis.Servers | ForEach-Object { '{0}: {1} vs {2} GET, {3}' -f $_.Server, (Format-Us $_.EngineHit.MedianUs), (Format-Us $_.EngineHit.FloorUs), (Format-Ratio $_.EngineHit.Ratio) }) -join '; ')
+Add ("| The engine's Redis hit (redis-server) <= 1.25x a bare StackExchange.Redis GET of the same bytes | {0} | {1} |" -f $(if ($redisHitMeasured) { $redisHitMeasured } else { 'not measured' }), $(if ($redisServer) { Format-Verdict ($redisServer.EngineHit.Ratio -le 1.25) } else { '**not measured** (no redis-server)' }))
 Add
 
 Add '## Set at the cap (each set evicts one entry)'
@@ -259,6 +263,7 @@ Add '`StringGet` or `StringSet` of the same bytes on its own connection, in the 
 Add 'one floor call of the same kind, alternating their order, both invoked from script the same way; medians per call. The engine is'
 Add '`ICacheBackend` from `RedisCaches.Open` (`Get`, and `SetMany` of one item); the cmdlets take `-ConnectionString`. A set adds a'
 Add 'new key to the full namespace, so it also evicts the least recently used entry, in the same server-side script.'
+Add 'A hit is one read-only script; what it records (recency, hit counts) is sent after it without being waited for.'
 if ($redis.Contains('Skipped')) { Add; Add "Not measured in this run: $($redis.Skipped)." }
 Add
 Add '| Server | Case | Calls | Median | Floor | Ratio to floor |'
