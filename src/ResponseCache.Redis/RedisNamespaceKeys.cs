@@ -28,6 +28,7 @@ internal sealed class RedisNamespaceKeys
         Stats = prefix + "stats";
         Tags = prefix + "tags";
         Lifetimes = prefix + "until";
+        Prices = prefix + "prices";
     }
 
     public string Name { get; }
@@ -68,6 +69,9 @@ internal sealed class RedisNamespaceKeys
 
     /// <summary>Sorted set of the entries that have a lifetime of their own, by its end (Unix seconds).</summary>
     public RedisKey Lifetimes { get; }
+
+    /// <summary>String of the user's prices as JSON (see <see cref="ModelPrices.ToJson"/>): part of the namespace's configuration, which Clear keeps.</summary>
+    public RedisKey Prices { get; }
 
     public RedisKey Entry(string hashHex) => EntryPrefix + hashHex;
 

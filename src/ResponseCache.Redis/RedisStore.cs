@@ -194,6 +194,49 @@ internal sealed class RedisStore : ICacheStore
         }
     });
 
+    public ModelPrices GetPrices(ICacheLog log) => Explicitly(() => ParsePrices(_connection.Run(database => database.StringGet(_keys.Prices)), log));
+
+    /// <summary>A transaction that applies only if no other process changed the prices since they were read; retried until one does.</summary>
+    public ModelPrices ChangePrices(Func<ModelPrices, ModelPrices> change, ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
+    {
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            RedisValue seen = _connection.Run(database => database.StringGet(_keys.Prices));
+            ModelPrices stored = change(ParsePrices(seen, log));
+            bool applied = _connection.Run(database =>
+            {
+                ITransaction transaction = database.CreateTransaction();
+                transaction.AddCondition(seen.IsNull ? Condition.KeyNotExists(_keys.Prices) : Condition.StringEqual(_keys.Prices, seen));
+                _ = stored.Count == 0 ? transaction.KeyDeleteAsync(_keys.Prices) : (System.Threading.Tasks.Task)transaction.StringSetAsync(_keys.Prices, stored.ToJson());
+                return transaction.Execute();
+            });
+            _connection.ReportSuccess();
+            if (applied)
+            {
+                return stored;
+            }
+        }
+    });
+
+    private ModelPrices ParsePrices(RedisValue json, ICacheLog log)
+    {
+        if (json.IsNullOrEmpty)
+        {
+            return ModelPrices.None;
+        }
+
+        try
+        {
+            return ModelPrices.FromJson((byte[])json!);
+        }
+        catch (FormatException ex)
+        {
+            log.Warning($"The prices of {Location}, the key '{_keys.Prices}', cannot be read ({ex.Message}); no money saved is reported until Set-ResponseCacheConfiguration -Price stores them again.");
+            return ModelPrices.None;
+        }
+    }
+
     public CacheConfiguration GetConfiguration(ICacheLog log) => Explicitly(() =>
     {
         (CacheConfiguration configuration, string damage, _) = ReadSettings();

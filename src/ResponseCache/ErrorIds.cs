@@ -31,5 +31,6 @@ internal static class ErrorIds
     public const string InvalidNamespace = nameof(InvalidNamespace);
     public const string CacheDirectoryNotPrivate = nameof(CacheDirectoryNotPrivate);
     public const string InvalidRequest = nameof(InvalidRequest);
+    public const string InvalidPrice = nameof(InvalidPrice);
     public const string RequestParameterNotSupported = nameof(RequestParameterNotSupported);
 }

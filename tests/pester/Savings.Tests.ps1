@@ -49,3 +49,46 @@ Describe 'What the cache saved on <Name>' -ForEach (Get-TestBackend) {
         (Get-CacheEntry -Key 'question' @cache).InputTokens | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Money saved on <Name>' -ForEach (Get-TestBackend) {
+    BeforeEach {
+        $cache = New-TestCache -Kind $Kind
+    }
+
+    It 'appears once prices are configured, with the tokens of unpriced models counted apart' {
+        Set-CachedResponse -Key 'openai' -Response ('{"model":"gpt-4o","usage":{"prompt_tokens":1000,"completion_tokens":500}}' | ConvertFrom-Json) @cache
+        Set-CachedResponse -Key 'ollama' -Response ('{"model":"llama3.2","prompt_eval_count":26,"eval_count":290}' | ConvertFrom-Json) @cache
+        1..2 | ForEach-Object { $null = Get-CachedResponse -Key 'openai' @cache }
+        $null = Get-CachedResponse -Key 'ollama' @cache
+        (Get-CacheStats @cache).SavedCost | Should -BeNullOrEmpty
+
+        Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } } @cache
+
+        $statistics = Get-CacheStats @cache
+        $statistics.SavedCost | Should -Be ((2 * 1000 * 2.50 + 2 * 500 * 10.00) / 1e6)
+        $statistics.UnpricedInputTokens | Should -Be 26
+        $statistics.UnpricedOutputTokens | Should -Be 290
+        (Get-ResponseCacheConfiguration @cache).Prices.Model | Should -Be 'gpt-4o'
+    }
+
+    It 'prices come from a .psd1 file and are removed by model' {
+        $file = Join-Path $TestDrive 'prices.psd1'
+        Set-Content -LiteralPath $file -Value "@{ 'gpt-4o' = @{ Input = 2.5; Output = 10 }; 'claude-sonnet-4-5' = @{ Input = 3; Output = 15 } }"
+
+        Set-ResponseCacheConfiguration -PriceFile $file @cache
+        (Get-ResponseCacheConfiguration @cache).Prices.Model | Should -Be @('claude-sonnet-4-5', 'gpt-4o')
+
+        Set-ResponseCacheConfiguration -RemovePrice 'gpt-4o' @cache
+        (Get-ResponseCacheConfiguration @cache).Prices.Model | Should -Be 'claude-sonnet-4-5'
+        Set-ResponseCacheConfiguration -RemovePrice * @cache
+        (Get-ResponseCacheConfiguration @cache).Prices | Should -BeNullOrEmpty
+    }
+
+    It 'a price without a number for Output is refused with InvalidPrice, and the stored prices stay' {
+        Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } } @cache
+
+        { Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 1 } } @cache -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
+        (Get-ResponseCacheConfiguration @cache).Prices.Output | Should -Be 10
+    }
+}

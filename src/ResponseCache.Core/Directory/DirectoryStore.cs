@@ -26,6 +26,7 @@ internal sealed class DirectoryStore : ICacheStore
     private readonly object _gate = new object();
     private readonly CacheFiles _files;
     private readonly CacheSettings _settings;
+    private readonly PriceFile _prices;
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheMemory _memory = new CacheMemory();
@@ -56,6 +57,7 @@ internal sealed class DirectoryStore : ICacheStore
         _accessFlushInterval = options.AccessFlushInterval;
         _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
         _settings = new CacheSettings(_files.CacheFilePath, options.FileSystem);
+        _prices = new PriceFile(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
         _fold = new BackgroundFold(options.FoldDelay, FoldInBackground);
         _writes = new GroupCommit(_writersTurn, _files.Lock, (fileLock, batch) =>
@@ -256,6 +258,34 @@ internal sealed class DirectoryStore : ICacheStore
             return evicted;
         }, cancellation);
         return result!;
+    }
+
+    public ModelPrices GetPrices(ICacheLog log)
+    {
+        ModelPrices prices = _prices.Load(out string? damage);
+        if (damage is not null)
+        {
+            log.Warning($"The prices in '{_prices.Path}' cannot be read ({damage}); no money saved is reported until Set-ResponseCacheConfiguration -Price stores them again.");
+        }
+
+        return prices;
+    }
+
+    public ModelPrices ChangePrices(Func<ModelPrices, ModelPrices> change, ICacheLog log, CancellationToken cancellation)
+    {
+        ModelPrices? stored = null;
+        Change(log, () =>
+        {
+            ModelPrices current = _prices.Load(out _);
+            stored = change(current);
+            if (!stored.SameAs(current) || stored.Count == 0)
+            {
+                _prices.Save(stored);
+            }
+
+            return 0;
+        }, cancellation);
+        return stored!;
     }
 
     /// <summary>

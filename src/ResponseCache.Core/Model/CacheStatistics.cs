@@ -57,6 +57,18 @@ public sealed class CacheStatistics
     /// <summary>The producer time those hits did not wait for: each entry's producer time times its hits.</summary>
     public System.TimeSpan SavedProducerTime { get; internal set; }
 
+    /// <summary>
+    /// The money those hits saved at the prices of the cache's configuration (per million tokens): each priced
+    /// entry's tokens times its hits. Null when no entry's model has a price.
+    /// </summary>
+    public double? SavedCost { get; internal set; }
+
+    /// <summary>Saved input tokens of entries whose model has no price, so SavedCost is read for what it covers; null while no prices are set.</summary>
+    public long? UnpricedInputTokens { get; internal set; }
+
+    /// <summary>Saved output tokens of entries whose model has no price; null while no prices are set.</summary>
+    public long? UnpricedOutputTokens { get; internal set; }
+
     /// <summary>Hits counted by every process that shares the cache, where the backend keeps them (Redis); null otherwise.</summary>
     public long? SharedHits { get; internal set; }
 

@@ -59,6 +59,12 @@ public interface ICacheBackend
     /// <summary>Writes what this process still holds only in memory (access times); never throws for a busy cache.</summary>
     void Flush(ICacheLog log);
 
+    /// <summary>The user's prices stored in the cache's configuration; none until some are set.</summary>
+    ModelPrices GetPrices(ICacheLog log);
+
+    /// <summary>Adds or replaces the prices of <paramref name="changes"/>' models and removes those of <paramref name="removals"/>, for every process; returns the prices stored afterwards.</summary>
+    ModelPrices SetPrices(IReadOnlyCollection<ModelPrice> changes, IReadOnlyCollection<string> removals, ICacheLog log, CancellationToken cancellation);
+
     /// <summary>The unexpired entries with their times, least recently used first: what a copy to another cache takes.</summary>
     IReadOnlyList<StoredResponse> Export(ICacheLog log, CancellationToken cancellation);
 

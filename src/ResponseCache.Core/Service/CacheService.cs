@@ -269,9 +269,14 @@ public class CacheService : ICacheBackend
             log.Warning($"'{_store.CacheFile}' was rewritten by another program, last seen holding {rewritten} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). A program with a lower cap evicts down to it on every write (the Python CacheManager's max_entries is 100 unless given another); give it max_entries={configuration.MaxEntries} to keep what this module keeps.");
         }
 
-        IEnumerable<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0);
+        List<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0).ToList();
+        ModelPrices prices = _store.GetPrices(log);
+        SavedCost saved = SavedCost.Of(inventory.Entries.Select(entry => entry.Stored), prices);
         return new CacheStatistics
         {
+            SavedCost = prices.Count == 0 ? null : saved.Cost,
+            UnpricedInputTokens = prices.Count == 0 ? null : saved.UnpricedInputTokens,
+            UnpricedOutputTokens = prices.Count == 0 ? null : saved.UnpricedOutputTokens,
             EntryHits = served.Sum(entry => entry.Hits),
             SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits),
             SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits),
@@ -324,6 +329,28 @@ public class CacheService : ICacheBackend
 
     /// <summary>Writes what this process still holds only in memory (access times); never throws for a busy cache.</summary>
     public void Flush(ICacheLog? log = null) => _store.Flush(log ?? NullCacheLog.Instance);
+
+    /// <summary>The user's prices stored in the cache's configuration; none until some are set.</summary>
+    public ModelPrices GetPrices(ICacheLog? log = null) => _store.GetPrices(log ?? NullCacheLog.Instance);
+
+    /// <summary>Adds or replaces the prices of <paramref name="changes"/>' models and removes those of <paramref name="removals"/>, for every process; returns the prices stored afterwards.</summary>
+    public ModelPrices SetPrices(IReadOnlyCollection<ModelPrice> changes, IReadOnlyCollection<string> removals, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        if (changes is null)
+        {
+            throw new ArgumentNullException(nameof(changes));
+        }
+
+        if (removals is null)
+        {
+            throw new ArgumentNullException(nameof(removals));
+        }
+
+        log ??= NullCacheLog.Instance;
+        ModelPrices stored = _store.ChangePrices(prices => prices.With(changes, removals), log, cancellation);
+        log.Verbose($"The cache at {Location} now knows the prices of {stored.Count} models.");
+        return stored;
+    }
 
     /// <summary>The entries fresh under the cache's TTL, least recently used first, with their times: what a copy takes.</summary>
     public IReadOnlyList<StoredResponse> Export(ICacheLog? log = null, CancellationToken cancellation = default)

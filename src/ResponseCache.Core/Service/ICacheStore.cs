@@ -59,6 +59,12 @@ public interface ICacheStore
 
     /// <summary>Writes what is held only in memory (access times); never throws for a busy cache.</summary>
     void Flush(ICacheLog log);
+
+    /// <summary>The prices stored in the cache's configuration; <see cref="ModelPrices.None"/> when none are.</summary>
+    ModelPrices GetPrices(ICacheLog log);
+
+    /// <summary>Replaces the stored prices with <paramref name="change"/>'s result on the stored ones, as one change; returns what was stored.</summary>
+    ModelPrices ChangePrices(System.Func<ModelPrices, ModelPrices> change, ICacheLog log, CancellationToken cancellation);
 }
 
 /// <summary>What a lookup is for: the stores that count lookups of every process (Redis) count by it.</summary>

@@ -11,9 +11,10 @@ public sealed class GetResponseCacheConfigurationCommand : ResponseCacheCommand
     protected override void EndProcessing()
     {
         CacheConfiguration? configuration = null;
-        if (TryCache(() => configuration = Cache.GetConfiguration(Log), Cache.Location))
+        ModelPrices? prices = null;
+        if (TryCache(() => configuration = Cache.GetConfiguration(Log), Cache.Location) && TryCache(() => prices = Cache.GetPrices(Log), Cache.Location))
         {
-            WriteObject(configuration);
+            WriteObject(ConfigurationView.With(configuration!, prices!));
         }
     }
 }

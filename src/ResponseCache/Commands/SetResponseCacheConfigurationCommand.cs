@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ResponseCache.Core;
 
@@ -29,12 +32,28 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
     [ValidateTtlDays(AllowZero = false)]
     public double? TtlDays { get; set; }
 
+    /// <summary>Prices per million tokens by model, added to (or replacing those of the same models in) the cache's: @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } }.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.Hashtable? Price { get; set; }
+
+    /// <summary>A .psd1 (read as Import-PowerShellDataFile reads it, no code run) or .json file of prices in -Price's shape.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PriceFile { get; set; }
+
+    /// <summary>Models whose prices are removed; '*' removes every price.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? RemovePrice { get; set; }
+
     /// <summary>Outputs the configuration the cache has afterwards.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
+        List<ModelPrice> prices = ReadPrices();
         long? maxBytes = MaxSizeMB is null && MyInvocation.BoundParameters.ContainsKey(nameof(MaxSizeMB)) ? 0 : SizeCap.ToBytes(MaxSizeMB);
         CacheConfigurationChange? preview = null;
         if (!TryCache(() => preview = Cache.Configure(MaxEntries, maxBytes, TtlDays, true, Log, Cancellation), Cache.Location))
@@ -42,7 +61,14 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             return;
         }
 
-        if (!ShouldProcess(Cache.Location, preview!.ToString()))
+        bool changesPrices = prices.Count > 0 || RemovePrice is not null;
+        if (!ShouldProcess(Cache.Location, preview!.ToString() + (changesPrices ? "; " + DescribePriceChange(prices) : string.Empty)))
+        {
+            return;
+        }
+
+        ModelPrices? stored = null;
+        if (changesPrices && !TryCache(() => stored = Cache.SetPrices(prices, Removals(), Log, Cancellation), Cache.Location))
         {
             return;
         }
@@ -55,7 +81,82 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 
         if (PassThru)
         {
-            WriteObject(change!.Current);
+            ModelPrices shown = stored ?? ModelPrices.None;
+            if (stored is null && !TryCache(() => shown = Cache.GetPrices(Log), Cache.Location))
+            {
+                return;
+            }
+
+            WriteObject(ConfigurationView.With(change!.Current, shown));
         }
+    }
+
+    private List<ModelPrice> ReadPrices()
+    {
+        var prices = new List<ModelPrice>();
+        try
+        {
+            if (PriceFile is string file)
+            {
+                prices.AddRange(ReadPriceFile(SessionState.Path.GetUnresolvedProviderPathFromPSPath(file)));
+            }
+
+            if (Price is not null)
+            {
+                prices.AddRange(PriceInput.Read(Price));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is RuntimeException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidPrice, ErrorCategory.InvalidArgument, (object?)PriceFile ?? Price));
+        }
+
+        return prices;
+    }
+
+    private IReadOnlyList<ModelPrice> ReadPriceFile(string path)
+    {
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return ModelPrices.FromJson(System.IO.File.ReadAllBytes(path)).All;
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"The prices in '{path}' cannot be read: {ex.Message}.", ex);
+            }
+        }
+
+        if (!path.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"-PriceFile takes a .psd1 or a .json file; '{path}' is neither.");
+        }
+
+        System.Collections.ObjectModel.Collection<PSObject> read = InvokeCommand.InvokeScript("param($path) Import-PowerShellDataFile -LiteralPath $path", path);
+        return read.Count == 1 && read[0].BaseObject is System.Collections.IDictionary table
+            ? PriceInput.Read(table)
+            : throw new FormatException($"'{path}' holds no table of prices.");
+    }
+
+    private IReadOnlyCollection<string> Removals() =>
+        RemovePrice is null ? Array.Empty<string>()
+        : RemovePrice.Contains("*") ? Cache.GetPrices(Log).All.Select(price => price.Model).ToList()
+        : RemovePrice;
+
+    private string DescribePriceChange(IReadOnlyCollection<ModelPrice> prices)
+    {
+        var parts = new List<string>();
+        if (prices.Count > 0)
+        {
+            parts.Add("set the prices of " + string.Join(", ", prices.Select(price => $"'{price.Model}'")));
+        }
+
+        if (RemovePrice is not null)
+        {
+            parts.Add("remove the prices of " + string.Join(", ", RemovePrice.Select(model => $"'{model}'")));
+        }
+
+        return string.Join("; ", parts);
     }
 }
