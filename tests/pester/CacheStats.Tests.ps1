@@ -21,7 +21,7 @@ Describe 'Get-CacheStats on <Name>' -ForEach (Get-TestBackend) {
         $stats[0].PSObject.Properties.Name | Should -Be @(
             'TotalEntries', 'FileEntries', 'ExpiredEntries', 'ActiveEntries', 'MaxEntries', 'MaxSizeMB', 'TtlDays', 'CacheFile', 'Location',
             'CacheSizeKB', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'EntryHits', 'SavedInputTokens', 'SavedOutputTokens', 'SavedProducerTime',
-            'SharedHits', 'SharedMisses')
+            'SavedCost', 'UnpricedInputTokens', 'UnpricedOutputTokens', 'SharedHits', 'SharedMisses')
     }
 
     It 'counts entries, hits, misses and evictions after a known sequence' {

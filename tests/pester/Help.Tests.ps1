@@ -273,7 +273,9 @@ Describe 'Format views' {
     }
 
     It 'name every column and list item of <_> by the property it shows, so Where-Object and Select-Object take the header' -ForEach @('ResponseCache.Core.CacheStatistics', 'ResponseCache.Core.CacheConfiguration', 'ResponseCache.Core.CacheEntryInfo') {
-        $properties = ($_ -as [type]).GetProperties().Name
+        # Get-ResponseCacheConfiguration adds the cache's prices to the configuration it outputs.
+        $added = @{ 'ResponseCache.Core.CacheConfiguration' = 'Prices' }[$_]
+        $properties = @(($_ -as [type]).GetProperties().Name) + $added
         $labels = foreach ($view in (Get-FormatData -TypeName $_).FormatViewDefinition) {
             if ($view.Control -is [System.Management.Automation.TableControl]) {
                 $view.Control.Headers.Label
@@ -307,8 +309,8 @@ Describe 'Format views' {
         $list = Get-CacheStats -Path $cache | Format-List | Out-String -Width 300
         $labels = @($list -split '\r?\n' | Where-Object { $_ -match '^(\w+)\s*:' } | ForEach-Object { $Matches[1] })
 
-        # A file cache keeps no shared counters, and its Location is its CacheFile.
-        $labels | Sort-Object | Should -Be ([ResponseCache.Core.CacheStatistics].GetProperties().Name | Where-Object { $_ -notin 'CacheFile', 'SharedHits', 'SharedMisses' } | Sort-Object)
+        # A file cache keeps no shared counters, its Location is its CacheFile, and a cache without prices has no cost.
+        $labels | Sort-Object | Should -Be ([ResponseCache.Core.CacheStatistics].GetProperties().Name | Where-Object { $_ -notin 'CacheFile', 'SharedHits', 'SharedMisses', 'SavedCost', 'UnpricedInputTokens', 'UnpricedOutputTokens' } | Sort-Object)
         $list | Should -Match ('(?m)^Location\s*:\s*' + [regex]::Escape((Join-Path $cache 'ai_responses.json')))
         $list | Should -Match '(?m)^HitRatio\s*:\s*100[.,]0\s?%'
     }
