@@ -84,6 +84,34 @@ Describe 'Money saved on <Name>' -ForEach (Get-TestBackend) {
         (Get-ResponseCacheConfiguration @cache).Prices | Should -BeNullOrEmpty
     }
 
+    It 'a .json price file reads as ConvertFrom-Json reads it: a byte order mark, as Windows PowerShell writes, and numbers as text' {
+        $file = Join-Path $TestDrive 'prices.json'
+        [IO.File]::WriteAllText($file, '{ "gpt-4o": { "Input": "2.5", "Output": 10 } }', [Text.UTF8Encoding]::new($true))
+
+        Set-ResponseCacheConfiguration -PriceFile $file @cache
+
+        (Get-ResponseCacheConfiguration @cache).Prices | ForEach-Object { $_.Model, $_.Input, $_.Output } | Should -Be @('gpt-4o', 2.5, 10)
+    }
+
+    It 'a missing price file is an ObjectNotFound error naming the file, and the stored prices stay' {
+        Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } } @cache
+        $missing = Join-Path $TestDrive 'no-such-prices.json'
+
+        $record = { Set-ResponseCacheConfiguration -PriceFile $missing @cache -ErrorAction Stop } | Should -Throw -PassThru
+
+        $record.FullyQualifiedErrorId | Should -Be 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
+        $record.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $record.Exception.Message | Should -BeLike "*$missing*"
+        (Get-ResponseCacheConfiguration @cache).Prices.Output | Should -Be 10
+    }
+
+    It 'a negative price is refused with one sentence, not a .NET argument message' {
+        $record = { Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = -1; Output = 10 } } @cache -ErrorAction Stop } | Should -Throw -PassThru
+
+        $record.FullyQualifiedErrorId | Should -Be 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
+        $record.Exception.Message | Should -Be "The input price of 'gpt-4o' must be a finite number, 0 or more, per million tokens."
+    }
+
     It 'a price without a number for Output is refused with InvalidPrice, and the stored prices stay' {
         Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } } @cache
 

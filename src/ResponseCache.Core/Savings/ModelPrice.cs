@@ -9,12 +9,12 @@ public sealed class ModelPrice : IEquatable<ModelPrice>
     {
         if (string.IsNullOrWhiteSpace(model))
         {
-            throw new ArgumentException("A price needs a model name.", nameof(model));
+            throw new ArgumentException("A price needs a model name.");
         }
 
         Model = model;
-        Input = IsValid(input) ? input : throw new ArgumentOutOfRangeException(nameof(input), input, $"The input price of '{model}' must be a finite number, 0 or more, per million tokens.");
-        Output = IsValid(output) ? output : throw new ArgumentOutOfRangeException(nameof(output), output, $"The output price of '{model}' must be a finite number, 0 or more, per million tokens.");
+        Input = IsValid(input) ? input : throw new ArgumentException($"The input price of '{model}' must be a finite number, 0 or more, per million tokens.");
+        Output = IsValid(output) ? output : throw new ArgumentException($"The output price of '{model}' must be a finite number, 0 or more, per million tokens.");
     }
 
     public string Model { get; }

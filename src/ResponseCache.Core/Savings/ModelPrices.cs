@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ResponseCache.Core;
 
@@ -36,8 +37,28 @@ public sealed class ModelPrices
 
     public int Count => _byModel.Count;
 
-    /// <summary>The price of the model; null for a model without one (or no model).</summary>
-    public ModelPrice? For(string? model) => model is not null && _byModel.TryGetValue(model, out ModelPrice? price) ? price : null;
+    /// <summary>
+    /// The price of the model; null for a model without one (or no model). Replies name the dated release that
+    /// answered ("gpt-4o-2024-08-06", "claude-sonnet-4-20250514") where the user priced the model they asked for, so
+    /// a name without a price of its own takes the price of the name before its release date.
+    /// </summary>
+    public ModelPrice? For(string? model)
+    {
+        if (model is null)
+        {
+            return null;
+        }
+
+        if (_byModel.TryGetValue(model, out ModelPrice? price))
+        {
+            return price;
+        }
+
+        Match dated = ReleaseDate.Match(model);
+        return dated.Success && _byModel.TryGetValue(dated.Groups["model"].Value, out price) ? price : null;
+    }
+
+    private static readonly Regex ReleaseDate = new Regex(@"^(?<model>.+)-(?:\d{4}-\d{2}-\d{2}|\d{8})$", RegexOptions.CultureInvariant);
 
     /// <summary>These prices with <paramref name="changes"/> added or replacing those of their models, and the models in <paramref name="removals"/> taken out.</summary>
     public ModelPrices With(IEnumerable<ModelPrice> changes, IEnumerable<string> removals)

@@ -108,7 +108,8 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
         }
         catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is RuntimeException)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidPrice, ErrorCategory.InvalidArgument, (object?)PriceFile ?? Price));
+            ErrorCategory category = ex is System.IO.FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument;
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidPrice, category, (object?)PriceFile ?? Price));
         }
 
         return prices;
@@ -116,24 +117,18 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
 
     private IReadOnlyList<ModelPrice> ReadPriceFile(string path)
     {
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (!System.IO.File.Exists(path))
         {
-            try
-            {
-                return ModelPrices.FromJson(System.IO.File.ReadAllBytes(path)).All;
-            }
-            catch (FormatException ex)
-            {
-                throw new FormatException($"The prices in '{path}' cannot be read: {ex.Message}.", ex);
-            }
+            throw new System.IO.FileNotFoundException($"The price file '{path}' does not exist.", path);
         }
 
-        if (!path.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"-PriceFile takes a .psd1 or a .json file; '{path}' is neither.");
-        }
-
-        System.Collections.ObjectModel.Collection<PSObject> read = InvokeCommand.InvokeScript("param($path) Import-PowerShellDataFile -LiteralPath $path", path);
+        // Read as a user's own script would: Import-PowerShellDataFile runs no code, ConvertFrom-Json takes what
+        // Windows PowerShell writes (a byte order mark) and the shapes -Price takes.
+        string reader =
+            path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "param($path) $read = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json; $table = @{}; foreach ($model in $read.PSObject.Properties) { $table[$model.Name] = $model.Value }; $table"
+            : path.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase) ? "param($path) Import-PowerShellDataFile -LiteralPath $path"
+            : throw new ArgumentException($"-PriceFile takes a .psd1 or a .json file; '{path}' is neither.");
+        System.Collections.ObjectModel.Collection<PSObject> read = InvokeCommand.InvokeScript(reader, path);
         return read.Count == 1 && read[0].BaseObject is System.Collections.IDictionary table
             ? PriceInput.Read(table)
             : throw new FormatException($"'{path}' holds no table of prices.");
