@@ -11,6 +11,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'StandInApi.psm1') -Force
 }
 
 Describe 'What the cache saved on <Name>' -ForEach (Get-TestBackend) {
@@ -38,6 +39,25 @@ Describe 'What the cache saved on <Name>' -ForEach (Get-TestBackend) {
         $statistics.SavedInputTokens | Should -Be (3 * $In)
         $statistics.SavedOutputTokens | Should -Be (3 * $Out)
         $statistics.SavedProducerTime | Should -BeGreaterThan ([TimeSpan]::Zero)
+    }
+
+    It 'an OpenAI-shaped reply that Invoke-CachedRestMethod cached saves its tokens on every hit' {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"model":"gpt-4o-mini","choices":[{"message":{"content":"Hi"}}],"usage":{"prompt_tokens":9,"completion_tokens":2}}' }
+        try {
+            $request = @{ Uri = $api.Uri; Method = 'Post'; Body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'; ContentType = 'application/json' }
+            1..3 | ForEach-Object { $null = Invoke-CachedRestMethod @request @cache }
+        }
+        finally {
+            Stop-StandInApi $api
+        }
+
+        $api.Requests.Count | Should -Be 1
+        $entry = Get-CacheEntry @cache
+        $entry.Model | Should -BeExactly 'gpt-4o-mini'
+        $entry.InputTokens | Should -Be 9
+        $statistics = Get-CacheStats @cache
+        $statistics.SavedInputTokens | Should -Be (2 * 9)
+        $statistics.SavedOutputTokens | Should -Be (2 * 2)
     }
 
     It 'a text reply saves hits but no tokens' {

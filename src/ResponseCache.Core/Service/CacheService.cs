@@ -442,7 +442,7 @@ public class CacheService : ICacheBackend
 
         // The lifetime counts from now, as the entry's creation does; the store judges both by the same clock.
         double? expiresAt = options.ExpiresAfter is TimeSpan lifetime ? UnixTime.ToSeconds(_clock.Now) + lifetime.TotalSeconds : null;
-        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt, ReplyUsage.Read(responseJson).WithProducerSeconds(producerSeconds));
+        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt, options.ReadUsage(responseJson).WithProducerSeconds(producerSeconds));
     }
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; caps the store knows already cost nothing.</summary>
