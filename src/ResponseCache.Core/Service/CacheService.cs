@@ -217,13 +217,46 @@ public class CacheService : ICacheBackend
         return removed;
     }
 
-    /// <summary>Removes every entry of this cache and nothing else; returns how many.</summary>
-    public int Clear(ICacheLog? log = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Removes every entry of this cache and nothing else; returns how many. What their hits saved stays in the
+    /// cache's ledger (the money was saved), unless <paramref name="resetSavings"/> starts the account anew.
+    /// </summary>
+    public int Clear(ICacheLog? log = null, CancellationToken cancellation = default, bool resetSavings = false)
     {
         log ??= NullCacheLog.Instance;
-        int removed = _store.Clear(log, cancellation);
-        log.Verbose($"Removed all {removed} entries from {Location}.");
+        int removed = _store.Clear(log, cancellation, resetSavings);
+        log.Verbose($"Removed all {removed} entries from {Location}" + (resetSavings ? ", and the account of what the cache saved." : "; what their hits saved stays counted."));
         return removed;
+    }
+
+    /// <summary>What hits saved, per model per UTC day the hits were counted on, oldest first; only <paramref name="models"/>' (any case; null: all) and from <paramref name="since"/>'s UTC day on (null: every day kept).</summary>
+    public IReadOnlyList<DailySavings> GetSavings(IReadOnlyCollection<string>? models = null, DateTime? since = null, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        SavingsLedger ledger = _store.GetSavings(log);
+        ModelPrices prices = _store.GetPrices(log);
+        string? firstDay = since is DateTime day ? SavingsLedger.DayOf(day.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(day, TimeSpan.Zero) : new DateTimeOffset(day)) : null;
+        var wanted = models is null ? null : new HashSet<string>(models, ModelPrices.Comparer);
+        var result = new List<DailySavings>();
+        foreach (KeyValuePair<string, IReadOnlyDictionary<string, SavedTotals>> date in ledger.Days)
+        {
+            if (firstDay is not null && string.CompareOrdinal(date.Key, firstDay) < 0)
+            {
+                continue;
+            }
+
+            DateTime utcDate = DateTime.SpecifyKind(DateTime.ParseExact(date.Key, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+            foreach (KeyValuePair<string, SavedTotals> model in date.Value.OrderBy(model => model.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                string? name = model.Key.Length == 0 ? null : model.Key;
+                if (wanted is null || (name is not null && wanted.Contains(name)))
+                {
+                    result.Add(new DailySavings(utcDate, name, model.Value, prices.For(name), Location));
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Every entry's metadata, least recently used first, judged by the policy's TtlDays (the cache's when it gives none).</summary>
@@ -271,16 +304,18 @@ public class CacheService : ICacheBackend
 
         List<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0).ToList();
         ModelPrices prices = _store.GetPrices(log);
-        SavedCost saved = SavedCost.Of(inventory.Entries.Select(entry => entry.Stored), prices);
+        // Entries gone from the cache saved what they saved: the ledger keeps it.
+        IReadOnlyDictionary<string, SavedTotals> gone = _store.GetSavings(log).Gone;
+        SavedCost saved = SavedCost.Of(served, gone, prices);
         return new CacheStatistics
         {
             SavedCost = prices.Count == 0 ? null : saved.Cost,
             UnpricedInputTokens = prices.Count == 0 ? null : saved.UnpricedInputTokens,
             UnpricedOutputTokens = prices.Count == 0 ? null : saved.UnpricedOutputTokens,
-            EntryHits = served.Sum(entry => entry.Hits),
-            SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits),
-            SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits),
-            SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits)),
+            EntryHits = served.Sum(entry => entry.Hits) + gone.Values.Sum(model => model.Hits),
+            SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits) + gone.Values.Sum(model => model.InputTokens),
+            SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits) + gone.Values.Sum(model => model.OutputTokens),
+            SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits) + gone.Values.Sum(model => model.ProducerSeconds)),
             TotalEntries = inventory.Entries.Count,
             FileEntries = inventory.FileEntries,
             ExpiredEntries = expired,
