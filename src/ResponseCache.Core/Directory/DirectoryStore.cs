@@ -224,9 +224,18 @@ internal sealed class DirectoryStore : ICacheStore
         }, cancellation);
     }
 
+    /// <summary>The ledger on disk, with this process's hits that are not written yet, as the entries' hit counts hold them.</summary>
     public SavingsLedger GetSavings(ICacheLog log)
     {
-        SavingsLedger ledger = _savings.Load(out string? damage);
+        SavingsLedger ledger;
+        string? damage;
+        // Under the monitor, as commits write the ledger and forget what they wrote: the hits count once.
+        lock (_gate)
+        {
+            ledger = _savings.Load(out damage);
+            ledger.Add(_memory.UnwrittenSavings());
+        }
+
         if (damage is not null)
         {
             log.Warning($"The savings ledger '{_savings.Path}' cannot be read ({damage}); what entries no longer in the cache saved is not counted, and the next change that counts savings starts it anew.");

@@ -36,6 +36,9 @@ public interface ICacheBackend
     /// <summary>Removes every entry that has any of the tags (in any case), in one change; returns how many.</summary>
     int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation);
 
+    /// <summary>Removes every entry whose reply names any of the models (in any case), in one change; returns how many.</summary>
+    int RemoveModels(IReadOnlyCollection<string> models, ICacheLog log, CancellationToken cancellation);
+
     /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
     int RemoveExpired(CachePolicy policy, ICacheLog log, CancellationToken cancellation);
 

@@ -207,6 +207,21 @@ public class CacheService : ICacheBackend
         return removed;
     }
 
+    /// <summary>
+    /// Removes every entry whose reply names any of the models (compared as prices are, in any case), in one change;
+    /// returns how many. The entries are those listed just before: one another process adds meanwhile stays.
+    /// </summary>
+    public int RemoveModels(IReadOnlyCollection<string> models, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        var wanted = new HashSet<string>(models ?? throw new ArgumentNullException(nameof(models)), ModelPrices.Comparer);
+        log ??= NullCacheLog.Instance;
+        List<KeyHash> hashes = _store.TakeInventory(withResponses: false, log).Entries
+            .Where(entry => entry.Stored.Usage.Model is string model && wanted.Contains(model))
+            .Select(entry => entry.Stored.Key)
+            .ToList();
+        return hashes.Count == 0 ? 0 : _store.Remove(hashes, log, cancellation);
+    }
+
     /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
     public int RemoveExpired(CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
     {
