@@ -19,6 +19,7 @@
         'Clear-ResponseCache'
         'Remove-CachedResponse'
         'Get-CacheEntry'
+        'Get-CacheSavings'
         'Get-ResponseCacheConfiguration'
         'Set-ResponseCacheConfiguration'
         'Copy-ResponseCache'

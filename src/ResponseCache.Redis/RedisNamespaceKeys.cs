@@ -29,6 +29,7 @@ internal sealed class RedisNamespaceKeys
         Tags = prefix + "tags";
         Lifetimes = prefix + "until";
         Prices = prefix + "prices";
+        Savings = prefix + "savings";
     }
 
     public string Name { get; }
@@ -73,6 +74,14 @@ internal sealed class RedisNamespaceKeys
     /// <summary>String of the user's prices as JSON (see <see cref="ModelPrices.ToJson"/>): part of the namespace's configuration, which Clear keeps.</summary>
     public RedisKey Prices { get; }
 
+    /// <summary>
+    /// Hash of the namespace's savings ledger (<see cref="SavingsLedger"/>): the field "gone\n&lt;model&gt;\n&lt;count&gt;" holds
+    /// what entries no longer in the namespace had saved, "&lt;yyyy-MM-dd&gt;\n&lt;model&gt;\n&lt;count&gt;" a UTC day's hits; the
+    /// counts are hits, input_tokens, output_tokens and producer_seconds. The scripts that remove entries and record
+    /// hits add to it; Clear keeps it unless asked to reset it.
+    /// </summary>
+    public RedisKey Savings { get; }
+
     public RedisKey Entry(string hashHex) => EntryPrefix + hashHex;
 
     public RedisKey Lock(string hashHex) => LockPrefix + hashHex;
@@ -82,6 +91,6 @@ internal sealed class RedisNamespaceKeys
 
     /// <summary>The keys every namespace-wide script receives, in the order RedisScripts reads them.</summary>
     public RedisKey[] WideKeys(RedisKey? extra = null) => extra is RedisKey key
-        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, Tags, Lifetimes, key }
-        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, Tags, Lifetimes };
+        ? new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, Tags, Lifetimes, Savings, key }
+        : new[] { Recency, Expiry, Sizes, Bytes, Config, Gate, Sequence, Stats, ConfigLastGood, Tags, Lifetimes, Savings };
 }

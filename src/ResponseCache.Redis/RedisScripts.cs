@@ -70,13 +70,16 @@ local function settings_text(maxEntries, maxBytes, ttlDays)
 end
 ";
 
-    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats, config copy, tags, until[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
+    // KEYS: lru, exp, sizes, bytes, config, gate, seq, stats, config copy, tags, until, savings[, lock]. ARGV: entry prefix, gate token, now (s), now (ms), ...
     private static readonly string Prelude = WithCacheConstants(SettingsReader + @"
 local unpack = unpack or table.unpack
 local lru, exp, sizes, bytes, config, gate, seq, stats, copy = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 -- tags: entry hash to its tags' index names, one a line; the entries of a tag are the set tags .. ':' .. name.
 -- until: the entries with a lifetime of their own, by its end. exp keeps creation plus TTL for every entry.
 local tags, untilSet = KEYS[10], KEYS[11]
+-- savings: the ledger (see RedisNamespaceKeys.Savings); a clear that resets it sets keepSavings false.
+local savings = KEYS[12]
+local keepSavings = true
 local prefix, token, now, nowMs = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 
 local function order(ms)
@@ -110,6 +113,19 @@ local function lines(text)
 end
 
 local function forget(member)
+  if keepSavings then
+    -- What the entry's hits saved stays counted after it is gone (the money was saved).
+    -- A key of another type (written by hand) saved nothing, and removing it must not fail.
+    local u = redis.pcall('HMGET', prefix .. member, 'model', 'input_tokens', 'output_tokens', 'producer_seconds', 'hits')
+    local hits = (not u.err) and tonumber(u[5])
+    if hits and hits > 0 then
+      local field = 'gone\n' .. (u[1] or '') .. '\n'
+      redis.call('HINCRBY', savings, field .. 'hits', string.format('%.0f', hits))
+      redis.call('HINCRBY', savings, field .. 'input_tokens', string.format('%.0f', hits * (tonumber(u[2]) or 0)))
+      redis.call('HINCRBY', savings, field .. 'output_tokens', string.format('%.0f', hits * (tonumber(u[3]) or 0)))
+      redis.call('HINCRBYFLOAT', savings, field .. 'producer_seconds', string.format('%.17g', hits * (tonumber(u[4]) or 0)))
+    end
+  end
   local existed = redis.call('DEL', prefix .. member)
   redis.call('ZREM', lru, member)
   redis.call('ZREM', exp, member)
@@ -234,7 +250,7 @@ end
 
     /// <summary>
     /// ARGV[5] timestamp, ARGV[6] lock token, then (hash, response, text length, tags, tag index names, lifetime's
-    /// end, model, input tokens, output tokens, cached input tokens, producer seconds) per entry; the caps are the namespace's (a call's caps reach it through Configure first). KEYS[12], when
+    /// end, model, input tokens, output tokens, cached input tokens, producer seconds) per entry; the caps are the namespace's (a call's caps reach it through Configure first). KEYS[13], when
     /// given, is a get-or-add lock released if ARGV[6] still owns it. Returns {stored, evicted, total bytes, max bytes or -1, settings damage,
     /// 1 if the namespace held no entry before (0 if it did)}.
     /// </summary>
@@ -249,7 +265,7 @@ return guarded(function()
       {ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ''})
     stored, evicted = stored + added, evicted + made
   end
-  if KEYS[12] and redis.call('GET', KEYS[12]) == ARGV[6] then redis.call('DEL', KEYS[12]) end
+  if KEYS[13] and redis.call('GET', KEYS[13]) == ARGV[6] then redis.call('DEL', KEYS[13]) end
   return {stored, evicted, total(), maxBytes or -1, settingsDamage, wasEmpty}
 end)");
 
@@ -294,9 +310,11 @@ return guarded(function()
   return {purge('(' .. string.format('%.3f', now - freshness + ttl))}
 end)");
 
-    /// <summary>Returns {how many entries there were}.</summary>
+    /// <summary>ARGV[5] '1' to reset the savings ledger too. Returns {how many entries there were}.</summary>
     public static readonly RedisScript Clear = new RedisScript(Prelude + @"
 return guarded(function()
+  keepSavings = ARGV[5] ~= '1'
+  if not keepSavings then redis.call('DEL', savings) end
   local removed = 0
   for _, member in ipairs(redis.call('ZRANGE', lru, 0, -1)) do removed = removed + forget(member) end
   for _, member in ipairs(redis.call('ZRANGE', exp, 0, -1)) do removed = removed + forget(member) end
@@ -388,17 +406,30 @@ end
 ";
 
     /// <summary>
-    /// after_hit(entry, lru, stats, seq, member, nowMs): everything a hit records, in one place: the entry becomes the
-    /// most recent (if it is still listed), and its own and the namespace's shared hit counts grow by one. A plain
-    /// lookup sends it without waiting for it (<see cref="AfterHit"/>); a get-or-add that takes a lock runs it inside
-    /// its script.
+    /// after_hit(entry, lru, stats, seq, member, nowMs, savings, day, firstKeptDay): everything a hit records, in one
+    /// place: the entry becomes the most recent (if it is still listed), its own and the namespace's shared hit counts
+    /// grow by one, and the ledger's day (UTC, yyyy-MM-dd) adds the hit and what it saved under the entry's model. A
+    /// day's first hit on a model forgets the days before firstKeptDay, so the ledger stays bounded. A plain lookup
+    /// sends it without waiting for it (<see cref="AfterHit"/>); a get-or-add that takes a lock runs it inside its script.
     /// </summary>
     private const string AfterHitRecorder = @"
-local function after_hit(entry, lru, stats, seq, member, nowMs)
+local function after_hit(entry, lru, stats, seq, member, nowMs, savings, day, firstKeptDay)
   redis.call('ZADD', lru, 'XX', string.format('%.0f', nowMs * 1024 + redis.call('INCR', seq) % 1024), member)
-  -- The entry may have gone since it was read: a count alone must not make it a hash again.
-  if redis.call('EXISTS', entry) == 1 then redis.call('HINCRBY', entry, 'hits', 1) end
   redis.call('HINCRBY', stats, 'hits', 1)
+  -- The entry may have gone since it was read: a count alone must not make it a hash again.
+  if redis.call('EXISTS', entry) == 0 then return end
+  redis.call('HINCRBY', entry, 'hits', 1)
+  local u = redis.call('HMGET', entry, 'model', 'input_tokens', 'output_tokens', 'producer_seconds')
+  local field = day .. '\n' .. (u[1] or '') .. '\n'
+  if redis.call('HINCRBY', savings, field .. 'hits', 1) == 1 then
+    for _, name in ipairs(redis.call('HKEYS', savings)) do
+      local fieldDay = string.match(name, '^([^\n]*)\n')
+      if fieldDay and fieldDay ~= 'gone' and fieldDay < firstKeptDay then redis.call('HDEL', savings, name) end
+    end
+  end
+  if u[2] then redis.call('HINCRBY', savings, field .. 'input_tokens', u[2]) end
+  if u[3] then redis.call('HINCRBY', savings, field .. 'output_tokens', u[3]) end
+  if u[4] then redis.call('HINCRBYFLOAT', savings, field .. 'producer_seconds', u[4]) end
 end
 ";
 
@@ -411,14 +442,14 @@ local response = fresh_response(KEYS[1], KEYS[2], KEYS[3], tonumber(ARGV[1]), to
 if response then return {1, response} end
 return {0}"));
 
-    /// <summary>KEYS: entry, lru, stats, seq. ARGV: hash, now (ms). What a hit records (see AfterHitRecorder).</summary>
+    /// <summary>KEYS: entry, lru, stats, seq, savings. ARGV: hash, now (ms), day, first day kept. What a hit records (see AfterHitRecorder).</summary>
     public static readonly RedisScript AfterHit = new RedisScript(AfterHitRecorder + @"
-after_hit(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], tonumber(ARGV[2]))
+after_hit(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], tonumber(ARGV[2]), KEYS[5], ARGV[3], ARGV[4])
 return 1");
 
     /// <summary>
-    /// KEYS: entry, lru, config, stats, seq, lock, config copy. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
-    /// TTL), oldest creation accepted ('' any), lock token, lock expiry (ms). Returns {1, response} on a hit,
+    /// KEYS: entry, lru, config, stats, seq, lock, config copy, savings. ARGV: hash, now (s), now (ms), freshness in seconds ('' the cache's
+    /// TTL), oldest creation accepted ('' any), lock token, lock expiry (ms), day, first day kept. Returns {1, response} on a hit,
     /// recording it (after_hit); else {2} when the lock was taken (a miss), {0} when not.
     /// </summary>
     public static readonly RedisScript FindOrLock = new RedisScript(WithCacheConstants(SettingsReader + FreshnessReader + AfterHitRecorder + @"
@@ -426,7 +457,7 @@ local minCreated = nil
 if ARGV[5] ~= '' then minCreated = tonumber(ARGV[5]) end
 local response = fresh_response(KEYS[1], KEYS[3], KEYS[7], tonumber(ARGV[2]), tonumber(ARGV[4]), minCreated)
 if response then
-  after_hit(KEYS[1], KEYS[2], KEYS[4], KEYS[5], ARGV[1], tonumber(ARGV[3]))
+  after_hit(KEYS[1], KEYS[2], KEYS[4], KEYS[5], ARGV[1], tonumber(ARGV[3]), KEYS[8], ARGV[8], ARGV[9])
   return {1, response}
 end
 if redis.call('SET', KEYS[6], ARGV[6], 'NX', 'PX', ARGV[7]) then

@@ -77,7 +77,7 @@ internal sealed class RedisStore : ICacheStore
 
         if (result.Length == 2)
         {
-            Record(database => RedisScripts.AfterHit.Send(database, new[] { entry, _keys.Recency, _keys.Stats, _keys.Sequence }, new RedisValue[] { hex, now.ToUnixTimeMilliseconds() }));
+            Record(database => RedisScripts.AfterHit.Send(database, new[] { entry, _keys.Recency, _keys.Stats, _keys.Sequence, _keys.Savings }, new RedisValue[] { hex, now.ToUnixTimeMilliseconds(), SavingsLedger.DayOf(now), SavingsLedger.FirstKeptDay(now) }));
             return StoreLookup.Hit((byte[])result[1]!, timestamp: null);
         }
 
@@ -177,14 +177,14 @@ internal sealed class RedisStore : ICacheStore
     /// The namespace leaves the server's index before its entries go: a write in another process that comes after the
     /// clear then finds the namespace empty and lists it again after this removal, never before it.
     /// </summary>
-    public int Clear(ICacheLog log, CancellationToken cancellation) => Explicitly(() =>
+    public int Clear(ICacheLog log, CancellationToken cancellation, bool resetSavings = false) => Explicitly(() =>
     {
         RemoveWrongTypedKeys(log);
         Volatile.Write(ref _listed, 0);
         RedisNamespaceIndex.Remove(_connection, _keys.Name);
         try
         {
-            return (int)ChangeNamespace(RedisScripts.Clear, null, Array.Empty<RedisValue>(), cancellation)[0];
+            return (int)ChangeNamespace(RedisScripts.Clear, null, new RedisValue[] { resetSavings ? "1" : "0" }, cancellation)[0];
         }
         catch
         {
@@ -192,6 +192,47 @@ internal sealed class RedisStore : ICacheStore
             List(again: true);
             throw;
         }
+    });
+
+    /// <summary>The namespace's ledger, as every host's scripts keep it.</summary>
+    public SavingsLedger GetSavings(ICacheLog log) => Explicitly(() =>
+    {
+        var ledger = new SavingsLedger();
+        var days = new Dictionary<(string Day, string Model), (long Hits, long Input, long Output, double Seconds)>();
+        foreach (HashEntry field in _connection.Run(database => database.HashGetAll(_keys.Savings)))
+        {
+            string[] parts = ((string?)field.Name ?? string.Empty).Split('\n');
+            if (parts.Length != 3 || !field.Value.TryParse(out double value) || value < 0)
+            {
+                continue;
+            }
+
+            days.TryGetValue((parts[0], parts[1]), out (long Hits, long Input, long Output, double Seconds) totals);
+            long count = (long)value;
+            days[(parts[0], parts[1])] = parts[2] switch
+            {
+                "hits" => (totals.Hits + count, totals.Input, totals.Output, totals.Seconds),
+                "input_tokens" => (totals.Hits, totals.Input + count, totals.Output, totals.Seconds),
+                "output_tokens" => (totals.Hits, totals.Input, totals.Output + count, totals.Seconds),
+                "producer_seconds" => (totals.Hits, totals.Input, totals.Output, totals.Seconds + value),
+                _ => totals,
+            };
+        }
+
+        foreach (KeyValuePair<(string Day, string Model), (long Hits, long Input, long Output, double Seconds)> counted in days)
+        {
+            (long hits, long input, long output, double seconds) = counted.Value;
+            if (counted.Key.Day == "gone")
+            {
+                ledger.AddGone(counted.Key.Model, hits, input, output, seconds);
+            }
+            else
+            {
+                ledger.AddDay(counted.Key.Day, counted.Key.Model, hits, input, output, seconds);
+            }
+        }
+
+        return ledger;
     });
 
     public ModelPrices GetPrices(ICacheLog log) => Explicitly(() => ParsePrices(_connection.Run(database => database.StringGet(_keys.Prices)), log));
@@ -331,7 +372,7 @@ internal sealed class RedisStore : ICacheStore
     {
         string hex = hash.ToString();
         DateTimeOffset now = _clock.Now;
-        var keys = new RedisKey[] { _keys.Entry(hex), _keys.Recency, _keys.Config, _keys.Stats, _keys.Sequence, _keys.Lock(hex), _keys.ConfigLastGood };
+        var keys = new RedisKey[] { _keys.Entry(hex), _keys.Recency, _keys.Config, _keys.Stats, _keys.Sequence, _keys.Lock(hex), _keys.ConfigLastGood, _keys.Savings };
         var values = new RedisValue[]
         {
             hex,
@@ -341,6 +382,8 @@ internal sealed class RedisStore : ICacheStore
             Seconds(minCreated),
             lockToken,
             (long)_options.ProducerLockExpiry.TotalMilliseconds,
+            SavingsLedger.DayOf(now),
+            SavingsLedger.FirstKeptDay(now),
         };
         return (RedisResult[])RedisScripts.FindOrLock.Evaluate(_connection, keys, values)!;
     }

@@ -32,5 +32,7 @@ internal static class ErrorIds
     public const string CacheDirectoryNotPrivate = nameof(CacheDirectoryNotPrivate);
     public const string InvalidRequest = nameof(InvalidRequest);
     public const string InvalidPrice = nameof(InvalidPrice);
+
+    public const string ResetSavingsWithExpired = nameof(ResetSavingsWithExpired);
     public const string RequestParameterNotSupported = nameof(RequestParameterNotSupported);
 }

@@ -290,7 +290,7 @@ Describe 'Format views' {
         $labels | Where-Object { $_ -cnotin $properties } | Should -BeNullOrEmpty
     }
 
-    It 'show the statistics as a table with the view''s columns, the hit ratio as a percentage' {
+    It 'show the statistics as a table with the view''s columns, the hit ratio as the ratio the property holds' {
         Set-CachedResponse -Key 'cached' -Response 'answer' -Path $cache
         $null = Get-CachedResponse -Key 'cached' -Path $cache
         $null = Get-CachedResponse -Key 'not cached' -Path $cache
@@ -298,7 +298,7 @@ Describe 'Format views' {
         $table = Get-CacheStats -Path $cache | Format-Table | Out-String -Width 300
 
         Get-HeaderWords $table | Should -Be @('TotalEntries', 'FileEntries', 'ActiveEntries', 'ExpiredEntries', 'MaxEntries', 'TtlDays', 'Hits', 'Misses', 'HitRatio', 'Evictions', 'CacheSizeKB', 'Location')
-        $table | Should -Match '\s50\s?%\s'
+        $table | Should -Match '\s0[.,]5\s'
         $table | Should -Match ([regex]::Escape((Join-Path $cache 'ai_responses.json')))
     }
 
@@ -312,10 +312,10 @@ Describe 'Format views' {
         # A file cache keeps no shared counters, its Location is its CacheFile, and a cache without prices has no cost.
         $labels | Sort-Object | Should -Be ([ResponseCache.Core.CacheStatistics].GetProperties().Name | Where-Object { $_ -notin 'CacheFile', 'SharedHits', 'SharedMisses', 'SavedCost', 'UnpricedInputTokens', 'UnpricedOutputTokens' } | Sort-Object)
         $list | Should -Match ('(?m)^Location\s*:\s*' + [regex]::Escape((Join-Path $cache 'ai_responses.json')))
-        $list | Should -Match '(?m)^HitRatio\s*:\s*100[.,]0\s?%'
+        $list | Should -Match '(?m)^HitRatio\s*:\s*1\s*$'
     }
 
-    It 'show cache entries as a table with a shortened key hash, local times and ''never'' for entries that never expire' {
+    It 'show cache entries as a table with a shortened key hash, the local expiry, ''expired'' and ''never'' for entries that never expire' {
         $created = [DateTimeOffset]::UtcNow.AddDays(-10).ToUnixTimeSeconds()
         $legacyHash = Get-KeyHash 'written by hand'
         $oldHash = Get-KeyHash 'ten days old'
@@ -327,16 +327,17 @@ Describe 'Format views' {
         $table = Get-CacheEntry -Path $cache -TtlDays 7 | Format-Table | Out-String -Width 300
         $lines = $table -split '\r?\n'
 
-        Get-HeaderWords $table | Should -Be @('KeyHash', 'Created', 'LastAccessed', 'Expires', 'SizeBytes', 'IsExpired')
+        Get-HeaderWords $table | Should -Be @('KeyHash', 'Model', 'InputTokens', 'OutputTokens', 'Hits', 'Expires', 'Tags')
         $table | Should -Not -Match $legacyHash
         $legacy = $lines | Where-Object { $_.StartsWith($legacyHash.Substring(0, 8) + ' ') }
         $legacy | Should -HaveCount 1
-        $legacy | Should -Match '\snever\s+\d+\s+False\s*$'
+        $legacy | Should -Match '\s0 never\s*$'
 
-        $local = { param($seconds) [DateTimeOffset]::FromUnixTimeSeconds($seconds).LocalDateTime.ToString('yyyy-MM-dd HH:mm') }
         $old = $lines | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + ' ') }
         $old | Should -HaveCount 1
-        $old | Should -Match ([regex]::Escape("$(& $local $created) $(& $local $created) $(& $local ($created + 7 * 86400))"))
-        $old | Should -Match '\sTrue\s*$'
+        $old | Should -Match '\s0 expired\s*$'
+        $table = Get-CacheEntry -Path $cache -TtlDays 30 | Format-Table | Out-String -Width 300
+        $expires = [DateTimeOffset]::FromUnixTimeSeconds($created + 30 * 86400).LocalDateTime.ToString('MM-dd HH:mm')
+        ($table -split '\r?\n' | Where-Object { $_.StartsWith($oldHash.Substring(0, 8) + ' ') }) | Should -Match ([regex]::Escape(" $expires"))
     }
 }

@@ -83,21 +83,34 @@ Describe 'Default views at 80 columns on <Name>' -ForEach (Get-TestBackend) {
         $cache = New-TestCache -Kind $Kind
         Set-CachedResponse -Key 'first' -Response 'x' @cache
         Set-CachedResponse -Key 'second' -Response ('y' * 5000) @cache
+        Set-CachedResponse -Key 'priced' -Response ('{"model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":1234567,"output_tokens":7654321}}' | ConvertFrom-Json) -Tag 'summaries', 'v2' @cache
+        Set-ResponseCacheConfiguration -Price @{ 'claude-sonnet-4-5-20250929' = @{ Input = 3; Output = 15 } } @cache
+        1..12 | ForEach-Object { $null = Get-CachedResponse -Key 'priced' @cache }
     }
 
     It 'shows Get-CacheEntry as a table whose header and rows fit 80 columns' {
         $lines = @((Get-CacheEntry @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
-        $lines[0] | Should -Match '^KeyHash\s+Created\s+LastAccessed\s+Expires\s+SizeBytes\s+IsExpired$'
-        $lines.Count | Should -Be 4
+        $lines[0] | Should -Match '^KeyHash\s+Model\s+InputTokens\s+OutputTokens\s+Hits\s+Expires\s+Tags$'
+        $lines.Count | Should -Be 5
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '\s+\d{4}-\d\d-\d\d \d\d:\d\d ')
+        $lines[2] | Should -Match ('^' + (Get-KeyHash 'first').Substring(0, 8) + '\s+0 \d\d-\d\d \d\d:\d\d\s*$')
+        $lines[4] | Should -Match ('^' + (Get-KeyHash 'priced').Substring(0, 8) + ' claude-sonnet-4\S* +1234567 +7654321 +12 \d\d-\d\d \d\d:\d\d summ')
+    }
+
+    It 'shows Get-CacheSavings as a table of the day, the model, the hits, the tokens and the cost that fits 80 columns' {
+        $lines = @((Get-CacheSavings @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
+
+        $lines[0] | Should -Match '^Date\s+Model\s+Hits\s+SavedInputTokens\s+SavedOutputTokens\s+SavedCost$'
+        $lines.Count | Should -Be 3
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines[2] | Should -Match '^\d{4}-\d\d-\d\d claude-sonnet-4\S* +12 +14814804 +91851852 +1422[.,]\d+$'
     }
 
     It 'shows one Get-CacheStats object as a list' {
         $lines = @((Get-CacheStats @cache | Out-String -Width 80) -split '\r?\n' | Where-Object { $_.Trim() })
 
-        $lines -match '^TotalEntries +: 2$' | Should -HaveCount 1
+        $lines -match '^TotalEntries +: 3$' | Should -HaveCount 1
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
     }
 }

@@ -11,6 +11,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'TestBackends.psm1') -Force
     Import-ModuleUnderTest
+    Import-Module (Join-Path $PSScriptRoot 'StandInApi.psm1') -Force
 }
 
 Describe 'What the cache saved on <Name>' -ForEach (Get-TestBackend) {
@@ -38,6 +39,30 @@ Describe 'What the cache saved on <Name>' -ForEach (Get-TestBackend) {
         $statistics.SavedInputTokens | Should -Be (3 * $In)
         $statistics.SavedOutputTokens | Should -Be (3 * $Out)
         $statistics.SavedProducerTime | Should -BeGreaterThan ([TimeSpan]::Zero)
+        $today = Get-CacheSavings @cache
+        $today.Model | Should -BeExactly $Model
+        $today.Hits | Should -Be 3
+        $today.SavedInputTokens | Should -Be (3 * $In)
+        $today.Date | Should -Be ([DateTime]::UtcNow.Date)
+    }
+
+    It 'an OpenAI-shaped reply that Invoke-CachedRestMethod cached saves its tokens on every hit' {
+        $api = Start-StandInApi -Responses @{ Status = 200; Body = '{"model":"gpt-4o-mini","choices":[{"message":{"content":"Hi"}}],"usage":{"prompt_tokens":9,"completion_tokens":2}}' }
+        try {
+            $request = @{ Uri = $api.Uri; Method = 'Post'; Body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'; ContentType = 'application/json' }
+            1..3 | ForEach-Object { $null = Invoke-CachedRestMethod @request @cache }
+        }
+        finally {
+            Stop-StandInApi $api
+        }
+
+        $api.Requests.Count | Should -Be 1
+        $entry = Get-CacheEntry @cache
+        $entry.Model | Should -BeExactly 'gpt-4o-mini'
+        $entry.InputTokens | Should -Be 9
+        $statistics = Get-CacheStats @cache
+        $statistics.SavedInputTokens | Should -Be (2 * 9)
+        $statistics.SavedOutputTokens | Should -Be (2 * 2)
     }
 
     It 'a text reply saves hits but no tokens' {
@@ -118,5 +143,84 @@ Describe 'Money saved on <Name>' -ForEach (Get-TestBackend) {
         { Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 1 } } @cache -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
         (Get-ResponseCacheConfiguration @cache).Prices.Output | Should -Be 10
+    }
+}
+
+Describe 'What removed entries saved, and the savings by model and day, on <Name>' -ForEach (Get-TestBackend) {
+    BeforeEach {
+        $cache = New-TestCache -Kind $Kind
+        Set-CachedResponse -Key 'openai' -Response ('{"model":"gpt-4o","usage":{"prompt_tokens":1000,"completion_tokens":500}}' | ConvertFrom-Json) -Tag 'old-template' @cache
+        Set-CachedResponse -Key 'anthropic' -Response ('{"model":"claude-sonnet-4-5","usage":{"input_tokens":10,"output_tokens":40}}' | ConvertFrom-Json) @cache
+        1..2 | ForEach-Object { $null = Get-CachedResponse -Key 'openai' @cache }
+        $null = Get-CachedResponse -Key 'anthropic' @cache
+        Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } } @cache
+    }
+
+    It 'removing an entry by tag leaves what it saved in Get-CacheStats and Get-CacheSavings' {
+        $before = Get-CacheStats @cache
+
+        Remove-CachedResponse -Tag 'old-template' @cache -Confirm:$false
+
+        Get-CacheEntry @cache | Should -HaveCount 1
+        $after = Get-CacheStats @cache
+        $after.EntryHits | Should -Be 3
+        $after.SavedInputTokens | Should -Be $before.SavedInputTokens
+        $after.SavedCost | Should -Be ((2 * 1000 * 2.50 + 2 * 500 * 10.00) / 1e6)
+        (Get-CacheSavings -Model 'GPT-4O' @cache).SavedInputTokens | Should -Be 2000
+    }
+
+    It 'Get-CacheSavings gives one object per model per day, for Group-Object and Measure-Object' {
+        $days = Get-CacheSavings @cache
+
+        $days | Should -HaveCount 2
+        ($days | Measure-Object -Property SavedInputTokens -Sum).Sum | Should -Be 2010
+        ($days | Measure-Object -Property SavedCost -Sum).Sum | Should -Be ((2 * 1000 * 2.50 + 2 * 500 * 10.00) / 1e6)
+        ($days | Group-Object Model | Sort-Object Name).Name | Should -Be @('claude-sonnet-4-5', 'gpt-4o')
+        Get-CacheSavings -Since ([DateTime]::UtcNow.AddDays(1)) @cache | Should -BeNullOrEmpty
+    }
+
+    It 'Clear-ResponseCache keeps what the cache saved; -ResetSavings starts the account anew' {
+        Clear-ResponseCache @cache -Confirm:$false
+        (Get-CacheStats @cache).SavedInputTokens | Should -Be 2010
+
+        (Invoke-FreshPwsh -Script "Clear-ResponseCache -ResetSavings $(ConvertTo-CacheParameterText $cache) -WhatIf").Output -join ' ' |
+            Should -Match 'What if: .*and the account of what they saved'
+        (Get-CacheStats @cache).SavedInputTokens | Should -Be 2010
+        Clear-ResponseCache -ResetSavings @cache -Confirm:$false
+        (Get-CacheStats @cache).SavedInputTokens | Should -Be 0
+        Get-CacheSavings @cache | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -ResetSavings with -Expired (ResetSavingsWithExpired), and removes nothing' {
+        { Clear-ResponseCache -Expired -ResetSavings @cache -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ResetSavingsWithExpired,ResponseCache.Commands.ClearResponseCacheCommand'
+        Get-CacheEntry @cache | Should -HaveCount 2
+    }
+}
+
+Describe 'Selection by model on <Name>' -ForEach (Get-TestBackend) {
+    BeforeEach {
+        $cache = New-TestCache -Kind $Kind
+        Set-CachedResponse -Key 'a' -Response ('{"model":"gpt-4o","usage":{"prompt_tokens":1,"completion_tokens":1}}' | ConvertFrom-Json) @cache
+        Set-CachedResponse -Key 'b' -Response ('{"model":"GPT-4o","usage":{"prompt_tokens":1,"completion_tokens":1}}' | ConvertFrom-Json) @cache
+        Set-CachedResponse -Key 'c' -Response ('{"model":"llama3.2","prompt_eval_count":1,"eval_count":1}' | ConvertFrom-Json) @cache
+        Set-CachedResponse -Key 'd' -Response 'no model' @cache
+    }
+
+    It 'Get-CacheEntry -Model lists only the entries of any of the models, in any case' {
+        (Get-CacheEntry -Model 'gpt-4o' @cache).KeyHash | Sort-Object | Should -Be (@((Get-KeyHash 'a'), (Get-KeyHash 'b')) | Sort-Object)
+        Get-CacheEntry -Model 'gpt-4o', 'LLAMA3.2' @cache | Should -HaveCount 3
+    }
+
+    It 'Clear-ResponseCache -Model -WhatIf says how many, and without it removes exactly those, for every process' {
+        (Invoke-FreshPwsh -Script "Clear-ResponseCache -Model 'gpt-4o' $(ConvertTo-CacheParameterText $cache) -WhatIf").Output -join ' ' |
+            Should -Match "What if: .*of model 'gpt-4o' \(2 entries\)"
+        Get-CacheEntry @cache | Should -HaveCount 4
+
+        Clear-ResponseCache -Model 'gpt-4o' @cache -Confirm:$false -PassThru | Should -Be 2
+
+        $parameters = ConvertTo-CacheParameterText $cache
+        $run = Invoke-FreshPwsh -Script "(Get-CacheEntry $parameters).KeyHash"
+        $run.Output | Sort-Object | Should -Be (@((Get-KeyHash 'c'), (Get-KeyHash 'd')) | Sort-Object)
     }
 }

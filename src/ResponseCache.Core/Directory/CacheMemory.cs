@@ -17,6 +17,13 @@ internal sealed class CacheMemory
     private List<CacheEntry> _pendingHits = new List<CacheEntry>();
     private int _pendingCount;
 
+    // What the savings ledger must add with the next write: the days of hits not yet written (they stay pending
+    // when a call fails, as their access times do), and what the call's removed entries had saved (gone with it).
+    private SavingsLedger _unwrittenHits = new SavingsLedger();
+    private SavingsLedger _callsGone = new SavingsLedger();
+    private string _hitDay = string.Empty;
+    private double _hitDayEnds = double.MinValue;
+
     public LruIndex Index { get; private set; } = new LruIndex();
 
     public bool HasPendingAccess => _pendingCount > 0;
@@ -32,13 +39,20 @@ internal sealed class CacheMemory
         entry.LastAccessed = now;
         entry.Hits++;
         entry.PendingHits++;
+        _unwrittenHits.AddHits(DayOf(now), entry.Usage ?? EntryUsage.None, 1);
         Index.Touch(entry);
         MarkPending(entry);
     }
 
+    /// <summary>Whether the next write has savings to add to the ledger.</summary>
+    public bool HasUnwrittenSavings => !_unwrittenHits.IsEmpty || !_callsGone.IsEmpty;
+
+    /// <summary>An entry replaced keeps what it saved in the ledger, as a removed one does.</summary>
     public void Put(CacheEntry entry)
     {
-        ClearPending(Index.Put(entry));
+        CacheEntry? replaced = Index.Put(entry);
+        Gone(replaced);
+        ClearPending(replaced);
         _changes.Add(JournalOp.Set(entry));
     }
 
@@ -50,6 +64,7 @@ internal sealed class CacheMemory
             return false;
         }
 
+        Gone(removed);
         ClearPending(removed);
         _changes.Add(JournalOp.Remove(key));
         return true;
@@ -58,6 +73,11 @@ internal sealed class CacheMemory
     public int Clear()
     {
         int removed = Index.Count;
+        foreach (CacheEntry entry in Index.OldestFirst())
+        {
+            Gone(entry);
+        }
+
         Index.Clear();
         ForgetPendingHits();
         _changes.Add(JournalOp.Clear());
@@ -96,11 +116,56 @@ internal sealed class CacheMemory
         return changes;
     }
 
+    /// <summary>What the ledger must add with this write: the hits' days, and what entries gone had saved; call before <see cref="Committed"/>.</summary>
+    public SavingsLedger UnwrittenSavings()
+    {
+        var savings = new SavingsLedger();
+        savings.Add(_unwrittenHits);
+        savings.Add(_callsGone);
+        return savings;
+    }
+
     /// <summary>The changes are on disk: access times no longer pending.</summary>
-    public void Committed() => ForgetPendingHits();
+    public void Committed()
+    {
+        ForgetPendingHits();
+        _unwrittenHits = new SavingsLedger();
+        _callsGone = new SavingsLedger();
+    }
 
     /// <summary>A failed call: forget its changes (memory is rebuilt from disk next).</summary>
-    public void Abandon() => _changes.Clear();
+    public void Abandon()
+    {
+        _changes.Clear();
+        _callsGone = new SavingsLedger();
+    }
+
+    /// <summary>-ResetSavings: what this process counted so far is not added to the ledger it empties, nor are its hits' days.</summary>
+    public void ForgetSavings()
+    {
+        _unwrittenHits = new SavingsLedger();
+        _callsGone = new SavingsLedger();
+    }
+
+    private void Gone(CacheEntry? entry)
+    {
+        if (entry is not null)
+        {
+            _callsGone.AddGone(entry.Usage ?? EntryUsage.None, entry.Hits);
+        }
+    }
+
+    private string DayOf(double unixSeconds)
+    {
+        if (unixSeconds >= _hitDayEnds || unixSeconds < _hitDayEnds - 86400)
+        {
+            double dayStart = System.Math.Floor(unixSeconds / 86400) * 86400;
+            _hitDay = SavingsLedger.DayOf(System.DateTimeOffset.FromUnixTimeMilliseconds((long)(dayStart * 1000)));
+            _hitDayEnds = dayStart + 86400;
+        }
+
+        return _hitDay;
+    }
 
     private void ForgetPendingHits()
     {
@@ -173,6 +238,8 @@ internal sealed class CacheMemory
             hit.AccessPending = false;
             if (!Index.TryGet(hit.Key, out CacheEntry current))
             {
+                // Another process removed the entry before these hits were written: the ledger still counts them.
+                _unwrittenHits.AddGone(hit.Usage ?? EntryUsage.None, hit.PendingHits);
                 continue;
             }
 

@@ -27,6 +27,7 @@ internal sealed class DirectoryStore : ICacheStore
     private readonly CacheFiles _files;
     private readonly CacheSettings _settings;
     private readonly PriceFile _prices;
+    private readonly SavingsFile _savings;
     private readonly IClock _clock;
     private readonly TimeSpan _accessFlushInterval;
     private readonly CacheMemory _memory = new CacheMemory();
@@ -51,6 +52,9 @@ internal sealed class DirectoryStore : ICacheStore
     private bool _lastGoodIsStale;
     private DateTimeOffset _lastCommit;
 
+    // Set by Clear -ResetSavings for its own commit: the ledger is written anew rather than added to.
+    private bool _resetSavings;
+
     public DirectoryStore(string directory, DirectoryCacheOptions options)
     {
         _clock = options.Clock;
@@ -58,6 +62,7 @@ internal sealed class DirectoryStore : ICacheStore
         _files = new CacheFiles(directory, options.FileSystem, options.LockTimeout);
         _settings = new CacheSettings(_files.CacheFilePath, options.FileSystem);
         _prices = new PriceFile(_files.CacheFilePath, options.FileSystem);
+        _savings = new SavingsFile(_files.CacheFilePath, options.FileSystem);
         _lastCommit = _clock.Now;
         _fold = new BackgroundFold(options.FoldDelay, FoldInBackground);
         _writes = new GroupCommit(_writersTurn, _files.Lock, (fileLock, batch) =>
@@ -198,7 +203,46 @@ internal sealed class DirectoryStore : ICacheStore
     }, cancellation);
 
     /// <summary>Empties the cache: the file becomes an empty object, as the reference's clear() leaves it.</summary>
-    public int Clear(ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () => _memory.Clear(), cancellation);
+    public int Clear(ICacheLog log, CancellationToken cancellation, bool resetSavings = false)
+    {
+        if (!resetSavings)
+        {
+            return RemoveWhereCached(log, () => _memory.Clear(), cancellation);
+        }
+
+        if (!_files.HoldsEntries && !_savings.Exists)
+        {
+            return RemoveWhereCached(log, () => 0, cancellation);
+        }
+
+        return Change(log, () =>
+        {
+            int removed = _memory.Clear();
+            _memory.ForgetSavings();
+            _resetSavings = true;
+            return removed;
+        }, cancellation);
+    }
+
+    /// <summary>The ledger on disk, with this process's hits that are not written yet, as the entries' hit counts hold them.</summary>
+    public SavingsLedger GetSavings(ICacheLog log)
+    {
+        SavingsLedger ledger;
+        string? damage;
+        // Under the monitor, as commits write the ledger and forget what they wrote: the hits count once.
+        lock (_gate)
+        {
+            ledger = _savings.Load(out damage);
+            ledger.Add(_memory.UnwrittenSavings());
+        }
+
+        if (damage is not null)
+        {
+            log.Warning($"The savings ledger '{_savings.Path}' cannot be read ({damage}); what entries no longer in the cache saved is not counted, and the next change that counts savings starts it anew.");
+        }
+
+        return ledger;
+    }
 
     public StoreInventory TakeInventory(bool withResponses, ICacheLog log)
     {
@@ -372,6 +416,27 @@ internal sealed class DirectoryStore : ICacheStore
         }
 
         return batch.Count;
+    }
+
+    /// <summary>
+    /// After the change is on disk, under its lock: the ledger adds what it saved. A ledger that cannot be written
+    /// loses those counts, with a warning, and never fails the change (counting them twice would be worse).
+    /// </summary>
+    private void WriteSavings(bool reset, ICacheLog log)
+    {
+        if (!reset && !_memory.HasUnwrittenSavings)
+        {
+            return;
+        }
+
+        try
+        {
+            _savings.Add(_memory.UnwrittenSavings(), reset, SavingsLedger.FirstKeptDay(_clock.Now), log);
+        }
+        catch (CacheStorageException ex)
+        {
+            log.Warning($"What the cache saved could not be added to its ledger: {ex.Message}");
+        }
     }
 
     /// <summary>False (a miss) also when the lock is busy: the entry then stays on disk for the next change to remove.</summary>
@@ -619,7 +684,9 @@ internal sealed class DirectoryStore : ICacheStore
     private void Commit(FileLock fileLock, bool mustCompact, ICacheLog log)
     {
         List<JournalOp> changes = _memory.TakeChanges();
-        if (changes.Count == 0 && !mustCompact)
+        bool resetSavings = _resetSavings;
+        _resetSavings = false;
+        if (changes.Count == 0 && !mustCompact && !resetSavings)
         {
             return;
         }
@@ -646,6 +713,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
+        WriteSavings(resetSavings, log);
         _memory.Committed();
         _lastCommit = _clock.Now;
         if (_files.JournalHoldsChanges)

@@ -6,12 +6,14 @@ namespace ResponseCache.Core;
 
 /// <summary>
 /// What a storing call says about the entries it writes: their tags, by which they are later listed and removed
-/// together, and a lifetime of their own, shorter than the cache's TTL where it is given.
+/// together, a lifetime of their own, shorter than the cache's TTL where it is given, and, for a caller that stores
+/// the reply inside an envelope of its own, how to read the reply's usage from what is stored.
 /// </summary>
 public sealed class EntryOptions
 {
-    public EntryOptions(IEnumerable<string>? tags = null, TimeSpan? expiresAfter = null)
+    public EntryOptions(IEnumerable<string>? tags = null, TimeSpan? expiresAfter = null, Func<byte[], EntryUsage>? readUsage = null)
     {
+        ReadUsage = readUsage ?? (json => ReplyUsage.Read(json));
         Tags = EntryTags.Normalize(tags, nameof(tags));
         if (expiresAfter is TimeSpan lifetime && lifetime <= TimeSpan.Zero)
         {
@@ -28,6 +30,9 @@ public sealed class EntryOptions
 
     /// <summary>How long after it is written the entry expires, unless the cache's TTL ends it first; null: the TTL alone.</summary>
     public TimeSpan? ExpiresAfter { get; }
+
+    /// <summary>What producing a stored response cost, read from its JSON: <see cref="ReplyUsage.Read(byte[])"/> unless the caller wraps replies.</summary>
+    public Func<byte[], EntryUsage> ReadUsage { get; }
 }
 
 /// <summary>The rules for tags, written once: what a tag may be, and when two are the same.</summary>

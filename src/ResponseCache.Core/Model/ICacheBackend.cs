@@ -36,11 +36,17 @@ public interface ICacheBackend
     /// <summary>Removes every entry that has any of the tags (in any case), in one change; returns how many.</summary>
     int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation);
 
+    /// <summary>Removes every entry whose reply names any of the models (in any case), in one change; returns how many.</summary>
+    int RemoveModels(IReadOnlyCollection<string> models, ICacheLog log, CancellationToken cancellation);
+
     /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
     int RemoveExpired(CachePolicy policy, ICacheLog log, CancellationToken cancellation);
 
-    /// <summary>Removes every entry of this cache and nothing else; returns how many.</summary>
-    int Clear(ICacheLog log, CancellationToken cancellation);
+    /// <summary>Removes every entry of this cache and nothing else; returns how many. What they saved stays counted unless <paramref name="resetSavings"/>.</summary>
+    int Clear(ICacheLog log, CancellationToken cancellation, bool resetSavings = false);
+
+    /// <summary>What hits saved, per model per UTC day, oldest first; only <paramref name="models"/>' (any case; null: all) and from <paramref name="since"/>'s day on (null: every day kept).</summary>
+    IReadOnlyList<DailySavings> GetSavings(IReadOnlyCollection<string>? models, DateTime? since, ICacheLog log);
 
     /// <summary>Every entry's metadata, least recently used first.</summary>
     IReadOnlyList<CacheEntryInfo> ListEntries(CachePolicy policy, ICacheLog log);

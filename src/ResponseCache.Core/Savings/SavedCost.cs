@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ResponseCache.Core;
 
@@ -22,15 +23,19 @@ public sealed class SavedCost
 
     public long UnpricedOutputTokens { get; }
 
-    public static SavedCost Of(IEnumerable<StoredResponse> entries, ModelPrices prices)
+    /// <summary>What the hits of <paramref name="entries"/>, and those the ledger kept of entries gone, saved.</summary>
+    public static SavedCost Of(IEnumerable<StoredResponse> entries, IEnumerable<KeyValuePair<string, SavedTotals>> gone, ModelPrices prices) =>
+        Of(entries.Select(entry => (entry.Usage.Model, (entry.Usage.InputTokens ?? 0) * entry.Hits, (entry.Usage.OutputTokens ?? 0) * entry.Hits))
+            .Concat(gone.Select(model => ((string?)model.Key, model.Value.InputTokens, model.Value.OutputTokens))), prices);
+
+    /// <summary>What saved tokens, each model's, come to at the prices.</summary>
+    public static SavedCost Of(IEnumerable<(string? Model, long InputTokens, long OutputTokens)> saved, ModelPrices prices)
     {
         double? cost = null;
         long unpricedInput = 0, unpricedOutput = 0;
-        foreach (StoredResponse entry in entries)
+        foreach ((string? model, long input, long output) in saved)
         {
-            long input = (entry.Usage.InputTokens ?? 0) * entry.Hits;
-            long output = (entry.Usage.OutputTokens ?? 0) * entry.Hits;
-            if (prices.For(entry.Usage.Model) is ModelPrice price)
+            if (prices.For(model) is ModelPrice price)
             {
                 cost = (cost ?? 0) + price.CostOf(input, output);
             }

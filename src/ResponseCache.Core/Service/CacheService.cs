@@ -207,6 +207,21 @@ public class CacheService : ICacheBackend
         return removed;
     }
 
+    /// <summary>
+    /// Removes every entry whose reply names any of the models (compared as prices are, in any case), in one change;
+    /// returns how many. The entries are those listed just before: one another process adds meanwhile stays.
+    /// </summary>
+    public int RemoveModels(IReadOnlyCollection<string> models, ICacheLog? log = null, CancellationToken cancellation = default)
+    {
+        var wanted = new HashSet<string>(models ?? throw new ArgumentNullException(nameof(models)), ModelPrices.Comparer);
+        log ??= NullCacheLog.Instance;
+        List<KeyHash> hashes = _store.TakeInventory(withResponses: false, log).Entries
+            .Where(entry => entry.Stored.Usage.Model is string model && wanted.Contains(model))
+            .Select(entry => entry.Stored.Key)
+            .ToList();
+        return hashes.Count == 0 ? 0 : _store.Remove(hashes, log, cancellation);
+    }
+
     /// <summary>Removes every entry older than the policy's TtlDays (the cache's when it gives none); returns how many.</summary>
     public int RemoveExpired(CachePolicy policy, ICacheLog? log = null, CancellationToken cancellation = default)
     {
@@ -217,13 +232,46 @@ public class CacheService : ICacheBackend
         return removed;
     }
 
-    /// <summary>Removes every entry of this cache and nothing else; returns how many.</summary>
-    public int Clear(ICacheLog? log = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Removes every entry of this cache and nothing else; returns how many. What their hits saved stays in the
+    /// cache's ledger (the money was saved), unless <paramref name="resetSavings"/> starts the account anew.
+    /// </summary>
+    public int Clear(ICacheLog? log = null, CancellationToken cancellation = default, bool resetSavings = false)
     {
         log ??= NullCacheLog.Instance;
-        int removed = _store.Clear(log, cancellation);
-        log.Verbose($"Removed all {removed} entries from {Location}.");
+        int removed = _store.Clear(log, cancellation, resetSavings);
+        log.Verbose($"Removed all {removed} entries from {Location}" + (resetSavings ? ", and the account of what the cache saved." : "; what their hits saved stays counted."));
         return removed;
+    }
+
+    /// <summary>What hits saved, per model per UTC day the hits were counted on, oldest first; only <paramref name="models"/>' (any case; null: all) and from <paramref name="since"/>'s UTC day on (null: every day kept).</summary>
+    public IReadOnlyList<DailySavings> GetSavings(IReadOnlyCollection<string>? models = null, DateTime? since = null, ICacheLog? log = null)
+    {
+        log ??= NullCacheLog.Instance;
+        SavingsLedger ledger = _store.GetSavings(log);
+        ModelPrices prices = _store.GetPrices(log);
+        string? firstDay = since is DateTime day ? SavingsLedger.DayOf(day.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(day, TimeSpan.Zero) : new DateTimeOffset(day)) : null;
+        var wanted = models is null ? null : new HashSet<string>(models, ModelPrices.Comparer);
+        var result = new List<DailySavings>();
+        foreach (KeyValuePair<string, IReadOnlyDictionary<string, SavedTotals>> date in ledger.Days)
+        {
+            if (firstDay is not null && string.CompareOrdinal(date.Key, firstDay) < 0)
+            {
+                continue;
+            }
+
+            DateTime utcDate = DateTime.SpecifyKind(DateTime.ParseExact(date.Key, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
+            foreach (KeyValuePair<string, SavedTotals> model in date.Value.OrderBy(model => model.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                string? name = model.Key.Length == 0 ? null : model.Key;
+                if (wanted is null || (name is not null && wanted.Contains(name)))
+                {
+                    result.Add(new DailySavings(utcDate, name, model.Value, prices.For(name), Location));
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Every entry's metadata, least recently used first, judged by the policy's TtlDays (the cache's when it gives none).</summary>
@@ -271,16 +319,18 @@ public class CacheService : ICacheBackend
 
         List<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0).ToList();
         ModelPrices prices = _store.GetPrices(log);
-        SavedCost saved = SavedCost.Of(inventory.Entries.Select(entry => entry.Stored), prices);
+        // Entries gone from the cache saved what they saved: the ledger keeps it.
+        IReadOnlyDictionary<string, SavedTotals> gone = _store.GetSavings(log).Gone;
+        SavedCost saved = SavedCost.Of(served, gone, prices);
         return new CacheStatistics
         {
             SavedCost = prices.Count == 0 ? null : saved.Cost,
             UnpricedInputTokens = prices.Count == 0 ? null : saved.UnpricedInputTokens,
             UnpricedOutputTokens = prices.Count == 0 ? null : saved.UnpricedOutputTokens,
-            EntryHits = served.Sum(entry => entry.Hits),
-            SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits),
-            SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits),
-            SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits)),
+            EntryHits = served.Sum(entry => entry.Hits) + gone.Values.Sum(model => model.Hits),
+            SavedInputTokens = served.Sum(entry => (entry.Usage.InputTokens ?? 0) * entry.Hits) + gone.Values.Sum(model => model.InputTokens),
+            SavedOutputTokens = served.Sum(entry => (entry.Usage.OutputTokens ?? 0) * entry.Hits) + gone.Values.Sum(model => model.OutputTokens),
+            SavedProducerTime = TimeSpan.FromSeconds(served.Sum(entry => (entry.Usage.ProducerSeconds ?? 0) * entry.Hits) + gone.Values.Sum(model => model.ProducerSeconds)),
             TotalEntries = inventory.Entries.Count,
             FileEntries = inventory.FileEntries,
             ExpiredEntries = expired,
@@ -442,7 +492,7 @@ public class CacheService : ICacheBackend
 
         // The lifetime counts from now, as the entry's creation does; the store judges both by the same clock.
         double? expiresAt = options.ExpiresAfter is TimeSpan lifetime ? UnixTime.ToSeconds(_clock.Now) + lifetime.TotalSeconds : null;
-        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt, ReplyUsage.Read(responseJson).WithProducerSeconds(producerSeconds));
+        return new NewEntry(hash, PythonText.Length(key), responseJson, options.Tags, expiresAt, options.ReadUsage(responseJson).WithProducerSeconds(producerSeconds));
     }
 
     /// <summary>A call that gives caps makes them the cache's before it does anything else; caps the store knows already cost nothing.</summary>

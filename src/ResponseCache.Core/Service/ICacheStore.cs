@@ -46,8 +46,18 @@ public interface ICacheStore
     /// <summary>Removes every entry older than <paramref name="ttlSeconds"/> (null: the cache's TTL); returns how many.</summary>
     int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation);
 
-    /// <summary>Removes every entry of this cache and nothing else; returns how many.</summary>
-    int Clear(ICacheLog log, CancellationToken cancellation);
+    /// <summary>
+    /// Removes every entry of this cache and nothing else; returns how many. What their hits saved stays in the
+    /// ledger, unless <paramref name="resetSavings"/> empties the ledger too.
+    /// </summary>
+    int Clear(ICacheLog log, CancellationToken cancellation, bool resetSavings = false);
+
+    /// <summary>
+    /// The cache's savings ledger (<see cref="SavingsLedger"/>): every change that removes an entry with hits (a
+    /// removal, an eviction, an expiry, a clear, a replacement) adds them to it in that same change, and hits are
+    /// added to their day as they are counted.
+    /// </summary>
+    SavingsLedger GetSavings(ICacheLog log);
 
     /// <summary>Every entry, least recently used first (responses only when asked for), with the configuration.</summary>
     StoreInventory TakeInventory(bool withResponses, ICacheLog log);

@@ -31,8 +31,14 @@ public static class ReplyUsage
         }
     }
 
-    private static EntryUsage Read(JsonElement reply)
+    /// <summary>The usage of a reply already parsed (one inside a caller's envelope); <see cref="EntryUsage.None"/> for anything but an object.</summary>
+    public static EntryUsage Read(JsonElement reply)
     {
+        if (reply.ValueKind != JsonValueKind.Object)
+        {
+            return EntryUsage.None;
+        }
+
         string? model = Text(reply, "model") ?? Text(reply, "modelVersion");
         if (reply.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
         {

@@ -14,6 +14,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 {
     private const string AllSet = "All";
     private const string TagSet = "Tag";
+    private const string ModelSet = "Model";
 
     /// <summary>Removes only entries older than -TtlDays.</summary>
     [Parameter(ParameterSetName = AllSet)]
@@ -31,15 +32,40 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
     [ArgumentCompleter(typeof(TagCompleter))]
     public string[] Tag { get; set; } = Array.Empty<string>();
 
+    /// <summary>Removes only the entries whose replies name any of these models (in any case).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ModelSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string[] Model { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Also empties the cache's savings ledger: without it, what the removed entries' hits saved stays counted by
+    /// Get-CacheStats and Get-CacheSavings (the money was saved; clearing the entries does not unsave it).
+    /// </summary>
+    [Parameter(ParameterSetName = AllSet)]
+    public SwitchParameter ResetSavings { get; set; }
+
     /// <summary>Outputs the number of entries removed.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void EndProcessing()
     {
+        if (Expired && ResetSavings)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-ResetSavings empties the savings ledger with a clear of every entry; -Expired removes only some, whose savings stay counted. Give one of them."),
+                ErrorIds.ResetSavingsWithExpired,
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
         bool tagged = ParameterSetName == TagSet;
+        bool byModel = ParameterSetName == ModelSet;
         string action = tagged ? $"Remove cached responses {TagSelection.Describe(Tag)}"
-            : Expired ? $"Remove cached responses older than {DescribeTtl()}" : "Remove all cached responses";
+            : byModel ? $"Remove cached responses {ModelSelection.Describe(Model)}"
+            : Expired ? $"Remove cached responses older than {DescribeTtl()}"
+            : ResetSavings ? "Remove all cached responses and the account of what they saved" : "Remove all cached responses";
         if (WhatIfMode.IsOnOrConfirming(this))
         {
             action += $" ({CountToRemove()})";
@@ -53,15 +79,17 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
         int removed = 0;
         bool done = tagged
             ? TryCache(() => removed = Cache.RemoveTagged(Tag, Log, Cancellation), Cache.Location)
+            : byModel
+            ? TryCache(() => removed = Cache.RemoveModels(Model, Log, Cancellation), Cache.Location)
             : Expired
             ? TryCache(() => removed = Cache.RemoveExpired(CachePolicy.ForTtl(TtlDays), Log, Cancellation), Cache.Location)
-            : TryCache(() => removed = Cache.Clear(Log, Cancellation), Cache.Location);
+            : TryCache(() => removed = Cache.Clear(Log, Cancellation, ResetSavings), Cache.Location);
         if (!done)
         {
             return;
         }
 
-        WriteVerbose($"Removed {removed} {(tagged ? TagSelection.Describe(Tag) + " " : Expired ? "expired " : string.Empty)}cached responses from '{Cache.Location}'.");
+        WriteVerbose($"Removed {removed} {(tagged ? TagSelection.Describe(Tag) + " " : Expired ? "expired " : string.Empty)}cached responses{(byModel ? " " + ModelSelection.Describe(Model) : string.Empty)} from '{Cache.Location}'.");
         if (PassThru)
         {
             WriteObject(removed);
@@ -70,11 +98,11 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
 
     private string CountToRemove()
     {
-        if (ParameterSetName == TagSet)
+        if (ParameterSetName is TagSet or ModelSet)
         {
             IReadOnlyList<CacheEntryInfo> entries = Array.Empty<CacheEntryInfo>();
             TryCache(() => entries = Cache.ListEntries(CachePolicy.Default, Log), Cache.Location);
-            return TagSelection.CountText(entries.Count(entry => TagSelection.Matches(entry, Tag)));
+            return TagSelection.CountText(entries.Count(entry => ParameterSetName == TagSet ? TagSelection.Matches(entry, Tag) : ModelSelection.Matches(entry, Model)));
         }
 
         CacheStatistics? statistics = null;

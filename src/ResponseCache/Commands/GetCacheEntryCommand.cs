@@ -37,6 +37,12 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
     [ArgumentCompleter(typeof(TagCompleter))]
     public string[]? Tag { get; set; }
 
+    /// <summary>Lists only entries whose replies name any of these models (in any case).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string[]? Model { get; set; }
+
     /// <summary>Lists only the entry for this request (its canonical JSON is the key).</summary>
     [Parameter(Mandatory = true, ParameterSetName = RequestSet)]
     [ValidateNotNull]
@@ -74,7 +80,7 @@ public sealed class GetCacheEntryCommand : ResponseCacheCommand
             }
 
             CacheEntryInfo entry = entries[i];
-            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted) && (Tag is null || TagSelection.Matches(entry, Tag)))
+            if ((!Expired || entry.IsExpired) && (wanted is null || entry.KeyHash == wanted) && (Tag is null || TagSelection.Matches(entry, Tag)) && (Model is null || ModelSelection.Matches(entry, Model)))
             {
                 WriteObject(entry);
             }

@@ -197,7 +197,7 @@ public sealed class InvokeCachedRestMethodCommand : ResponseCacheCommand
                 produced = true;
                 reply = Run(parameters);
                 return reply.ToJson();
-            }, Log, Cancellation, entry: new EntryOptions(Tag, ExpiresAfter), report: outcome => SetCallerVariable(CacheStatusVariable, outcome));
+            }, Log, Cancellation, entry: new EntryOptions(Tag, ExpiresAfter, CachedRestReply.UsageOf), report: outcome => SetCallerVariable(CacheStatusVariable, outcome));
             if (json is null)
             {
                 return;

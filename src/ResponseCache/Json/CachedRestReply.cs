@@ -103,6 +103,19 @@ internal sealed class CachedRestReply
         return new CachedRestReply(output, statusCode, headers);
     }
 
+    /// <summary>What the API's reply says it cost, when the call gave one JSON reply: the envelope itself has no usage.</summary>
+    public static EntryUsage UsageOf(byte[] json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = ResponseJson.MaxReadDepth });
+        if (!document.RootElement.TryGetProperty("output", out JsonElement output) || output.ValueKind != JsonValueKind.Array || output.GetArrayLength() != 1)
+        {
+            return EntryUsage.None;
+        }
+
+        JsonElement item = output[0];
+        return item.ValueKind == JsonValueKind.Object && item.TryGetProperty(JsonKind, out JsonElement reply) ? ReplyUsage.Read(reply) : EntryUsage.None;
+    }
+
     private static XmlDocument Xml(string text)
     {
         var document = new XmlDocument();
