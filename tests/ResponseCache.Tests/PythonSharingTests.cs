@@ -233,6 +233,69 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.Equal(new[] { "two", "kept", "one" }, seen.Select(result => (string?)result));
     }
 
+    [PythonFact]
+    public void A_long_lived_reference_that_loaded_before_the_modules_writes_keeps_them_when_it_sets_on_a_small_cache() =>
+        LongLivedReferenceSetsAfterTheModulesWritesWereFolded(seeded: 1);
+
+    [PythonFact]
+    public void A_long_lived_reference_that_loaded_before_the_modules_writes_keeps_them_when_it_sets_on_a_large_cache() =>
+        LongLivedReferenceSetsAfterTheModulesWritesWereFolded(seeded: ReferenceCap);
+
+    [PythonFact]
+    public void A_long_lived_reference_and_the_module_writing_at_the_same_time_keep_every_entry_of_both()
+    {
+        SeedFromReference(1);
+        const int Each = 200;
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        DirectoryCache module = SharingEngine();
+        Task pythonSets = Task.Run(() =>
+        {
+            foreach (int i in Enumerable.Range(0, Each))
+            {
+                python.Run(new object?[] { "set", $"python {i}", "p" });
+            }
+        });
+        foreach (int i in Enumerable.Range(0, Each))
+        {
+            module.Set($"module {i}", Responses.Json("m"), Roomy);
+        }
+
+        pythonSets.GetAwaiter().GetResult();
+        module.Flush();
+
+        DirectoryCache fresh = SharingEngine();
+        int moduleKept = Enumerable.Range(0, Each).Count(i => fresh.Get($"module {i}", Roomy) is not null);
+        int pythonKept = Enumerable.Range(0, Each).Count(i => fresh.Get($"python {i}", Roomy) is not null);
+        Assert.Equal((Each, Each), (moduleKept, pythonKept));
+    }
+
+    /// <summary>
+    /// The trial: a CacheManager loads the file, the module writes ten entries in another process (folded into the
+    /// snapshot as that process ends), then the same CacheManager sets one entry, rewriting the file from its old view.
+    /// </summary>
+    private void LongLivedReferenceSetsAfterTheModulesWritesWereFolded(int seeded)
+    {
+        SeedFromReference(seeded);
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        DirectoryCache module = SharingEngine();
+        string[] moduleKeys = Enumerable.Range(0, 10).Select(i => $"module {i}").ToArray();
+        module.SetMany(moduleKeys.Select(key => new KeyValuePair<string, byte[]>(key, Responses.OfSize(3000, 'm'))).ToList(), Roomy);
+        module.Flush();
+
+        python.Run(new object?[] { "set", "from python", "kept" });
+
+        DirectoryCache fresh = SharingEngine(foldDelay: TimeSpan.Zero);
+        Assert.All(moduleKeys, key => Assert.NotNull(fresh.Get(key, Roomy)));
+        Assert.Equal("kept", Responses.Text(fresh.Get("from python", Roomy)));
+        Assert.Equal(seeded + 11, fresh.GetStatistics(Roomy).TotalEntries);
+
+        // Written into the snapshot again, so the reference's next fresh load finds them too.
+        Assert.True(SpinWait.SpinUntil(() => JournalLength == 0, TimeSpan.FromSeconds(30)), "The entries kept were not folded into the snapshot.");
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, moduleKeys.Select(key => new object?[] { "get", key }).Append(new object?[] { "stats" }).ToArray());
+        Assert.All(seen.Take(moduleKeys.Length), result => Assert.NotNull(result));
+        Assert.Equal(seeded + 11, (int)seen[moduleKeys.Length]!["total_entries"]!);
+    }
+
     private static string SeedKey(int i) => $"seed {i}";
 
     /// <summary>The reference writes the entries one set at a time, as it would have before the migration: 3 KB each, over 256 KB for 100.</summary>
