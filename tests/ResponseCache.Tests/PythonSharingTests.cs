@@ -247,7 +247,6 @@ public sealed class PythonSharingTests : CacheTestBase
         SeedFromReference(1);
         const int Each = 200;
         using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
-        DirectoryCache module = SharingEngine();
         Task pythonSets = Task.Run(() =>
         {
             foreach (int i in Enumerable.Range(0, Each))
@@ -255,13 +254,15 @@ public sealed class PythonSharingTests : CacheTestBase
                 python.Run(new object?[] { "set", $"python {i}", "p" });
             }
         });
+        // A Set-CachedResponse per process: what the module knows is only what is on disk.
         foreach (int i in Enumerable.Range(0, Each))
         {
+            DirectoryCache module = SharingEngine();
             module.Set($"module {i}", Responses.Json("m"), Roomy);
+            module.Flush();
         }
 
         pythonSets.GetAwaiter().GetResult();
-        module.Flush();
 
         DirectoryCache fresh = SharingEngine();
         int moduleKept = Enumerable.Range(0, Each).Count(i => fresh.Get($"module {i}", Roomy) is not null);
