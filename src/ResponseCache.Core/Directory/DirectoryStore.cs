@@ -215,7 +215,9 @@ internal sealed class DirectoryStore : ICacheStore
             return new StoreInventory(_configuration, entries, _files.SizeOnDisk)
             {
                 FileEntries = _files.SnapshotEntries,
-                ForeignRewriteEntries = _files.ForeignRewriteEntries,
+                ForeignRewrite = _memory.LastReconciliation is Reconciliation reconciled
+                    ? new ForeignRewriteSeen(reconciled.RewriteEntries, reconciled.Evicted)
+                    : _files.ForeignRewriteEntries is int rewritten ? new ForeignRewriteSeen(rewritten, evicted: null) : null,
             };
         }
     }
@@ -399,6 +401,9 @@ internal sealed class DirectoryStore : ICacheStore
         return fresh is not null;
     }
 
+    /// <summary>Past the cache's TTL now; nothing is while the TTL is not known.</summary>
+    private bool IsExpiredHere(CacheEntry entry) => !_configurationLost && entry.IsExpired(UnixTime.ToSeconds(_clock.Now), _configuration.TtlSeconds);
+
     private int EvictBeyond() => _configurationLost ? 0 : LruEviction.EvictBeyond(_memory, _configuration);
 
     /// <summary>
@@ -412,7 +417,7 @@ internal sealed class DirectoryStore : ICacheStore
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
         if (changes != DiskChanges.Nothing)
         {
-            _ = _memory.Apply(changes, _memoryIsCurrent);
+            _ = _memory.Apply(changes, _memoryIsCurrent, IsExpiredHere);
             _memoryIsCurrent = true;
         }
 
@@ -522,10 +527,10 @@ internal sealed class DirectoryStore : ICacheStore
     {
         _ = ReloadSettingsIfChanged(log, mayRepair: true);
         DiskChanges changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
-        int keptUnseen = _memory.Apply(changes, _memoryIsCurrent);
+        int keptUnseen = _memory.Apply(changes, _memoryIsCurrent, IsExpiredHere);
         if (keptUnseen > 0)
         {
-            log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program from a copy without {keptUnseen} entries this process knows; they are kept and written again.");
+            log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program from a copy that could not have held {keptUnseen} of this module's changes; they are kept and written again.");
         }
 
         _memoryIsCurrent = true;
@@ -618,6 +623,7 @@ internal sealed class DirectoryStore : ICacheStore
     /// </summary>
     private void Commit(FileLock fileLock, bool mustCompact, ICacheLog log)
     {
+        mustCompact |= _memory.HoldsChangesOverRewrite;
         List<JournalOp> changes = _memory.TakeChanges();
         if (changes.Count == 0 && !mustCompact)
         {
