@@ -208,6 +208,18 @@ public sealed class PythonFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs python3; skipped, saying why, only where python3 is missing.</summary>
+public sealed class PythonTheoryAttribute : TheoryAttribute
+{
+    public PythonTheoryAttribute()
+    {
+        if (ReferenceCacheManager.MissingReason is string reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
 /// <summary>A fact about Unix file modes and symlinks; skipped on Windows.</summary>
 public sealed class UnixFactAttribute : FactAttribute
 {
