@@ -177,6 +177,10 @@ internal sealed class DirectoryStore : ICacheStore
     public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
         RemoveWhereCached(log, () => hashes.Count(hash => _memory.Remove(hash)), cancellation);
 
+    /// <summary>
+    /// Maintenance (Clear-ResponseCache -Expired): what it removed is folded into a new snapshot at once, so the file
+    /// shrinks, and the size Get-CacheStats reports right after, as well as what the reference sees, is the cache without them.
+    /// </summary>
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () =>
     {
         double now = UnixTime.ToSeconds(_clock.Now);
@@ -189,7 +193,7 @@ internal sealed class DirectoryStore : ICacheStore
         double bound = ttlSeconds ?? _configuration.TtlSeconds;
         List<KeyHash> expired = _memory.Index.OldestFirst().Where(entry => entry.IsExpired(now, bound)).Select(entry => entry.Key).ToList();
         return expired.Count(hash => _memory.Remove(hash));
-    }, cancellation);
+    }, cancellation, compactIfChanged: true);
 
     public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () =>
     {
@@ -439,7 +443,8 @@ internal sealed class DirectoryStore : ICacheStore
     /// an OS lock on its own handle, refuses other threads of this process as it does other processes.
     /// </remarks>
     /// <param name="compact">Rewrites the snapshot, for a change whose order a journal replay would not keep.</param>
-    private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation, bool compact = false)
+    /// <param name="compactIfChanged">Rewrites the snapshot when the change counted anything.</param>
+    private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation, bool compact = false, bool compactIfChanged = false)
     {
         _writersTurn.Wait(cancellation);
         try
@@ -447,7 +452,7 @@ internal sealed class DirectoryStore : ICacheStore
             using FileLock fileLock = _files.Lock(cancellation);
             lock (_gate)
             {
-                return ChangeUnderLock(fileLock, log, change, compact);
+                return ChangeUnderLock(fileLock, log, change, compact, compactIfChanged);
             }
         }
         finally
@@ -463,11 +468,11 @@ internal sealed class DirectoryStore : ICacheStore
     /// A removal where no entries are on disk has nothing to remove, so it takes no lock and creates nothing: a mistyped
     /// -Path must not become a new, empty cache. Where the cache was never even configured, it says so.
     /// </summary>
-    private int RemoveWhereCached(ICacheLog log, Func<int> removal, CancellationToken cancellation)
+    private int RemoveWhereCached(ICacheLog log, Func<int> removal, CancellationToken cancellation, bool compactIfChanged = false)
     {
         if (_files.HoldsEntries)
         {
-            return Change(log, removal, cancellation);
+            return Change(log, removal, cancellation, compactIfChanged: compactIfChanged);
         }
 
         if (!Exists)
@@ -503,7 +508,7 @@ internal sealed class DirectoryStore : ICacheStore
         }
     }
 
-    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact)
+    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact, bool compactIfChanged = false)
     {
         bool mustCompact = CatchUpUnderLock(fileLock, log) | compact;
         int count;
@@ -518,7 +523,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
-        Commit(fileLock, mustCompact, log);
+        Commit(fileLock, mustCompact || (compactIfChanged && count > 0), log);
         return count;
     }
 
