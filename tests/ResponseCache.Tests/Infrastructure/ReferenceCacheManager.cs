@@ -25,6 +25,8 @@ internal static class ReferenceCacheManager
                   manager.set(op[1], op[2]); results.append(None)
               elif kind == 'get':
                   results.append(manager.get(op[1]))
+              elif kind == 'flush':
+                  manager.flush(); results.append(None)
               elif kind == 'clear':
                   manager.clear(); results.append(None)
               elif kind == 'stats':
