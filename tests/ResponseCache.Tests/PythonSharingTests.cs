@@ -233,6 +233,167 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.Equal(new[] { "two", "kept", "one" }, seen.Select(result => (string?)result));
     }
 
+    [PythonFact]
+    public void A_long_lived_reference_that_loaded_before_the_modules_writes_keeps_them_when_it_sets_on_a_small_cache() =>
+        LongLivedReferenceSetsAfterTheModulesWritesWereFolded(seeded: 1);
+
+    [PythonFact]
+    public void A_long_lived_reference_that_loaded_before_the_modules_writes_keeps_them_when_it_sets_on_a_large_cache() =>
+        LongLivedReferenceSetsAfterTheModulesWritesWereFolded(seeded: ReferenceCap);
+
+    [PythonFact]
+    public void A_long_lived_reference_and_the_module_writing_at_the_same_time_keep_every_entry_of_both()
+    {
+        SeedFromReference(1);
+        const int Each = 200;
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        Task pythonSets = Task.Run(() =>
+        {
+            foreach (int i in Enumerable.Range(0, Each))
+            {
+                python.Run(new object?[] { "set", $"python {i}", "p" });
+            }
+        });
+        // A Set-CachedResponse per process: what the module knows is only what is on disk.
+        foreach (int i in Enumerable.Range(0, Each))
+        {
+            DirectoryCache module = SharingEngine();
+            module.Set($"module {i}", Responses.Json("m"), Roomy);
+            module.Flush();
+        }
+
+        pythonSets.GetAwaiter().GetResult();
+
+        // A rename of the module's can still land on the reference's last write (a writer without the lock can always
+        // lose a race); its next write, this flush, brings back what it holds.
+        python.Run(new object?[] { "flush" });
+
+        DirectoryCache fresh = SharingEngine();
+        int moduleKept = Enumerable.Range(0, Each).Count(i => fresh.Get($"module {i}", Roomy) is not null);
+        int pythonKept = Enumerable.Range(0, Each).Count(i => fresh.Get($"python {i}", Roomy) is not null);
+        Assert.Equal((Each, Each), (moduleKept, pythonKept));
+    }
+
+    [PythonFact]
+    public void A_long_lived_reference_at_its_cap_evicts_the_modules_least_recent_entries_for_good_and_statistics_say_so()
+    {
+        DirectoryCache module = SharingEngine();
+        string[] moduleKeys = Enumerable.Range(0, 5).Select(i => $"module {i}").ToArray();
+        module.SetMany(moduleKeys.Select(key => new KeyValuePair<string, byte[]>(key, Responses.Json("m"))).ToList(), Roomy);
+        ReferenceCacheManager.Run(CacheDirectory, ReferenceCap, 7, Enumerable.Range(0, ReferenceCap - 5).Select(i => new object?[] { "set", SeedKey(i), "s" }).ToArray());
+
+        // It loads the module's five (the least recent) and evicts them to make room for its own five.
+        using (LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, ReferenceCap, 7))
+        {
+            python.Run(Enumerable.Range(0, 5).Select(i => new object?[] { "set", $"python {i}", "p" }).ToArray());
+        }
+
+        var log = new RecordingLog();
+        DirectoryCache fresh = SharingEngine();
+        Assert.All(moduleKeys, key => Assert.Null(fresh.Get(key, Roomy)));
+        Assert.Equal(ReferenceCap, fresh.GetStatistics(Roomy, log).TotalEntries);
+        string warning = Assert.Single(log.Warnings);
+        Assert.Contains("evicted 5 of this module's entries", warning);
+        Assert.Contains($"max_entries={Roomy.MaxEntries}", warning);
+    }
+
+    [PythonFact]
+    public void Statistics_do_not_warn_of_a_lower_cap_when_the_other_programs_rewrite_evicted_nothing()
+    {
+        // The trial: 3,500 entries, the module's cap 5,000, the reference's get() flushing access times.
+        CachePolicy capOf5000 = Policy(maxEntries: 5000);
+        DirectoryCache module = SharingEngine();
+        module.SetMany(Enumerable.Range(0, 350).Select(i => new KeyValuePair<string, byte[]>($"module {i}", Responses.Json("m"))).ToList(), capOf5000);
+        using (LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 5000, 7))
+        {
+            python.Run(new object?[] { "set", "from python", "p" });
+        }
+
+        var log = new RecordingLog();
+        Assert.Equal(351, SharingEngine().GetStatistics(capOf5000, log).TotalEntries);
+        Assert.Empty(log.Warnings);
+        var again = new RecordingLog();
+        _ = SharingEngine().GetStatistics(capOf5000, again);
+        Assert.Empty(again.Warnings);
+    }
+
+    [PythonFact]
+    public void A_clear_by_a_long_lived_reference_stays_done_even_when_it_sets_again_afterwards()
+    {
+        DirectoryCache module = SharingEngine();
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        module.SetMany(Enumerable.Range(0, 10).Select(i => new KeyValuePair<string, byte[]>($"module {i}", Responses.Json("m"))).ToList(), Roomy);
+
+        python.Run(new object?[] { "clear" }, new object?[] { "set", "from python", "after the clear" });
+
+        DirectoryCache fresh = SharingEngine();
+        Assert.Equal(1, fresh.GetStatistics(Roomy).TotalEntries);
+        Assert.Equal("after the clear", Responses.Text(fresh.Get("from python", Roomy)));
+    }
+
+    [PythonFact]
+    public void Entries_the_module_removed_stay_removed_when_a_long_lived_reference_writes_them_back()
+    {
+        // Stored a minute ago: well before the module's removal, so not a write of the reference's own in progress.
+        var aMinuteAgo = new FakeClock(DateTimeOffset.Now.AddMinutes(-1));
+        DirectoryCache module = new(CacheDirectory, new DirectoryCacheOptions { Clock = aMinuteAgo, FileSystem = Disk, FoldDelay = null });
+        module.SetMany(new[] { "a", "b", "c", "d" }.Select(key => new KeyValuePair<string, byte[]>(key, Responses.Json(key))).ToList(), Roomy);
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        Assert.True(module.Remove("b"));
+        SharingEngine().Clear();
+        SharingEngine().Set("after the clear", Responses.Json("kept"), Roomy);
+
+        python.Run(new object?[] { "set", "from python", "kept" });
+
+        DirectoryCache fresh = SharingEngine();
+        Assert.All(new[] { "a", "b", "c", "d" }, key => Assert.Null(fresh.Get(key, Roomy)));
+        Assert.Equal("kept", Responses.Text(fresh.Get("after the clear", Roomy)));
+        Assert.Equal("kept", Responses.Text(fresh.Get("from python", Roomy)));
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "get", "b" }, new object?[] { "stats" });
+        Assert.Null(seen[0]);
+        Assert.Equal(2, (int)seen[1]!["total_entries"]!);
+    }
+
+    [PythonFact]
+    public void The_modules_newer_value_of_a_key_survives_a_long_lived_reference_that_loaded_the_older_one()
+    {
+        ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "set", "both", "older, from python" });
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        SharingEngine().Set("both", Responses.Json("newer, from the module"), Roomy);
+
+        python.Run(new object?[] { "set", "other", "p" });
+
+        Assert.Equal("newer, from the module", Responses.Text(SharingEngine().Get("both", Roomy)));
+        Assert.Equal("newer, from the module", (string?)ReferenceCacheManager.Run(CacheDirectory, 1000, 7, new object?[] { "get", "both" })[0]);
+    }
+
+    /// <summary>
+    /// The trial: a CacheManager loads the file, the module writes ten entries in another process (folded into the
+    /// snapshot as that process ends), then the same CacheManager sets one entry, rewriting the file from its old view.
+    /// </summary>
+    private void LongLivedReferenceSetsAfterTheModulesWritesWereFolded(int seeded)
+    {
+        SeedFromReference(seeded);
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        DirectoryCache module = SharingEngine();
+        string[] moduleKeys = Enumerable.Range(0, 10).Select(i => $"module {i}").ToArray();
+        module.SetMany(moduleKeys.Select(key => new KeyValuePair<string, byte[]>(key, Responses.OfSize(3000, 'm'))).ToList(), Roomy);
+        module.Flush();
+
+        python.Run(new object?[] { "set", "from python", "kept" });
+
+        DirectoryCache fresh = SharingEngine(foldDelay: TimeSpan.Zero);
+        Assert.All(moduleKeys, key => Assert.NotNull(fresh.Get(key, Roomy)));
+        Assert.Equal("kept", Responses.Text(fresh.Get("from python", Roomy)));
+        Assert.Equal(seeded + 11, fresh.GetStatistics(Roomy).TotalEntries);
+
+        // Written into the snapshot again, so the reference's next fresh load finds them too.
+        Assert.True(SpinWait.SpinUntil(() => JournalLength == 0, TimeSpan.FromSeconds(30)), "The entries kept were not folded into the snapshot.");
+        JsonArray seen = ReferenceCacheManager.Run(CacheDirectory, 1000, 7, moduleKeys.Select(key => new object?[] { "get", key }).Append(new object?[] { "stats" }).ToArray());
+        Assert.All(seen.Take(moduleKeys.Length), result => Assert.NotNull(result));
+        Assert.Equal(seeded + 11, (int)seen[moduleKeys.Length]!["total_entries"]!);
+    }
+
     private static string SeedKey(int i) => $"seed {i}";
 
     /// <summary>The reference writes the entries one set at a time, as it would have before the migration: 3 KB each, over 256 KB for 100.</summary>

@@ -168,6 +168,8 @@ public sealed class SnapshotReplaceTests : CacheTestBase
 
         public void Delete(string path) => _disk.Delete(path);
 
+        public void CreateHardLink(string existing, string link) => _disk.CreateHardLink(existing, link);
+
         public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) => _disk.EnumerateFiles(directory, searchPattern);
 
         public Stream OpenReadWrite(string path) => _disk.OpenReadWrite(path);

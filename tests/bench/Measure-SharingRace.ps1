@@ -8,7 +8,9 @@
     (the module folds its journal at exit), it counts how many of each side's entries the cache holds, as a fresh
     Python process sees it (ai_responses.json alone) and as a fresh module process serves it. 'small' keeps the
     cache under 256 KB (rewritten whole by the module on every set); 'large' first seeds 100 entries of 3 KB, so the
-    module's sets go to the journal. The reference runs with a cap high enough never to evict.
+    module's sets go to the journal. The reference runs with a cap high enough never to evict. -LongLived makes the
+    Python side one CacheManager for all its sets, as a web server or notebook keeps it: it loads the file once, before
+    the module's first set, and every set rewrites the file from that view plus its own entries.
 .EXAMPLE
     ./tests/bench/Measure-SharingRace.ps1 -ModuleManifest out/package/ResponseCache/0.1.0/ResponseCache.psd1 -Rounds 3
 #>
@@ -17,6 +19,7 @@ param(
     [ValidateSet('small', 'large')] [string[]] $Size = @('small', 'large'),
     [int] $Count = 150,
     [int] $Rounds = 3,
+    [switch] $LongLived,
     [string] $WorkDirectory = [IO.Path]::GetTempPath(),
     # Debian's python3 by default, the one the interop tests run the reference with.
     [string] $Python = $(if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' })
@@ -35,14 +38,15 @@ $pythonWriter = @'
 import os, sys, time
 sys.path.insert(0, sys.argv[1])
 from cache_manager import CacheManager
-directory, count, go = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+directory, count, go, long_lived = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] == '1'
+shared = CacheManager(directory, max_entries=1000000, ttl_days=7, quiet=True) if long_lived else None
 deadline = time.time() + 120
 while not os.path.exists(go):
     if time.time() > deadline:
         sys.exit('The module writer never started.')
     time.sleep(0.001)
 for i in range(count):
-    CacheManager(directory, max_entries=1000000, ttl_days=7, quiet=True).set(f'python {i}', 'p' * 200)
+    (shared or CacheManager(directory, max_entries=1000000, ttl_days=7, quiet=True)).set(f'python {i}', 'p' * 200)
 '@
 
 $pythonCounter = @'
@@ -74,7 +78,7 @@ foreach (`$i in 0..$($Count - 1)) { Set-CachedResponse -Key "module `$i" -Respon
     $module = Start-Process -FilePath $pwsh -ArgumentList (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -PassThru -NoNewWindow
     $pythonFile = Join-Path $Directory '..' 'writer.py'
     Set-Content -LiteralPath $pythonFile -Value $pythonWriter
-    $reference = Start-Process -FilePath $python -ArgumentList $pythonFile, $referenceDirectory, $Directory, $Count, $go -PassThru -NoNewWindow
+    $reference = Start-Process -FilePath $python -ArgumentList $pythonFile, $referenceDirectory, $Directory, $Count, $go, $(if ($LongLived) { '1' } else { '0' }) -PassThru -NoNewWindow
     $module.WaitForExit()
     $reference.WaitForExit()
     if ($module.ExitCode -ne 0 -or $reference.ExitCode -ne 0) { throw "A writer failed (module $($module.ExitCode), reference $($reference.ExitCode))." }

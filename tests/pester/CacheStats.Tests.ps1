@@ -97,6 +97,20 @@ Describe 'Get-CacheStats on a cache directory' {
         $longer.TtlDays | Should -Be 7
     }
 
+    It 'gives the smaller size right after Clear-ResponseCache -Expired on a cache large enough for a journal' {
+        $null = Write-CacheFile -Directory $dir -Entries @(foreach ($n in 1..800) {
+                @{ Key = "entry $n"; Response = ''.PadRight(1024, 'x'); AgeDays = $(if ($n -le 400) { 10 } else { 0 }) }
+            })
+        $before = Get-CacheStats -Path $dir
+
+        Clear-ResponseCache -Path $dir -Expired -Confirm:$false
+        $after = Get-CacheStats -Path $dir
+
+        $after.TotalEntries | Should -Be 400
+        $after.CacheSizeKB | Should -BeLessThan ($before.CacheSizeKB * 0.6)
+        $after.CacheSizeKB | Should -Be ([math]::Round((Get-Item -LiteralPath (Get-CacheFilePath $dir)).Length / 1024, 2))
+    }
+
     It 'names the cache file and gives its size in KB rounded to two places' {
         Set-CachedResponse -Key 'sized' -Response ('x' * 3000) -Path $dir
 

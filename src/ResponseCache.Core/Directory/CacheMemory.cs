@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using ResponseCache.Core.Persistence;
 
 namespace ResponseCache.Core;
@@ -30,6 +32,15 @@ internal sealed class CacheMemory
 
     /// <summary>Changes recorded outside a call (entries kept over another program's rewrite), waiting to be written.</summary>
     public bool HasUnwrittenChanges => _changes.Count > 0;
+
+    /// <summary>
+    /// Changes waiting to be written include what was kept over another program's rewrite: they must go into a new
+    /// snapshot, not the journal, so that program's next load finds them (it reads no journal).
+    /// </summary>
+    public bool HoldsChangesOverRewrite { get; private set; }
+
+    /// <summary>The comparison of the last rewrite by another program with the module's last snapshot; null until one was made, or when that snapshot was not known.</summary>
+    public Reconciliation? LastReconciliation { get; private set; }
 
     public bool TryGet(KeyHash key, out CacheEntry entry) => Index.TryGet(key, out entry);
 
@@ -113,6 +124,7 @@ internal sealed class CacheMemory
 
         var changes = new List<JournalOp>(_changes);
         _changes.Clear();
+        HoldsChangesOverRewrite = false;
         return changes;
     }
 
@@ -137,6 +149,7 @@ internal sealed class CacheMemory
     public void Abandon()
     {
         _changes.Clear();
+        HoldsChangesOverRewrite = false;
         _callsGone = new SavingsLedger();
     }
 
@@ -181,12 +194,15 @@ internal sealed class CacheMemory
 
     /// <summary>
     /// Brings memory up to what is on disk: a new snapshot's entries (if given, in file order), then journal ops,
-    /// then this process's pending hits. Over another program's rewrite, entries it could not have seen are kept
-    /// (see <see cref="ForeignRewrite.EntriesItNeverSaw"/>) and recorded as this call's changes, to be written.
+    /// then this process's pending hits. Over another program's rewrite, the module's last snapshot is compared with
+    /// it (<see cref="ForeignRewrite.Reconcile"/>), and entries it could not have seen that only this process held are
+    /// kept (see <see cref="ForeignRewrite.EntriesItNeverSaw"/>); what that restores or removes is recorded as this
+    /// call's changes, to be written.
     /// </summary>
     /// <param name="heldIsCurrent">False after a failed call: what memory held then is not what any disk had, so none of it is kept.</param>
-    /// <returns>How many entries were kept over a rewrite that lacked them.</returns>
-    public int Apply(DiskChanges changes, bool heldIsCurrent)
+    /// <param name="isExpired">Under the cache's TTL, for the module's entries a rewrite lacks.</param>
+    /// <returns>How many entries were restored, kept or removed again over a rewrite.</returns>
+    public int Apply(DiskChanges changes, bool heldIsCurrent, Func<CacheEntry, bool> isExpired)
     {
         LruIndex before = Index;
         LruIndex? snapshot = changes.SnapshotEntries;
@@ -197,9 +213,32 @@ internal sealed class CacheMemory
             Index = snapshot;
         }
 
+        Reconciliation? reconciled = changes.IsForeignRewrite && snapshot is not null && changes.LastModuleSnapshot is ModuleSnapshot module
+            ? ForeignRewrite.Reconcile(snapshot, module, changes.JournalOps, isExpired)
+            : null;
         List<CacheEntry> unseen = changes.IsForeignRewrite && snapshot is not null && heldIsCurrent
             ? ForeignRewrite.EntriesItNeverSaw(before, snapshot, changes.JournalOps)
             : new List<CacheEntry>();
+        if (changes.IsForeignRewrite && snapshot is not null)
+        {
+            LastReconciliation = reconciled;
+        }
+
+        if (reconciled is not null)
+        {
+            var restored = new HashSet<KeyHash>(reconciled.Restore.Select(entry => entry.Key));
+            unseen.RemoveAll(entry => restored.Contains(entry.Key));
+            foreach (CacheEntry entry in reconciled.Restore)
+            {
+                Put(entry);
+            }
+
+            foreach (KeyHash key in reconciled.RemoveAgain)
+            {
+                _ = Remove(key);
+            }
+        }
+
         foreach (JournalOp op in changes.JournalOps)
         {
             Replay(op);
@@ -210,9 +249,11 @@ internal sealed class CacheMemory
             Put(entry);
         }
 
-        if (unseen.Count > 0)
+        int kept = unseen.Count + (reconciled is null ? 0 : reconciled.Restore.Count + reconciled.RemoveAgain.Count);
+        if (kept > 0)
         {
             Index.SortByRecency();
+            HoldsChangesOverRewrite = true;
         }
 
         if (_pendingCount > 0)
@@ -220,7 +261,7 @@ internal sealed class CacheMemory
             CarryPendingHits();
         }
 
-        return unseen.Count;
+        return kept;
     }
 
     private void CarryPendingHits()

@@ -182,6 +182,10 @@ internal sealed class DirectoryStore : ICacheStore
     public int Remove(IReadOnlyCollection<KeyHash> hashes, ICacheLog log, CancellationToken cancellation) =>
         RemoveWhereCached(log, () => hashes.Count(hash => _memory.Remove(hash)), cancellation);
 
+    /// <summary>
+    /// Maintenance (Clear-ResponseCache -Expired): what it removed is folded into a new snapshot at once, so the file
+    /// shrinks, and the size Get-CacheStats reports right after, as well as what the reference sees, is the cache without them.
+    /// </summary>
     public int RemoveOlderThan(double? ttlSeconds, ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () =>
     {
         double now = UnixTime.ToSeconds(_clock.Now);
@@ -194,7 +198,7 @@ internal sealed class DirectoryStore : ICacheStore
         double bound = ttlSeconds ?? _configuration.TtlSeconds;
         List<KeyHash> expired = _memory.Index.OldestFirst().Where(entry => entry.IsExpired(now, bound)).Select(entry => entry.Key).ToList();
         return expired.Count(hash => _memory.Remove(hash));
-    }, cancellation);
+    }, cancellation, compactIfChanged: true);
 
     public int RemoveTagged(IReadOnlyCollection<string> tags, ICacheLog log, CancellationToken cancellation) => RemoveWhereCached(log, () =>
     {
@@ -259,7 +263,9 @@ internal sealed class DirectoryStore : ICacheStore
             return new StoreInventory(_configuration, entries, _files.SizeOnDisk)
             {
                 FileEntries = _files.SnapshotEntries,
-                ForeignRewriteEntries = _files.ForeignRewriteEntries,
+                ForeignRewrite = _memory.LastReconciliation is Reconciliation reconciled
+                    ? new ForeignRewriteSeen(reconciled.RewriteEntries, reconciled.Evicted)
+                    : _files.ForeignRewriteEntries is int rewritten ? new ForeignRewriteSeen(rewritten, evicted: null) : null,
             };
         }
     }
@@ -464,6 +470,9 @@ internal sealed class DirectoryStore : ICacheStore
         return fresh is not null;
     }
 
+    /// <summary>Past the cache's TTL now; nothing is while the TTL is not known.</summary>
+    private bool IsExpiredHere(CacheEntry entry) => !_configurationLost && entry.IsExpired(UnixTime.ToSeconds(_clock.Now), _configuration.TtlSeconds);
+
     private int EvictBeyond() => _configurationLost ? 0 : LruEviction.EvictBeyond(_memory, _configuration);
 
     /// <summary>
@@ -477,7 +486,7 @@ internal sealed class DirectoryStore : ICacheStore
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
         if (changes != DiskChanges.Nothing)
         {
-            _ = _memory.Apply(changes, _memoryIsCurrent);
+            _ = _memory.Apply(changes, _memoryIsCurrent, IsExpiredHere);
             _memoryIsCurrent = true;
         }
 
@@ -499,7 +508,8 @@ internal sealed class DirectoryStore : ICacheStore
     /// an OS lock on its own handle, refuses other threads of this process as it does other processes.
     /// </remarks>
     /// <param name="compact">Rewrites the snapshot, for a change whose order a journal replay would not keep.</param>
-    private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation, bool compact = false)
+    /// <param name="compactIfChanged">Rewrites the snapshot when the change counted anything.</param>
+    private int Change(ICacheLog log, Func<int> change, CancellationToken cancellation, bool compact = false, bool compactIfChanged = false)
     {
         _writersTurn.Wait(cancellation);
         try
@@ -507,7 +517,7 @@ internal sealed class DirectoryStore : ICacheStore
             using FileLock fileLock = _files.Lock(cancellation);
             lock (_gate)
             {
-                return ChangeUnderLock(fileLock, log, change, compact);
+                return ChangeUnderLock(fileLock, log, change, compact, compactIfChanged);
             }
         }
         finally
@@ -523,11 +533,11 @@ internal sealed class DirectoryStore : ICacheStore
     /// A removal where no entries are on disk has nothing to remove, so it takes no lock and creates nothing: a mistyped
     /// -Path must not become a new, empty cache. Where the cache was never even configured, it says so.
     /// </summary>
-    private int RemoveWhereCached(ICacheLog log, Func<int> removal, CancellationToken cancellation)
+    private int RemoveWhereCached(ICacheLog log, Func<int> removal, CancellationToken cancellation, bool compactIfChanged = false)
     {
         if (_files.HoldsEntries)
         {
-            return Change(log, removal, cancellation);
+            return Change(log, removal, cancellation, compactIfChanged: compactIfChanged);
         }
 
         if (!Exists)
@@ -563,7 +573,7 @@ internal sealed class DirectoryStore : ICacheStore
         }
     }
 
-    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact)
+    private int ChangeUnderLock(FileLock fileLock, ICacheLog log, Func<int> change, bool compact, bool compactIfChanged = false)
     {
         bool mustCompact = CatchUpUnderLock(fileLock, log) | compact;
         int count;
@@ -578,7 +588,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
-        Commit(fileLock, mustCompact, log);
+        Commit(fileLock, mustCompact || (compactIfChanged && count > 0), log);
         return count;
     }
 
@@ -587,10 +597,10 @@ internal sealed class DirectoryStore : ICacheStore
     {
         _ = ReloadSettingsIfChanged(log, mayRepair: true);
         DiskChanges changes = _files.CatchUp(fileLock, _memoryIsCurrent, _clock.Now, log);
-        int keptUnseen = _memory.Apply(changes, _memoryIsCurrent);
+        int keptUnseen = _memory.Apply(changes, _memoryIsCurrent, IsExpiredHere);
         if (keptUnseen > 0)
         {
-            log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program from a copy without {keptUnseen} entries this process knows; they are kept and written again.");
+            log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program from a copy that could not have held {keptUnseen} of this module's changes; they are kept and written again.");
         }
 
         _memoryIsCurrent = true;
@@ -683,6 +693,7 @@ internal sealed class DirectoryStore : ICacheStore
     /// </summary>
     private void Commit(FileLock fileLock, bool mustCompact, ICacheLog log)
     {
+        mustCompact |= _memory.HoldsChangesOverRewrite;
         List<JournalOp> changes = _memory.TakeChanges();
         bool resetSavings = _resetSavings;
         _resetSavings = false;

@@ -155,9 +155,10 @@ internal sealed class CacheFiles
             bool needsRepair = read.Snapshot is SnapshotContent content && (content.IsDamaged || content.HasByteOrderMark);
             needsRepair |= read.Journal.IsDamaged || !read.JournalExtendsSnapshot;
             RepairPending |= needsRepair;
-            bool foreign = settled && before is LockCounters seen && NoteForeignRewrite(read, seen);
+            bool foreign = settled && before is LockCounters seen && IsForeignRewrite(read, seen);
+            ModuleSnapshot? module = foreign ? LastModuleSnapshot(read, before!.Value) : null;
             Accept(read, settled ? before : null);
-            return ToChanges(read, mustCompact: false, foreign);
+            return ToChanges(read, mustCompact: false, foreign, module);
         }
     }
 
@@ -231,7 +232,8 @@ internal sealed class CacheFiles
             journalEnd += changes.ValidLength;
         }
 
-        bool foreign = NoteForeignRewrite(read, counters);
+        bool foreign = IsForeignRewrite(read, counters);
+        ModuleSnapshot? module = foreign ? LastModuleSnapshot(read, counters) : null;
         Accept(read, fileLock.Counters);
         _journalEnd = journalEnd;
         if (read.Snapshot?.IsDamaged == true)
@@ -241,7 +243,7 @@ internal sealed class CacheFiles
 
         _seenJournal = _journal.Probe();
         RepairPending = false;
-        return ToChanges(read, mustCompact, foreign);
+        return ToChanges(read, mustCompact, foreign, module);
     }
 
     /// <summary>
@@ -340,7 +342,7 @@ internal sealed class CacheFiles
     }
 
     /// <summary>True when the snapshot read was rewritten by another program: the journal names another, or the lock file does.</summary>
-    private bool NoteForeignRewrite(FileRead read, LockCounters counters)
+    private bool IsForeignRewrite(FileRead read, LockCounters counters)
     {
         if (read.Snapshot is not SnapshotContent content || content.IsDamaged)
         {
@@ -371,7 +373,14 @@ internal sealed class CacheFiles
         _seenCounters = counters;
     }
 
-    private static DiskChanges ToChanges(FileRead read, bool mustCompact, bool foreign = false) => new DiskChanges(read.Snapshot?.Entries, read.JournalOpsToApply, mustCompact, foreign);
+    private static DiskChanges ToChanges(FileRead read, bool mustCompact, bool foreign = false, ModuleSnapshot? module = null) =>
+        new DiskChanges(read.Snapshot?.Entries, read.JournalOpsToApply, mustCompact, foreign, module);
+
+    /// <summary>Read only over a foreign rewrite with entries (an empty one is a clear, which keeps nothing).</summary>
+    private ModuleSnapshot? LastModuleSnapshot(FileRead read, LockCounters counters) =>
+        read.Snapshot is SnapshotContent content && content.Entries.Count > 0 && counters.IsForeign(read.Identity)
+            ? _snapshot.ModuleCopy.Load(counters.Snapshot)
+            : null;
 
     private void AppendToJournal(byte[] line)
     {

@@ -7,8 +7,9 @@ internal sealed class DiskChanges
 {
     public static readonly DiskChanges Nothing = new DiskChanges(null, new List<JournalOp>(), mustCompact: false);
 
-    public DiskChanges(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact, bool isForeignRewrite = false)
+    public DiskChanges(LruIndex? snapshotEntries, List<JournalOp> journalOps, bool mustCompact, bool isForeignRewrite = false, ModuleSnapshot? lastModuleSnapshot = null)
     {
+        LastModuleSnapshot = lastModuleSnapshot;
         SnapshotEntries = snapshotEntries;
         JournalOps = journalOps;
         MustCompact = mustCompact;
@@ -17,6 +18,9 @@ internal sealed class DiskChanges
 
     /// <summary>The snapshot was rewritten by a program that takes no lock (see <see cref="ForeignRewrite"/>).</summary>
     public bool IsForeignRewrite { get; }
+
+    /// <summary>Over a foreign rewrite: the snapshot the module last wrote, when it is still known (see <see cref="ModuleSnapshotFile"/>).</summary>
+    public ModuleSnapshot? LastModuleSnapshot { get; }
 
     /// <summary>Every snapshot entry when memory must be rebuilt from scratch; null when the journal's new lines suffice.</summary>
     public LruIndex? SnapshotEntries { get; }

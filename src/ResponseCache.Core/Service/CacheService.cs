@@ -299,6 +299,24 @@ public class CacheService : ICacheBackend
         };
     }
 
+    /// <summary>
+    /// Another program's lower cap, when its last rewrite shows one: it evicted entries of this module's (known when
+    /// the module's last snapshot is, see ForeignRewrite.Reconcile) down to fewer than this cache's MaxEntries. An
+    /// empty rewrite is its clear(), and evictions down to this cache's own cap are what this cache does too.
+    /// </summary>
+    private string? LowerCapWarning(ForeignRewriteSeen? rewrite, CacheConfiguration configuration)
+    {
+        if (rewrite is null || rewrite.Entries == 0 || rewrite.Entries >= configuration.MaxEntries || rewrite.Evicted == 0)
+        {
+            return null;
+        }
+
+        string advice = $"A program with a lower cap evicts down to it on every write (the Python CacheManager's max_entries is 100 unless given another); give it max_entries={configuration.MaxEntries} to keep what this module keeps.";
+        return rewrite.Evicted is int evicted
+            ? $"'{_store.CacheFile}' was rewritten by another program, which evicted {evicted} of this module's entries to keep {rewrite.Entries} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). {advice}"
+            : $"'{_store.CacheFile}' was rewritten by another program, last seen holding {rewrite.Entries} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). {advice}";
+    }
+
     /// <summary>The cache's counts and configuration; entries older than the policy's TtlDays (the cache's when it gives none) count as expired.</summary>
     public CacheStatistics GetStatistics(CachePolicy policy, ICacheLog? log = null)
     {
@@ -311,10 +329,9 @@ public class CacheService : ICacheBackend
         int expired = inventory.Entries.Count(entry => CacheEntry.IsExpired(entry.Stored.CreatedAt, entry.Stored.ExpiresAt, now, ttlSeconds));
         long hits = Interlocked.Read(ref _hits);
         long misses = Interlocked.Read(ref _misses);
-        // An empty rewrite is the other program's clear(), not its cap.
-        if (inventory.ForeignRewriteEntries is int rewritten && rewritten > 0 && rewritten < configuration.MaxEntries)
+        if (LowerCapWarning(inventory.ForeignRewrite, configuration) is string warning)
         {
-            log.Warning($"'{_store.CacheFile}' was rewritten by another program, last seen holding {rewritten} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). A program with a lower cap evicts down to it on every write (the Python CacheManager's max_entries is 100 unless given another); give it max_entries={configuration.MaxEntries} to keep what this module keeps.");
+            log.Warning(warning);
         }
 
         List<StoredResponse> served = inventory.Entries.Select(entry => entry.Stored).Where(entry => entry.Hits > 0).ToList();

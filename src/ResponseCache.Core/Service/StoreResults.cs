@@ -109,8 +109,24 @@ public sealed class StoreInventory
     /// <summary>Entries in the store's file, where a program that reads only that file sees fewer than the store serves (the directory store); null otherwise.</summary>
     public int? FileEntries { get; internal set; }
 
-    /// <summary>Entries in the file the last time it was found rewritten by another program (which may cap the cache lower); null if never.</summary>
-    public int? ForeignRewriteEntries { get; internal set; }
+    /// <summary>The last rewrite of the file by another program (which may cap the cache lower); null if none was seen.</summary>
+    public ForeignRewriteSeen? ForeignRewrite { get; internal set; }
+}
+
+/// <summary>What a store saw of another program's rewrite of its file.</summary>
+public sealed class ForeignRewriteSeen
+{
+    public ForeignRewriteSeen(int entries, int? evicted)
+    {
+        Entries = entries;
+        Evicted = evicted;
+    }
+
+    /// <summary>Entries the rewrite held.</summary>
+    public int Entries { get; }
+
+    /// <summary>The store's entries the rewrite dropped that its writer could only have evicted; null when the store's last write is not known.</summary>
+    public int? Evicted { get; }
 }
 
 /// <summary>An entry as a store holds it (its response empty unless asked for), and what it counts against the size cap.</summary>

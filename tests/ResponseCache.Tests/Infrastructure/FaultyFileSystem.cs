@@ -45,6 +45,9 @@ public enum FaultPoint
     /// <summary>Deleting a file: a temp file left by a failed or killed writer.</summary>
     Delete,
 
+    /// <summary>Giving the new snapshot a second name (ai_responses.json.module), as a file system without hard links refuses.</summary>
+    CreateHardLink,
+
     /// <summary>Listing the cache directory, to find abandoned temp files.</summary>
     EnumerateFiles,
 
@@ -153,6 +156,12 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
     {
         ThrowIfFailing(FaultPoint.Delete, path);
         _disk.Delete(path);
+    }
+
+    public void CreateHardLink(string existing, string link)
+    {
+        ThrowIfFailing(FaultPoint.CreateHardLink, link);
+        _disk.CreateHardLink(existing, link);
     }
 
     public IEnumerable<string> EnumerateFiles(string directory, string searchPattern)

@@ -44,6 +44,9 @@ internal interface ICacheFileSystem
 
     void Delete(string path);
 
+    /// <summary>Gives <paramref name="existing"/> a second name; throws <see cref="IOException"/> where the file system has no hard links.</summary>
+    void CreateHardLink(string existing, string link);
+
     IEnumerable<string> EnumerateFiles(string directory, string searchPattern);
 
     /// <summary>Opens (creating if needed, owner-only on Unix) a file to read and write in place: the journal.</summary>

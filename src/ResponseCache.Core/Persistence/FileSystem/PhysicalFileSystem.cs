@@ -101,6 +101,8 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public void Delete(string path) => File.Delete(path);
 
+    public void CreateHardLink(string existing, string link) => HardLink.Create(existing, link);
+
     public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) =>
         Directory.EnumerateFiles(directory, searchPattern);
 

@@ -46,6 +46,8 @@ internal sealed class ReadOnlyFileSystem : ICacheFileSystem
 
     public void Delete(string path) => throw Denied(path);
 
+    public void CreateHardLink(string existing, string link) => throw Denied(link);
+
     public Stream OpenReadWrite(string path) => throw Denied(path);
 
     public Stream OpenExclusive(string path) => throw Denied(path);

@@ -19,7 +19,11 @@ internal sealed class SnapshotFile
         Directory = directory;
         CacheFilePath = Path.Combine(directory, CacheFileName);
         _fileSystem = fileSystem;
+        ModuleCopy = new ModuleSnapshotFile(CacheFilePath, fileSystem);
     }
+
+    /// <summary>The last snapshot <see cref="Save"/> put in place, under a second name.</summary>
+    public ModuleSnapshotFile ModuleCopy { get; }
 
     public string Directory { get; }
 
@@ -50,7 +54,7 @@ internal sealed class SnapshotFile
     }
 
     // A byte order mark an editor added changes nothing the journal depends on: the identity leaves it out.
-    private static SnapshotIdentity IdentityOf(byte[] bytes) =>
+    public static SnapshotIdentity IdentityOf(byte[] bytes) =>
         SnapshotIdentity.Of(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
 
     /// <summary>
@@ -87,7 +91,8 @@ internal sealed class SnapshotFile
     /// whatever fails, the old file stays whole. Just before the rename, the cache file must still be the one the
     /// entries were read from (<paramref name="readFrom"/>, its stat and identity): a program that takes no lock may have
     /// rewritten it meanwhile, and then nothing is written and null is returned, for the caller to merge again.
-    /// Null <paramref name="readFrom"/> replaces whatever is there. Returns the new snapshot's identity and stat.
+    /// Null <paramref name="readFrom"/> replaces whatever is there. The new snapshot is also kept as
+    /// <see cref="ModuleCopy"/> before it is put in place. Returns the new snapshot's identity and stat.
     /// </summary>
     public (SnapshotIdentity Identity, FileSignature Written)? Save(IEnumerable<CacheEntry> entriesOldestFirst, (FileSignature Stat, SnapshotIdentity Identity)? readFrom)
     {
@@ -102,7 +107,13 @@ internal sealed class SnapshotFile
         {
             // A rename keeps the file's size and time, so this is what a later stat of the cache file finds.
             written = _fileSystem.GetSignature(tempPath);
-            return readFrom is not (FileSignature, SnapshotIdentity) read || IsStill(read.Item1, read.Item2);
+            if (readFrom is (FileSignature, SnapshotIdentity) read && !IsStill(read.Item1, read.Item2))
+            {
+                return false;
+            }
+
+            ModuleCopy.Keep(tempPath);
+            return true;
         });
         return replaced ? (identity!.Value, written) : null;
     }
