@@ -14,6 +14,9 @@ namespace ResponseCache.Redis;
 /// </summary>
 internal static class RedisScripts
 {
+    /// <summary>How long after an entry expires the server drops it by itself, when no write of the namespace removed it first: a day.</summary>
+    public const int ExpiredEntryGraceSeconds = 86_400;
+
     /// <summary>
     /// read_settings(config, copy): the namespace's caps and TTL, as numbers (max entries and bytes nil for none),
     /// then why the configuration hash cannot be used ('' when it can) and whether the last good copy lags behind
@@ -155,11 +158,14 @@ local function purge(bound)
   return existed
 end
 
--- When Redis drops the entry: creation plus TTL, or its own lifetime's end if sooner; nil for never.
+-- When Redis drops the entry by itself: a grace after it expires (creation plus TTL, or its own lifetime's end if
+-- sooner), nil for never. Until then the next write's purge() removes it through forget(), which keeps what its hits
+-- saved in the ledger; a key the server dropped takes its hits with it. An expired entry is never served meanwhile.
 local function drop_at(created, ttl, lifetimeEnd)
   local at = nil
   if created then at = created + ttl end
   if lifetimeEnd and (not at or lifetimeEnd < at) then at = lifetimeEnd end
+  if at then at = at + EXPIRED_ENTRY_GRACE_SECONDS end
   return at
 end
 
@@ -533,5 +539,6 @@ return 0");
     private static string WithCacheConstants(string lua) => lua
         .Replace("DEFAULT_MAX_ENTRIES", CacheConfiguration.DefaultMaxEntries.ToString(CultureInfo.InvariantCulture))
         .Replace("DEFAULT_TTL_DAYS", CacheConfiguration.DefaultTtlDays.ToString("R", CultureInfo.InvariantCulture))
-        .Replace("ENTRY_OVERHEAD_BYTES", CacheConfiguration.EntryOverheadBytes.ToString(CultureInfo.InvariantCulture));
+        .Replace("ENTRY_OVERHEAD_BYTES", CacheConfiguration.EntryOverheadBytes.ToString(CultureInfo.InvariantCulture))
+        .Replace("EXPIRED_ENTRY_GRACE_SECONDS", ExpiredEntryGraceSeconds.ToString(CultureInfo.InvariantCulture));
 }
