@@ -34,6 +34,7 @@ Describe '-CacheStatusVariable' {
         $hit.Created | Should -Be $entry.Created
         $hit.Age | Should -BeOfType [timespan]
         $hit.Age | Should -BeGreaterOrEqual ([timespan]::Zero)
+        "$hit" | Should -Be 'Hit'
         foreach ($status in $missed, $stored, $hit) {
             $status.KeyHash | Should -Be (Get-KeyHash 'question')
             $status.Location | Should -Be $location

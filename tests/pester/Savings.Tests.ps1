@@ -28,7 +28,7 @@ Describe 'What the cache saved on <Name>' -ForEach (Get-TestBackend) {
         $parameters = ConvertTo-CacheParameterText $cache
         foreach ($process in 1..3) {
             $run = Invoke-FreshPwsh -Script "Get-CachedResponse -Key 'question' -ScriptBlock { throw 'paid twice' } $parameters | ConvertTo-Json -Compress -Depth 5"
-            $run.Output -join '' | Should -Match '"Hi"'
+            $run.Output -join '' | Should -Match '"Hi"' -Because ($run.Errors -join "`n")
         }
 
         $entry = Get-CacheEntry -Key 'question' @cache
@@ -135,6 +135,38 @@ Describe 'Money saved on <Name>' -ForEach (Get-TestBackend) {
 
         $record.FullyQualifiedErrorId | Should -Be 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
         $record.Exception.Message | Should -Be "The input price of 'gpt-4o' must be a finite number, 0 or more, per million tokens."
+    }
+
+    It 'a price field other than Input and Output (<Field>) is refused, not silently ignored' -ForEach @(
+        @{ Field = 'Cached'; Price = @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00; Cached = 1.25 } } }
+        @{ Field = 'Ouptut'; Price = @{ 'gpt-4o' = [pscustomobject]@{ Input = 2.50; Ouptut = 10.00 } } }
+    ) {
+        $record = { Set-ResponseCacheConfiguration -Price $Price @cache -ErrorAction Stop } | Should -Throw -PassThru
+
+        $record.FullyQualifiedErrorId | Should -Be 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
+        $record.Exception.Message | Should -BeLike "*'$Field'*Input and Output*"
+        (Get-ResponseCacheConfiguration @cache).Prices | Should -BeNullOrEmpty
+    }
+
+    It 'a model both priced and named by -RemovePrice is refused; removing a model with no price warns' {
+        Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 } } @cache
+
+        { Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 1; Output = 2 } } -RemovePrice 'GPT-4o' @cache -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidPrice,ResponseCache.Commands.SetResponseCacheConfigurationCommand'
+        (Get-ResponseCacheConfiguration @cache).Prices.Output | Should -Be 10
+        Set-ResponseCacheConfiguration -RemovePrice 'gpt-4-o' @cache -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -HaveCount 1
+        "$warned" | Should -BeLike "*'gpt-4-o' has no price*'gpt-4o'*"
+        (Get-ResponseCacheConfiguration @cache).Prices.Model | Should -Be 'gpt-4o'
+    }
+
+    It 'Format-List shows each price on a line of its own at 80 columns' {
+        Set-ResponseCacheConfiguration -Price @{ 'gpt-4o' = @{ Input = 2.50; Output = 10.00 }; 'claude-sonnet-4-20250514' = @{ Input = 3; Output = 15 } } @cache
+
+        $lines = (Get-ResponseCacheConfiguration @cache | Format-List | Out-String -Width 80) -split '\r?\n'
+
+        $lines | Should -Contain 'Prices     : claude-sonnet-4-20250514: 3 in, 15 out'
+        $lines | Should -Contain '             gpt-4o: 2.5 in, 10 out'
     }
 
     It 'a price without a number for Output is refused with InvalidPrice, and the stored prices stay' {

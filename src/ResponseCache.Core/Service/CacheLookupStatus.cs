@@ -44,4 +44,7 @@ public sealed class CacheLookupOutcome
 
     /// <summary>The cache file, or the Redis server and namespace; never a secret.</summary>
     public string Location { get; }
+
+    /// <summary>The status alone, so "$status" in a log line or a comparison with 'Hit' reads as a user expects.</summary>
+    public override string ToString() => Status.ToString();
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ResponseCache.Core;
 
@@ -24,10 +25,28 @@ internal static class PriceInput
                 throw new ArgumentException("A price needs a model name: each key of -Price is the model's name as its replies give it.");
             }
 
+            RefuseOtherFields(name, model.Value);
             prices.Add(new ModelPrice(name, Number(name, model.Value, "Input"), Number(name, model.Value, "Output")));
         }
 
         return prices;
+    }
+
+    private static readonly string[] Fields = { "Input", "Output" };
+
+    /// <exception cref="ArgumentException">The price names a field that is not Input or Output: a typo, or a price this cache does not use.</exception>
+    private static void RefuseOtherFields(string model, object? price)
+    {
+        object? inner = price is PSObject wrapped ? wrapped.BaseObject : price;
+        // A .NET object's other properties (a ModelPrice's Model) are its type's, not the user's typing.
+        IEnumerable<string> names = inner is IDictionary dictionary ? dictionary.Keys.Cast<object>().Select(key => key?.ToString() ?? string.Empty)
+            : inner is PSCustomObject ? PSObject.AsPSObject(price).Properties.Select(property => property.Name)
+            : Array.Empty<string>();
+        string? other = names.FirstOrDefault(name => !Fields.Contains(name, StringComparer.OrdinalIgnoreCase));
+        if (other is not null)
+        {
+            throw new ArgumentException($"The price of '{model}' has '{other}', which is not a price this cache uses: give Input and Output per million tokens, as in @{{ '{model}' = @{{ Input = 2.50; Output = 10.00 }} }}.");
+        }
     }
 
     private static double Number(string model, object? price, string field)

@@ -68,7 +68,13 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
         }
 
         ModelPrices? stored = null;
-        if (changesPrices && !TryCache(() => stored = Cache.SetPrices(prices, Removals(), Log, Cancellation), Cache.Location))
+        IReadOnlyCollection<string> removals = Array.Empty<string>();
+        if (changesPrices && !TryCache(() => removals = Removals(), Cache.Location))
+        {
+            return;
+        }
+
+        if (changesPrices && !TryCache(() => stored = Cache.SetPrices(prices, removals, Log, Cancellation), Cache.Location))
         {
             return;
         }
@@ -105,6 +111,11 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             {
                 prices.AddRange(PriceInput.Read(Price));
             }
+
+            if (RemovePrice is not null && prices.FirstOrDefault(price => RemovePrice.Contains(price.Model, ModelPrices.Comparer)) is ModelPrice both)
+            {
+                throw new ArgumentException($"'{both.Model}' is both given a price and named by -RemovePrice; give it one or the other.");
+            }
         }
         catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is RuntimeException)
         {
@@ -134,10 +145,27 @@ public sealed class SetResponseCacheConfigurationCommand : ResponseCacheCommand
             : throw new FormatException($"'{path}' holds no table of prices.");
     }
 
-    private IReadOnlyCollection<string> Removals() =>
-        RemovePrice is null ? Array.Empty<string>()
-        : RemovePrice.Contains("*") ? Cache.GetPrices(Log).All.Select(price => price.Model).ToList()
-        : RemovePrice;
+    /// <summary>The models -RemovePrice names ('*' every priced one), warning of those that have no price to remove, as a typo would.</summary>
+    private IReadOnlyCollection<string> Removals()
+    {
+        if (RemovePrice is null)
+        {
+            return Array.Empty<string>();
+        }
+
+        ModelPrices current = Cache.GetPrices(Log);
+        if (RemovePrice.Contains("*"))
+        {
+            return current.All.Select(price => price.Model).ToList();
+        }
+
+        foreach (string model in RemovePrice.Where(model => current.All.All(price => !ModelPrices.Comparer.Equals(price.Model, model))))
+        {
+            WriteWarning($"'{model}' has no price in this cache, so there was none to remove. Its prices: {(current.Count == 0 ? "none" : string.Join(", ", current.All.Select(price => $"'{price.Model}'")))}.");
+        }
+
+        return RemovePrice;
+    }
 
     private string DescribePriceChange(IReadOnlyCollection<ModelPrice> prices)
     {
