@@ -1,49 +1,24 @@
-using System;
-
 namespace ResponseCache.Core.Persistence;
 
 /// <summary>
-/// The cache's savings ledger (<see cref="SavingsLedger"/>): ai_responses.json.savings beside the cache, the module's
-/// own, which the Python reference never reads. Apart from the cache file because the reference rewrites that whole
-/// and would drop it. Changed only under the cache's lock, by the change whose entries it accounts for; read without
-/// the lock (it is only ever replaced whole).
+/// The cache's savings ledger (<see cref="SavingsLedger"/>): ai_responses.json.savings beside the cache, apart from
+/// the cache file because the reference rewrites that whole and would drop it. Changed only by the change whose
+/// entries it accounts for.
 /// </summary>
 internal sealed class SavingsFile
 {
     public const string Suffix = ".savings";
 
-    private readonly ICacheFileSystem _fileSystem;
+    private readonly SidecarFile _file;
 
-    public SavingsFile(string cacheFilePath, ICacheFileSystem fileSystem)
-    {
-        Path = cacheFilePath + Suffix;
-        _fileSystem = fileSystem;
-    }
+    public SavingsFile(string cacheFilePath, ICacheFileSystem fileSystem) => _file = new SidecarFile(cacheFilePath, Suffix, "savings ledger", fileSystem);
 
-    public string Path { get; }
+    public string Path => _file.Path;
 
-    public bool Exists => _fileSystem.FileExists(Path);
+    public bool Exists => _file.Exists;
 
     /// <summary>The ledger; empty when there is no file, or when it cannot be read, which <paramref name="damage"/> then says.</summary>
-    public SavingsLedger Load(out string? damage)
-    {
-        damage = null;
-        if (!_fileSystem.FileExists(Path))
-        {
-            return new SavingsLedger();
-        }
-
-        byte[] bytes = FileOperation.Run(Path, "read the savings ledger", () => _fileSystem.ReadAllBytes(Path));
-        try
-        {
-            return SavingsLedger.FromJson(bytes);
-        }
-        catch (FormatException ex)
-        {
-            damage = ex.Message;
-            return new SavingsLedger();
-        }
-    }
+    public SavingsLedger Load(out string? damage) => _file.Load(SavingsLedger.FromJson, () => new SavingsLedger(), out damage);
 
     /// <summary>
     /// Under the cache's lock: adds <paramref name="change"/> to the ledger (to an empty one when
@@ -64,8 +39,6 @@ internal sealed class SavingsFile
 
         ledger.Add(change);
         ledger.ForgetDaysBefore(firstKeptDay);
-        AtomicFile.RemoveAbandoned(_fileSystem, Path);
-        byte[] json = ledger.ToJson();
-        AtomicFile.Write(_fileSystem, Path, "savings ledger", stream => stream.Write(json, 0, json.Length));
+        _file.Replace(ledger.ToJson());
     }
 }
