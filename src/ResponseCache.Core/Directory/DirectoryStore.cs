@@ -242,7 +242,7 @@ internal sealed class DirectoryStore : ICacheStore
 
         if (damage is not null)
         {
-            log.Warning($"The savings ledger '{_savings.Path}' cannot be read ({damage}); what entries no longer in the cache saved is not counted, and the next change that counts savings starts it anew.");
+            log.Warning($"The savings ledger '{_savings.Path}' cannot be read ({damage}); what entries no longer in the cache saved is not counted. The next change that counts savings keeps the file aside, for you to look at, and starts the ledger anew.");
         }
 
         return ledger;
@@ -315,7 +315,7 @@ internal sealed class DirectoryStore : ICacheStore
         ModelPrices prices = _prices.Load(out string? damage);
         if (damage is not null)
         {
-            log.Warning($"The prices in '{_prices.Path}' cannot be read ({damage}); no money saved is reported until Set-ResponseCacheConfiguration -Price stores them again.");
+            log.Warning($"The prices in '{_prices.Path}' cannot be read ({damage}); no money saved is reported until Set-ResponseCacheConfiguration -Price stores them again (which keeps the damaged file aside).");
         }
 
         return prices;
@@ -326,7 +326,13 @@ internal sealed class DirectoryStore : ICacheStore
         ModelPrices? stored = null;
         Change(log, () =>
         {
-            ModelPrices current = _prices.Load(out _);
+            ModelPrices current = _prices.Load(out string? damage);
+            if (damage is not null)
+            {
+                string aside = _prices.SetAside(_clock.Now);
+                log.Warning($"The prices in '{_prices.Path}' could not be read ({damage}); they are kept as '{aside}', and this change starts from no prices: give the others again with -Price or -PriceFile.");
+            }
+
             stored = change(current);
             if (!stored.SameAs(current) || stored.Count == 0)
             {
@@ -437,7 +443,7 @@ internal sealed class DirectoryStore : ICacheStore
 
         try
         {
-            _savings.Add(_memory.UnwrittenSavings(), reset, SavingsLedger.FirstKeptDay(_clock.Now), log);
+            _savings.Add(_memory.UnwrittenSavings(), reset, _clock.Now, log);
         }
         catch (CacheStorageException ex)
         {

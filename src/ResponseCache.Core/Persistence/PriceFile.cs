@@ -1,3 +1,5 @@
+using System;
+
 namespace ResponseCache.Core.Persistence;
 
 /// <summary>
@@ -16,6 +18,9 @@ internal sealed class PriceFile
 
     /// <summary>The stored prices; none when there is no file, or when it cannot be read, which <paramref name="damage"/> then says.</summary>
     public ModelPrices Load(out string? damage) => _file.Load(ModelPrices.FromJson, () => ModelPrices.None, out damage);
+
+    /// <summary>Under the cache's lock: keeps a damaged price file for a person to look at; returns its new name.</summary>
+    public string SetAside(DateTimeOffset now) => _file.SetAside(now);
 
     /// <summary>Under the cache's lock: stores the prices, or removes the file when there are none.</summary>
     public void Save(ModelPrices prices)

@@ -1,3 +1,5 @@
+using System;
+
 namespace ResponseCache.Core.Persistence;
 
 /// <summary>
@@ -22,10 +24,10 @@ internal sealed class SavingsFile
 
     /// <summary>
     /// Under the cache's lock: adds <paramref name="change"/> to the ledger (to an empty one when
-    /// <paramref name="reset"/>), forgetting days before <paramref name="firstKeptDay"/>. A damaged ledger is
-    /// started anew, with a warning: it only ever held counts.
+    /// <paramref name="reset"/>), forgetting the days <see cref="SavingsLedger"/> no longer keeps at
+    /// <paramref name="now"/>. A damaged ledger is kept aside and started anew, with a warning.
     /// </summary>
-    public void Add(SavingsLedger change, bool reset, string firstKeptDay, ICacheLog log)
+    public void Add(SavingsLedger change, bool reset, DateTimeOffset now, ICacheLog log)
     {
         SavingsLedger ledger = new SavingsLedger();
         if (!reset)
@@ -33,12 +35,13 @@ internal sealed class SavingsFile
             ledger = Load(out string? damage);
             if (damage is not null)
             {
-                log.Warning($"The savings ledger '{Path}' cannot be read ({damage}); it starts anew, so what entries no longer in the cache saved is no longer counted.");
+                string aside = _file.SetAside(now);
+                log.Warning($"The savings ledger '{Path}' could not be read ({damage}); it is kept as '{aside}' and the ledger starts anew, so what it counted is no longer in Get-CacheStats and Get-CacheSavings.");
             }
         }
 
         ledger.Add(change);
-        ledger.ForgetDaysBefore(firstKeptDay);
+        ledger.ForgetDaysBefore(SavingsLedger.FirstKeptDay(now));
         _file.Replace(ledger.ToJson());
     }
 }

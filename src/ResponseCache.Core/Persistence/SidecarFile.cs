@@ -54,6 +54,9 @@ internal sealed class SidecarFile
         AtomicFile.Write(_fileSystem, Path, _description, stream => stream.Write(contents, 0, contents.Length));
     }
 
+    /// <summary>Under the cache's lock: keeps a damaged file for a person to look at (see <see cref="DamagedFiles"/>); returns its new name.</summary>
+    public string SetAside(DateTimeOffset now) => DamagedFiles.SetAside(_fileSystem, Path, now);
+
     /// <summary>Under the cache's lock: removes the file, if there is one.</summary>
     public void Delete()
     {

@@ -109,7 +109,11 @@ public sealed class ModelPrices
 
             return new ModelPrices(prices);
         }
-        catch (Exception ex) when (ex is JsonException || ex is ArgumentException)
+        catch (JsonException ex)
+        {
+            throw new FormatException(BrokenJson.Describe(ex), ex);
+        }
+        catch (ArgumentException ex)
         {
             throw new FormatException(ex.Message, ex);
         }

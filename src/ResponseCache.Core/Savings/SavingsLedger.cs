@@ -146,9 +146,13 @@ public sealed class SavingsLedger
 
             return ledger;
         }
-        catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
+        catch (JsonException ex)
         {
-            throw new FormatException(ex.Message, ex);
+            throw new FormatException(BrokenJson.Describe(ex), ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException("a count in it is not a whole number", ex);
         }
     }
 

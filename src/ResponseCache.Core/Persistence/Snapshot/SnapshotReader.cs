@@ -39,7 +39,7 @@ internal static class SnapshotReader
         }
         catch (JsonException ex)
         {
-            damage = $"the JSON is broken near byte {ex.BytePositionInLine ?? 0} of line {(ex.LineNumber ?? 0) + 1}";
+            damage = BrokenJson.Describe(ex);
             entries.Clear();
             Salvage(json, entries);
         }
