@@ -49,7 +49,7 @@ Describe 'The -Confirm prompt' {
 
     It 'of Clear-ResponseCache says how many entries it would remove, as -WhatIf does (<Case>)' -ForEach @(
         @{ Case = '-Confirm'; Script = "Clear-ResponseCache -Path '{0}' -Confirm"; Action = 'Remove all cached responses (4 entries)' }
-        @{ Case = '-Expired -Confirm'; Script = "Clear-ResponseCache -Expired -Path '{0}' -Confirm"; Action = 'Remove cached responses older than 7 days (2 entries)' }
+        @{ Case = '-Expired -Confirm'; Script = "Clear-ResponseCache -Expired -Path '{0}' -Confirm"; Action = 'Remove expired cached responses (older than 7 days or past their -ExpiresAfter) (2 entries)' }
         @{ Case = '$ConfirmPreference at its impact, Medium'; Script = "`$ConfirmPreference = 'Medium'; Clear-ResponseCache -Path '{0}'"; Action = 'Remove all cached responses (4 entries)' }
     ) {
         $prompts = @(Get-ConfirmPrompt ($Script -f $dir))

@@ -74,7 +74,7 @@ Clear-ResponseCache $cache -Expired -WhatIf
 
     It 'says how many entries Clear-ResponseCache would remove' {
         $sections['clear'] | Should -BeLike '*Remove all cached responses (2 entries)*'
-        $sections['clear expired'] | Should -BeLike '*older than 7 days (0 entries)*'
+        $sections['clear expired'] | Should -BeLike '*older than 7 days or past their -ExpiresAfter) (0 entries)*'
     }
 }
 

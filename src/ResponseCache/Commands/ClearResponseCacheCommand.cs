@@ -64,7 +64,7 @@ public sealed class ClearResponseCacheCommand : ResponseCacheCommand
         bool byModel = ParameterSetName == ModelSet;
         string action = tagged ? $"Remove cached responses {TagSelection.Describe(Tag)}"
             : byModel ? $"Remove cached responses {ModelSelection.Describe(Model)}"
-            : Expired ? $"Remove cached responses older than {DescribeTtl()}"
+            : Expired ? $"Remove expired cached responses (older than {DescribeTtl()} or past their -ExpiresAfter)"
             : ResetSavings ? "Remove all cached responses and the account of what they saved" : "Remove all cached responses";
         if (WhatIfMode.IsOnOrConfirming(this))
         {
