@@ -293,7 +293,7 @@ public sealed class PythonSharingTests : CacheTestBase
         Assert.All(moduleKeys, key => Assert.Null(fresh.Get(key, Roomy)));
         Assert.Equal(ReferenceCap, fresh.GetStatistics(Roomy, log).TotalEntries);
         string warning = Assert.Single(log.Warnings);
-        Assert.Contains("evicted 5 of this module's entries", warning);
+        Assert.Contains("dropped 5 of this module's entries", warning);
         Assert.Contains($"max_entries={Roomy.MaxEntries}", warning);
     }
 
@@ -329,6 +329,24 @@ public sealed class PythonSharingTests : CacheTestBase
         DirectoryCache fresh = SharingEngine();
         Assert.Equal(1, fresh.GetStatistics(Roomy).TotalEntries);
         Assert.Equal("after the clear", Responses.Text(fresh.Get("from python", Roomy)));
+    }
+
+    [PythonFact]
+    public void A_long_lived_reference_opened_on_an_empty_cache_drops_the_modules_later_entries_and_statistics_say_why()
+    {
+        // From the file alone this is the clear() above: a view without the module's entries, written back.
+        using LongLivedReference python = ReferenceCacheManager.Start(CacheDirectory, 1000, 7);
+        DirectoryCache module = SharingEngine();
+        module.Set("from the module", Responses.Json("m"), Roomy);
+
+        python.Run(new object?[] { "set", "from python", "p" });
+
+        var log = new RecordingLog();
+        DirectoryCache fresh = SharingEngine();
+        Assert.Equal(1, fresh.GetStatistics(Roomy, log).TotalEntries);
+        string warning = Assert.Single(log.Warnings);
+        Assert.Contains("dropped 1 of this module's entries", warning);
+        Assert.Contains("a copy it loaded before this module wrote them", warning);
     }
 
     [PythonFact]

@@ -311,9 +311,9 @@ public class CacheService : ICacheBackend
             return null;
         }
 
-        string advice = $"A program with a lower cap evicts down to it on every write (the Python CacheManager's max_entries is 100 unless given another); give it max_entries={configuration.MaxEntries} to keep what this module keeps.";
+        string advice = $"Either it has a lower cap, down to which it evicts on every write (the Python CacheManager's max_entries is 100 unless given another; give it max_entries={configuration.MaxEntries} to keep what this module keeps), or it wrote back a copy it loaded before this module wrote them, or after its own clear() (a program that takes no lock writes back only what it loaded: open it again after this module writes).";
         return rewrite.Evicted is int evicted
-            ? $"'{_store.CacheFile}' was rewritten by another program, which evicted {evicted} of this module's entries to keep {rewrite.Entries} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). {advice}"
+            ? $"'{_store.CacheFile}' was rewritten by another program, which dropped {evicted} of this module's entries to keep {rewrite.Entries} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). {advice}"
             : $"'{_store.CacheFile}' was rewritten by another program, last seen holding {rewrite.Entries} entries: fewer than this cache's MaxEntries ({configuration.MaxEntries}). {advice}";
     }
 
