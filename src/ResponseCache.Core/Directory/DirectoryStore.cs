@@ -278,7 +278,8 @@ internal sealed class DirectoryStore : ICacheStore
     {
         lock (_gate)
         {
-            RefreshIfChanged(log);
+            // Asked for by name: a settings file edited by hand is read now, not at the cache's next change.
+            RefreshIfChanged(log, settingsEvenIfUnchanged: true);
             return _configuration;
         }
     }
@@ -289,7 +290,7 @@ internal sealed class DirectoryStore : ICacheStore
         {
             lock (_gate)
             {
-                RefreshIfChanged(log);
+                RefreshIfChanged(log, settingsEvenIfUnchanged: true);
                 CacheConfiguration proposed = _configuration.With(maxEntries, maxBytes, ttlDays);
                 return new CacheConfigurationChange(_configuration, proposed, LruEviction.CountBeyond(_memory.Index, proposed));
             }
@@ -482,15 +483,16 @@ internal sealed class DirectoryStore : ICacheStore
 
     /// <summary>
     /// Catches up without the lock (see <see cref="CacheFiles.ReadWithoutLock"/>): a hit on an unchanged cache costs a
-    /// read of the lock file's counters and a stat of the snapshot. The settings are looked at only when either moved:
-    /// every change of them, made under the lock, moves the counters. Damage found on the way is repaired only if the
-    /// lock is free.
+    /// read of the lock file's counters and a stat of the snapshot. The settings are looked at only when either moved
+    /// (or <paramref name="settingsEvenIfUnchanged"/>): every change of them by the module, made under the lock, moves
+    /// the counters; a settings file edited by hand is read at the next change of the cache. Damage found on the way is
+    /// repaired only if the lock is free.
     /// </summary>
-    private void RefreshIfChanged(ICacheLog log, bool repair = true)
+    private void RefreshIfChanged(ICacheLog log, bool repair = true, bool settingsEvenIfUnchanged = false)
     {
         _files.EnsureDirectoryTrusted();
         DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent, out bool unchanged);
-        bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false, look: !unchanged);
+        bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false, look: settingsEvenIfUnchanged || !unchanged);
         if (changes != DiskChanges.Nothing)
         {
             _ = _memory.Apply(changes, _memoryIsCurrent, IsExpiredHere);

@@ -7,12 +7,14 @@ namespace ResponseCache.Core.Persistence;
 /// A file's signature from one statx(2) call, which every hit asks of the snapshot: FileInfo costs an lstat, a stat
 /// of a link's target, a geteuid and its allocations. The inode is part of it, so a rename over the file (the Python
 /// reference's write) differs even at the same size and clock tick. Null where statx is missing (musl before 1.2.5),
-/// and the caller asks FileInfo.
+/// and the caller asks FileInfo. Also the link count of an open file, which tells a kept descriptor's file deleted.
 /// </summary>
 internal static class LinuxFileSignature
 {
     private const int CurrentDirectory = -100; // AT_FDCWD
     private const uint TypeSizeTimeInode = 0x1 | 0x40 | 0x100 | 0x200; // STATX_TYPE | STATX_MTIME | STATX_INO | STATX_SIZE
+    private const uint LinkCountOnly = 0x4; // STATX_NLINK
+    private const int EmptyPath = 0x1000;   // AT_EMPTY_PATH: the descriptor itself
     private const int TypeMask = 0xF000;      // S_IFMT
     private const int DirectoryType = 0x4000; // S_IFDIR
     private const long UnixEpochTicks = 621355968000000000;
@@ -53,6 +55,27 @@ internal static class LinuxFileSignature
 
         long ticks = UnixEpochTicks + (BitConverter.ToInt64(buffer, 112) * TimeSpan.TicksPerSecond) + (BitConverter.ToUInt32(buffer, 120) / 100);
         return new FileSignature(BitConverter.ToInt64(buffer, 40), ticks, BitConverter.ToInt64(buffer, 32));
+    }
+
+    /// <summary>How many names the open file has (0 once deleted); null where statx is missing or refuses.</summary>
+    public static int? LinkCount(int descriptor)
+    {
+        if (!s_hasStatx)
+        {
+            return null;
+        }
+
+        byte[] buffer = s_buffer ??= new byte[BufferSize];
+        try
+        {
+            // stx_nlink at 16.
+            return statx(descriptor, string.Empty, EmptyPath, LinkCountOnly, buffer) == 0 ? (int)BitConverter.ToUInt32(buffer, 16) : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            s_hasStatx = false;
+            return null;
+        }
     }
 
     [DllImport("libc", SetLastError = true)]

@@ -8,9 +8,10 @@ namespace ResponseCache.Core.Persistence;
 /// <summary>
 /// Reads the start of a file without the OS lock .NET takes on every open on Unix (flock LOCK_SH, which fails while
 /// a writer holds LOCK_EX and would make that writer retry): plain open(2) and pread(2), of a regular file only
-/// (<see cref="RegularFile"/>). Every hit reads the lock file's counters, so on Unix the descriptor stays open
-/// (close-on-exec, so a started process does not inherit it) and a read is one pread(2), until <see cref="Reopen"/>
-/// (the caller's, whenever anything looked changed) or a failed read. A plain descriptor takes no lock, so writers
+/// (<see cref="RegularFile"/>). Every hit reads the lock file's counters, so on Linux the descriptor stays open
+/// (close-on-exec, so a started process does not inherit it) and a read is a statx(2) of it (still linked?) and one
+/// pread(2), until <see cref="Reopen"/> (the caller's, whenever anything looked changed), a failed read or a lock
+/// file deleted. A plain descriptor takes no lock, so writers
 /// never wait for it. On Windows a shared open each time: a handle kept open there would refuse the writer's
 /// share-none open; it fails while a writer holds the file share-none, which callers treat as "unknown".
 /// </summary>
@@ -26,6 +27,12 @@ internal sealed class UnlockedReader : IUnlockedReader
         if (Platform.IsWindows)
         {
             return ReadShared(buffer);
+        }
+
+        // A lock file deleted by hand (a new one is made by the next writer) would keep its last counters forever.
+        if (_descriptor is not null && !StillLinked(_descriptor))
+        {
+            Dispose();
         }
 
         if (_descriptor is null)
@@ -57,6 +64,10 @@ internal sealed class UnlockedReader : IUnlockedReader
     }
 
     public void Reopen() => Dispose();
+
+    /// <summary>Only where statx(2) can tell (Linux) is a descriptor kept; elsewhere each read opens the file again.</summary>
+    private static bool StillLinked(Descriptor descriptor) =>
+        Platform.IsLinux && LinuxFileSignature.LinkCount(descriptor.Number) is > 0;
 
     public void Dispose()
     {
