@@ -178,6 +178,6 @@ public sealed class SnapshotReplaceTests : CacheTestBase
 
         public Stream OpenRead(string path) => _disk.OpenRead(path);
 
-        public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
+        public IUnlockedReader OpenWithoutLocking(string path) => _disk.OpenWithoutLocking(path);
     }
 }

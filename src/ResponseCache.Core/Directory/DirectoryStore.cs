@@ -55,6 +55,10 @@ internal sealed class DirectoryStore : ICacheStore
     // Set by Clear -ResetSavings for its own commit: the ledger is written anew rather than added to.
     private bool _resetSavings;
 
+    // The settings were written under the lock held now: the commit moves the counters even with no entry changed,
+    // as readers look at the settings only when the counters or the snapshot moved.
+    private bool _settingsWritten;
+
     public DirectoryStore(string directory, DirectoryCacheOptions options)
     {
         _clock = options.Clock;
@@ -274,7 +278,8 @@ internal sealed class DirectoryStore : ICacheStore
     {
         lock (_gate)
         {
-            RefreshIfChanged(log);
+            // Asked for by name: a settings file edited by hand is read now, not at the cache's next change.
+            RefreshIfChanged(log, settingsEvenIfUnchanged: true);
             return _configuration;
         }
     }
@@ -285,7 +290,7 @@ internal sealed class DirectoryStore : ICacheStore
         {
             lock (_gate)
             {
-                RefreshIfChanged(log);
+                RefreshIfChanged(log, settingsEvenIfUnchanged: true);
                 CacheConfiguration proposed = _configuration.With(maxEntries, maxBytes, ttlDays);
                 return new CacheConfigurationChange(_configuration, proposed, LruEviction.CountBeyond(_memory.Index, proposed));
             }
@@ -299,6 +304,7 @@ internal sealed class DirectoryStore : ICacheStore
             if (!proposed.Equals(previous) || _settingsDamage is not null || _lastGoodIsStale)
             {
                 _settings.Save(proposed);
+                _settingsWritten = true;
                 _seenSettings = _settings.Probe();
                 UseSettings(SettingsRead.Sound(proposed, lastGoodIsStale: false));
             }
@@ -483,13 +489,16 @@ internal sealed class DirectoryStore : ICacheStore
 
     /// <summary>
     /// Catches up without the lock (see <see cref="CacheFiles.ReadWithoutLock"/>): a hit on an unchanged cache costs a
-    /// read of the lock file's counters and a stat. Damage found on the way is repaired only if the lock is free.
+    /// read of the lock file's counters and a stat of the snapshot. The settings are looked at only when either moved
+    /// (or <paramref name="settingsEvenIfUnchanged"/>): every change of them by the module, made under the lock, moves
+    /// the counters; a settings file edited by hand is read at the next change of the cache. Damage found on the way is
+    /// repaired only if the lock is free.
     /// </summary>
-    private void RefreshIfChanged(ICacheLog log, bool repair = true)
+    private void RefreshIfChanged(ICacheLog log, bool repair = true, bool settingsEvenIfUnchanged = false)
     {
         _files.EnsureDirectoryTrusted();
-        bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false);
-        DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent);
+        DiskChanges changes = _files.ReadWithoutLock(_memoryIsCurrent, out bool unchanged);
+        bool settingsDamaged = ReloadSettingsIfChanged(log, mayRepair: false, look: settingsEvenIfUnchanged || !unchanged);
         if (changes != DiskChanges.Nothing)
         {
             _ = _memory.Apply(changes, _memoryIsCurrent, IsExpiredHere);
@@ -617,15 +626,20 @@ internal sealed class DirectoryStore : ICacheStore
     /// Reads the settings when they changed (another process may have configured the cache), and reports damage
     /// found there. Only a holder of the lock (<paramref name="mayRepair"/>) writes the last good copy.
     /// </summary>
+    /// <param name="look">False when nothing on disk moved since the last look, so the settings did not either.</param>
     /// <returns>True when the last good copy waits for a holder of the lock.</returns>
-    private bool ReloadSettingsIfChanged(ICacheLog log, bool mayRepair)
+    private bool ReloadSettingsIfChanged(ICacheLog log, bool mayRepair, bool look = true)
     {
-        (FileSignature, FileSignature) settings = _settings.Probe();
-        bool changed = settings != _seenSettings;
-        if (changed)
+        bool changed = false;
+        if (look)
         {
-            UseSettings(_settings.Load());
-            _seenSettings = settings;
+            (FileSignature, FileSignature) settings = _settings.Probe();
+            changed = settings != _seenSettings;
+            if (changed)
+            {
+                UseSettings(_settings.Load());
+                _seenSettings = settings;
+            }
         }
 
         if (_unreportedSettingsDamage is not null && !ReferenceEquals(log, NullCacheLog.Instance))
@@ -647,6 +661,7 @@ internal sealed class DirectoryStore : ICacheStore
         try
         {
             _settings.KeepAsLastGood(_configuration);
+            _settingsWritten = true;
             _seenSettings = _settings.Probe();
             _lastGoodIsStale = false;
         }
@@ -703,13 +718,20 @@ internal sealed class DirectoryStore : ICacheStore
         List<JournalOp> changes = _memory.TakeChanges();
         bool resetSavings = _resetSavings;
         _resetSavings = false;
-        if (changes.Count == 0 && !mustCompact && !resetSavings)
+        if (changes.Count == 0 && !mustCompact && !resetSavings && !_settingsWritten)
         {
             return;
         }
 
         try
         {
+            if (changes.Count == 0 && !mustCompact && !resetSavings)
+            {
+                _files.Announce(fileLock);
+                _settingsWritten = false;
+                return;
+            }
+
             for (int attempt = 1; !_files.Commit(fileLock, changes, _memory.Index, mustCompact, replaceWhatIsThere: attempt == SnapshotAttempts); attempt++)
             {
                 log.Verbose($"'{_files.CacheFilePath}' was rewritten by another program while this one wrote it; writing it again over that rewrite.");
@@ -730,6 +752,7 @@ internal sealed class DirectoryStore : ICacheStore
             throw;
         }
 
+        _settingsWritten = false;
         WriteSavings(resetSavings, log);
         _memory.Committed();
         _lastCommit = _clock.Now;

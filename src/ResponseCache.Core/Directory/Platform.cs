@@ -14,6 +14,9 @@ internal static class Platform
 
     public static bool IsMacOS { get; } = !IsWindows && DetectMacOS();
 
+    /// <summary>Linux, or another Unix that is not macOS: callers of Linux-only system calls fall back where they are missing.</summary>
+    public static bool IsLinux { get; } = !IsWindows && !IsMacOS;
+
     /// <summary>Linux file systems tell "Cache" from "cache"; Windows and macOS (by default) do not.</summary>
     public static bool HasCaseSensitivePaths { get; } = !IsWindows && !IsMacOS;
 

@@ -23,6 +23,8 @@ internal sealed class CacheFiles
     private readonly SnapshotFile _snapshot;
     private readonly JournalFile _journal;
     private readonly TimeSpan _lockTimeout;
+    private readonly IUnlockedReader _counters;
+    private readonly byte[] _countersBuffer = new byte[LockCounters.Size];
 
     /// <summary>How often a read without the lock looks again when writers keep finishing while it reads.</summary>
     private const int ReadAttempts = 4;
@@ -48,6 +50,7 @@ internal sealed class CacheFiles
         _journal = new JournalFile(_snapshot.CacheFilePath, fileSystem);
         _lockTimeout = lockTimeout;
         LockFilePath = _snapshot.CacheFilePath + ".lock";
+        _counters = fileSystem.OpenWithoutLocking(LockFilePath);
     }
 
     public string CacheFilePath => _snapshot.CacheFilePath;
@@ -131,22 +134,33 @@ internal sealed class CacheFiles
     /// counters are read before and after the files: when a writer finished in between, the files are read again
     /// (a few times at most; then what was read is used and the next call looks again).
     /// </summary>
-    public DiskChanges ReadWithoutLock(bool memoryIsCurrent)
+    /// <param name="unchanged">True when the counters and the snapshot's stat were as last seen: nothing was read.</param>
+    public DiskChanges ReadWithoutLock(bool memoryIsCurrent, out bool unchanged)
     {
+        unchanged = false;
         for (int attempt = 1; ; attempt++)
         {
-            LockCounters? before = FileLock.ReadWithoutLocking(_fileSystem, LockFilePath);
+            LockCounters? before = FileLock.ReadWithoutLocking(_counters, _countersBuffer);
             FileSignature snapshot = _snapshot.Probe();
             if (memoryIsCurrent && snapshot == _seenSnapshot
                 && (before is LockCounters counters ? counters == _seenCounters : _journal.Probe() == _seenJournal))
             {
+                unchanged = true;
                 return DiskChanges.Nothing;
+            }
+
+            if (attempt == 1)
+            {
+                // The counters are read through a descriptor kept open: once anything looks changed, they are read
+                // from the lock file the path names now (another, if the directory was removed and made again).
+                _counters.Reopen();
+                before = FileLock.ReadWithoutLocking(_counters, _countersBuffer);
             }
 
             // Without counters (Windows, while a writer holds the lock file) the journal offset cannot be trusted.
             bool rebuild = !memoryIsCurrent || before is null || before.Value.Epoch != _seenCounters?.Epoch || snapshot != _seenSnapshot;
             FileRead read = ReadFiles(rebuild);
-            bool settled = before is null || before == FileLock.ReadWithoutLocking(_fileSystem, LockFilePath);
+            bool settled = before is null || before == FileLock.ReadWithoutLocking(_counters, _countersBuffer);
             if (!settled && attempt < ReadAttempts)
             {
                 continue;
@@ -314,7 +328,7 @@ internal sealed class CacheFiles
     }
 
     /// <summary>After the write: readers that saw the old counters before reading look again.</summary>
-    private void Announce(FileLock fileLock)
+    public void Announce(FileLock fileLock)
     {
         fileLock.BumpGeneration();
         _seenCounters = fileLock.Counters;

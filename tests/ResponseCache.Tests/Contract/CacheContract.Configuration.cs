@@ -58,6 +58,20 @@ public abstract partial class CacheContract
     }
 
     [ContractFact]
+    public void Another_process_that_shortens_the_ttl_expires_what_this_one_reads_although_no_entry_changed()
+    {
+        ICacheBackend cache = NewCache();
+        ICacheBackend reader = SameCacheElsewhere(cache);
+        Set(cache, "question", "answer");
+        Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal("answer", Get(reader, "question"));
+
+        Configure(cache, ttlDays: 1);
+
+        Assert.Null(Get(reader, "question"));
+    }
+
+    [ContractFact]
     public void Caps_a_call_gives_become_the_caches_for_every_later_call()
     {
         ICacheBackend cache = NewCache();

@@ -198,11 +198,7 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
         return new FaultyStream(this, _disk.OpenRead(path), path);
     }
 
-    public int ReadWithoutLocking(string path, byte[] buffer)
-    {
-        ThrowIfFailing(FaultPoint.ReadWithoutLocking, path);
-        return _disk.ReadWithoutLocking(path, buffer);
-    }
+    public IUnlockedReader OpenWithoutLocking(string path) => new FaultyUnlockedReader(this, _disk.OpenWithoutLocking(path), path);
 
     private FaultKind? FaultFor(FaultPoint point, string path)
     {
@@ -298,5 +294,30 @@ internal sealed class FaultyFileSystem : ICacheFileSystem
 
             base.Dispose(disposing);
         }
+    }
+
+    /// <summary>The real reader, failing each read while its file system says so.</summary>
+    private sealed class FaultyUnlockedReader : IUnlockedReader
+    {
+        private readonly FaultyFileSystem _disk;
+        private readonly IUnlockedReader _reader;
+        private readonly string _path;
+
+        public FaultyUnlockedReader(FaultyFileSystem disk, IUnlockedReader reader, string path)
+        {
+            _disk = disk;
+            _reader = reader;
+            _path = path;
+        }
+
+        public int Read(byte[] buffer)
+        {
+            _disk.ThrowIfFailing(FaultPoint.ReadWithoutLocking, _path);
+            return _reader.Read(buffer);
+        }
+
+        public void Reopen() => _reader.Reopen();
+
+        public void Dispose() => _reader.Dispose();
     }
 }

@@ -61,8 +61,8 @@ internal interface ICacheFileSystem
     Stream OpenRead(string path);
 
     /// <summary>
-    /// Reads the file's first bytes into <paramref name="buffer"/> without taking or waiting for its OS lock; returns
-    /// how many (0 for a missing file). Throws <see cref="IOException"/> when the OS refuses while a writer holds it.
+    /// A reader of the file's first bytes that takes no OS lock and never waits for one (the lock file's counters,
+    /// read on every hit); it opens the file when it first reads, and a missing file reads as empty.
     /// </summary>
-    int ReadWithoutLocking(string path, byte[] buffer);
+    IUnlockedReader OpenWithoutLocking(string path);
 }

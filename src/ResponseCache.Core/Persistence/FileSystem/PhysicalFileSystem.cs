@@ -39,6 +39,11 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public FileSignature GetSignature(string path)
     {
+        if (Platform.IsLinux && LinuxFileSignature.Of(path) is FileSignature signature)
+        {
+            return signature;
+        }
+
         var info = new FileInfo(path);
         return info.Exists ? new FileSignature(info.Length, info.LastWriteTimeUtc.Ticks) : FileSignature.Missing;
     }
@@ -58,7 +63,7 @@ internal sealed class PhysicalFileSystem : ICacheFileSystem
 
     public bool DirectoryExists(string path) => Directory.Exists(path);
 
-    public int ReadWithoutLocking(string path, byte[] buffer) => UnlockedRead.Read(path, buffer);
+    public IUnlockedReader OpenWithoutLocking(string path) => new UnlockedReader(path);
 
     // O_CREAT|O_EXCL never opens what is already there, so nothing planted at the name can block it.
     public Stream CreateNew(string path) => CreateExclusive(path, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);

@@ -28,7 +28,7 @@ internal sealed class ReadOnlyFileSystem : ICacheFileSystem
 
     public Stream OpenRead(string path) => _disk.OpenRead(path);
 
-    public int ReadWithoutLocking(string path, byte[] buffer) => _disk.ReadWithoutLocking(path, buffer);
+    public IUnlockedReader OpenWithoutLocking(string path) => _disk.OpenWithoutLocking(path);
 
     public IEnumerable<string> EnumerateFiles(string directory, string searchPattern) => _disk.EnumerateFiles(directory, searchPattern);
 

@@ -95,12 +95,12 @@ internal sealed class FileLock : IDisposable
     /// The counters, read without taking or waiting for the lock; zeros when there is no lock file yet, null when
     /// the OS refuses while a writer holds it (Windows share modes).
     /// </summary>
-    public static LockCounters? ReadWithoutLocking(ICacheFileSystem fileSystem, string path)
+    /// <param name="buffer">At least <see cref="LockCounters.Size"/> bytes, reused by the caller.</param>
+    public static LockCounters? ReadWithoutLocking(IUnlockedReader reader, byte[] buffer)
     {
-        var buffer = new byte[LockCounters.Size];
         try
         {
-            return LockCounters.Parse(buffer, fileSystem.ReadWithoutLocking(path, buffer));
+            return LockCounters.Parse(buffer, reader.Read(buffer));
         }
         catch (IOException)
         {
