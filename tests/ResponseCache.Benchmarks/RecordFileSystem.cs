@@ -13,13 +13,14 @@ internal enum ModuleRecord
     /// <summary>A copy, as where the file system has no hard links (FAT, exFAT, most network shares): the link is refused.</summary>
     Copy,
 
-    /// <summary>None at all: the link and the copy both fail, so the write goes on without a record.</summary>
+    /// <summary>None at all: the link is taken as made but not made, so the write goes on with no record and no copy.</summary>
     None,
 }
 
 /// <summary>
-/// The physical file system, with hard links refused (and, for <see cref="ModuleRecord.None"/>, the copy of the record
-/// too): the module's own fallback paths, taken on this machine's disk, which has hard links and no FAT volume to mount.
+/// The physical file system, with hard links refused (the module's own fallback, a copy, taken on this machine's disk,
+/// which has hard links and no FAT volume to mount), or, for <see cref="ModuleRecord.None"/>, silently not made (the
+/// record's cost taken away, and the record with it: the next load finds none).
 /// </summary>
 internal sealed class RecordFileSystem : ICacheFileSystem
 {
@@ -30,23 +31,17 @@ internal sealed class RecordFileSystem : ICacheFileSystem
 
     public void CreateHardLink(string existing, string link)
     {
-        if (_record != ModuleRecord.HardLink)
+        switch (_record)
         {
-            throw new IOException("This file system has no hard links.");
+            case ModuleRecord.HardLink:
+                _inner.CreateHardLink(existing, link);
+                break;
+            case ModuleRecord.Copy:
+                throw new IOException("This file system has no hard links.");
         }
-
-        _inner.CreateHardLink(existing, link);
     }
 
-    public Stream CreateNew(string path)
-    {
-        if (_record == ModuleRecord.None && path.EndsWith(ModuleSnapshotFile.Suffix, System.StringComparison.Ordinal))
-        {
-            throw new IOException("The record is not made in this run.");
-        }
-
-        return _inner.CreateNew(path);
-    }
+    public Stream CreateNew(string path) => _inner.CreateNew(path);
 
     public bool FileExists(string path) => _inner.FileExists(path);
 

@@ -7,10 +7,10 @@
     1 KB and stays alive; a Python process watches ai_responses.json (a stat every 2 ms; on each change a fresh
     CacheManager, the reference's own load, which writes nothing) until the burst's last key is in it. The latency is
     the time from the return of the burst's last set to that load's start, both read from the machine's clock.
-    Exit: a fresh pwsh pipes 5,000 new items into one Set-CachedResponse on a 2,000-entry cache and exits; whether a
-    fresh CacheManager then finds all 5,000 in ai_responses.json, and the process's wall time and the time from the
-    pipeline's end to the process's exit, against the same process with folding off (RESPONSECACHE_FOLD_DELAY_SECONDS
-    -1), in pairs alternating which runs first.
+    Exit: a fresh pwsh pipes 5,000 new items into one Set-CachedResponse on a 2,000-entry cache and exits, right away
+    (the fold is pending at exit) or once the background fold has run (its wait taken off the wall time); whether a
+    fresh CacheManager then finds all 5,000 in ai_responses.json, the process's wall time and the time from its last
+    statement to its end, in pairs alternating which runs first.
     Burst cost: a fresh pwsh makes -BurstSets one-call sets, each timed, with the default fold delay (background folds
     come due during the burst) and with a fold delay of an hour (none comes due; the one left runs at exit, untimed),
     in pairs alternating which runs first. Both keep the journal's own rule (a journal larger than a quarter of
@@ -29,7 +29,7 @@ param(
     [int] $PipelineEntries = 2000,
     [int] $ExitPairs = 4,
     [int] $BurstSets = 2000,
-    [int] $BurstPairs = 2,
+    [int] $BurstPairs = 4,
     [string] $Python = $(if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' })
 )
 
@@ -46,6 +46,7 @@ $pwsh = [Environment]::ProcessPath
 [string[]] $pwshPrefix = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
 $payload = 'x' * 1024
 $unixNow = '[DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000.0'
+$foldDelay = [ResponseCache.Core.DirectoryCacheOptions]::DefaultFoldDelay.TotalSeconds
 
 $watcher = @'
 import os, sys, time
@@ -143,14 +144,18 @@ while (-not (Test-Path '$stop')) { Start-Sleep -Milliseconds 10 }
     }
 }
 
-function Measure-Exit([string] $Filled, [bool] $Fold) {
+# The process ends right after its pipeline, with the fold pending, or once the background fold has run (a wait of the
+# fold delay and 2 s more, taken off its wall time): the difference is what the exit's fold costs.
+function Measure-Exit([string] $Filled, [bool] $FoldPending) {
     $directory = Copy-Cache $Filled
     $output = Join-Path $WorkDirectory 'exit.txt'
-    $setting = if ($Fold) { '' } else { "`$env:RESPONSECACHE_FOLD_DELAY_SECONDS = '-1'" }
+    $journal = Join-Path $directory 'ai_responses.json.journal'
+    $wait = if ($FoldPending) { '$waitMs = 0' } else { "`$waitMs = $(($foldDelay + 2) * 1000); Start-Sleep -Milliseconds `$waitMs" }
     $script = @"
-$setting
 Import-Module '$manifest'
 0..$($PipelineItems - 1) | ForEach-Object { [pscustomobject]@{ Key = "piped `$_"; Response = '$payload' } } | Set-CachedResponse -Path '$directory' -MaxEntries 1000000
+$wait
+"`$waitMs `$(if (Test-Path '$journal') { (Get-Item '$journal').Length } else { 0 })"
 $unixNow
 "@
     $t0 = [Diagnostics.Stopwatch]::GetTimestamp()
@@ -159,10 +164,11 @@ $unixNow
     $wallMs = ([Diagnostics.Stopwatch]::GetTimestamp() - $t0) * 1000.0 / [Diagnostics.Stopwatch]::Frequency
     $exitedAt = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000.0
     if ($process.ExitCode -ne 0) { throw "The pipeline process failed with exit code $($process.ExitCode)." }
-    $pipelineEnd = [double] (Get-Content $output | Select-Object -Last 1)
+    $waitMs, $journalBytes = [double[]] ((Get-Content $output | Select-Object -Last 2 | Select-Object -First 1) -split ' ')
+    $readyToExit = [double] (Get-Content $output | Select-Object -Last 1)
     $inFile = Get-SharedCount -Directory $directory -Prefix 'piped' -Count $PipelineItems
     Remove-Item -LiteralPath $directory, $output -Recurse -Force
-    [ordered]@{ WallMs = $wallMs; ExitMs = ($exitedAt - $pipelineEnd) * 1000; InFile = $inFile }
+    [ordered]@{ WallMs = $wallMs - $waitMs; ExitMs = ($exitedAt - $readyToExit) * 1000; JournalBytesAtExit = $journalBytes; InFile = $inFile }
 }
 
 function Measure-Burst([string] $Filled, [string] $FoldDelaySeconds) {
@@ -197,7 +203,7 @@ for (`$i = 0; `$i -lt $BurstSets; `$i++) {
 
 function Get-Summary($Samples, [string] $Name) { Get-Median @($Samples | ForEach-Object { $_[$Name] }) }
 
-$result = [ordered]@{ FoldDelaySeconds = [ResponseCache.Core.DirectoryCacheOptions]::DefaultFoldDelay.TotalSeconds; Latency = [ordered]@{}; Burst = [ordered]@{} }
+$result = [ordered]@{ FoldDelaySeconds = $foldDelay; Latency = [ordered]@{}; Burst = [ordered]@{} }
 foreach ($n in $Entries) {
     $filled = New-FilledCache -Count $n
     try {
@@ -235,19 +241,28 @@ foreach ($n in $Entries) {
 
 $filled = New-FilledCache -Count $PipelineEntries
 try {
-    $null = Measure-Exit -Filled $filled -Fold $true
-    $withFold = [Collections.Generic.List[object]]::new(); $withoutFold = [Collections.Generic.List[object]]::new()
+    $null = Measure-Exit -Filled $filled -FoldPending $true
+    $pending = [Collections.Generic.List[object]]::new(); $done = [Collections.Generic.List[object]]::new()
     foreach ($pair in 0..($ExitPairs - 1)) {
-        if ($pair % 2) { $withoutFold.Add((Measure-Exit $filled $false)); $withFold.Add((Measure-Exit $filled $true)) }
-        else { $withFold.Add((Measure-Exit $filled $true)); $withoutFold.Add((Measure-Exit $filled $false)) }
+        if ($pair % 2) { $done.Add((Measure-Exit $filled $false)); $pending.Add((Measure-Exit $filled $true)) }
+        else { $pending.Add((Measure-Exit $filled $true)); $done.Add((Measure-Exit $filled $false)) }
+    }
+    $summary = {
+        param($Samples)
+        [ordered]@{
+            WallMs = Get-Summary $Samples 'WallMs'
+            ExitMs = Get-Summary $Samples 'ExitMs'
+            JournalBytesAtExit = Get-Summary $Samples 'JournalBytesAtExit'
+            MinInFile = ($Samples | ForEach-Object { $_.InFile } | Measure-Object -Minimum).Minimum
+        }
     }
     $result.Exit = [ordered]@{
         Items = $PipelineItems
         Entries = $PipelineEntries
         Pairs = $ExitPairs
-        WithFold = [ordered]@{ WallMs = Get-Summary $withFold 'WallMs'; ExitMs = Get-Summary $withFold 'ExitMs'; MinInFile = ($withFold | ForEach-Object { $_.InFile } | Measure-Object -Minimum).Minimum }
-        FoldingOff = [ordered]@{ WallMs = Get-Summary $withoutFold 'WallMs'; ExitMs = Get-Summary $withoutFold 'ExitMs'; MinInFile = ($withoutFold | ForEach-Object { $_.InFile } | Measure-Object -Minimum).Minimum }
-        WallRatio = Get-Median @(for ($pair = 0; $pair -lt $ExitPairs; $pair++) { $withFold[$pair].WallMs / $withoutFold[$pair].WallMs })
+        FoldPending = & $summary $pending
+        FoldDone = & $summary $done
+        WallRatio = Get-Median @(for ($pair = 0; $pair -lt $ExitPairs; $pair++) { $pending[$pair].WallMs / $done[$pair].WallMs })
     }
 } finally {
     Remove-Item -LiteralPath $filled -Recurse -Force
