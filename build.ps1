@@ -233,7 +233,7 @@ function Invoke-BenchTask {
     if ($LASTEXITCODE -ne 0) { throw "The engine memory probe failed with exit code $LASTEXITCODE." }
     $engineMemory | Select-Object -Last 1 | Set-Content (Join-Path $results 'engine-memory.json')
     Write-Host "`n=== The record of the module's last snapshot and the savings ledger: the engine ===" -ForegroundColor Cyan
-    $recordCost = dotnet run -c Release --no-build --project $benchProject -- sharing-record 60 2000 20000
+    $recordCost = dotnet run -c Release --no-build --project $benchProject -- sharing-record 120 2000 20000
     if ($LASTEXITCODE -ne 0) { throw "The sharing record probe failed with exit code $LASTEXITCODE." }
     $recordCost | Select-Object -Last 1 | Set-Content (Join-Path $results 'sharing-record.json')
 

@@ -91,6 +91,10 @@ function Get-SharingSection($Sharing, $Race, $RaceLongLived, $Record) {
         '| {0:N0} | sets/s, due over none due | {1} | | | | |' -f [int]$n, (Format-Ratio $b.Ratio)
     }
     ''
+    'The slowest set (median over the processes) with folds due against none due: {0}. A fold takes the lock for as long' -f (($Sharing.Burst.Keys | ForEach-Object { '{0} vs {1} at {2:N0} entries' -f (Format-Us $Sharing.Burst[$_].FoldsDue.MaxUs), (Format-Us $Sharing.Burst[$_].FoldsNotDue.MaxUs), [int]$_ }) -join ', ')
+    'as it writes the new ai_responses.json, and a set that comes meanwhile waits for it: "a set never waits for a fold"'
+    'holds for the median set, not for every set.'
+    ''
     '### Races with a writer that takes no lock'
     ''
     ("Each round a fresh pwsh makes {0} one-call sets while a python3 makes {0} of its own, at the same moment; the reference" -f $Race.Count)

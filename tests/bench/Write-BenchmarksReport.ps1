@@ -316,6 +316,6 @@ Add '- Engine only: `dotnet run -c Release --project tests/ResponseCache.Benchma
 Add '- Engine memory: `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- rss 20000`.'
 Add '- The scripts in `tests/bench/` each take `-ResultFile` and write the JSON this page is rendered from.'
 Add '- Redis: `tests/bench/Measure-Redis.ps1` and `Measure-RedisAssemblyCost.ps1` take `-ModuleManifest`, `-WorkDirectory` and `-ResultFile`; the first starts and stops its own servers.'
-Add '- Sharing with the reference: `tests/bench/Measure-Sharing.ps1` and `Measure-SharingRace.ps1` (`-LongLived` for one long-lived CacheManager) take `-ModuleManifest`, `-WorkDirectory` and `-ResultFile`; the record and ledger costs are `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- sharing-record 60 2000 20000`.'
+Add '- Sharing with the reference: `tests/bench/Measure-Sharing.ps1` and `Measure-SharingRace.ps1` (`-LongLived` for one long-lived CacheManager) take `-ModuleManifest`, `-WorkDirectory` and `-ResultFile`; the record and ledger costs are `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- sharing-record 120 2000 20000`.'
 
 $lines -join "`n" | Set-Content -Path $OutFile -Encoding utf8NoBOM
