@@ -13,8 +13,9 @@
     Package Build, then the versioned folder Publish-PSResource takes (out/package/ResponseCache/<version>),
             checked with Test-ModuleManifest. Test runs against this folder.
     Bench   Build, then BenchmarkDotNet over the engine (tests/ResponseCache.Benchmarks), the cmdlets, the Python
-            reference, Export-/Import-Clixml and the Redis backend (on servers it starts) side by side (tests/bench),
-            and writes BENCHMARKS.md with the targets met or not. Takes about fifteen minutes.
+            reference, Export-/Import-Clixml, the Redis backend (on servers it starts) and sharing a cache with the
+            Python reference side by side (tests/bench), and writes BENCHMARKS.md with the targets met or not. Takes
+            about twenty-five minutes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -231,6 +232,10 @@ function Invoke-BenchTask {
     $engineMemory = dotnet run -c Release --no-build --project $benchProject -- rss 20000
     if ($LASTEXITCODE -ne 0) { throw "The engine memory probe failed with exit code $LASTEXITCODE." }
     $engineMemory | Select-Object -Last 1 | Set-Content (Join-Path $results 'engine-memory.json')
+    Write-Host "`n=== The record of the module's last snapshot and the savings ledger: the engine ===" -ForegroundColor Cyan
+    $recordCost = dotnet run -c Release --no-build --project $benchProject -- sharing-record 120 2000 20000
+    if ($LASTEXITCODE -ne 0) { throw "The sharing record probe failed with exit code $LASTEXITCODE." }
+    $recordCost | Select-Object -Last 1 | Set-Content (Join-Path $results 'sharing-record.json')
 
     $benches = [ordered]@{
         'cmdlets' = @('-File', (Join-Path $benchScripts 'Measure-Cmdlets.ps1'), '-ModuleManifest', $manifest)
@@ -240,6 +245,9 @@ function Invoke-BenchTask {
         'clixml' = @('-File', (Join-Path $benchScripts 'Measure-Clixml.ps1'))
         'redis' = @('-File', (Join-Path $benchScripts 'Measure-Redis.ps1'), '-ModuleManifest', $manifest)
         'redis-assembly-cost' = @('-File', (Join-Path $benchScripts 'Measure-RedisAssemblyCost.ps1'), '-ModuleManifest', $manifest)
+        'sharing' = @('-File', (Join-Path $benchScripts 'Measure-Sharing.ps1'), '-ModuleManifest', $manifest)
+        'sharing-race' = @('-File', (Join-Path $benchScripts 'Measure-SharingRace.ps1'), '-ModuleManifest', $manifest)
+        'sharing-race-long-lived' = @('-File', (Join-Path $benchScripts 'Measure-SharingRace.ps1'), '-ModuleManifest', $manifest, '-LongLived')
     }
     foreach ($name in $benches.Keys) {
         Write-Host "`n=== Bench: $name ===" -ForegroundColor Cyan

@@ -8,11 +8,15 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using ResponseCache.Benchmarks;
 
-// 'rss N' and 'fill DIR N' are the resident-memory probe and its helper; anything else goes to BenchmarkDotNet.
+// 'rss N' and 'fill DIR N' are the resident-memory probe and its helper, 'sharing-record ROUNDS N...' what the record of
+// the module's last snapshot and the savings ledger cost; anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["rss", string entries]:
         ResidentMemory.Measure(int.Parse(entries, CultureInfo.InvariantCulture));
+        return 0;
+    case ["sharing-record", string rounds, .. string[] entries]:
+        SharingRecordCost.Measure(int.Parse(rounds, CultureInfo.InvariantCulture), entries.Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray());
         return 0;
     case ["fill", string directory, string entries]:
         BenchWorkload.Fill(directory, int.Parse(entries, CultureInfo.InvariantCulture));

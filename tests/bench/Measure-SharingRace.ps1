@@ -10,7 +10,8 @@
     cache under 256 KB (rewritten whole by the module on every set); 'large' first seeds 100 entries of 3 KB, so the
     module's sets go to the journal. The reference runs with a cap high enough never to evict. -LongLived makes the
     Python side one CacheManager for all its sets, as a web server or notebook keeps it: it loads the file once, before
-    the module's first set, and every set rewrites the file from that view plus its own entries.
+    the module's first set, and every set rewrites the file from that view plus its own entries. With -ResultFile the
+    rounds are written there as JSON (for the benchmark report) instead of output.
 .EXAMPLE
     ./tests/bench/Measure-SharingRace.ps1 -ModuleManifest out/package/ResponseCache/0.1.0/ResponseCache.psd1 -Rounds 3
 #>
@@ -21,6 +22,7 @@ param(
     [int] $Rounds = 3,
     [switch] $LongLived,
     [string] $WorkDirectory = [IO.Path]::GetTempPath(),
+    [string] $ResultFile,
     # Debian's python3 by default, the one the interop tests run the reference with.
     [string] $Python = $(if (Test-Path /usr/bin/python3) { '/usr/bin/python3' } else { 'python3' })
 )
@@ -96,7 +98,7 @@ foreach (`$i in 0..$($Count - 1)) { Set-CachedResponse -Key "module `$i" -Respon
     }
 }
 
-foreach ($kind in $Size) {
+$results = foreach ($kind in $Size) {
     foreach ($round in 1..$Rounds) {
         $root = Join-Path $WorkDirectory "sharing-race-$([guid]::NewGuid().ToString('N'))"
         $directory = Join-Path $root 'cache'
@@ -107,4 +109,9 @@ foreach ($kind in $Size) {
             Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction Ignore
         }
     }
+}
+if ($ResultFile) {
+    [ordered]@{ LongLived = [bool] $LongLived; Count = $Count; Rounds = @($results) } | ConvertTo-Json -Depth 4 | Set-Content -Path $ResultFile -Encoding utf8
+} else {
+    $results
 }

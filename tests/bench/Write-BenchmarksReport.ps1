@@ -26,6 +26,10 @@ $diskcache = Read-Result 'diskcache'
 $engineMemory = Read-Result 'engine-memory'
 $redis = Read-Result 'redis'
 $redisCost = Read-Result 'redis-assembly-cost'
+$sharing = Read-Result 'sharing'
+$sharingRace = Read-Result 'sharing-race'
+$sharingRaceLongLived = Read-Result 'sharing-race-long-lived'
+$sharingRecord = Read-Result 'sharing-record'
 $sizes = 200, 2000, 20000
 
 # BenchmarkDotNet reports nanoseconds.
@@ -35,20 +39,8 @@ function Get-EngineCase([string] $Method, [int] $Entries) {
     @{ MedianUs = $case.Statistics.Median / 1000; MeanUs = $case.Statistics.Mean / 1000; Allocated = $case.Memory.BytesAllocatedPerOperation }
 }
 
-function Format-Us([double] $Microseconds) {
-    if ($Microseconds -ge 1000) { '{0:N1} ms' -f ($Microseconds / 1000) } elseif ($Microseconds -ge 100) { '{0:N0} µs' -f $Microseconds } else { '{0:N1} µs' -f $Microseconds }
-}
-function Format-Bytes([double] $Bytes) {
-    if ([Math]::Abs($Bytes) -ge 1MB) { '{0:N1} MB' -f ($Bytes / 1MB) } elseif ([Math]::Abs($Bytes) -ge 1KB) { '{0:N1} KB' -f ($Bytes / 1KB) } else { '{0:N0} B' -f $Bytes }
-}
-function Format-Ratio([double] $Ratio) { if ($Ratio -ge 10) { '{0:N0}x' -f $Ratio } else { '{0:N2}x' -f $Ratio } }
-function Format-Verdict([bool] $Met) { if ($Met) { '**met**' } else { '**NOT met**' } }
-# "Nx faster" when the engine is ahead, "Nx slower" when it is behind: a ratio below 1 never reads as faster.
-function Format-Speedup([double] $Speedup) { if ($Speedup -ge 1) { '{0} faster' -f (Format-Ratio $Speedup) } else { '{0} slower' -f (Format-Ratio (1 / $Speedup)) } }
-# Who is faster at one operation, from the peer's time and ResponseCache's.
-function Format-Ahead([double] $PeerUs, [double] $OursUs) {
-    if ($PeerUs -ge $OursUs) { 'ResponseCache {0} faster' -f (Format-Ratio ($PeerUs / $OursUs)) } else { 'diskcache {0} faster' -f (Format-Ratio ($OursUs / $PeerUs)) }
-}
+. (Join-Path $PSScriptRoot 'ReportFormat.ps1')
+. (Join-Path $PSScriptRoot 'SharingReport.ps1')
 
 $host_ = $engine.HostEnvironmentInfo
 $pwshVersion = $PSVersionTable.PSVersion.ToString()
@@ -110,6 +102,7 @@ Add ("| No Redis assembly loaded by a file-cache session (every cmdlet on a file
 $redisServer = @($redis.Servers | Where-Object { $_.Server -like 'redis-server*' }) | Select-Object -First 1
 $redisHitMeasured = (@($redis.Servers | ForEach-Object { '{0}: {1} vs {2} GET, {3}' -f $_.Server, (Format-Us $_.EngineHit.MedianUs), (Format-Us $_.EngineHit.FloorUs), (Format-Ratio $_.EngineHit.Ratio) }) -join '; ')
 Add ("| The engine's Redis hit (redis-server) <= 1.25x a bare StackExchange.Redis GET of the same bytes | {0} | {1} |" -f $(if ($redisHitMeasured) { $redisHitMeasured } else { 'not measured' }), $(if ($redisServer) { Format-Verdict ($redisServer.EngineHit.Ratio -le 1.25) } else { '**not measured** (no redis-server)' }))
+foreach ($row in Get-SharingTargetRows -Sharing $sharing -Race $sharingRace -RaceLongLived $sharingRaceLongLived) { Add $row }
 Add
 
 Add '## Set at the cap (each set evicts one entry)'
@@ -315,11 +308,14 @@ Add ("and {0} (without them); of the Redis backend's assemblies it loads {1}. Th
 Add ("{0}." -f $(if ($redisCost.RedisControlSession.WatchedLoaded) { $redisCost.RedisControlSession.WatchedLoaded -join ', ' } else { 'none of them' }))
 Add
 
+foreach ($line in Get-SharingSection -Sharing $sharing -Race $sharingRace -RaceLongLived $sharingRaceLongLived -Record $sharingRecord) { Add $line }
+
 Add '## Reproducing one part'
 Add
 Add '- Engine only: `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- --filter *Set*` (BenchmarkDotNet arguments pass through).'
 Add '- Engine memory: `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- rss 20000`.'
 Add '- The scripts in `tests/bench/` each take `-ResultFile` and write the JSON this page is rendered from.'
 Add '- Redis: `tests/bench/Measure-Redis.ps1` and `Measure-RedisAssemblyCost.ps1` take `-ModuleManifest`, `-WorkDirectory` and `-ResultFile`; the first starts and stops its own servers.'
+Add '- Sharing with the reference: `tests/bench/Measure-Sharing.ps1` and `Measure-SharingRace.ps1` (`-LongLived` for one long-lived CacheManager) take `-ModuleManifest`, `-WorkDirectory` and `-ResultFile`; the record and ledger costs are `dotnet run -c Release --project tests/ResponseCache.Benchmarks -- sharing-record 120 2000 20000`.'
 
 $lines -join "`n" | Set-Content -Path $OutFile -Encoding utf8NoBOM
